@@ -1,0 +1,50 @@
+/** `tessera serve`: the main services without Electron, the renderer in any browser. */
+import { fileURLToPath } from 'node:url';
+import { compose } from '../compose.js';
+import { createLogger } from '../logging/logger.js';
+import { dataPaths, resolveUserDataDir } from '../paths.js';
+import { createServeShell } from '../serve/serve-shell.js';
+import { startServeServer } from '../serve/server.js';
+import { commonOptions, commonUsage, integerOption, stringOption, UsageError, type Command } from './command.js';
+
+const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The built renderer sits next to the built main bundle: out/main → out/renderer. */
+export function rendererDir(): string {
+  return fileURLToPath(new URL('../renderer/', import.meta.url));
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run Tessera without Electron; open the printed address in a browser',
+  usage: `tessera serve [--port N] [--host 127.0.0.1] [--displays N] [--json]
+
+Runs the same main-process services as the desktop app and serves the user interface to a
+browser, guarded by a random token that is part of the printed address.
+
+  --port N         port to listen on (default: a free port)
+  --host ADDRESS   address to bind (default 127.0.0.1; anything else exposes the wall to the network)
+  --displays N     number of wall displays, each its own address (default 1)
+${commonUsage}`,
+  options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, displays: { type: 'string' } },
+  async run(values, _positionals, io) {
+    const port = integerOption(values, 'port', 0, 0, 65535);
+    const displays = integerOption(values, 'displays', 1, 1, 16);
+    const host = stringOption(values, 'host') ?? '127.0.0.1';
+    if (!host.trim()) throw new UsageError('--host needs an address');
+    const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
+    const log = createLogger({ dir: dataPaths(dataDir).logs, echo: true });
+    if (!loopback.has(host)) log.warn(`serving on ${host}: anyone who can reach this address and has the token can see the wall`);
+
+    const services = compose({ dataDir, shell: createServeShell(displays), log });
+    const handle = await startServeServer({ host, port, rendererDir: rendererDir(), services, log: log.child('serve') });
+    log.info('serve mode ready', { port: handle.port, dataDir });
+    if (values.json) io.stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token })}\n`);
+    else io.stdout.write(`Tessera is running. Open this address in a browser:\n  ${handle.url}\n(Ctrl-C stops it; data in ${dataDir})\n`);
+
+    await io.stopSignal;
+    await handle.close();
+    await services.dispose();
+    return 0;
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * The desktop app's entry: lifecycle only. Everything else is built in compose.ts and the
+ * windows/ modules.
+ */
+import { app, screen } from 'electron';
+import { parseArgs } from 'node:util';
+import { compose, type Shell } from './compose.js';
+import { createLogger } from './logging/logger.js';
+import { dataPaths, resolveUserDataDir } from './paths.js';
+import { registerAppScheme, serveAppScheme } from './windows/app-protocol.js';
+import { hardenElectron } from './windows/hardening.js';
+import { registerElectronIpc } from './windows/ipc-electron.js';
+import { installMenu } from './windows/menu.js';
+import { currentDisplays, markQuitting, WindowManager } from './windows/window-manager.js';
+
+const { values } = parseArgs({ args: process.argv.slice(1), options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
+const dataDirFlag = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
+app.setPath('userData', resolveUserDataDir(dataDirFlag, process.env, app.getPath('userData')));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  void app.whenReady().then(start);
+}
+
+function start(): void {
+  const dataDir = app.getPath('userData');
+  const log = createLogger({ dir: dataPaths(dataDir).logs });
+  hardenElectron(log.child('security'));
+  serveAppScheme();
+  installMenu();
+
+  const shell: Shell = {
+    kind: 'electron',
+    displays: currentDisplays,
+    onDisplaysChanged(listener) {
+      const notify = (): void => listener(currentDisplays());
+      screen.on('display-added', notify);
+      screen.on('display-removed', notify);
+      screen.on('display-metrics-changed', notify);
+      return () => {
+        screen.off('display-added', notify);
+        screen.off('display-removed', notify);
+        screen.off('display-metrics-changed', notify);
+      };
+    },
+  };
+  const services = compose({ dataDir, shell, log });
+  const windows = new WindowManager(services.settings, log.child('windows'));
+  const disposeIpc = registerElectronIpc(services, () => windows.windowsList());
+  shell.onDisplaysChanged(() => windows.sync());
+  services.settings.onChanged(() => windows.sync());
+  windows.sync();
+
+  app.on('second-instance', () => windows.windowsList()[0]?.focus());
+  app.on('activate', () => windows.sync());
+  app.on('before-quit', () => {
+    markQuitting();
+    disposeIpc();
+    void services.dispose();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  log.info('Tessera started', { dataDir, displays: currentDisplays().length });
+}

@@ -1,0 +1,67 @@
+/**
+ * The one way a request from a renderer reaches a service. Both shells use it: Electron's
+ * ipcMain (main/windows/ipc-electron.ts) and the serve-mode WebSocket bridge (main/serve).
+ * It refuses unknown channels and untrusted callers, validates the input against the contract
+ * schema (the renderer is untrusted input) and turns every outcome into a Result value.
+ */
+import {
+  AppFailure,
+  appError,
+  fail,
+  isRequestChannel,
+  ok,
+  requests,
+  type RequestChannel,
+  type RequestInput,
+  type RequestResult,
+  type Result,
+} from '../../preload/contract/index.js';
+import type { Logger } from '../logging/logger.js';
+
+/** Who is calling: established by the shell (sender frame URL in Electron, token + Origin in serve mode). */
+export interface CallContext {
+  /** Whether the shell verified that the caller is a Tessera window. */
+  trusted: boolean;
+  /** For logs: "window 1 (display 2)", "ws client 3". */
+  caller: string;
+  /** Display this window belongs to, when known. */
+  displayId?: string;
+}
+
+export type Handler<C extends RequestChannel> = (
+  input: RequestInput<C> extends undefined ? undefined : Exclude<RequestInput<C>, undefined>,
+  ctx: CallContext,
+) => Promise<RequestResult<C>> | RequestResult<C>;
+
+/** Every channel must have a handler: a missing key here is a compile error in compose.ts. */
+export type Handlers = { [C in RequestChannel]: Handler<C> };
+
+export class IpcRouter {
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly log: Logger,
+  ) {}
+
+  async dispatch(channel: string, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> {
+    if (!ctx.trusted) {
+      this.log.warn('refused request from untrusted caller', { channel: String(channel).slice(0, 80), caller: ctx.caller });
+      return fail('untrusted-sender', 'This window is not allowed to talk to Tessera.');
+    }
+    if (typeof channel !== 'string' || !isRequestChannel(channel)) {
+      return fail('unknown-channel', `There is no channel named ${JSON.stringify(String(channel).slice(0, 80))}.`);
+    }
+    const parsed = requests[channel].input.safeParse(rawInput);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 5).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+      return fail('bad-request', `The request to ${channel} is malformed: ${issues.map((i) => `${i.path || 'input'} ${i.message}`).join('; ')}.`, { issues });
+    }
+    const handler = this.handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
+    try {
+      return ok(await handler(parsed.data, ctx));
+    } catch (err) {
+      if (err instanceof AppFailure) return { ok: false, error: err.error };
+      this.log.error('handler failed', { channel, error: err });
+      return { ok: false, error: appError('internal', `Tessera failed while handling ${channel}; the details are in the log.`) };
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The one user-data folder: settings, layouts, logs and caches all live under it. Default is
+ * where Electron puts userData for productName "Tessera", so the CLI, serve mode and the desktop
+ * app share it; `--data-dir` or TESSERA_DATA_DIR overrides it everywhere.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const productName = 'Tessera';
+
+export function defaultUserDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), productName);
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', productName);
+  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), productName);
+}
+
+/** --data-dir wins, then TESSERA_DATA_DIR, then the platform default. */
+export function resolveUserDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, fallback = defaultUserDataDir()): string {
+  const chosen = flag ?? env.TESSERA_DATA_DIR;
+  return chosen ? resolve(chosen) : fallback;
+}
+
+export interface DataPaths {
+  root: string;
+  logs: string;
+  cache: string;
+  settingsFile: string;
+}
+
+export function dataPaths(root: string): DataPaths {
+  return {
+    root,
+    logs: join(root, 'logs'),
+    cache: join(root, 'cache'),
+    settingsFile: join(root, 'settings.json'),
+  };
+}

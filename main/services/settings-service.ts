@@ -1,0 +1,36 @@
+/** Owns the settings document: load once, validate patches, save atomically, announce changes. */
+import { defaultSettings, settingsSchema, type Settings, type SettingsPatch } from '../../preload/contract/index.js';
+import { JsonFile } from '../persistence/json-file.js';
+import type { Logger } from '../logging/logger.js';
+
+export const SETTINGS_VERSION = 1;
+
+export class SettingsService {
+  private readonly file: JsonFile<Settings>;
+  private current: Settings;
+  private readonly listeners = new Set<(settings: Settings) => void>();
+
+  constructor(path: string, log: Logger) {
+    this.file = new JsonFile(path, settingsSchema, SETTINGS_VERSION, () => structuredClone(defaultSettings));
+    const loaded = this.file.load();
+    if (loaded.corrupt) log.warn('settings file was unreadable and was moved aside; defaults are in use', loaded.corrupt);
+    this.current = loaded.value;
+  }
+
+  get(): Settings {
+    return structuredClone(this.current);
+  }
+
+  set(patch: SettingsPatch): Settings {
+    const next = settingsSchema.parse({ ...this.current, ...patch });
+    this.file.save(next);
+    this.current = next;
+    for (const listener of this.listeners) listener(this.get());
+    return this.get();
+  }
+
+  onChanged(listener: (settings: Settings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

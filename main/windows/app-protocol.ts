@@ -1,0 +1,28 @@
+/**
+ * The renderer is served to app windows from tessera://app/…, out of out/renderer only, with
+ * the CSP header on every answer. A privileged standard scheme gives the app a real origin
+ * (needed for MSE, storage and the sender check) without file:// and its ambient access.
+ */
+import { net, protocol } from 'electron';
+import { normalize, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { appScheme, contentSecurityPolicy } from './security-policy.js';
+
+/** Must run before app is ready. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+}
+
+export function serveAppScheme(): void {
+  const root = fileURLToPath(new URL('../renderer/', import.meta.url));
+  protocol.handle(appScheme, async (request) => {
+    const { pathname } = new URL(request.url);
+    const file = normalize(`${root}${decodeURIComponent(pathname)}`);
+    if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return new Response('not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('content-security-policy', contentSecurityPolicy);
+    headers.set('x-content-type-options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+}

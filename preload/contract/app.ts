@@ -1,0 +1,49 @@
+/** DTOs and schemas of the `app` and `settings` namespaces. */
+import { z } from 'zod';
+
+export const displaySchema = z.object({
+  /** Electron's display id as a string (serve mode: "browser-1"…). */
+  id: z.string(),
+  label: z.string(),
+  primary: z.boolean(),
+  bounds: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+  scaleFactor: z.number(),
+});
+export type Display = z.infer<typeof displaySchema>;
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  /** "electron" in the desktop app, "serve" when the renderer runs in a browser. */
+  shell: z.enum(['electron', 'serve']),
+  displays: z.array(displaySchema),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const windowModeSchema = z.enum(['windowed', 'fullscreen', 'kiosk']);
+export type WindowMode = z.infer<typeof windowModeSchema>;
+
+export const settingsSchema = z.object({
+  /** Open one window per connected display, or only on the primary one. */
+  displays: z.enum(['all', 'primary']),
+  /** Window mode per display id; displays not listed use `defaultWindowMode`. */
+  windowModes: z.record(z.string(), windowModeSchema),
+  defaultWindowMode: windowModeSchema,
+  /** Show camera name and status on every tile. */
+  tileOverlay: z.boolean(),
+  theme: z.enum(['dark', 'light', 'system']),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings: Settings = {
+  displays: 'all',
+  windowModes: {},
+  defaultWindowMode: 'windowed',
+  tileOverlay: true,
+  theme: 'dark',
+};
+
+/** A partial update; unknown keys are refused so a typo is an error, not a silent no-op. */
+export const settingsPatchSchema = settingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

@@ -1,0 +1,42 @@
+/**
+ * THE IPC contract: every request and event the renderer may use, in one place. Main implements
+ * it (main/ipc), preload exposes it (preload/index.ts), the renderer imports its types, and the
+ * serve-mode WebSocket bridge carries the very same channels.
+ *
+ * To add a request: add its name to names.ts and an entry to `requests` with an input and a result schema. The compiler
+ * then fails in main/compose.ts until a handler exists, and `window.tessera.<ns>.<verb>` appears
+ * in the renderer by itself.
+ * To add an event: add its name to names.ts and an entry to `events`; main publishes it through the EventHub and the
+ * renderer subscribes with `window.tessera.<ns>.on<Verb>(cb)`, which returns an unsubscribe.
+ * Media bytes do not travel here: they use the stream channel of the media issue.
+ */
+import { z } from 'zod';
+import { appInfoSchema, settingsPatchSchema, settingsSchema } from './app.js';
+import type { EventChannel, RequestChannel } from './names.js';
+
+const none = z.undefined();
+
+export const requests = {
+  'app:info': { input: none, result: appInfoSchema },
+  'settings:get': { input: none, result: settingsSchema },
+  'settings:set': { input: settingsPatchSchema, result: settingsSchema },
+} as const satisfies Record<RequestChannel, { input: z.ZodType; result: z.ZodType }>;
+
+export const events = {
+  /** Whole settings after any change, from any window. */
+  'settings:changed': settingsSchema,
+  /** The displays connected now (added, removed, resized). */
+  'app:displays-changed': appInfoSchema.shape.displays,
+} as const satisfies Record<EventChannel, z.ZodType>;
+
+export type RequestInput<C extends RequestChannel> = z.input<(typeof requests)[C]['input']>;
+export type RequestResult<C extends RequestChannel> = z.output<(typeof requests)[C]['result']>;
+export type EventPayload<C extends EventChannel> = z.output<(typeof events)[C]>;
+
+export function isRequestChannel(channel: string): channel is RequestChannel {
+  return Object.hasOwn(requests, channel);
+}
+
+export function isEventChannel(channel: string): channel is EventChannel {
+  return Object.hasOwn(events, channel);
+}

@@ -1,0 +1,9 @@
+/**
+ * Shared leaf of the IPC contract. No electron, node or vue imports here: main, preload, the
+ * renderer and the tests all import it.
+ */
+export * from './result.js';
+export * from './app.js';
+export * from './names.js';
+export * from './channels.js';
+export * from './api.js';

@@ -1,0 +1,10 @@
+/**
+ * Channel names alone, so the preload bundle stays tiny (no schemas, no zod). The schema tables
+ * in channels.ts are typed against these lists: a name without a schema, or a schema without a
+ * name, does not compile.
+ */
+export const requestChannels = ['app:info', 'settings:get', 'settings:set'] as const;
+export const eventChannels = ['settings:changed', 'app:displays-changed'] as const;
+
+export type RequestChannel = (typeof requestChannels)[number];
+export type EventChannel = (typeof eventChannels)[number];

@@ -1,0 +1,18 @@
+/**
+ * The only place that knows which shell the renderer runs in: inside Electron the preload has
+ * put `window.tessera` there; in a browser (serve mode) the same API is built over a WebSocket.
+ * Everything else imports `tessera` from here.
+ */
+import { ref } from 'vue';
+import { buildApi, type TesseraApi } from '../../../preload/contract/index.js';
+import { createWsTransport, type ConnectionState } from './ws-transport.js';
+
+/** Connection to main; always "open" in Electron. */
+export const connection = ref<ConnectionState['status']>('open');
+
+function pickBridge(): TesseraApi {
+  if (window.tessera) return window.tessera;
+  return buildApi(createWsTransport(window.location, (status) => (connection.value = status)));
+}
+
+export const tessera: TesseraApi = pickBridge();

@@ -1,0 +1,31 @@
+/** App-level facts from main: version, shell, displays, settings. Thin: main owns the truth. */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { AppError, AppInfo, Settings, SettingsPatch } from '../../../preload/contract/index.js';
+import { tessera } from '../bridge/index.js';
+
+export const useAppStore = defineStore('app', () => {
+  const info = ref<AppInfo | null>(null);
+  const settings = ref<Settings | null>(null);
+  const error = ref<AppError | null>(null);
+
+  async function load(): Promise<void> {
+    const [infoResult, settingsResult] = await Promise.all([tessera.app.info(), tessera.settings.get()]);
+    if (infoResult.ok) info.value = infoResult.value;
+    else error.value = infoResult.error;
+    if (settingsResult.ok) settings.value = settingsResult.value;
+    else error.value = settingsResult.error;
+    tessera.settings.onChanged((next) => (settings.value = next));
+    tessera.app.onDisplaysChanged((displays) => {
+      if (info.value) info.value = { ...info.value, displays };
+    });
+  }
+
+  async function updateSettings(patch: SettingsPatch): Promise<void> {
+    const result = await tessera.settings.set(patch);
+    if (result.ok) settings.value = result.value;
+    else error.value = result.error;
+  }
+
+  return { info, settings, error, load, updateSettings };
+});

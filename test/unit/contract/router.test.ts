@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { AppFailure, defaultSettings, type AppInfo } from '../../../preload/contract/index.js';
+import { IpcRouter, type Handlers } from '../../../main/ipc/router.js';
+import { memoryLogger } from '../../support/memory-logger.js';
+
+const info: AppInfo = { name: 'Tessera', version: '1.2.3', platform: 'linux', shell: 'serve', displays: [] };
+const trusted = { trusted: true, caller: 'test' };
+
+function router(overrides: Partial<Handlers> = {}) {
+  const log = memoryLogger();
+  const handlers: Handlers = {
+    'app:info': () => info,
+    'settings:get': () => defaultSettings,
+    'settings:set': (patch) => ({ ...defaultSettings, ...patch }),
+    ...overrides,
+  };
+  return { router: new IpcRouter(handlers, log), log };
+}
+
+describe('IpcRouter', () => {
+  it('answers a known channel with an ok Result', async () => {
+    expect(await router().router.dispatch('app:info', undefined, trusted)).toEqual({ ok: true, value: info });
+  });
+
+  it('refuses unknown channels, including inherited object keys', async () => {
+    for (const channel of ['app:nope', 'toString', '__proto__', 'constructor']) {
+      const result = await router().router.dispatch(channel, undefined, trusted);
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown-channel', retryable: false } });
+    }
+  });
+
+  it('refuses untrusted senders before looking at the channel', async () => {
+    const { router: r, log } = router();
+    const result = await r.dispatch('app:info', undefined, { trusted: false, caller: 'evil frame' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+    expect(log.lines.some((l) => l.message.includes('untrusted'))).toBe(true);
+  });
+
+  it('refuses malformed payloads with the offending field named', async () => {
+    const r = router().router;
+    const wrongType = await r.dispatch('settings:set', { tileOverlay: 'yes' }, trusted);
+    expect(wrongType).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(!wrongType.ok && wrongType.error.message).toContain('tileOverlay');
+    const unknownKey = await r.dispatch('settings:set', { tileOverlay: true, evil: 1 }, trusted);
+    expect(unknownKey).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const argWhereNone = await r.dispatch('app:info', { sneaky: true }, trusted);
+    expect(argWhereNone).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('passes the validated input to the handler', async () => {
+    const r = router().router;
+    expect(await r.dispatch('settings:set', { theme: 'light' }, trusted)).toEqual({ ok: true, value: { ...defaultSettings, theme: 'light' } });
+  });
+
+  it('turns an AppFailure into its error and anything else into a generic internal error', async () => {
+    const failing = router({
+      'app:info': () => {
+        throw new AppFailure('not-found', 'No such display.');
+      },
+      'settings:get': () => {
+        throw new Error('secret path /home/op/.config leaked');
+      },
+    });
+    expect(await failing.router.dispatch('app:info', undefined, trusted)).toEqual({
+      ok: false,
+      error: { code: 'not-found', message: 'No such display.', retryable: false },
+    });
+    const internal = await failing.router.dispatch('settings:get', undefined, trusted);
+    expect(internal).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(internal)).not.toContain('secret path');
+    expect(failing.log.lines.some((l) => l.level === 'error')).toBe(true);
+  });
+});

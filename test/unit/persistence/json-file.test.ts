@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { JsonFile } from '../../../main/persistence/json-file.js';
+
+const schema = z.object({ name: z.string(), tiles: z.number().int() });
+type Doc = z.infer<typeof schema>;
+const fallback = (): Doc => ({ name: 'default', tiles: 4 });
+
+function fresh() {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-json-'));
+  return { dir, path: join(dir, 'doc.json') };
+}
+
+describe('JsonFile', () => {
+  it('returns the fallback when there is no file, and round-trips a save', () => {
+    const { path } = fresh();
+    const file = new JsonFile(path, schema, 2, fallback);
+    expect(file.load()).toEqual({ value: fallback() });
+    file.save({ name: 'wall', tiles: 9 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 2, data: { name: 'wall', tiles: 9 } });
+    expect(new JsonFile(path, schema, 2, fallback).load()).toEqual({ value: { name: 'wall', tiles: 9 } });
+  });
+
+  it('migrates older versions step by step', () => {
+    const { path } = fresh();
+    writeFileSync(path, JSON.stringify({ version: 0, data: { title: 'old' } }));
+    const file = new JsonFile(path, schema, 2, fallback, {
+      0: (d) => ({ name: (d as { title: string }).title }),
+      1: (d) => ({ ...(d as object), tiles: 1 }),
+    });
+    expect(file.load()).toEqual({ value: { name: 'old', tiles: 1 } });
+  });
+
+  it.each([
+    ['not JSON', '{"version": 1, "data": {', /not JSON/],
+    ['no envelope', '{"name":"x","tiles":1}', /missing version/],
+    ['invalid content', '{"version":1,"data":{"name":5,"tiles":1}}', /invalid content: name/],
+    ['newer version', '{"version":9,"data":{}}', /newer Tessera/],
+    ['missing migration', '{"version":0,"data":{}}', /no migration from version 0/],
+  ])('moves a corrupt file aside (%s) and reports why', (_label, text, reason) => {
+    const { dir, path } = fresh();
+    writeFileSync(path, text);
+    const outcome = new JsonFile(path, schema, 1, fallback, {}, () => 1234).load();
+    expect(outcome.value).toEqual(fallback());
+    expect(outcome.corrupt?.reason).toMatch(reason);
+    expect(outcome.corrupt?.movedTo).toBe(join(dir, 'doc.corrupt-1234.json'));
+    expect(readFileSync(outcome.corrupt!.movedTo, 'utf8')).toBe(text);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('refuses to save an invalid document and leaves the old file and no temp file behind', () => {
+    const { dir, path } = fresh();
+    const file = new JsonFile(path, schema, 1, fallback);
+    file.save({ name: 'good', tiles: 1 });
+    expect(() => file.save({ name: 'bad', tiles: 1.5 })).toThrow();
+    expect(file.load().value).toEqual({ name: 'good', tiles: 1 });
+    expect(readdirSync(dir)).toEqual(['doc.json']);
+  });
+});

@@ -1,0 +1,134 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import pkg from '../../../package.json' with { type: 'json' };
+import { startServeProcess, type ServeProcess } from '../../support/serve-process.js';
+
+let serve: ServeProcess;
+
+beforeAll(async () => {
+  serve = await startServeProcess();
+});
+afterAll(async () => {
+  await serve?.stop();
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${serve.origin}${path}`, { headers }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += String(d)));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function bridgeSocket(query: string, headers: Record<string, string> = {}): WebSocket {
+  return new WebSocket(`${serve.origin.replace('http', 'ws')}/bridge${query}`, { headers });
+}
+
+/** Resolves with the close code the server ends the bridge with (bounded wait). */
+function closeCodeOf(ws: WebSocket): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the bridge was not closed within 5 s')), 5000);
+    ws.once('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    ws.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+function opened(ws: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+}
+
+function call(ws: WebSocket, id: number, channel: string, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to ${channel} in 5 s`)), 5000);
+    const onMessage = (raw: Buffer): void => {
+      const message = JSON.parse(String(raw)) as { id?: number; result?: never };
+      if (message.id === id) {
+        clearTimeout(timer);
+        ws.off('message', onMessage);
+        resolve(message.result!);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ id, channel, input }));
+  });
+}
+
+describe('tessera serve', () => {
+  it('printed one JSON line with a loopback URL carrying the token', () => {
+    expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+    expect(serve.url.endsWith(serve.token)).toBe(true);
+  });
+
+  it('refuses HTTP requests without the right token with 401', async () => {
+    expect((await get('/')).status).toBe(401);
+    expect((await get('/?token=wrong')).status).toBe(401);
+    expect((await get('/assets/whatever.js')).status).toBe(401);
+  });
+
+  it('serves the renderer with the token, sets a cookie that works for later requests, and sends the CSP', async () => {
+    const page = await get(`/?token=${serve.token}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="app">');
+    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).toContain(serve.token);
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(page.body)![1]!;
+    expect((await get(`/${script}`, { cookie })).status).toBe(200);
+  });
+
+  it('refuses foreign origins, foreign hosts and paths outside the renderer', async () => {
+    expect((await get(`/?token=${serve.token}`, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await get(`/?token=${serve.token}`, { host: 'evil.example' })).status).toBe(421);
+    expect((await get(`/..%2f..%2fpackage.json?token=${serve.token}`)).status).toBe(404);
+  });
+
+  it('closes a bridge WebSocket without the token with code 4401', async () => {
+    expect(await closeCodeOf(bridgeSocket(''))).toBe(4401);
+    expect(await closeCodeOf(bridgeSocket('?token=nope'))).toBe(4401);
+  });
+
+  it('refuses a bridge WebSocket from a foreign origin', async () => {
+    await expect(closeCodeOf(bridgeSocket(`?token=${serve.token}`, { origin: 'https://evil.example' }))).rejects.toThrow(/403/);
+  });
+
+  it('carries the contract over the bridge: app:info, validation, unknown channels and events', async () => {
+    const ws = bridgeSocket(`?token=${serve.token}`, { origin: serve.origin });
+    await opened(ws);
+    const info = await call(ws, 1, 'app:info');
+    expect(info).toMatchObject({ ok: true, value: { name: 'Tessera', version: pkg.version, shell: 'serve' } });
+    expect((info.value as { displays: unknown[] }).displays).toHaveLength(1);
+    expect(await call(ws, 2, 'app:shutdown')).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+    expect(await call(ws, 3, 'settings:set', { theme: 'neon' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+
+    const changed = new Promise<unknown>((resolve) => {
+      ws.on('message', (raw) => {
+        const message = JSON.parse(String(raw)) as { event?: string; payload?: unknown };
+        if (message.event === 'settings:changed') resolve(message.payload);
+      });
+    });
+    expect(await call(ws, 4, 'settings:set', { theme: 'light' })).toMatchObject({ ok: true, value: { theme: 'light' } });
+    expect(await changed).toMatchObject({ theme: 'light' });
+    ws.close();
+  });
+
+  it('kept the settings in its own data folder, without secrets', async () => {
+    const { readFileSync } = await import('node:fs');
+    const saved = JSON.parse(readFileSync(`${serve.dataDir}/settings.json`, 'utf8')) as { version: number; data: { theme: string } };
+    expect(saved.version).toBe(1);
+    expect(saved.data.theme).toBe('light');
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Starts the built `tessera serve --json` as a child process with its own data folder and waits
+ * (bounded) for its one JSON line. Used by integration and e2e tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const tesseraBin = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
+
+export interface ServeProcess {
+  url: string;
+  token: string;
+  origin: string;
+  dataDir: string;
+  child: ChildProcess;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+export async function startServeProcess(args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-')), timeoutMs = 30_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [tesseraBin, 'serve', '--json', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tessera serve did not get ready in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+    child.stdout.on('data', (d) => {
+      stdout += String(d);
+      const newline = stdout.indexOf('\n');
+      if (newline >= 0) {
+        clearTimeout(timer);
+        resolve(stdout.slice(0, newline));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`tessera serve exited with ${code}: ${stderr}`));
+    });
+  });
+  const ready = JSON.parse(line) as { url: string; token: string };
+  return {
+    ...ready,
+    origin: new URL(ready.url).origin,
+    dataDir,
+    child,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * exacqVision Web Service API v1 simulator (seed 003; VMS-APIS §4, §7.3). One port, "exacq".
+ * `exacqModule` uses the defaults; `createExacqModule(options)` flips the switches in options.ts.
+ */
+import type { SimApiModule } from '../types.js';
+import { cameraId } from './cameras.js';
+import { defaultExacqOptions, type ExacqOptions } from './options.js';
+import { createExacqService } from './service.js';
+
+export const exacqPort = 'exacq';
+
+export function createExacqModule(overrides: Partial<ExacqOptions> = {}): SimApiModule {
+  const options: ExacqOptions = { ...defaultExacqOptions, ...overrides };
+  return {
+    kind: 'exacq',
+    ports: [exacqPort],
+    create(ctx) {
+      return { [exacqPort]: createExacqService(ctx, options) };
+    },
+    describe(ctx, urls) {
+      return {
+        url: urls[exacqPort]!,
+        username: ctx.username,
+        password: ctx.password,
+        // What an adapter needs beyond the login: the API prefix, the server id to log in to,
+        // and how the switches are set.
+        apiPath: '/v1',
+        serverId: '0',
+        timezoneHours: options.timezoneHours,
+        sessionIdField: options.sessionIdField,
+        expiryMode: options.expiryMode,
+        cameraIds: ctx.media.cameras.map((cam) => cameraId(cam.index)),
+      };
+    },
+  };
+}
+
+export const exacqModule: SimApiModule = createExacqModule();
+
+export type { ExacqOptions, ExacqExpiryMode } from './options.js';

@@ -31,6 +31,8 @@ export interface SimCamera {
   /** "loop": live is a pre-encoded loop sent with stream copy; "encode": a live x264 encoder burns the real wall clock. */
   liveMode: 'loop' | 'encode';
   profiles: Record<ProfileName, StreamProfile>;
+  /** Frame rate of recordings, fps (lower than live to keep encoding cheap; 10 in the media layer). */
+  recordingFps?: number;
 }
 
 /** One recorded clip: at most 5 minutes, gaps between clips. */
@@ -80,10 +82,25 @@ export interface SimMedia {
   hlsSegment(cameraIndex: number, profile: ProfileName, name: string): Promise<Buffer | null>;
   /** Calls back with each live JPEG frame at about 1–5 fps until the returned function is called. */
   liveJpegs(cameraIndex: number, fps: number, width: number | undefined, onFrame: (jpeg: Buffer, timestampMs: number) => void): () => void;
+  /**
+   * Time of the first frame recordedClip(cameraIndex, …, startMs, endMs) returns: the keyframe at
+   * or before startMs (or the start of the first segment after it), null when nothing is recorded.
+   */
+  clipStartMs?(cameraIndex: number, startMs: number, endMs: number): number | null;
   close(): Promise<void>;
 }
 
-export class SimNotFound extends Error {}
+export class SimNotFound extends Error {
+  override name = 'SimNotFound';
+}
+
+/**
+ * A live request for a camera that is offline (setOnline(false)). It is a SimNotFound, so code
+ * that only knows SimNotFound answers "not found"; check SimOffline first to say "offline".
+ */
+export class SimOffline extends SimNotFound {
+  override name = 'SimOffline';
+}
 
 /** Fault knobs shared by every API module; set from CLI flags and the admin endpoint. */
 export interface FaultState {

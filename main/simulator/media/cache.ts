@@ -1,0 +1,72 @@
+/**
+ * Disk cache helpers: content keys, atomic writes (temp file + rename, so a killed encoder never
+ * leaves a half file under the final name) and de-duplication of concurrent work.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** Bump when the picture or encoding of cached media changes: old files are then ignored. */
+export const MEDIA_VERSION = 1;
+
+export function cacheKey(params: unknown): string {
+  return createHash('sha1').update(JSON.stringify({ v: MEDIA_VERSION, params })).digest('hex').slice(0, 12);
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Produces finalPath once: reuses an existing file, else writes a temp file and renames it. */
+export async function produceAtomically(finalPath: string, produce: (tempPath: string) => Promise<void>): Promise<string> {
+  if (await exists(finalPath)) return finalPath;
+  await mkdir(dirname(finalPath), { recursive: true });
+  // The temp name keeps the extension: ffmpeg picks the muxer from it when not told.
+  const dot = finalPath.lastIndexOf('.');
+  const temp = `${finalPath.slice(0, dot)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}${finalPath.slice(dot)}`;
+  try {
+    await produce(temp);
+    await rename(temp, finalPath);
+  } finally {
+    await rm(temp, { force: true });
+  }
+  return finalPath;
+}
+
+/** Concurrent calls with the same key share one promise until it settles. */
+export class Dedupe {
+  private readonly pending = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const existing = this.pending.get(key);
+    if (existing) return existing as Promise<T>;
+    const promise = work().finally(() => this.pending.delete(key));
+    this.pending.set(key, promise);
+    return promise;
+  }
+}
+
+/** At most `concurrency` tasks at once, FIFO: encoders must not take both cores. */
+export class Limiter {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(private readonly concurrency: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in between.
+    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.queue.push(resolve));
+    else this.active += 1;
+    try {
+      return await task();
+    } finally {
+      const next = this.queue.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Live media for HTTP APIs: endless FLV/TS streams, JPEG frame streams and single live stills.
+ * Streams are remuxes (or, for JPEGs, a decode) of the camera's shared live source, so every API
+ * shows the same picture as the RTSP mount.
+ */
+import type { Readable } from 'node:stream';
+import { ffmpegBin } from './binaries.js';
+import type { CatalogueEntry } from './catalogue.js';
+import { liveJpegArgs, liveRemuxArgs, LOOP_SECONDS, renderStillArgs, stillFromFileArgs } from './ffmpeg-args.js';
+import { JpegSplitter } from './jpeg-splitter.js';
+import { stdinConsumer, type LiveSource } from './live-source.js';
+import { childOutput, type ProcessGroup } from './processes.js';
+import { SimNotFound, SimOffline, type ProfileName } from '../types.js';
+
+export interface LiveServiceOptions {
+  entries: readonly CatalogueEntry[];
+  procs: ProcessGroup;
+  source: (cameraIndex: number, profile: ProfileName) => LiveSource;
+  /** Loop file of a loop camera (undefined for "encode" cameras). */
+  loopFile: (cameraIndex: number, profile: ProfileName) => string | undefined;
+  isOnline: (cameraIndex: number) => boolean;
+  now: () => number;
+}
+
+export class LiveService {
+  constructor(private readonly o: LiveServiceOptions) {}
+
+  /** Throws SimNotFound / SimOffline; returns the camera's catalogue entry. */
+  entryOnline(cameraIndex: number): CatalogueEntry {
+    const entry = this.o.entries[cameraIndex];
+    if (!entry) throw new SimNotFound(`no camera ${cameraIndex}`);
+    if (!this.o.isOnline(cameraIndex)) throw new SimOffline(`camera ${entry.camera.name} (${entry.camera.esn}) is offline`);
+    return entry;
+  }
+
+  stream(cameraIndex: number, profile: ProfileName, format: 'flv' | 'ts'): Readable {
+    this.entryOnline(cameraIndex);
+    const child = this.o.procs.spawn(ffmpegBin(), liveRemuxArgs(format));
+    const unsubscribe = this.o.source(cameraIndex, profile).subscribe(stdinConsumer(child));
+    return childOutput(child, unsubscribe);
+  }
+
+  /**
+   * The live picture now. An "encode" camera renders one frame with the same filter as its live
+   * encoder (the real clock); a loop camera decodes its loop at the position the live source is
+   * playing (or would be playing: phase = now mod loop length when nobody watches).
+   */
+  async still(cameraIndex: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
+    const { camera, scene } = this.entryOnline(cameraIndex);
+    const profile: ProfileName = width && width > camera.profiles.sub.width ? 'main' : 'sub';
+    const stream = camera.profiles[profile];
+    const timestampMs = this.o.now();
+    let args: string[];
+    const loop = this.o.loopFile(cameraIndex, profile);
+    if (camera.liveMode === 'encode' || !loop) {
+      args = renderStillArgs({
+        scene, name: camera.name, esn: camera.esn, profile: stream, gopSeconds: camera.gopSeconds,
+        clockOffsetSec: (timestampMs - Date.now()) / 1000,
+      }, width);
+    } else {
+      const startedAt = this.o.source(cameraIndex, profile).startedAtMs;
+      const elapsedSec = ((startedAt === null ? timestampMs : timestampMs - startedAt) / 1000) % LOOP_SECONDS;
+      const frameSec = Math.floor(elapsedSec * stream.fps) / stream.fps;
+      args = stillFromFileArgs(loop, frameSec, width, stream.width);
+    }
+    const jpeg = await this.o.procs.run(ffmpegBin(), args);
+    if (jpeg.length === 0) throw new Error(`no live still for camera ${cameraIndex}`);
+    return { jpeg, timestampMs };
+  }
+
+  /** JPEG frames at `fps` until the returned stop is called (decodes the sub stream unless wider). */
+  jpegs(cameraIndex: number, fps: number, width: number | undefined, onFrame: (jpeg: Buffer, timestampMs: number) => void): () => void {
+    const { camera } = this.entryOnline(cameraIndex);
+    const profile: ProfileName = width && width > camera.profiles.sub.width ? 'main' : 'sub';
+    const child = this.o.procs.spawn(ffmpegBin(), liveJpegArgs(Math.max(0.1, Math.min(fps, 25)), width, camera.profiles[profile].width));
+    const unsubscribe = this.o.source(cameraIndex, profile).subscribe(stdinConsumer(child));
+    const splitter = new JpegSplitter();
+    let stopped = false;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      for (const jpeg of splitter.push(chunk)) if (!stopped) onFrame(jpeg, this.o.now());
+    });
+    child.stderr!.resume();
+    const stop = (): void => {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    };
+    child.once('exit', stop);
+    return stop;
+  }
+}

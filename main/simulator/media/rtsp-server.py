@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""Simulated cameras' RTSP server (gst-rtsp-server 1.22 via PyGObject, Debian packages).
+
+Run with /usr/bin/python3 (the Debian interpreter that has `gi`), not a pyenv one.
+
+    rtsp-server.py '{"mounts": ["/cam/1000a000/main", ...]}'
+
+Each mount is one *shared* media fed by RTP/H.264 on its own 127.0.0.1 UDP port:
+    udpsrc ! rtph264depay ! h264parse ! rtph264pay name=pay0
+An ffmpeg publisher (started by Node) sends RTP to that port. Why a relay: only
+gst-rtsp-server among the servers tried here serves RTSP over TCP (LAB-NOTES section 1).
+
+Protocol with the parent process (one line each, UTF-8):
+  stdout  ready {"port": P, "udp": {"/cam/..": U, ...}}   once, when listening
+  stdout  open /cam/..      a client asked for the mount: start its publisher now
+  stdout  close /cam/..     the mount's media was torn down: the publisher may stop
+  stdin   remove /cam/..    camera offline: new clients get 404
+  stdin   add /cam/..       camera back online
+Closing stdin (parent exit) stops the server, so it can never outlive the simulator.
+"""
+import json
+import socket
+import sys
+import threading
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96"
+
+
+def emit(line):
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def free_udp_port():
+    # The port is closed again before udpsrc binds it; a collision is unlikely on 127.0.0.1
+    # and would show as a mount that never prerolls.
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Factory(GstRtspServer.RTSPMediaFactory):
+    def __init__(self, path, udp_port):
+        super().__init__()
+        self.path = path
+        self.set_shared(True)
+        # Large buffer: a 720p keyframe is ~60 RTP packets sent back to back.
+        self.set_launch(
+            "( udpsrc address=127.0.0.1 port=%d buffer-size=2097152 caps=\"%s\" "
+            "! rtph264depay ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+            % (udp_port, CAPS)
+        )
+        self.connect("media-configure", self.on_configure)
+
+    def on_configure(self, _factory, media):
+        emit("open " + self.path)
+        media.connect("unprepared", lambda _m: emit("close " + self.path))
+
+
+def main():
+    config = json.loads(sys.argv[1])
+    Gst.init(None)
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service("0")
+    mounts = server.get_mount_points()
+    factories = {}
+    udp = {}
+    for path in config["mounts"]:
+        udp[path] = free_udp_port()
+        factories[path] = Factory(path, udp[path])
+        mounts.add_factory(path, factories[path])
+    server.attach(None)
+    loop = GLib.MainLoop()
+
+    def on_command(line):
+        parts = line.strip().split(" ", 1)
+        if len(parts) != 2 or parts[1] not in factories:
+            return False
+        verb, path = parts
+        if verb == "remove":
+            mounts.remove_factory(path)
+        elif verb == "add":
+            mounts.add_factory(path, factories[path])
+        return False
+
+    def read_stdin():
+        for line in sys.stdin:
+            GLib.idle_add(on_command, line)
+        GLib.idle_add(loop.quit)
+
+    threading.Thread(target=read_stdin, daemon=True).start()
+    emit("ready " + json.dumps({"port": server.get_bound_port(), "udp": udp}))
+    loop.run()
+
+
+if __name__ == "__main__":
+    main()

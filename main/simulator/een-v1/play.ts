@@ -1,0 +1,180 @@
+/**
+ * `/asset/play/video.{flv,mp4}` (seed 000 "Get Video").
+ * - `start_timestamp=stream_<id>` plays live: an FLV stream that ends at end_timestamp (usually
+ *   `+300000`), i.e. open-ended while the end is in the future.
+ * - Otherwise the start must equal the start of a recorded clip (switch strictPlayStart) and
+ *   `time_offset` (ms, alias `to`) skips into it; the server starts on the key frame at or before.
+ * - MP4 is a download: 201 {id} when the job is created, 202 {id} while it is pending, then 200
+ *   with the file; never live. Starts before the retained history answer 410.
+ * - `quality=low` selects the sub stream, `high` the main stream (a "future feature" in the docs).
+ */
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { SimNotFound, type ProfileName } from '../types.js';
+import { clientGone } from './assets.js';
+import { param, sendJson, sendStatus, type EenRequest } from './http.js';
+import type { EenServices } from './services.js';
+import { parseEenTimestamp, parseStreamStart } from './timestamps.js';
+
+function profileFor(quality: string | undefined, fallback: ProfileName): ProfileName {
+  if (quality === 'low' || quality === 'mid' || quality === 'med') return 'sub';
+  if (quality === 'high') return 'main';
+  return fallback;
+}
+
+export async function handlePlay(svc: EenServices, req: EenRequest, res: ServerResponse, format: 'flv' | 'mp4'): Promise<void> {
+  const { world, options, ctx } = svc;
+  const now = world.now();
+  const id = param(req, 'id', 'c');
+  const rawStart = param(req, 'start_timestamp', 't');
+  const rawEnd = param(req, 'end_timestamp', 'e');
+  if (!id || rawStart === undefined || rawEnd === undefined) return sendStatus(res, 400, 'id, start_timestamp and end_timestamp are required');
+  const end = parseEenTimestamp(rawEnd, now);
+  const rawOffset = param(req, 'time_offset', 'to');
+  const offset = rawOffset === undefined ? 0 : /^\d+$/.test(rawOffset) ? Number(rawOffset) : null;
+  if (!end || offset === null) return sendStatus(res, 400, 'end_timestamp or time_offset is invalid');
+  const camera = world.camera(id);
+  if (!camera) return sendStatus(res, 404, 'Camera not provisioned');
+  const profile = profileFor(param(req, 'quality', 'q'), options.playProfile);
+
+  const streamId = parseStreamStart(rawStart);
+  if (streamId !== null) {
+    if (format === 'mp4') return sendStatus(res, 400, 'MP4 cannot be live streamed');
+    if (end.ms <= now) return sendStatus(res, 400, 'end_timestamp of a live stream must be in the future');
+    if (!world.isStreaming(camera.index)) return sendStatus(res, 404, 'Camera get error');
+    return streamLive(svc, res, ctx.media.liveStream(camera.index, profile, 'flv'), end.ms);
+  }
+
+  const start = parseEenTimestamp(rawStart, now);
+  if (!start) return sendStatus(res, 400, 'start_timestamp is not an EEN timestamp');
+  if (start.ms < ctx.media.historyStartMs) return sendStatus(res, 410, 'Video is out of retention');
+  const fromMs = start.ms + offset;
+  if (end.ms <= fromMs) return sendStatus(res, 400, 'end_timestamp must be after the start');
+  const recorded = world.recorded(camera.index);
+  const clipStart = recorded.find((s) => s.startMs === start.ms);
+  if (options.strictPlayStart && !clipStart) return sendStatus(res, 404, 'No video starts at start_timestamp');
+  const live = end.ms > now;
+  if (live && format === 'mp4') return sendStatus(res, 400, 'MP4 cannot be live streamed');
+  // A recorded request whose end is still ahead: the media so far (following the live edge is not simulated).
+  const toMs = Math.min(end.ms, now);
+  if (!recorded.some((s) => s.startMs < toMs && s.endMs > fromMs)) return sendStatus(res, 404, 'No video in the requested span');
+
+  if (format === 'flv') {
+    let clip: Readable;
+    try {
+      clip = await ctx.media.recordedClip(camera.index, profile, fromMs, toMs, 'flv');
+    } catch (err) {
+      if (err instanceof SimNotFound) return sendStatus(res, 404, 'No video in the requested span');
+      throw err;
+    }
+    return pipeClip(res, clip, 'video/x-flv');
+  }
+
+  const key = `${camera.esn}|${fromMs}|${toMs}|${profile}`;
+  const answer = svc.mp4.request(key, ctx.faults.slowTranscodeFactor, async () => collect(await ctx.media.recordedClip(camera.index, profile, fromMs, toMs, 'mp4')));
+  if (answer.status === 200) {
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(answer.data.length) });
+    res.end(answer.data);
+    return;
+  }
+  if (answer.status === 201 || answer.status === 202) return sendJson(res, answer.status, { id: answer.id });
+  return sendStatus(res, answer.status, answer.status === 404 ? 'No video in the requested span' : 'Bad Gateway');
+}
+
+function pipeClip(res: ServerResponse, clip: Readable, contentType: string): void {
+  res.writeHead(200, { 'content-type': contentType });
+  clip.on('error', () => res.destroy());
+  res.on('close', () => clip.destroy());
+  clip.pipe(res);
+}
+
+/** Live FLV until the end timestamp (the client may hang up earlier). */
+function streamLive(svc: EenServices, res: ServerResponse, stream: Readable, endMs: number): void {
+  const signal = clientGone(res);
+  const stop = (): void => {
+    clearTimeout(timer);
+    svc.closers.delete(stop);
+    stream.unpipe(res);
+    stream.destroy();
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(stop, endMs - svc.world.now());
+  svc.closers.add(stop);
+  signal.addEventListener('abort', stop, { once: true });
+  res.writeHead(200, { 'content-type': 'video/x-flv' });
+  stream.on('error', () => {
+    stop();
+    res.destroy();
+  });
+  stream.pipe(res);
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+interface Mp4Job {
+  id: string;
+  polls: number;
+  state: 'pending' | 'ready' | 'failed';
+  data?: Buffer;
+  notFound?: boolean;
+}
+
+export type Mp4Answer = { status: 200; data: Buffer } | { status: 201 | 202; id: string } | { status: 404 | 502 };
+
+/**
+ * MP4 "transcode" jobs keyed by request. The first request creates the job (201, or 502 with the
+ * older-doc switch); the same URL then answers 202 until the file exists and the configured
+ * number of polls (scaled by the slow-transcode fault knob) has passed, then 200. Finished jobs
+ * stay for re-download, oldest dropped first.
+ */
+export class Mp4Jobs {
+  private readonly jobs = new Map<string, Mp4Job>();
+
+  constructor(
+    private readonly pendingPolls: number,
+    private readonly firstStatus: 201 | 502,
+    private readonly kept: number,
+  ) {}
+
+  request(key: string, slowFactor: number, produce: () => Promise<Buffer>): Mp4Answer {
+    const existing = this.jobs.get(key);
+    if (!existing) {
+      const job: Mp4Job = { id: randomUUID(), polls: 0, state: 'pending' };
+      this.jobs.set(key, job);
+      produce().then(
+        (data) => {
+          job.state = 'ready';
+          job.data = data;
+        },
+        (err: unknown) => {
+          job.state = 'failed';
+          job.notFound = err instanceof SimNotFound;
+        },
+      );
+      this.trim();
+      return this.firstStatus === 201 ? { status: 201, id: job.id } : { status: 502 };
+    }
+    existing.polls += 1;
+    if (existing.state === 'failed') {
+      this.jobs.delete(key);
+      return { status: existing.notFound ? 404 : 502 };
+    }
+    const required = Math.round(this.pendingPolls * Math.max(0, slowFactor));
+    if (existing.state === 'ready' && existing.polls > required) return { status: 200, data: existing.data! };
+    return { status: 202, id: existing.id };
+  }
+
+  clear(): void {
+    this.jobs.clear();
+  }
+
+  private trim(): void {
+    const ready = [...this.jobs].filter(([, job]) => job.state !== 'pending');
+    for (const [key] of ready.slice(0, Math.max(0, ready.length - this.kept))) this.jobs.delete(key);
+  }
+}

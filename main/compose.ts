@@ -4,11 +4,17 @@
  * Adding a channel to the contract without a handler below is a compile error.
  */
 import type { AppInfo, Display } from '../preload/contract/index.js';
+import { chooseCredentialStore } from './credentials/choose-store.js';
+import type { CredentialStore } from './credentials/credential-store.js';
+import type { SafeStorageLike } from './credentials/safe-storage-store.js';
+import { sitesHandlers } from './ipc/handlers/sites-handlers.js';
 import { EventHub } from './ipc/event-hub.js';
 import { IpcRouter, type Handlers } from './ipc/router.js';
 import type { Logger } from './logging/logger.js';
 import { dataPaths } from './paths.js';
 import { SettingsService } from './services/settings-service.js';
+import { SiteRepository } from './sites/site-repository.js';
+import { SiteService } from './sites/site-service.js';
 import { appVersion } from './version.js';
 
 /** What differs between the Electron app and serve mode, seen from the services. */
@@ -16,24 +22,42 @@ export interface Shell {
   kind: AppInfo['shell'];
   displays(): Display[];
   onDisplaysChanged(listener: (displays: Display[]) => void): () => void;
+  /** Electron's safeStorage, when running in Electron (credential fallback). */
+  safeStorage?: SafeStorageLike;
 }
 
 export interface Services {
   router: IpcRouter;
   events: EventHub;
   settings: SettingsService;
+  sites: SiteService;
+  credentials: CredentialStore;
   dispose(): Promise<void>;
 }
 
-export function compose(options: { dataDir: string; shell: Shell; log: Logger }): Services {
+export interface ComposeOptions {
+  dataDir: string;
+  shell: Shell;
+  log: Logger;
+  /** Tests may pass a store; otherwise the best the system offers is chosen. */
+  credentials?: CredentialStore;
+}
+
+export async function compose(options: ComposeOptions): Promise<Services> {
   const { shell, log } = options;
   const paths = dataPaths(options.dataDir);
   const events = new EventHub();
   const settings = new SettingsService(paths.settingsFile, log.child('settings'));
+  const credentials =
+    options.credentials ??
+    (await chooseCredentialStore({ ...(shell.safeStorage ? { safeStorage: shell.safeStorage } : {}), safeStoragePath: paths.encryptedCredentialsFile, log: log.child('credentials') }));
+  const sites = new SiteService({ repository: new SiteRepository(paths.sitesFile), credentials, log: log.child('sites') });
 
   const disposers = [
     settings.onChanged((value) => events.publish('settings:changed', value)),
     shell.onDisplaysChanged((displays) => events.publish('app:displays-changed', displays)),
+    sites.onSitesChanged((value) => events.publish('sites:changed', value)),
+    sites.onCamerasChanged((value) => events.publish('cameras:changed', value)),
   ];
 
   const handlers: Handlers = {
@@ -46,14 +70,18 @@ export function compose(options: { dataDir: string; shell: Shell; log: Logger })
     }),
     'settings:get': () => settings.get(),
     'settings:set': (patch) => settings.set(patch),
+    ...sitesHandlers(sites),
   };
 
   return {
     router: new IpcRouter(handlers, log.child('ipc')),
     events,
     settings,
+    sites,
+    credentials,
     async dispose() {
       for (const dispose of disposers) dispose();
+      await sites.dispose();
     },
   };
 }

@@ -2,7 +2,7 @@
  * The desktop app's entry: lifecycle only. Everything else is built in compose.ts and the
  * windows/ modules.
  */
-import { app, screen } from 'electron';
+import { app, safeStorage, screen } from 'electron';
 import { parseArgs } from 'node:util';
 import { compose, type Shell } from './compose.js';
 import { createLogger } from './logging/logger.js';
@@ -24,7 +24,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(start);
 }
 
-function start(): void {
+async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   const log = createLogger({ dir: dataPaths(dataDir).logs });
   hardenElectron(log.child('security'));
@@ -33,6 +33,7 @@ function start(): void {
 
   const shell: Shell = {
     kind: 'electron',
+    safeStorage,
     displays: currentDisplays,
     onDisplaysChanged(listener) {
       const notify = (): void => listener(currentDisplays());
@@ -46,7 +47,7 @@ function start(): void {
       };
     },
   };
-  const services = compose({ dataDir, shell, log });
+  const services = await compose({ dataDir, shell, log });
   const windows = new WindowManager(services.settings, log.child('windows'));
   const disposeIpc = registerElectronIpc(services, () => windows.windowsList());
   shell.onDisplaysChanged(() => windows.sync());
@@ -63,5 +64,6 @@ function start(): void {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  log.info('Tessera started', { dataDir, displays: currentDisplays().length });
+  log.info('Tessera started', { dataDir, displays: currentDisplays().length, credentials: services.credentials.kind });
+  void services.sites.restoreSessions();
 }

@@ -25,6 +25,9 @@ export interface DataPaths {
   logs: string;
   cache: string;
   settingsFile: string;
+  sitesFile: string;
+  /** safeStorage ciphertexts, used only when no system keychain answers. */
+  encryptedCredentialsFile: string;
 }
 
 export function dataPaths(root: string): DataPaths {
@@ -33,5 +36,7 @@ export function dataPaths(root: string): DataPaths {
     logs: join(root, 'logs'),
     cache: join(root, 'cache'),
     settingsFile: join(root, 'settings.json'),
+    sitesFile: join(root, 'sites.json'),
+    encryptedCredentialsFile: join(root, 'credentials.enc.json'),
   };
 }

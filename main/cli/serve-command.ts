@@ -36,7 +36,7 @@ ${commonUsage}`,
     const log = createLogger({ dir: dataPaths(dataDir).logs, echo: true });
     if (!loopback.has(host)) log.warn(`serving on ${host}: anyone who can reach this address and has the token can see the wall`);
 
-    const services = compose({ dataDir, shell: createServeShell(displays), log });
+    const services = await compose({ dataDir, shell: createServeShell(displays), log });
     const handle = await startServeServer({ host, port, rendererDir: rendererDir(), services, log: log.child('serve') });
     log.info('serve mode ready', { port: handle.port, dataDir });
     if (values.json) io.stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token })}\n`);

@@ -13,6 +13,19 @@
 import { z } from 'zod';
 import { appInfoSchema, settingsPatchSchema, settingsSchema } from './app.js';
 import type { EventChannel, RequestChannel } from './names.js';
+import {
+  addSiteSchema,
+  cameraSchema,
+  serverLayoutSchema,
+  serverTourSchema,
+  signInSchema,
+  siteIdSchema,
+  siteStateSchema,
+  stillRequestSchema,
+  stillSchema,
+  twoFactorChooseSchema,
+  twoFactorVerifySchema,
+} from './sites.js';
 
 const none = z.undefined();
 
@@ -20,6 +33,19 @@ export const requests = {
   'app:info': { input: none, result: appInfoSchema },
   'settings:get': { input: none, result: settingsSchema },
   'settings:set': { input: settingsPatchSchema, result: settingsSchema },
+  'sites:list': { input: none, result: z.array(siteStateSchema) },
+  'sites:add': { input: addSiteSchema, result: siteStateSchema },
+  'sites:remove': { input: siteIdSchema, result: z.null() },
+  /** Signs in with the given password, or the saved one. May end in status "two-factor". */
+  'sites:sign-in': { input: signInSchema, result: siteStateSchema },
+  /** Ends the server session; keeps the site and its saved password. */
+  'sites:sign-out': { input: siteIdSchema, result: siteStateSchema },
+  'sites:two-factor-choose': { input: twoFactorChooseSchema, result: siteStateSchema },
+  'sites:two-factor-verify': { input: twoFactorVerifySchema, result: siteStateSchema },
+  'sites:layouts': { input: siteIdSchema, result: z.object({ layouts: z.array(serverLayoutSchema), tours: z.array(serverTourSchema) }) },
+  /** Cameras of every signed-in site, merged. */
+  'cameras:list': { input: none, result: z.array(cameraSchema) },
+  'cameras:still': { input: stillRequestSchema, result: stillSchema },
 } as const satisfies Record<RequestChannel, { input: z.ZodType; result: z.ZodType }>;
 
 export const events = {
@@ -27,6 +53,10 @@ export const events = {
   'settings:changed': settingsSchema,
   /** The displays connected now (added, removed, resized). */
   'app:displays-changed': appInfoSchema.shape.displays,
+  /** Every site with its state, after any change. */
+  'sites:changed': z.array(siteStateSchema),
+  /** The whole merged camera list, after any change of a camera or its status. */
+  'cameras:changed': z.array(cameraSchema),
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestInput<C extends RequestChannel> = z.input<(typeof requests)[C]['input']>;

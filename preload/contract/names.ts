@@ -3,8 +3,22 @@
  * in channels.ts are typed against these lists: a name without a schema, or a schema without a
  * name, does not compile.
  */
-export const requestChannels = ['app:info', 'settings:get', 'settings:set'] as const;
-export const eventChannels = ['settings:changed', 'app:displays-changed'] as const;
+export const requestChannels = [
+  'app:info',
+  'settings:get',
+  'settings:set',
+  'sites:list',
+  'sites:add',
+  'sites:remove',
+  'sites:sign-in',
+  'sites:sign-out',
+  'sites:two-factor-choose',
+  'sites:two-factor-verify',
+  'sites:layouts',
+  'cameras:list',
+  'cameras:still',
+] as const;
+export const eventChannels = ['settings:changed', 'app:displays-changed', 'sites:changed', 'cameras:changed'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

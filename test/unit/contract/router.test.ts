@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppFailure, defaultSettings, type AppInfo } from '../../../preload/contract/index.js';
+import { AppFailure, defaultSettings, requestChannels, type AppInfo } from '../../../preload/contract/index.js';
 import { IpcRouter, type Handlers } from '../../../main/ipc/router.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
@@ -8,12 +8,16 @@ const trusted = { trusted: true, caller: 'test' };
 
 function router(overrides: Partial<Handlers> = {}) {
   const log = memoryLogger();
-  const handlers: Handlers = {
+  const unused = (): never => {
+    throw new Error('not used in this test');
+  };
+  const handlers = {
+    ...Object.fromEntries(requestChannels.map((channel) => [channel, unused])),
     'app:info': () => info,
     'settings:get': () => defaultSettings,
     'settings:set': (patch) => ({ ...defaultSettings, ...patch }),
     ...overrides,
-  };
+  } as Handlers;
   return { router: new IpcRouter(handlers, log), log };
 }
 

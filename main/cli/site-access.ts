@@ -1,0 +1,71 @@
+/**
+ * How CLI commands reach a site: either a saved site (signed in with its saved secret, through
+ * the same SiteService the app uses), or an ad-hoc site given by --kind/--url/--user with the
+ * password on stdin (nothing is saved).
+ */
+import { AppFailure, siteKindSchema, siteKinds, type SiteConfig } from '../../preload/contract/index.js';
+import type { Logger } from '../logging/logger.js';
+import type { VmsAdapter } from '../vms/adapter.js';
+import { HttpClient } from '../vms/http-client.js';
+import { adapterFactory } from '../vms/registry.js';
+import { CommandFailure, stringOption, UsageError, type CommandIo, type OptionValues } from './command.js';
+
+export const adHocOptions = {
+  kind: { type: 'string' },
+  url: { type: 'string' },
+  user: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+} as const;
+
+export const adHocUsage = `  --kind KIND        site kind: ${siteKinds.join(', ')}
+  --url URL          site address (for rtsp: the camera's rtsp:// address)
+  --user NAME        user name
+  --password-stdin   read the password from standard input (never from the command line)`;
+
+export async function readPassword(io: CommandIo): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+export function isAdHoc(values: OptionValues): boolean {
+  return values.kind !== undefined || values.url !== undefined;
+}
+
+/** Builds, and signs in, an adapter for a site given on the command line. */
+export async function adHocAdapter(values: OptionValues, io: CommandIo, log: Logger): Promise<{ adapter: VmsAdapter; site: SiteConfig }> {
+  const kind = siteKindSchema.safeParse(values.kind);
+  if (!kind.success) throw new UsageError(`--kind must be one of ${siteKinds.join(', ')}`);
+  const url = stringOption(values, 'url');
+  if (!url) throw new UsageError('--url is required with --kind');
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    throw new UsageError(`--url is not an address: ${JSON.stringify(url)}`);
+  }
+  const password = values['password-stdin'] ? await readPassword(io) : '';
+  const site: SiteConfig = {
+    id: 'cli',
+    name: host,
+    kind: kind.data,
+    url: kind.data === 'rtsp' ? '' : url,
+    username: stringOption(values, 'user') ?? '',
+    ...(kind.data === 'rtsp' ? { rtspCameras: [{ name: host, url }] } : {}),
+  };
+  const http = new HttpClient({ baseUrl: kind.data === 'rtsp' ? 'http://127.0.0.1/' : url, siteName: site.name });
+  const adapter = adapterFactory(kind.data).create({ site, http, log, now: Date.now });
+  const outcome = await adapter.signIn({ username: site.username, password });
+  if (outcome.kind === 'two-factor') {
+    await adapter.dispose();
+    throw new CommandFailure(`${site.name}: this account needs a two-factor code; add it as a site in the app (or \`tessera sites add\`) to sign in.`);
+  }
+  return { adapter, site };
+}
+
+/** One line for stderr from anything a site operation threw. */
+export function describeFailure(err: unknown): CommandFailure | UsageError {
+  if (err instanceof UsageError || err instanceof CommandFailure) return err;
+  if (err instanceof AppFailure) return new CommandFailure(err.error.message);
+  return new CommandFailure(err instanceof Error ? err.message : String(err));
+}

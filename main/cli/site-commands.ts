@@ -1,0 +1,189 @@
+/** `tessera sites`, `tessera cameras` and `tessera snapshot`. */
+import { writeFileSync } from 'node:fs';
+import { addSiteSchema, siteKinds, type SiteState } from '../../preload/contract/index.js';
+import { chooseCredentialStore } from '../credentials/choose-store.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { dataPaths, resolveUserDataDir } from '../paths.js';
+import { SiteRepository } from '../sites/site-repository.js';
+import { SiteService } from '../sites/site-service.js';
+import { commonOptions, commonUsage, CommandFailure, stringOption, UsageError, type Command, type CommandIo, type OptionValues } from './command.js';
+import { adHocAdapter, adHocOptions, adHocUsage, describeFailure, isAdHoc, readPassword } from './site-access.js';
+
+interface Context {
+  log: Logger;
+  sites: SiteService;
+}
+
+async function openSites(values: OptionValues, io: CommandIo): Promise<Context> {
+  const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
+  const paths = dataPaths(dataDir);
+  const log = createLogger({ dir: paths.logs }, 'cli');
+  const credentials = await chooseCredentialStore({ safeStoragePath: paths.encryptedCredentialsFile, log });
+  const sites = new SiteService({ repository: new SiteRepository(paths.sitesFile), credentials, log: log.child('sites'), refreshMs: 0 });
+  if (sites.loadProblem) io.stderr.write(`tessera: ${sites.loadProblem}\n`);
+  return { log, sites };
+}
+
+function findSite(sites: SiteService, name: string): SiteState {
+  const site = sites.list().find((s) => s.name.toLowerCase() === name.toLowerCase() || s.id === name);
+  if (!site) throw new CommandFailure(`there is no saved site named ${JSON.stringify(name)} (see \`tessera sites list\`)`);
+  return site;
+}
+
+async function withFailures<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw describeFailure(err);
+  }
+}
+
+export const sitesCommand: Command = {
+  name: 'sites',
+  summary: 'add, list or remove saved VMS sites',
+  usage: `tessera sites list [--json]
+tessera sites add --name NAME --kind KIND --url URL --user NAME [--password-stdin] [--save-password]
+tessera sites remove NAME
+
+  --name NAME        how the site is shown
+${adHocUsage}
+  --save-password    keep the password in the system keychain for later sign-ins
+${commonUsage}`,
+  options: { ...commonOptions, ...adHocOptions, name: { type: 'string' }, 'save-password': { type: 'boolean' } },
+  async run(values, positionals, io) {
+    const [verb, ...rest] = positionals;
+    if (verb !== 'list' && verb !== 'add' && verb !== 'remove') throw new UsageError('say `list`, `add` or `remove`');
+    const { sites } = await openSites(values, io);
+    try {
+      return await withFailures(async () => {
+        if (verb === 'list') {
+          const list = sites.list();
+          if (values.json) io.stdout.write(`${JSON.stringify(list.map(({ id, name, kind, url, username }) => ({ id, name, kind, url, username })))}\n`);
+          else io.stdout.write(list.length ? list.map((s) => `${s.name}\t${s.kind}\t${s.url}\t${s.username}`).join('\n') + '\n' : 'No sites yet; add one with `tessera sites add`.\n');
+          return 0;
+        }
+        if (verb === 'remove') {
+          if (rest.length !== 1) throw new UsageError('`sites remove` needs the site name');
+          await sites.remove(findSite(sites, rest[0]!).id);
+          io.stdout.write(values.json ? '{"removed":true}\n' : `Removed ${rest[0]}.\n`);
+          return 0;
+        }
+        const kind = stringOption(values, 'kind');
+        const url = stringOption(values, 'url') ?? '';
+        const parsed = addSiteSchema.safeParse({
+          name: stringOption(values, 'name') ?? '',
+          kind,
+          url: kind === 'rtsp' ? '' : url,
+          username: stringOption(values, 'user') ?? '',
+          savePassword: Boolean(values['save-password']),
+          ...(values['password-stdin'] ? { password: await readPassword(io) } : {}),
+          ...(kind === 'rtsp' && url ? { rtspCameras: [{ name: stringOption(values, 'name') ?? 'Camera', url }] } : {}),
+        });
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new UsageError(issue?.path[0] === 'kind' ? `--kind must be one of ${siteKinds.join(', ')}` : `--${String(issue?.path[0] ?? 'name')} ${issue?.message ?? 'is invalid'}`);
+        }
+        const state = await sites.add(parsed.data);
+        if (values.json) io.stdout.write(`${JSON.stringify({ id: state.id, name: state.name, status: state.status, cameras: state.cameraCount })}\n`);
+        else io.stdout.write(`Added ${state.name} (${state.status}${state.status === 'signed-in' ? `, ${state.cameraCount} cameras` : ''}).\n`);
+        return 0;
+      });
+    } finally {
+      await sites.dispose();
+    }
+  },
+};
+
+export const camerasCommand: Command = {
+  name: 'cameras',
+  summary: 'list the cameras of saved sites, or of a site given on the command line',
+  usage: `tessera cameras [--site NAME] [--json]
+tessera cameras --kind KIND --url URL --user NAME --password-stdin [--json]
+
+Prints every camera with its status. With --json: an array of {id, name, status, site}.
+
+  --site NAME        only this saved site
+${adHocUsage}
+${commonUsage}`,
+  options: { ...commonOptions, ...adHocOptions, site: { type: 'string' } },
+  async run(values, _positionals, io) {
+    let rows: { id: string; name: string; status: string; site: string }[];
+    if (isAdHoc(values)) {
+      const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
+      const log = createLogger({ dir: dataPaths(dataDir).logs }, 'cli');
+      const { adapter, site } = await withFailures(() => adHocAdapter(values, io, log));
+      try {
+        const cameras = await withFailures(() => adapter.listCameras());
+        rows = cameras.map((c) => ({ id: c.id, name: c.name, status: c.state, site: site.name }));
+      } finally {
+        await adapter.signOut().catch(() => undefined); // best effort: the session ends on the server anyway
+        await adapter.dispose();
+      }
+    } else {
+      const { sites } = await openSites(values, io);
+      try {
+        const wanted = stringOption(values, 'site');
+        const targets = wanted ? [findSite(sites, wanted)] : sites.list();
+        if (!targets.length) throw new CommandFailure('no saved sites; add one with `tessera sites add` or use --kind/--url');
+        for (const target of targets) await withFailures(() => sites.signIn({ siteId: target.id }));
+        rows = sites.cameras().map((c) => ({ id: c.id, name: c.name, status: c.state, site: c.siteName }));
+      } finally {
+        await sites.dispose();
+      }
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify(rows)}\n`);
+    else io.stdout.write(rows.map((r) => `${r.status.padEnd(12)} ${r.name}\t${r.site}\t${r.id}`).join('\n') + (rows.length ? '\n' : 'No cameras.\n'));
+    return 0;
+  },
+};
+
+export const snapshotCommand: Command = {
+  name: 'snapshot',
+  summary: 'save the live (or a recorded) still of a camera as a JPEG',
+  usage: `tessera snapshot --camera ID [--at TIME] -o FILE [--site NAME | --kind KIND --url URL --user NAME --password-stdin]
+
+  --camera ID        camera id as \`tessera cameras\` prints it
+  --at TIME          recorded still at this RFC 3339 time (e.g. 2026-11-22T10:15:00Z); default: live
+  -o, --output FILE  where to write the JPEG
+${adHocUsage}
+${commonUsage}`,
+  options: { ...commonOptions, ...adHocOptions, site: { type: 'string' }, camera: { type: 'string' }, at: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  async run(values, _positionals, io) {
+    const camera = stringOption(values, 'camera');
+    const output = stringOption(values, 'output');
+    if (!camera) throw new UsageError('--camera is required');
+    if (!output) throw new UsageError('-o FILE is required');
+    const atText = stringOption(values, 'at');
+    const atMs = atText === undefined ? undefined : Date.parse(atText);
+    if (atMs !== undefined && (!Number.isFinite(atMs) || !/^\d{4}-\d{2}-\d{2}T/.test(atText!))) throw new UsageError(`--at must be an RFC 3339 time such as 2026-11-22T10:15:00Z, not ${JSON.stringify(atText)}`);
+    let still: { jpeg: Buffer; timestampMs: number };
+    if (isAdHoc(values)) {
+      const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
+      const { adapter } = await withFailures(() => adHocAdapter(values, io, createLogger({ dir: dataPaths(dataDir).logs }, 'cli')));
+      try {
+        still = await withFailures(() => adapter.still(camera, atMs));
+      } finally {
+        await adapter.signOut().catch(() => undefined); // best effort
+        await adapter.dispose();
+      }
+    } else {
+      const { sites } = await openSites(values, io);
+      try {
+        const siteName = stringOption(values, 'site');
+        const siteId = siteName ? findSite(sites, siteName).id : camera.split('/')[0]!;
+        await withFailures(() => sites.signIn({ siteId }));
+        still = await withFailures(() => sites.still(camera.includes('/') ? camera : `${siteId}/${camera}`, atMs));
+      } finally {
+        await sites.dispose();
+      }
+    }
+    try {
+      writeFileSync(output, still.jpeg);
+    } catch (err) {
+      throw new CommandFailure(`could not write ${output}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const when = new Date(still.timestampMs).toISOString();
+    io.stdout.write(values.json ? `${JSON.stringify({ file: output, bytes: still.jpeg.length, timestamp: when })}\n` : `Wrote ${output} (${still.jpeg.length} bytes, ${when}).\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,395 @@
+/**
+ * Owns every configured site: its adapter, its session state and its cameras. Main is the only
+ * holder of credentials; what leaves this service (SiteState, Camera) carries none.
+ *
+ * Session rules: a call that finds the session expired signs in again once (saved password or
+ * refresh token) and is retried once; if that sign-in fails the site shows "needs sign-in" and
+ * the error says to sign in again, never a silent loop.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  AppFailure,
+  type AddSite,
+  type Camera,
+  type ServerLayout,
+  type ServerTour,
+  type SiteConfig,
+  type SiteState,
+  type SiteStatus,
+} from '../../preload/contract/index.js';
+import type { CredentialStore } from '../credentials/credential-store.js';
+import type { Logger } from '../logging/logger.js';
+import type { CameraRecord, VmsAdapter } from '../vms/adapter.js';
+import { HttpClient } from '../vms/http-client.js';
+import { adapterFactory } from '../vms/registry.js';
+import { isSessionExpired } from '../vms/session-errors.js';
+import type { SiteRepository } from './site-repository.js';
+
+interface SiteEntry {
+  config: SiteConfig;
+  adapter: VmsAdapter;
+  status: SiteStatus;
+  lastError?: { code: string; message: string };
+  twoFactor?: { channels: ('sms' | 'email')[]; codeSent: boolean };
+  /** Secret for this run when the operator chose not to save it (re-login after expiry). */
+  sessionSecret?: string;
+  cameras: CameraRecord[];
+  /** Whether a secret for this site is in the credential store. */
+  saved: boolean;
+  stopWatching?: () => void;
+  /** One re-login at a time per site. */
+  relogin?: Promise<void>;
+}
+
+export interface SiteServiceOptions {
+  repository: SiteRepository;
+  credentials: CredentialStore;
+  log: Logger;
+  now?: () => number;
+  /** How often cameras of sites without push status are refreshed, ms. */
+  refreshMs?: number;
+  httpTimeoutMs?: number;
+}
+
+export class SiteService {
+  private readonly sites = new Map<string, SiteEntry>();
+  private readonly siteListeners = new Set<(sites: SiteState[]) => void>();
+  private readonly cameraListeners = new Set<(cameras: Camera[]) => void>();
+  private refreshTimer?: NodeJS.Timeout;
+  private readonly now: () => number;
+  readonly loadProblem?: string;
+
+  constructor(private readonly options: SiteServiceOptions) {
+    this.now = options.now ?? Date.now;
+    const loaded = options.repository.load();
+    if (loaded.corrupt) {
+      this.loadProblem = `The sites file could not be read (${loaded.corrupt.reason}); it was kept as ${loaded.corrupt.movedTo}.`;
+      options.log.warn('sites file unreadable, moved aside', loaded.corrupt);
+    }
+    for (const config of loaded.value) this.sites.set(config.id, this.entryFor(config));
+    const refreshMs = options.refreshMs ?? 30_000;
+    if (refreshMs > 0) {
+      this.refreshTimer = setInterval(() => void this.refreshPolledSites(), refreshMs);
+      this.refreshTimer.unref();
+    }
+  }
+
+  list(): SiteState[] {
+    return [...this.sites.values()].map((entry) => this.stateOf(entry));
+  }
+
+  cameras(): Camera[] {
+    return [...this.sites.values()].flatMap((entry) =>
+      entry.status === 'signed-in'
+        ? entry.cameras.map((cam) => ({
+            id: `${entry.config.id}/${cam.id}`,
+            siteId: entry.config.id,
+            siteName: entry.config.name,
+            name: cam.name,
+            state: cam.state,
+            recording: cam.recording,
+            ...(cam.stateDetail ? { stateDetail: cam.stateDetail } : {}),
+            groups: cam.groups,
+            profiles: cam.profiles,
+          }))
+        : [],
+    );
+  }
+
+  onSitesChanged(listener: (sites: SiteState[]) => void): () => void {
+    this.siteListeners.add(listener);
+    return () => this.siteListeners.delete(listener);
+  }
+
+  onCamerasChanged(listener: (cameras: Camera[]) => void): () => void {
+    this.cameraListeners.add(listener);
+    return () => this.cameraListeners.delete(listener);
+  }
+
+  /** Adds a site and signs in right away when a password was given (or none is needed). */
+  async add(input: AddSite): Promise<SiteState> {
+    if ([...this.sites.values()].some((s) => s.config.name.toLowerCase() === input.name.toLowerCase())) {
+      throw new AppFailure('conflict', `There is already a site named "${input.name}".`);
+    }
+    const config: SiteConfig = {
+      id: randomUUID().slice(0, 8),
+      name: input.name,
+      kind: input.kind,
+      url: input.url,
+      username: input.username,
+      ...(input.rtspCameras ? { rtspCameras: input.rtspCameras } : {}),
+    };
+    const entry = this.entryFor(config);
+    this.sites.set(config.id, entry);
+    this.persist();
+    this.announceSites();
+    if (input.password !== undefined || entry.adapter.capabilities.signIn === 'none') {
+      return this.signIn({ siteId: config.id, password: input.password ?? '', savePassword: input.savePassword });
+    }
+    return this.stateOf(entry);
+  }
+
+  async remove(siteId: string): Promise<void> {
+    const entry = this.get(siteId);
+    await this.endSession(entry);
+    await entry.adapter.dispose();
+    this.sites.delete(siteId);
+    await this.options.credentials.delete(siteId).catch((err: unknown) => this.options.log.warn('could not delete a saved credential', { siteId, error: err }));
+    this.persist();
+    this.announceSites();
+    this.announceCameras();
+  }
+
+  /** Signs in with the given password, or the saved secret when none is given. */
+  async signIn(input: { siteId: string; password?: string; savePassword?: boolean }): Promise<SiteState> {
+    const entry = this.get(input.siteId);
+    const secret = input.password ?? entry.sessionSecret ?? (await this.options.credentials.get(entry.config.id));
+    if (secret === null || secret === undefined) {
+      throw new AppFailure('unauthorized', `${entry.config.name}: no saved password; enter it to sign in.`);
+    }
+    this.setStatus(entry, 'signing-in');
+    try {
+      const outcome = await entry.adapter.signIn({ username: entry.config.username, password: secret });
+      entry.sessionSecret = secret;
+      if (input.password !== undefined) {
+        if (input.savePassword) {
+          await this.options.credentials.set(entry.config.id, secret);
+          entry.saved = true;
+        } else if (input.savePassword === false) {
+          await this.options.credentials.delete(entry.config.id);
+          entry.saved = false;
+        }
+      }
+      if (outcome.kind === 'two-factor') {
+        entry.twoFactor = { channels: outcome.channels, codeSent: false };
+        this.setStatus(entry, 'two-factor');
+        return this.stateOf(entry);
+      }
+      await this.afterSignIn(entry);
+    } catch (err) {
+      this.fail(entry, err);
+      throw err;
+    }
+    return this.stateOf(entry);
+  }
+
+  async chooseTwoFactor(siteId: string, channel: 'sms' | 'email'): Promise<SiteState> {
+    const entry = this.get(siteId);
+    if (entry.status !== 'two-factor' || !entry.adapter.chooseTwoFactor) throw new AppFailure('conflict', `${entry.config.name} is not waiting for a two-factor code.`);
+    await entry.adapter.chooseTwoFactor(channel);
+    entry.twoFactor = { channels: entry.twoFactor?.channels ?? [channel], codeSent: true };
+    this.announceSites();
+    return this.stateOf(entry);
+  }
+
+  async verifyTwoFactor(siteId: string, code: string): Promise<SiteState> {
+    const entry = this.get(siteId);
+    if (entry.status !== 'two-factor' || !entry.adapter.verifyTwoFactor) throw new AppFailure('conflict', `${entry.config.name} is not waiting for a two-factor code.`);
+    try {
+      await entry.adapter.verifyTwoFactor(code);
+    } catch (err) {
+      // A wrong code keeps the site waiting for another try; anything else is a failure.
+      if (err instanceof AppFailure && err.error.code === 'two-factor-required') {
+        entry.lastError = { code: err.error.code, message: err.error.message };
+        this.announceSites();
+      } else this.fail(entry, err);
+      throw err;
+    }
+    delete entry.twoFactor;
+    await this.afterSignIn(entry).catch((err: unknown) => {
+      this.fail(entry, err);
+      throw err;
+    });
+    return this.stateOf(entry);
+  }
+
+  async signOut(siteId: string): Promise<SiteState> {
+    const entry = this.get(siteId);
+    await this.endSession(entry);
+    delete entry.sessionSecret;
+    this.setStatus(entry, 'signed-out');
+    this.announceCameras();
+    return this.stateOf(entry);
+  }
+
+  async layouts(siteId: string): Promise<{ layouts: ServerLayout[]; tours: ServerTour[] }> {
+    const entry = this.get(siteId);
+    const adapter = entry.adapter;
+    if (!adapter.serverLayouts) return { layouts: [], tours: [] };
+    return this.withSession(entry, () => adapter.serverLayouts!());
+  }
+
+  async still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
+    const { entry, siteCameraId } = this.resolveCamera(cameraId);
+    return this.withSession(entry, () => entry.adapter.still(siteCameraId, atMs, width));
+  }
+
+  /** For the media broker (main only): where to pull live video of a camera. */
+  async liveSource(cameraId: string, profile: 'main' | 'sub') {
+    const { entry, siteCameraId } = this.resolveCamera(cameraId);
+    if (!entry.adapter.liveSource) throw new AppFailure('unsupported', `${entry.config.name} offers no live video Tessera can play.`);
+    return this.withSession(entry, () => entry.adapter.liveSource!(siteCameraId, profile));
+  }
+
+  /** Signs in every site that has a saved secret (at start-up); failures show on the Sites screen. */
+  async restoreSessions(): Promise<void> {
+    await Promise.all(
+      [...this.sites.values()].map(async (entry) => {
+        const saved = await this.options.credentials.get(entry.config.id).catch(() => null);
+        entry.saved = saved !== null;
+        this.announceSites();
+        if (saved === null && entry.adapter.capabilities.signIn !== 'none') return;
+        await this.signIn({ siteId: entry.config.id }).catch(() => undefined); // state and lastError tell the operator
+      }),
+    );
+  }
+
+  async dispose(): Promise<void> {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    for (const entry of this.sites.values()) {
+      entry.stopWatching?.();
+      await entry.adapter.dispose();
+    }
+  }
+
+  /** Runs a call in the site's session; on expiry, signs in again once and retries once. */
+  async withSession<T>(entry: SiteEntry, call: () => Promise<T>): Promise<T> {
+    if (entry.status !== 'signed-in') {
+      throw new AppFailure('unauthorized', `${entry.config.name} is not signed in.`);
+    }
+    try {
+      return await call();
+    } catch (err) {
+      if (!isSessionExpired(err)) throw err;
+      this.options.log.info('session expired; signing in again', { site: entry.config.name });
+      await this.relogin(entry);
+      return call();
+    }
+  }
+
+  private async relogin(entry: SiteEntry): Promise<void> {
+    entry.relogin ??= (async () => {
+      try {
+        const secret = entry.sessionSecret ?? (await this.options.credentials.get(entry.config.id));
+        if (secret === null || secret === undefined) throw new AppFailure('unauthorized', 'no saved password');
+        const outcome = await entry.adapter.signIn({ username: entry.config.username, password: secret });
+        if (outcome.kind === 'two-factor') throw new AppFailure('two-factor-required', 'a two-factor code is needed');
+      } catch (err) {
+        const reason = err instanceof AppFailure ? err.error.message : 'unknown error';
+        entry.status = 'needs-sign-in';
+        entry.lastError = { code: 'unauthorized', message: `${entry.config.name}: the session expired and signing in again failed (${reason}). Sign in again.` };
+        this.announceSites();
+        this.announceCameras();
+        throw new AppFailure('unauthorized', entry.lastError.message);
+      } finally {
+        entry.relogin = undefined;
+      }
+    })();
+    return entry.relogin;
+  }
+
+  private async afterSignIn(entry: SiteEntry): Promise<void> {
+    entry.cameras = await entry.adapter.listCameras();
+    delete entry.lastError;
+    this.setStatus(entry, 'signed-in');
+    entry.stopWatching?.();
+    entry.stopWatching = entry.adapter.watchStatus?.((changes) => {
+      const byId = new Map(changes.map((c) => [c.id, c]));
+      entry.cameras = entry.cameras.map((cam) => {
+        const change = byId.get(cam.id);
+        if (!change) return cam;
+        const { stateDetail: _old, ...rest } = cam;
+        return { ...rest, state: change.state, recording: change.recording, ...(change.stateDetail ? { stateDetail: change.stateDetail } : {}) };
+      });
+      this.announceCameras();
+    });
+    this.announceCameras();
+  }
+
+  private async refreshPolledSites(): Promise<void> {
+    for (const entry of this.sites.values()) {
+      if (entry.status !== 'signed-in' || entry.adapter.watchStatus) continue;
+      try {
+        entry.cameras = await this.withSession(entry, () => entry.adapter.listCameras());
+        this.announceCameras();
+      } catch (err) {
+        this.options.log.warn('camera refresh failed', { site: entry.config.name, error: err });
+      }
+    }
+  }
+
+  private async endSession(entry: SiteEntry): Promise<void> {
+    entry.stopWatching?.();
+    delete entry.stopWatching;
+    if (entry.status === 'signed-in' || entry.status === 'two-factor') {
+      await entry.adapter.signOut().catch((err: unknown) => this.options.log.warn('sign-out failed', { site: entry.config.name, error: err }));
+    }
+    entry.cameras = [];
+  }
+
+  private fail(entry: SiteEntry, err: unknown): void {
+    const error = err instanceof AppFailure ? err.error : { code: 'internal', message: `${entry.config.name}: sign-in failed unexpectedly.` };
+    if (!(err instanceof AppFailure)) this.options.log.error('sign-in failed', { site: entry.config.name, error: err });
+    entry.lastError = { code: error.code, message: error.message };
+    entry.cameras = [];
+    this.setStatus(entry, error.code === 'unauthorized' ? 'needs-sign-in' : 'error');
+    this.announceCameras();
+  }
+
+  private resolveCamera(cameraId: string): { entry: SiteEntry; siteCameraId: string } {
+    const slash = cameraId.indexOf('/');
+    const entry = slash > 0 ? this.sites.get(cameraId.slice(0, slash)) : undefined;
+    const siteCameraId = cameraId.slice(slash + 1);
+    if (!entry || !entry.cameras.some((c) => c.id === siteCameraId)) throw new AppFailure('not-found', `There is no camera ${JSON.stringify(cameraId)}.`);
+    return { entry, siteCameraId };
+  }
+
+  private get(siteId: string): SiteEntry {
+    const entry = this.sites.get(siteId);
+    if (!entry) throw new AppFailure('not-found', `There is no site with id ${JSON.stringify(siteId)}.`);
+    return entry;
+  }
+
+  private entryFor(config: SiteConfig): SiteEntry {
+    const factory = adapterFactory(config.kind);
+    const http = new HttpClient({ baseUrl: config.kind === 'rtsp' ? 'http://127.0.0.1/' : config.url, siteName: config.name, timeoutMs: this.options.httpTimeoutMs ?? 15_000 });
+    const adapter = factory.create({ site: config, http, log: this.options.log.child(`site.${config.kind}`), now: this.now });
+    adapter.onSecretRotated?.((secret) => {
+      const entry = this.sites.get(config.id);
+      if (entry) entry.sessionSecret = secret;
+      void this.options.credentials.get(config.id).then((saved) => (saved !== null ? this.options.credentials.set(config.id, secret) : undefined));
+    });
+    return { config, adapter, status: 'signed-out', cameras: [], saved: false };
+  }
+
+  private stateOf(entry: SiteEntry): SiteState {
+    return {
+      ...entry.config,
+      status: entry.status,
+      ...(entry.lastError ? { lastError: entry.lastError } : {}),
+      capabilities: entry.adapter.capabilities,
+      cameraCount: entry.cameras.length,
+      credentialSaved: entry.saved,
+      ...(entry.twoFactor ? { twoFactor: entry.twoFactor } : {}),
+    };
+  }
+
+  private setStatus(entry: SiteEntry, status: SiteStatus): void {
+    entry.status = status;
+    this.announceSites();
+  }
+
+  private persist(): void {
+    this.options.repository.save([...this.sites.values()].map((e) => e.config));
+  }
+
+  private announceSites(): void {
+    const sites = this.list();
+    for (const listener of this.siteListeners) listener(sites);
+  }
+
+  private announceCameras(): void {
+    const cameras = this.cameras();
+    for (const listener of this.cameraListeners) listener(cameras);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * What every VMS integration provides. One adapter instance serves one configured site and
+ * holds that site's session; the SiteService drives it (sign-in, re-login, status) and never
+ * looks at wire formats. Everything crossing this interface is already in Tessera's terms:
+ * epoch-ms times, site-scoped camera ids, AppFailure with a closed error code.
+ */
+import type { Capabilities, CameraState, ServerLayout, ServerTour, SiteConfig, SiteKind, StreamProfileInfo } from '../../preload/contract/index.js';
+import type { HttpClient } from './http-client.js';
+import type { Logger } from '../logging/logger.js';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** A camera as the adapter reports it; ids are site-scoped (the catalogue prefixes the site id). */
+export interface CameraRecord {
+  id: string;
+  name: string;
+  state: CameraState;
+  recording: boolean;
+  stateDetail?: string;
+  groups: string[];
+  profiles: StreamProfileInfo[];
+}
+
+export type SignInOutcome = { kind: 'signed-in' } | { kind: 'two-factor'; channels: ('sms' | 'email')[] };
+
+/** Where live media of a camera can be pulled from; consumed by the media broker (main only: may carry secrets). */
+export type LiveSource =
+  | { kind: 'rtsp'; url: string }
+  | { kind: 'http'; format: 'flv' | 'hls' | 'mpegts' | 'h264'; url: string; headers: Record<string, string> };
+
+export interface VmsAdapter {
+  readonly kind: SiteKind;
+  readonly capabilities: Capabilities;
+  /** Password sign-in (or OAuth via the refresh token stored as the "password"). */
+  signIn(credentials: Credentials): Promise<SignInOutcome>;
+  /** Two-factor: send the code over the chosen channel, then verify it. */
+  chooseTwoFactor?(channel: 'sms' | 'email'): Promise<void>;
+  verifyTwoFactor?(code: string): Promise<void>;
+  /** Ends the server session (best effort). */
+  signOut(): Promise<void>;
+  listCameras(): Promise<CameraRecord[]>;
+  /** Live still (atMs undefined) or the recorded frame at atMs. */
+  still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
+  /** Status changes pushed by the site (poll/WebSocket); sites without push are refreshed by the catalogue. */
+  watchStatus?(onChange: (changes: { id: string; state: CameraState; recording: boolean; stateDetail?: string }[]) => void): () => void;
+  serverLayouts?(): Promise<{ layouts: ServerLayout[]; tours: ServerTour[] }>;
+  liveSource?(cameraId: string, profile: 'main' | 'sub'): Promise<LiveSource>;
+  /**
+   * A secret to keep instead of the password after sign-in (Eagle Eye v3's rotating refresh
+   * token); called after each successful sign-in or refresh.
+   */
+  onSecretRotated?(listener: (secret: string) => void): void;
+  dispose(): Promise<void>;
+}
+
+export interface AdapterContext {
+  site: SiteConfig;
+  http: HttpClient;
+  log: Logger;
+  now(): number;
+}
+
+export interface AdapterFactory {
+  kind: SiteKind;
+  capabilities: Capabilities;
+  create(ctx: AdapterContext): VmsAdapter;
+}

@@ -11,13 +11,18 @@ import { loopArgs, LOOP_SECONDS } from './ffmpeg-args.js';
 import type { ProcessGroup } from './processes.js';
 import type { ProfileName } from '../types.js';
 
-export function loopPath(cacheDir: string, entry: CatalogueEntry, profile: ProfileName): string {
+function encodeArgs(entry: CatalogueEntry, profile: ProfileName, out: string): string[] {
   const { camera, scene } = entry;
-  const key = cacheKey({
-    scene, name: camera.name, esn: camera.esn, gop: camera.gopSeconds, audio: camera.audio,
-    profile: camera.profiles[profile], seconds: LOOP_SECONDS,
+  return loopArgs({
+    scene, name: camera.name, esn: camera.esn, profile: camera.profiles[profile],
+    gopSeconds: camera.gopSeconds, audio: camera.audio, out,
   });
-  return join(cacheDir, 'loops', `${camera.esn}-${profile}-${key}.ts`);
+}
+
+/** Cached loop file; keyed by its whole ffmpeg command line, so any change makes a new loop. */
+export function loopPath(cacheDir: string, entry: CatalogueEntry, profile: ProfileName): string {
+  const key = cacheKey(encodeArgs(entry, profile, 'OUT'));
+  return join(cacheDir, 'loops', `${entry.camera.esn}-${profile}-${key}.ts`);
 }
 
 /**
@@ -48,13 +53,8 @@ export async function ensureLoops(
   await Promise.all(
     todo.map(({ entry, profile, path }) =>
       limiter.run(async () => {
-        const { camera, scene } = entry;
-        await produceAtomically(path, (temp) =>
-          procs.run(ffmpegBin(), loopArgs({
-            scene, name: camera.name, esn: camera.esn, profile: camera.profiles[profile],
-            gopSeconds: camera.gopSeconds, audio: camera.audio, out: temp,
-          })).then(() => undefined),
-        );
+        const { camera } = entry;
+        await produceAtomically(path, (temp) => procs.run(ffmpegBin(), encodeArgs(entry, profile, temp)).then(() => undefined));
         done += 1;
         onProgress?.(`media: loop ${done}/${todo.length} ready (${camera.name} ${profile}, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
       }),

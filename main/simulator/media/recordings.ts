@@ -48,18 +48,23 @@ export class RecordingStore {
     return entry;
   }
 
-  /** Cache key of a planned segment's file: everything that shapes its bytes. */
-  private fileKey(planned: PlannedSegment, profile: ProfileName): string {
+  private encodeArgs(planned: PlannedSegment, profile: ProfileName, out: string): string[] {
     const { camera, scene } = this.entry(planned.cameraIndex);
-    return cacheKey({
-      scene, name: camera.name, esn: camera.esn, gop: camera.gopSeconds, audio: camera.audio, fps: camera.recordingFps,
-      profile: camera.profiles[profile], startMs: planned.startMs, endMs: planned.endMs, motion: planned.motion,
+    return recordingArgs({
+      scene, name: camera.name, esn: camera.esn, profile: camera.profiles[profile], gopSeconds: camera.gopSeconds,
+      audio: camera.audio, fps: camera.recordingFps ?? 10, startMs: planned.startMs,
+      durationMs: planned.endMs - planned.startMs, motion: planned.motion, out,
     });
+  }
+
+  /** Cache key of a planned segment's file: its whole ffmpeg command line (any change re-encodes). */
+  private fileKey(planned: PlannedSegment, profile: ProfileName): string {
+    return cacheKey(this.encodeArgs(planned, profile, 'OUT'));
   }
 
   /** The MP4 of a whole planned segment; encoded once (per profile), then reused. */
   plannedFile(planned: PlannedSegment, profile: ProfileName): Promise<string> {
-    const { camera, scene } = this.entry(planned.cameraIndex);
+    const { camera } = this.entry(planned.cameraIndex);
     const key = this.fileKey(planned, profile);
     const path = join(
       this.o.cacheDir, 'recordings', camera.esn,
@@ -69,11 +74,7 @@ export class RecordingStore {
       produceAtomically(path, (temp) =>
         this.encoders[profile].run(async () => {
           const started = Date.now();
-          await this.o.procs.run(ffmpegBin(), recordingArgs({
-            scene, name: camera.name, esn: camera.esn, profile: camera.profiles[profile], gopSeconds: camera.gopSeconds,
-            audio: camera.audio, fps: camera.recordingFps ?? 10, startMs: planned.startMs,
-            durationMs: planned.endMs - planned.startMs, motion: planned.motion, out: temp,
-          }));
+          await this.o.procs.run(ffmpegBin(), this.encodeArgs(planned, profile, temp));
           this.o.onProgress?.(
             `media: recorded ${camera.name} ${profile} ${new Date(planned.startMs).toISOString()} ` +
               `(${(planned.endMs - planned.startMs) / 1000} s) in ${Date.now() - started} ms`,

@@ -63,9 +63,10 @@ export async function startRtspServer(
     };
     const timer = setTimeout(() => fail(`no answer within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
     child.once('error', (err) => fail(err.message));
-    child.once('exit', (code) => {
-      if (!ready) fail(`exited with ${code}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`);
-      else events.onLog?.(`media: RTSP server exited (${code}): ${stderr.trim().split('\n').pop() ?? ''}`);
+    child.once('exit', (code, signal) => {
+      if (!ready) fail(`exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`);
+      // A signal means close() stopped it; anything else is worth a line.
+      else if (signal === null) events.onLog?.(`media: RTSP server exited (${code}): ${stderr.trim().split('\n').pop() ?? ''}`);
     });
     lines.on('line', (line) => {
       const space = line.indexOf(' ');

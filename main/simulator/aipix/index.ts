@@ -10,17 +10,19 @@ import { createAipixService } from './service.js';
 
 export const aipixPort = 'aipix';
 
-export function createAipixModule(overrides: Partial<AipixOptions> = {}): SimApiModule {
+/** identity renames the site kind and port, so one simulator can host several AIPIX servers. */
+export function createAipixModule(overrides: Partial<AipixOptions> = {}, identity: { kind?: string; port?: string } = {}): SimApiModule {
   const options: AipixOptions = { ...defaultAipixOptions, ...overrides };
+  const port = identity.port ?? aipixPort;
   return {
-    kind: 'aipix',
-    ports: [aipixPort],
+    kind: identity.kind ?? 'aipix',
+    ports: [port],
     create(ctx, urls) {
-      return { [aipixPort]: createAipixService(ctx, options, urls[aipixPort]!) };
+      return { [port]: createAipixService(ctx, options, urls[port]!) };
     },
     describe(ctx, urls) {
       return {
-        url: urls[aipixPort]!,
+        url: urls[port]!,
         username: ctx.username,
         password: ctx.password,
         // The integration API keys cameras by UUID (an external system's ids); list them.

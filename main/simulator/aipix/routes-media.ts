@@ -12,7 +12,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SimNotFound } from '../types.js';
+import { SimNotFound, SimOffline } from '../types.js';
 import { archiveChunks, gopMs, rewriteLivePlaylist, vodPlaylist } from './archive.js';
 import { sendText } from './http.js';
 import type { LinkGrant, LinkKind } from './links.js';
@@ -59,7 +59,7 @@ export async function media(state: AipixState, url: URL, res: ServerResponse): P
     sendText(res, 404, 'Not Found');
   } catch (err) {
     if (!(err instanceof SimNotFound)) throw err;
-    if (!res.headersSent) sendText(res, 404, 'Not Found');
+    if (!res.headersSent) sendText(res, 404, err instanceof SimOffline ? 'Stream is offline' : 'Not Found');
     else res.destroy();
   }
   return true;

@@ -48,6 +48,11 @@ function cameraJson(media: SimMedia, cam: SimCamera, profile: ProfileName): Reco
   };
 }
 
+/** Frame rate of recordings (the media layer records below the live rate to keep encoding cheap). */
+export function recordedFps(cam: SimCamera, profile: ProfileName): number {
+  return cam.recordingFps ?? cam.profiles[profile].fps;
+}
+
 export function cameraList(media: SimMedia, showAll: boolean): Record<string, unknown>[] {
   return media.cameras.flatMap((cam) =>
     showAll ? [cameraJson(media, cam, 'main'), cameraJson(media, cam, 'sub')] : [cameraJson(media, cam, 'main')],

@@ -9,17 +9,22 @@ import { createExacqService } from './service.js';
 
 export const exacqPort = 'exacq';
 
-export function createExacqModule(overrides: Partial<ExacqOptions> = {}): SimApiModule {
+/**
+ * identity renames the site kind and port, so one simulator can host several exacq servers
+ * (e.g. one per expiry mode, or a multi-site demo).
+ */
+export function createExacqModule(overrides: Partial<ExacqOptions> = {}, identity: { kind?: string; port?: string } = {}): SimApiModule {
   const options: ExacqOptions = { ...defaultExacqOptions, ...overrides };
+  const port = identity.port ?? exacqPort;
   return {
-    kind: 'exacq',
-    ports: [exacqPort],
+    kind: identity.kind ?? 'exacq',
+    ports: [port],
     create(ctx) {
-      return { [exacqPort]: createExacqService(ctx, options) };
+      return { [port]: createExacqService(ctx, options) };
     },
     describe(ctx, urls) {
       return {
-        url: urls[exacqPort]!,
+        url: urls[port]!,
         username: ctx.username,
         password: ctx.password,
         // What an adapter needs beyond the login: the API prefix, the server id to log in to,

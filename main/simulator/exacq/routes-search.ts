@@ -1,6 +1,6 @@
 /** search.web (video search and thumbnail search), search.web/status, timestamp.web, playspeed.web, step.web. */
 import type { ServerResponse } from 'node:http';
-import { resolveCamera, type CameraRef } from './cameras.js';
+import { recordedFps, resolveCamera, type CameraRef } from './cameras.js';
 import { sendEmpty, sendJpeg, sendJson, sendText, type Params } from './http.js';
 import { frameNumber, isValidSpeed, type Clip } from './playhead.js';
 import { cameraFrames, searchFrames } from './searches.js';
@@ -53,7 +53,7 @@ export async function search(state: ExacqState, params: Params, res: ServerRespo
   const frameCounts: Record<string, number> = {};
   const videoInfo = cameras.map((cam) => {
     const clips = created.clips.get(cam.id) ?? [];
-    frameCounts[String(cam.id)] = cameraFrames(clips, media.cameras[cam.index]!.profiles[cam.profile].fps);
+    frameCounts[String(cam.id)] = cameraFrames(clips, recordedFps(media.cameras[cam.index]!, cam.profile));
     return { id: String(cam.id), clips: clips.map((clip) => ({ startTime: formatUtcSeconds(clip.startMs), endTime: formatUtcSeconds(clip.endMs) })) };
   });
   const body = {

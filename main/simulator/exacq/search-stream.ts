@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { SimMedia } from '../types.js';
 import type { AccessUnit } from './annexb.js';
-import type { CameraRef } from './cameras.js';
+import { recordedFps, type CameraRef } from './cameras.js';
 import { h264FromTs } from './h264-source.js';
 import { encodePart, multipartContentType } from './multipart.js';
 import { frameNumber } from './playhead.js';
@@ -63,7 +63,7 @@ function collectUnits(state: ExacqState, media: SimMedia, camera: CameraRef, win
 export function streamSearchH264(state: ExacqState, search: Search, camera: CameraRef, opts: { multipart: boolean; iframesOnly: boolean }, res: ServerResponse): void {
   const { media } = state.ctx;
   const cam = media.cameras[camera.index]!;
-  const fps = cam.profiles[camera.profile].fps;
+  const fps = recordedFps(cam, camera.profile);
   const frameMs = 1000 / fps;
   const gopMs = cam.gopSeconds * 1000;
   const { head } = search;
@@ -107,9 +107,11 @@ export function streamSearchH264(state: ExacqState, search: Search, camera: Came
         next = windows[i + 1] ? collectUnits(state, media, camera, windows[i + 1]!) : undefined; // prefetch
         const units = await current.units;
         const window = windows[i]!;
+        // The cut starts on the keyframe at or before the window start; the media layer knows exactly where.
+        const firstMs = media.clipStartMs?.(camera.index, window.startMs, window.endMs) ?? window.startMs;
         for (let k = 0; k < units.length; k++) {
           const unit = units[k]!;
-          const pos = timeline.toPos(window.startMs + k * frameMs);
+          const pos = timeline.toPos(firstMs + k * frameMs);
           const verdict = await waitFor(pos, timeline.toPos(window.startMs));
           if (verdict === 'closed') return;
           if (verdict === 'resync') {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SimMedia } from '../types.js';
-import type { CameraRef } from './cameras.js';
+import { recordedFps, type CameraRef } from './cameras.js';
 import { PlayHead, Timeline, frameCount, type Clip } from './playhead.js';
 
 export interface Search {
@@ -63,7 +63,7 @@ export class SearchStore {
     const timeline = new Timeline(unionClips([...clips.values()]));
     if (timeline.empty) return { clips };
     const first = args.cameras[0]!;
-    const fps = this.media.cameras[first.index]!.profiles[first.profile].fps;
+    const fps = recordedFps(this.media.cameras[first.index]!, first.profile);
     const search: Search = {
       id: this.newId(),
       sessionId: args.sessionId,

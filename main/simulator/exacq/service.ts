@@ -1,6 +1,6 @@
 /** The exacqVision Web Service simulator: one HTTP service routing /v1/*.web calls. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimContext, SimService } from '../types.js';
+import { SimNotFound, SimOffline, type SimContext, type SimService } from '../types.js';
 import { ExportStore } from './exports.js';
 import { readParams, sendJson, sendText } from './http.js';
 import { LiveJpegCache } from './live-jpeg.js';
@@ -40,6 +40,18 @@ export function createExacqService(ctx: SimContext, options: ExacqOptions): SimS
   sweeper.unref();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await route(req, res);
+    } catch (err) {
+      // The media layer's "offline" and "not found" are answers, not server faults.
+      if (!(err instanceof SimNotFound)) throw err;
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof SimOffline) sendText(res, 503, 'Camera unavailable');
+      else sendText(res, 404, 'Not Found');
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://exacq');
     const path = url.pathname;
     if (!path.startsWith('/v1/')) {

@@ -151,6 +151,7 @@ export class PollHub {
       imageSpans: this.world.imageSpans(index),
       thumbs: this.world.thumbs(index),
       recorded: this.world.recorded(index),
+      runningStartMs: this.world.runningClip(index)?.startMs ?? null,
       motion: this.world.motion(index),
       statusChanges: this.world.statusChanges(index),
       gopMs: (camera?.gopSeconds ?? 1) * 1000,

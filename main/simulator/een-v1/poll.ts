@@ -168,8 +168,10 @@ export interface CameraTimeline {
   /** Where previews exist (recorded ∪ live), merged and sorted. */
   imageSpans: readonly Span[];
   thumbs: readonly number[];
-  /** Recorded clips so far, oldest first (the running one ends at now). */
+  /** Recorded clips so far, oldest first. */
   recorded: readonly Segment[];
+  /** Start of the clip still being recorded (the last of `recorded`), or null. */
+  runningStartMs: number | null;
   motion: readonly MotionEvent[];
   statusChanges: readonly StatusChange[];
   gopMs: number;
@@ -185,7 +187,7 @@ export function timelineState(t: CameraTimeline, status: number, status64: numbe
   let video: [number, number] | null = null;
   if (last) {
     // A running clip's end advances per key frame received ("Updates at start and per key frame").
-    const running = last.endMs >= t.nowMs;
+    const running = t.runningStartMs === last.startMs;
     const end = running ? last.startMs + Math.floor((t.nowMs - last.startMs) / t.gopMs) * t.gopMs : last.endMs;
     video = [last.startMs, end];
   }
@@ -243,8 +245,8 @@ export function eventsBetween(t: CameraTimeline, fromMs: number, toMs: number, w
     if (s) out.VRES = { ...base(s.startMs), videoid: videoId(t.esn, s.startMs), format: 'FLV', status: 0 };
   }
   if (want('VREE')) {
-    // Only clips that really ended (the running one "ends" at now but is still recording).
-    const ended = t.recorded.filter((s) => s.endMs < t.nowMs);
+    // Only clips that really ended (the running one is listed up to now but still recording).
+    const ended = t.recorded.filter((s) => s.startMs !== t.runningStartMs);
     const s = latest(ended, (x) => x.endMs, fromMs, toMs);
     if (s) out.VREE = { ...base(s.endMs), videoid: videoId(t.esn, s.startMs), videosize: Math.round((s.endMs - s.startMs) * 250), format: 'FLV', status: 0 };
   }

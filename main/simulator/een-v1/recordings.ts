@@ -11,17 +11,6 @@ export function videoId(esn: string, startMs: number): number {
   return h >>> 0;
 }
 
-/** Segments as recorded so far: nothing before history start, nothing after now, the running one ends at now. */
-export function recordedSoFar(segments: readonly Segment[], historyStartMs: number, nowMs: number): Segment[] {
-  const out: Segment[] = [];
-  for (const s of segments) {
-    const startMs = Math.max(s.startMs, historyStartMs);
-    const endMs = Math.min(s.endMs, nowMs);
-    if (endMs > startMs) out.push({ ...s, startMs, endMs });
-  }
-  return out;
-}
-
 export interface VideoRow {
   s: string;
   e: string;

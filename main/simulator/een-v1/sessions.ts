@@ -132,7 +132,6 @@ export class SessionStore {
       this.tfaFailures.set(user.id, failures);
       if (failures > this.options.twoFactorMaxFailures) {
         this.lockedUsers.add(user.id);
-        this.tokens.delete(token);
         return { status: 429, reason: 'User is locked after too many two-factor failures' };
       }
       return { status: 406, reason: 'Invalid TFA code' };

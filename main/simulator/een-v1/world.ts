@@ -19,7 +19,6 @@ import {
 } from './devices.js';
 import type { EenV1Options } from './options.js';
 import { mergeSpans, thumbTimes, type FrameGrid, type Span } from './previews.js';
-import { recordedSoFar } from './recordings.js';
 
 export interface StatusChange {
   tMs: number;
@@ -97,8 +96,18 @@ export class EenWorld {
     return this.condition(index) === 'online';
   }
 
+  /**
+   * The clip still being recorded, if any. The media layer lists a running clip up to the last
+   * whole second, so "running" means it reaches that second.
+   */
+  runningClip(index: number, nowMs = this.now()): Segment | null {
+    const floorNow = Math.floor(nowMs / 1000) * 1000;
+    const last = this.ctx.media.segments(index, floorNow - 1000, floorNow).pop();
+    return last && last.endMs >= floorNow ? last : null;
+  }
+
   isRecording(index: number, nowMs = this.now()): boolean {
-    return this.isStreaming(index) && this.ctx.media.segments(index, nowMs, nowMs + 1).some((s) => s.startMs <= nowMs);
+    return this.isStreaming(index) && this.runningClip(index, nowMs) !== null;
   }
 
   status(device: EenCameraDevice | EenBridgeDevice): number {
@@ -116,17 +125,13 @@ export class EenWorld {
     return this.history.get(index) ?? [];
   }
 
-  /** Recorded clips in [fromMs, toMs) as far as they exist at now (the running clip ends at now). */
+  /** Recorded clips overlapping [fromMs, toMs) as far as they exist now (the media layer clips them to history and now). */
   recorded(index: number, fromMs = this.ctx.media.historyStartMs, toMs = this.now()): Segment[] {
-    const now = this.now();
-    const from = Math.max(fromMs, this.ctx.media.historyStartMs);
-    const to = Math.min(toMs, now);
-    if (to <= from) return [];
-    return recordedSoFar(this.ctx.media.segments(index, from, to), this.ctx.media.historyStartMs, now);
+    return this.ctx.media.segments(index, fromMs, toMs);
   }
 
   motion(index: number, fromMs = this.ctx.media.historyStartMs, toMs = this.now()): MotionEvent[] {
-    return this.ctx.media.motion(index, Math.max(fromMs, this.ctx.media.historyStartMs), Math.min(toMs, this.now()));
+    return this.ctx.media.motion(index, fromMs, toMs);
   }
 
   grid(index: number): FrameGrid {

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import {
+  deviceDelta,
+  eventsBetween,
+  initialValues,
+  parseSubscription,
+  timelineState,
+  type CameraTimeline,
+  type Delivered,
+} from '../../../main/simulator/een-v1/poll.js';
+import { formatEen } from '../../../main/simulator/een-v1/timestamps.js';
+
+const S = 1000;
+const T0 = Date.UTC(2018, 9, 1, 0, 0, 0);
+const known = (esn: string): boolean => esn.startsWith('1000');
+
+describe('poll subscriptions', () => {
+  it('parses resources and events; over HTTP events need the event resource', () => {
+    const body = {
+      cameras: {
+        '1000a000': { resource: ['pre', 'status', 'event'], event: ['MRBX'] },
+        '1000a001': { resource: ['status'], event: ['EMES'] },
+      },
+    };
+    const { subscription, problems, malformed } = parseSubscription(body, 'http', known);
+    expect(malformed).toBe(false);
+    expect(problems).toEqual([]);
+    // pre implies PRFR events once "event" is subscribed (the seed's GET samples carry PRFR).
+    expect([...subscription.get('1000a000')!.events].sort()).toEqual(['MRBX', 'PRFR']);
+    expect(subscription.get('1000a001')!.events.size).toBe(0);
+  });
+
+  it('over WebSocket an event list alone subscribes (official thumbnail sample)', () => {
+    const { subscription } = parseSubscription({ cameras: { '1000a000': { resource: ['event'], event: ['PRTH'] } } }, 'ws', known);
+    expect([...subscription.get('1000a000')!.events]).toEqual(['PRTH']);
+    const listOnly = parseSubscription({ cameras: { '1000a000': { event: ['PRTH'] } } }, 'ws', known);
+    expect(listOnly.problems).toEqual([]);
+    expect([...listOnly.subscription.get('1000a000')!.events]).toEqual(['PRTH']);
+  });
+
+  it('reports invalid resources (400) and devices out of reach (401), and rejects bodies without cameras', () => {
+    const parsed = parseSubscription({ cameras: { '1000a000': { resource: ['pre', 'bogus'] }, ffffffff: { resource: ['pre'] } } }, 'http', known);
+    expect(parsed.problems).toEqual([
+      { esn: '1000a000', status: 400, message: 'Invalid resource' },
+      { esn: 'ffffffff', status: 401, message: 'Access denied' },
+    ]);
+    expect(parseSubscription({ cameras: { '1000a000': { resource: ['status_hex'] } } }, 'http', known).problems[0]?.status).toBe(400);
+    expect(parseSubscription({ cameras: { '1000a000': { resource: ['status_hex'] } } }, 'ws', known).problems).toEqual([]);
+    expect(parseSubscription([], 'http', known).malformed).toBe(true);
+    expect(parseSubscription({ devices: {} }, 'http', known).malformed).toBe(true);
+  });
+});
+
+describe('poll answers', () => {
+  const sub = { resources: new Set(['pre', 'thumb', 'status', 'event'] as const), events: new Set(['PRFR']) };
+  const state = { status: 1441847, status64: 0x17 * 2 ** 32 + 1441847, pre: T0 + 5 * S, thumb: null, video: null };
+
+  it('POST answers status alone when status is subscribed ("takes precedence")', () => {
+    const delivered: Delivered = new Map();
+    expect(initialValues(sub, state, delivered)).toEqual({ status: 1441847 });
+    const noStatus = { resources: new Set(['pre'] as const), events: new Set<string>() };
+    expect(initialValues(noStatus, state, new Map())).toEqual({ pre: formatEen(T0 + 5 * S) });
+  });
+
+  it('GET answers only what changed since the last answer', () => {
+    const delivered: Delivered = new Map();
+    initialValues(sub, state, delivered);
+    expect(deviceDelta(sub, state, delivered, {})).toEqual({ pre: formatEen(T0 + 5 * S) });
+    expect(deviceDelta(sub, state, delivered, {})).toBeNull();
+    const later = { ...state, pre: T0 + 6 * S, status: 1966143 };
+    const event = { PRFR: { timestamp: formatEen(T0 + 6 * S), cameraid: '1000a000' } };
+    expect(deviceDelta(sub, later, delivered, event)).toEqual({ pre: formatEen(T0 + 6 * S), status: 1966143, event });
+    // Newer-docs quirk: GET omits status when other resources are subscribed too.
+    expect(deviceDelta(sub, { ...later, status: 1441847, pre: T0 + 7 * S }, delivered, {}, true)).toEqual({ pre: formatEen(T0 + 7 * S) });
+  });
+});
+
+describe('poll events', () => {
+  // recorded: [0 ---------- 60s)[60s ------ running → now = 75.5s
+  // motion:         [10s – 20s)
+  // offline at 30s, online at 31s
+  const timeline: CameraTimeline = {
+    esn: '1000a000',
+    grid: { intervalMs: 1000, jitterMs: 0, seed: 1 },
+    imageSpans: [{ startMs: T0, endMs: T0 + 75_501 }],
+    thumbs: [T0 + 10 * S],
+    recorded: [
+      { cameraIndex: 0, startMs: T0, endMs: T0 + 60 * S },
+      { cameraIndex: 0, startMs: T0 + 60 * S, endMs: T0 + 75 * S },
+    ],
+    runningStartMs: T0 + 60 * S,
+    motion: [{ cameraIndex: 0, startMs: T0 + 10 * S, endMs: T0 + 20 * S }],
+    statusChanges: [
+      { tMs: T0 + 30 * S, online: false },
+      { tMs: T0 + 31 * S, online: true },
+    ],
+    gopMs: 4000,
+    nowMs: T0 + 75_500,
+  };
+  const all = new Set(['PRFR', 'PRTH', 'MRBX', 'EMES', 'EMEE', 'VRES', 'VREE', 'RCON', 'RCOF', 'ECOF']);
+
+  it('gives the latest event of each kind in (from, to]', () => {
+    const ev = eventsBetween(timeline, T0 + 5 * S, T0 + 15 * S, all);
+    expect(Object.keys(ev).sort()).toEqual(['EMES', 'MRBX', 'PRFR', 'PRTH']);
+    expect(ev.PRFR!.timestamp).toBe(formatEen(T0 + 15 * S));
+    expect(ev.MRBX!.timestamp).toBe(formatEen(T0 + 15 * S));
+    expect(ev.EMES!.cameraid).toBe('1000a000');
+    const box = (ev.MRBX!.boxes as { x: number; y: number; w: number; h: number }[])[0]!;
+    for (const v of Object.values(box)) expect(v).toBeLessThanOrEqual(0xffff);
+  });
+
+  it('reports clip start/end, but never the end of the clip still recording', () => {
+    const ev = eventsBetween(timeline, T0 + 50 * S, T0 + 75_500, all);
+    expect(ev.VREE!.timestamp).toBe(formatEen(T0 + 60 * S));
+    expect(ev.VRES!.timestamp).toBe(formatEen(T0 + 60 * S));
+    expect(eventsBetween(timeline, T0 + 61 * S, T0 + 75_500, all).VREE).toBeUndefined();
+  });
+
+  it('reports offline/online changes as RCOF/RCON (and deprecated ECOF)', () => {
+    const ev = eventsBetween(timeline, T0 + 29 * S, T0 + 32 * S, all);
+    expect(ev.RCOF!.timestamp).toBe(formatEen(T0 + 30 * S));
+    expect(ev.ECOF!.timestamp).toBe(formatEen(T0 + 30 * S));
+    expect(ev.RCON!.timestamp).toBe(formatEen(T0 + 31 * S));
+    expect(eventsBetween(timeline, T0 + 29 * S, T0 + 32 * S, new Set())).toEqual({});
+  });
+
+  it('tracks the running clip end per key frame, and the newest preview', () => {
+    const state = timelineState(timeline, 1966143, 0);
+    // 15.5 s into the running clip with a 4 s GOP: the last key frame is at 12 s.
+    expect(state.video).toEqual([T0 + 60 * S, T0 + 72 * S]);
+    expect(state.pre).toBe(T0 + 75 * S);
+    expect(state.thumb).toBe(T0 + 10 * S);
+  });
+});

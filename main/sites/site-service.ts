@@ -19,7 +19,7 @@ import {
 } from '../../preload/contract/index.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import type { Logger } from '../logging/logger.js';
-import type { CameraRecord, VmsAdapter } from '../vms/adapter.js';
+import type { AdapterFactory, CameraRecord, VmsAdapter } from '../vms/adapter.js';
 import { HttpClient } from '../vms/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 import { isSessionExpired } from '../vms/session-errors.js';
@@ -49,6 +49,8 @@ export interface SiteServiceOptions {
   /** How often cameras of sites without push status are refreshed, ms. */
   refreshMs?: number;
   httpTimeoutMs?: number;
+  /** Adapter factories by kind (default: the registry); tests script adapters here. */
+  factoryFor?: (kind: SiteConfig['kind']) => AdapterFactory;
 }
 
 export class SiteService {
@@ -351,7 +353,7 @@ export class SiteService {
   }
 
   private entryFor(config: SiteConfig): SiteEntry {
-    const factory = adapterFactory(config.kind);
+    const factory = (this.options.factoryFor ?? adapterFactory)(config.kind);
     const http = new HttpClient({ baseUrl: config.kind === 'rtsp' ? 'http://127.0.0.1/' : config.url, siteName: config.name, timeoutMs: this.options.httpTimeoutMs ?? 15_000 });
     const adapter = factory.create({ site: config, http, log: this.options.log.child(`site.${config.kind}`), now: this.now });
     adapter.onSecretRotated?.((secret) => {

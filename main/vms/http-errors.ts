@@ -27,6 +27,10 @@ const unreachableWords: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
 };
 
+function seconds(ms: number): string {
+  return ms < 10_000 ? String(Math.round(ms / 100) / 10) : String(Math.round(ms / 1000));
+}
+
 function causeCode(err: unknown): string | undefined {
   let current: unknown = err;
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth += 1) {
@@ -40,7 +44,7 @@ function causeCode(err: unknown): string | undefined {
 export function networkFailure(err: unknown, site: string, host: string, timeoutMs: number): AppFailure {
   if (err instanceof AppFailure) return err;
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-    return new AppFailure('timeout', `${site}: ${host} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+    return new AppFailure('timeout', `${site}: ${host} did not answer within ${seconds(timeoutMs)} s.`);
   }
   const code = causeCode(err);
   if (code && (tlsCodes.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL'))) {

@@ -106,8 +106,8 @@ export const defaultEenV3Options: EenV3Options = {
   exportMinWorkMs: 800,
   exportMaxWorkMs: 15_000,
   staticCameras: [
-    { name: 'Loading Dock (off)', status: 'off' },
-    { name: 'Back Gate (bad password)', status: 'invalidCredentials' },
+    { name: 'Annex Door', status: 'off' },
+    { name: 'Boiler Room', status: 'invalidCredentials' },
   ],
   offlineStatusByIndex: {},
 };

@@ -14,7 +14,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { SimNotFound, type SimService } from '../types.js';
+import { SimNotFound, SimOffline, type SimService } from '../types.js';
 import { findCamera, type EenEnv } from './env.js';
 import { ApiV3Failure, fail, sendFailure } from './errors.js';
 import { bearerToken, cookies } from './http.js';
@@ -239,6 +239,8 @@ export function createMediaHostService(env: EenEnv): SimService {
       try {
         await route(req, res, url);
       } catch (err) {
+        // The media layer says "offline" when a camera dropped between our check and its work.
+        if (err instanceof SimOffline) return sendFailure(res, fail.unavailable('The device is offline'), url.pathname, req.method ?? 'GET');
         if (err instanceof SimNotFound) return sendFailure(res, fail.notFound(err.message || 'Nothing is recorded in that range'), url.pathname, req.method ?? 'GET');
         if (err instanceof ApiV3Failure) return sendFailure(res, err, url.pathname, req.method ?? 'GET');
         throw err;

@@ -116,8 +116,9 @@ export function listRecordedImageFieldValues(rc: RouteContext): void {
 }
 
 function imageCadenceMs(env: EenEnv, camera: SimCamera, type: EenStreamType): number {
-  // Preview images are about one a second; "main" images are frames of the full stream.
-  return type === 'preview' ? env.options.previewImageIntervalMs : Math.max(1, Math.round(1000 / camera.profiles.main.fps));
+  // Preview images are about one a second; "main" images are frames of the full recording.
+  const fps = camera.recordingFps ?? camera.profiles.main.fps;
+  return type === 'preview' ? env.options.previewImageIntervalMs : Math.max(1, Math.round(1000 / fps));
 }
 
 /** Per user and camera, the last time a type=main image was asked for (EEN rate-limits these). */

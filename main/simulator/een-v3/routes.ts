@@ -3,7 +3,7 @@
  * /api/v3.0 route, Bearer authentication, and ApiV3Error answers for every failure.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SimNotFound, type SimService } from '../types.js';
+import { SimNotFound, SimOffline, type SimService } from '../types.js';
 import { getLayout, layoutsOf, listLayouts, usersSelf } from './account.js';
 import { cameraIncludes, cameraResource, filterCameras, parseSort, readCameraFilters, sortCameras, statusOf } from './cameras.js';
 import { checkParams, requireCamera, type EenEnv, type RouteContext } from './env.js';
@@ -112,6 +112,8 @@ export function createApiService(env: EenEnv): SimService {
       try {
         await route(req, res, url);
       } catch (err) {
+        // The media layer says "offline" when a camera dropped between our check and its work.
+        if (err instanceof SimOffline) return sendFailure(res, fail.unavailable('The device is offline'), url.pathname, req.method ?? 'GET');
         if (err instanceof SimNotFound) return sendFailure(res, fail.notFound(err.message || 'Not found'), url.pathname, req.method ?? 'GET');
         if (err instanceof ApiV3Failure) return sendFailure(res, err, url.pathname, req.method ?? 'GET');
         throw err;

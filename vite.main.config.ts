@@ -1,3 +1,4 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -7,7 +8,20 @@ import pkg from './package.json' with { type: 'json' };
 // ws, ffmpeg) and load from node_modules at run time.
 const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'electron', ...Object.keys(pkg.dependencies)];
 
+// Files the bundle loads by path at run time (new URL('./x', import.meta.url)): copied next to
+// the entry chunks. The simulator's RTSP relay is a Python script run by /usr/bin/python3.
+const runtimeFiles = ['main/simulator/media/rtsp-server.py'];
+
 export default defineConfig({
+  plugins: [
+    {
+      name: 'tessera-runtime-files',
+      writeBundle(options) {
+        mkdirSync(options.dir!, { recursive: true });
+        for (const file of runtimeFiles) copyFileSync(fileURLToPath(new URL(`./${file}`, import.meta.url)), `${options.dir}/${file.split('/').pop()}`);
+      },
+    },
+  ],
   build: {
     ssr: true,
     outDir: fileURLToPath(new URL('./out/main', import.meta.url)),

@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { appVersion } from '../version.js';
 import { CommandFailure, UsageError, type Command, type CommandIo } from './command.js';
 import { serveCommand } from './serve-command.js';
+import { simCommand } from './sim-command.js';
 import { camerasCommand, sitesCommand, snapshotCommand } from './site-commands.js';
 
-export const commands: readonly Command[] = [serveCommand, sitesCommand, camerasCommand, snapshotCommand];
+export const commands: readonly Command[] = [serveCommand, simCommand, sitesCommand, camerasCommand, snapshotCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

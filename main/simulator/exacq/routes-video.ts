@@ -109,6 +109,7 @@ async function pacedSearchFrame(state: ExacqState, search: Search, camera: Camer
 function liveH264(state: ExacqState, camera: CameraRef, opts: { multipart: boolean; iframesOnly: boolean }, res: ServerResponse): void {
   const { media } = state.ctx;
   res.writeHead(200, { 'content-type': opts.multipart ? multipartContentType() : h264ContentType, 'cache-control': 'no-cache' });
+  res.flushHeaders(); // the first frame may take a while: let the client see the answer start
   let waitingForKey = true;
   const source = h264FromTs(
     media.liveStream(camera.index, camera.profile, 'ts'),

@@ -72,6 +72,7 @@ export function streamSearchH264(state: ExacqState, search: Search, camera: Came
   let closed = false;
 
   res.writeHead(200, { 'content-type': opts.multipart ? multipartContentType() : 'video/h264', 'cache-control': 'no-cache' });
+  res.flushHeaders(); // the first frame may take a while: let the client see the answer start
   const handle: LiveStreamHandle = { cameraIndex: camera.index, stop: () => res.destroy() };
   state.streams.add(handle);
   res.on('close', () => {

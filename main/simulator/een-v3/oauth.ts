@@ -159,7 +159,14 @@ export function createAuthService(ctx: SimContext, options: EenV3Options, store:
     const url = new URL(req.url ?? '/', 'http://auth.invalid');
     const method = req.method ?? 'GET';
     if (url.pathname === '/oauth2/authorize' && (method === 'GET' || method === 'POST')) {
-      const source = method === 'GET' ? url.searchParams : new URLSearchParams(await readBody(req));
+      let source: URLSearchParams;
+      try {
+        source = method === 'GET' ? url.searchParams : new URLSearchParams(await readBody(req));
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end('request body too large');
+        return;
+      }
       const checked = check(source);
       if (!checked.ok) {
         if ('redirect' in checked) {

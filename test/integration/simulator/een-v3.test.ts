@@ -398,6 +398,43 @@ describe('Eagle Eye v3 simulator', () => {
       expect(buffer.length).toBeGreaterThan(100);
     });
 
+    it('ends live streams when the camera goes offline; live FLV works with Bearer alone', async () => {
+      const esn = sim.context.media.cameras[2]!.esn;
+      const feeds = (await (await api(`/feeds?deviceId=${esn}&type=preview&include=multipartUrl,flvUrl`)).json()) as { results: { multipartUrl: string; flvUrl: string }[] };
+      const denied = await fetch(feeds.results[0]!.multipartUrl);
+      expect(denied.status).toBe(403);
+      expectConforms('media', '/feeds', 'get', 403, await denied.json());
+
+      const flv = await fetch(feeds.results[0]!.flvUrl, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      expect(flv.status).toBe(200);
+      const flvReader = flv.body!.getReader();
+      const firstChunk = Buffer.from((await flvReader.read()).value!);
+      expect(firstChunk.subarray(0, 3).toString()).toBe('FLV');
+      await flvReader.cancel();
+
+      const cookie = await mediaCookie();
+      const res = await fetch(feeds.results[0]!.multipartUrl, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      await reader.read(); // the stream is running
+      await fetch(`${sim.adminUrl}/cameras/2/offline`, { method: 'POST' });
+      try {
+        // The response must end (or error) soon after the camera drops: read until it does.
+        const deadline = Date.now() + 10_000;
+        let ended = false;
+        while (!ended && Date.now() < deadline) {
+          const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), deadline - Date.now()));
+          const step = await Promise.race([reader.read().then((r) => (r.done ? 'done' : 'data'), () => 'done'), timeout]);
+          ended = step === 'done';
+        }
+        expect(ended).toBe(true);
+        const offline = await fetch(feeds.results[0]!.multipartUrl, { headers: { cookie } });
+        expect(offline.status).toBe(503);
+      } finally {
+        await fetch(`${sim.adminUrl}/cameras/2/online`, { method: 'POST' });
+      }
+    });
+
     it('GET /media/liveImage.jpeg: preview only', async () => {
       const esn = sim.context.media.cameras[0]!.esn;
       const res = await api(`/media/liveImage.jpeg?deviceId=${esn}&type=preview`);

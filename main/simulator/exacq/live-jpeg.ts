@@ -12,7 +12,10 @@ interface Feed {
   lastAskedMs: number;
 }
 
-/** Polling stops mattering after this long without a request (ms). */
+/**
+ * Polling stops mattering after this long without a request (ms). Housekeeping of processes runs
+ * on the real clock, not the simulator's injected one: it is about CPU, not API behaviour.
+ */
 const idleStopMs = 5000;
 
 export class LiveJpegCache {

@@ -58,6 +58,7 @@ export async function video(state: ExacqState, params: Params, path: VideoPath |
   }
   if (!media.isOnline(camera.index)) return sendText(res, 503, 'Camera unavailable');
   if (jpeg) {
+    // q (1–10) is accepted and ignored: frames come from one shared encoder per camera and width.
     const width = widthOf(params) ?? (camera.profile === 'sub' ? media.cameras[camera.index]!.profiles.sub.width : undefined);
     const frame = await state.jpegs.frame(camera.index, width);
     return sendJpeg(res, frame.jpeg, download);

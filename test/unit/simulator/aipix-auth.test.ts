@@ -5,8 +5,7 @@ import { formatMicros, formatSqlTime, parseAipixTime } from '../../../main/simul
 
 describe('aipix API sessions', () => {
   it('issue bearer tokens up to the cap, then list the sessions (419)', () => {
-    let now = 0;
-    const store = new ApiSessionStore(() => now, () => ({ maxSessions: 2, ttlMs: 0 }));
+    const store = new ApiSessionStore(() => 0, () => ({ maxSessions: 2, ttlMs: 0 }));
     const a = store.issue({ client: 'web', uuid: 'u1' });
     const b = store.issue({});
     expect(a.kind).toBe('issued');

@@ -9,7 +9,7 @@ import pkg from './package.json' with { type: 'json' };
 const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'electron', ...Object.keys(pkg.dependencies)];
 
 // Files the bundle loads by path at run time (new URL('./x', import.meta.url)): copied next to
-// the entry chunks. The simulator's RTSP relay is a Python script run by /usr/bin/python3.
+// the entry chunks (all chunks sit in out/main, so one copy serves every chunk). The simulator's RTSP relay is a Python script run by /usr/bin/python3.
 const runtimeFiles = ['main/simulator/media/rtsp-server.py'];
 
 export default defineConfig({
@@ -34,7 +34,7 @@ export default defineConfig({
         electron: fileURLToPath(new URL('./main/electron.ts', import.meta.url)),
       },
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     },
   },
 });

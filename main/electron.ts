@@ -3,17 +3,20 @@
  * windows/ modules.
  */
 import { app, safeStorage, screen } from 'electron';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compose, type Shell } from './compose.js';
 import { createLogger } from './logging/logger.js';
 import { dataPaths, resolveUserDataDir } from './paths.js';
+import { startDemo } from './sites/demo-sites.js';
+import type { SimulatorHandle } from './simulator/index.js';
 import { registerAppScheme, serveAppScheme } from './windows/app-protocol.js';
 import { hardenElectron } from './windows/hardening.js';
 import { registerElectronIpc } from './windows/ipc-electron.js';
 import { installMenu } from './windows/menu.js';
 import { currentDisplays, markQuitting, WindowManager } from './windows/window-manager.js';
 
-const { values } = parseArgs({ args: process.argv.slice(1), options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
+const { values } = parseArgs({ args: process.argv.slice(1), options: { 'data-dir': { type: 'string' }, demo: { type: 'boolean' } }, strict: false, allowPositionals: true });
 const dataDirFlag = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
 app.setPath('userData', resolveUserDataDir(dataDirFlag, process.env, app.getPath('userData')));
 
@@ -65,5 +68,11 @@ async function start(): Promise<void> {
     if (process.platform !== 'darwin') app.quit();
   });
   log.info('Tessera started', { dataDir, displays: currentDisplays().length, credentials: services.credentials.kind });
+  // A first start (no site of one's own yet) opens on the demo site, so there is something to see.
+  let demo: SimulatorHandle | undefined;
+  if (values.demo === true || services.sites.list().length === 0) {
+    demo = await startDemo(services.sites, join(dataPaths(dataDir).cache, 'simulator'), log.child('demo'));
+    app.on('will-quit', () => void demo?.stop());
+  }
   void services.sites.restoreSessions();
 }

@@ -27,7 +27,7 @@ if (electron) {
   child = spawn(electron, [root, ...args], { cwd: root, stdio: 'inherit' });
 } else {
   process.stderr.write('The Electron binary is not installed here, so Tessera starts in serve mode instead: open the address below in a browser.\n');
-  child = spawn(process.execPath, ['bin/tessera.js', 'serve', '--demo', ...args], { cwd: root, stdio: 'inherit' });
+  child = spawn(process.execPath, ['bin/tessera.js', 'serve', '--demo-when-empty', ...args], { cwd: root, stdio: 'inherit' });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

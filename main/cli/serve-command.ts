@@ -1,9 +1,12 @@
 /** `tessera serve`: the main services without Electron, the renderer in any browser. */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compose } from '../compose.js';
 import { createLogger } from '../logging/logger.js';
 import { dataPaths, resolveUserDataDir } from '../paths.js';
 import { createServeShell } from '../serve/serve-shell.js';
+import { startDemo } from '../sites/demo-sites.js';
+import type { SimulatorHandle } from '../simulator/index.js';
 import { startServeServer } from '../serve/server.js';
 import { commonOptions, commonUsage, integerOption, stringOption, UsageError, type Command } from './command.js';
 
@@ -17,7 +20,7 @@ export function rendererDir(): string {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run Tessera without Electron; open the printed address in a browser',
-  usage: `tessera serve [--port N] [--host 127.0.0.1] [--displays N] [--json]
+  usage: `tessera serve [--port N] [--host 127.0.0.1] [--displays N] [--demo | --demo-when-empty] [--json]
 
 Runs the same main-process services as the desktop app and serves the user interface to a
 browser, guarded by a random token that is part of the printed address.
@@ -25,8 +28,17 @@ browser, guarded by a random token that is part of the printed address.
   --port N         port to listen on (default: a free port)
   --host ADDRESS   address to bind (default 127.0.0.1; anything else exposes the wall to the network)
   --displays N     number of wall displays, each its own address (default 1)
+  --demo           also start the built-in VMS simulator and show its cameras (the demo site)
+  --demo-when-empty  the same, but only while no site of your own is configured (npm start)
 ${commonUsage}`,
-  options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, displays: { type: 'string' } },
+  options: {
+    ...commonOptions,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    displays: { type: 'string' },
+    demo: { type: 'boolean' },
+    'demo-when-empty': { type: 'boolean' },
+  },
   async run(values, _positionals, io) {
     const port = integerOption(values, 'port', 0, 0, 65535);
     const displays = integerOption(values, 'displays', 1, 1, 16);
@@ -37,6 +49,13 @@ ${commonUsage}`,
     if (!loopback.has(host)) log.warn(`serving on ${host}: anyone who can reach this address and has the token can see the wall`);
 
     const services = await compose({ dataDir, shell: createServeShell(displays), log });
+    const wantDemo = Boolean(values.demo) || (Boolean(values['demo-when-empty']) && services.sites.list().length === 0);
+    let sim: SimulatorHandle | undefined;
+    if (wantDemo) {
+      io.stderr.write('Starting the demo site (the built-in VMS simulator); the first start generates its video, which takes a minute…\n');
+      sim = await startDemo(services.sites, join(dataPaths(dataDir).cache, 'simulator'), log.child('demo'));
+    }
+    void services.sites.restoreSessions();
     const handle = await startServeServer({ host, port, rendererDir: rendererDir(), services, log: log.child('serve') });
     log.info('serve mode ready', { port: handle.port, dataDir });
     if (values.json) io.stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token })}\n`);
@@ -45,6 +64,7 @@ ${commonUsage}`,
     await io.stopSignal;
     await handle.close();
     await services.dispose();
+    await sim?.stop();
     return 0;
   },
 };

@@ -31,7 +31,7 @@ export interface SimulatorOptions {
 
 export interface SimulatorHandle {
   /** Per site kind, what an operator would type to add the site (the `--json` line). */
-  sites: Record<string, SiteDescription | SiteDescription[] | { name: string; url: string }[]>;
+  sites: Record<string, SiteDescription | { name: string; url: string }[]>;
   adminUrl: string;
   context: SimContext;
   stop(): Promise<void>;

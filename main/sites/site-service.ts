@@ -36,6 +36,8 @@ interface SiteEntry {
   cameras: CameraRecord[];
   /** Whether a secret for this site is in the credential store. */
   saved: boolean;
+  /** Demo sites live only while their simulator runs: never written to sites.json. */
+  transient?: boolean;
   stopWatching?: () => void;
   /** One re-login at a time per site. */
   relogin?: Promise<void>;
@@ -129,6 +131,22 @@ export class SiteService {
       return this.signIn({ siteId: config.id, password: input.password ?? '', savePassword: input.savePassword });
     }
     return this.stateOf(entry);
+  }
+
+  /**
+   * Adds a site for this run only (the demo site: its simulator picks new ports each launch)
+   * with a fixed id, so layouts that reference its cameras keep working across restarts.
+   */
+  async addTransient(config: SiteConfig, password: string): Promise<SiteState> {
+    const existing = this.sites.get(config.id);
+    if (existing) {
+      existing.stopWatching?.();
+      await existing.adapter.dispose();
+    }
+    const entry = { ...this.entryFor(config), transient: true };
+    this.sites.set(config.id, entry);
+    this.announceSites();
+    return this.signIn({ siteId: config.id, password });
   }
 
   async remove(siteId: string): Promise<void> {
@@ -382,7 +400,7 @@ export class SiteService {
   }
 
   private persist(): void {
-    this.options.repository.save([...this.sites.values()].map((e) => e.config));
+    this.options.repository.save([...this.sites.values()].filter((e) => !e.transient).map((e) => e.config));
   }
 
   private announceSites(): void {

@@ -7,6 +7,10 @@ const factories: Partial<Record<SiteKind, AdapterFactory>> = {
   rtsp: rtspAdapterFactory,
 };
 
+export function hasAdapter(kind: SiteKind): boolean {
+  return factories[kind] !== undefined;
+}
+
 export function adapterFactory(kind: SiteKind): AdapterFactory {
   const factory = factories[kind];
   if (!factory) throw new AppFailure('unsupported', `Tessera cannot talk to ${kind} sites yet.`);

@@ -1,0 +1,43 @@
+/**
+ * The built-in demo: the simulator's sites, as an operator would add them, with fixed ids so a
+ * wall built on demo cameras survives restarts. Only kinds Tessera has an adapter for.
+ */
+import type { SiteConfig, SiteKind } from '../../preload/contract/index.js';
+import type { Logger } from '../logging/logger.js';
+import { startFullSimulator } from '../simulator/index.js';
+import type { SimulatorHandle } from '../simulator/server.js';
+import type { SiteService } from './site-service.js';
+import { hasAdapter } from '../vms/registry.js';
+
+const names: Record<SiteKind, string> = {
+  'eagleeye-v1': 'Demo · Eagle Eye v1',
+  'eagleeye-v3': 'Demo · Eagle Eye v3',
+  exacq: 'Demo · exacqVision',
+  aipix: 'Demo · AIPIX',
+  rtsp: 'Demo · RTSP cameras',
+};
+
+export function demoSites(sites: SimulatorHandle['sites']): { config: SiteConfig; password: string }[] {
+  const out: { config: SiteConfig; password: string }[] = [];
+  for (const kind of Object.keys(names) as SiteKind[]) {
+    const site = sites[kind];
+    if (!site || !hasAdapter(kind)) continue;
+    if (Array.isArray(site)) {
+      if (site.length === 0) continue; // no RTSP server installed: the HTTP sites still work
+      out.push({ config: { id: `demo-${kind}`, name: names[kind], kind, url: '', username: '', rtspCameras: site.map((c) => ({ name: String(c.name), url: c.url })) }, password: '' });
+    } else {
+      const description = site as { url: string; username: string; password: string };
+      out.push({ config: { id: `demo-${kind}`, name: names[kind], kind, url: description.url, username: description.username }, password: description.password });
+    }
+  }
+  return out;
+}
+
+/** Starts the simulator in this process and adds its sites, signed in. Stop the handle on quit. */
+export async function startDemo(sites: SiteService, cacheDir: string, log: Logger): Promise<SimulatorHandle> {
+  const sim = await startFullSimulator({ cacheDir, onProgress: (m) => log.info(`demo: ${m}`) });
+  for (const demo of demoSites(sim.sites)) {
+    await sites.addTransient(demo.config, demo.password).catch((err: unknown) => log.warn('a demo site did not sign in', { site: demo.config.name, error: err }));
+  }
+  return sim;
+}

@@ -1,0 +1,60 @@
+/** Words and small pure helpers for the Sites screen. */
+import type { AppError, Capabilities, SiteKind, SiteStatus } from '../../../preload/contract/index.js';
+
+export const siteStatusWords: Record<SiteStatus, string> = {
+  'signed-out': 'Signed out',
+  'signing-in': 'Signing in…',
+  'two-factor': 'Waiting for a two-factor code',
+  'signed-in': 'Signed in',
+  'needs-sign-in': 'Needs sign-in',
+  error: 'Error',
+};
+
+/**
+ * How a new site of a kind signs in, for the add form (a SiteState carries its capabilities,
+ * but a site being added has none yet). Mirrors the adapters' capabilities.signIn; the contract
+ * could export this table so the two cannot drift.
+ */
+export const signInByKind: Record<SiteKind, Capabilities['signIn']> = {
+  'eagleeye-v1': 'password',
+  'eagleeye-v3': 'oauth',
+  exacq: 'password',
+  aipix: 'password',
+  rtsp: 'password',
+};
+
+/** A validation issue as main reports it in `detail.issues` of a bad-request error. */
+interface Issue {
+  path: string;
+  message: string;
+}
+
+function issuesOf(error: AppError): Issue[] {
+  const issues = error.detail?.issues;
+  if (!Array.isArray(issues)) return [];
+  return issues.filter((i): i is Issue => typeof i === 'object' && i !== null && typeof i.path === 'string' && typeof i.message === 'string');
+}
+
+/** zod's wording for empty and overlong fields, in plain words. */
+function plain(message: string): string {
+  if (/^too small: expected string to have >=1 character/i.test(message)) return 'must not be empty';
+  if (/^too big: expected string/i.test(message)) return 'is too long';
+  if (/^too small: expected array/i.test(message)) return 'needs at least one entry';
+  return message;
+}
+
+/**
+ * Splits a failed request into messages per form field (keyed by the issue path, e.g. "url" or
+ * "rtspCameras.0.url") and one summary for everything, so errors show next to their fields and
+ * once more in an alert.
+ */
+export function formErrors(error: AppError, labels: (path: string) => string): { fields: Record<string, string>; summary: string } {
+  const issues = issuesOf(error);
+  if (error.code !== 'bad-request' || issues.length === 0) return { fields: {}, summary: error.message };
+  const fields: Record<string, string> = {};
+  for (const issue of issues) fields[issue.path] ??= plain(issue.message);
+  const summary = Object.entries(fields)
+    .map(([path, message]) => `${labels(path)} ${message}.`)
+    .join(' ');
+  return { fields, summary };
+}

@@ -60,8 +60,8 @@ beforeAll(async () => {
   const { media } = sim.context;
   const done = media.segments(0, media.historyStartMs, sim.context.now()).filter((seg) => seg.endMs < sim.context.now() - 60_000);
   segment = done.reduce((a, b) => (b.endMs - b.startMs > a.endMs - a.startMs ? b : a));
-  // Recorded media is encoded on first use, then cached on disk: pay it here, not in a timed test.
-  await media.segmentFile(segment, 'main');
+  // Recorded media is encoded on first use, then cached on disk: pay it here, not in a timed test
+  // (the tests fetch recorded media of the low stream only, the cheap one).
   await media.segmentFile(segment, 'sub');
 });
 

@@ -386,7 +386,7 @@ describe('export.web', () => {
     try {
       const { export_id: id } = (await (await fetch(v1('export.web', { s, camera: sub(), start: localTime(segment.startMs, tz), end: localTime(segment.startMs + 10_000, tz), format: 'mp4' }))).json()) as { export_id: string };
       const first = (await (await fetch(v1('export.web', { export: id }))).json()) as { progress: number };
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      skewMs += 60_000; // a minute later: long enough for any unstalled export of 10 s to finish
       const second = (await (await fetch(v1('export.web', { export: id }))).json()) as { progress: number };
       expect(second.progress).toBe(first.progress);
       sim.context.faults.stallExports = false;

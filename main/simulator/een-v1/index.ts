@@ -68,12 +68,17 @@ function buildUsers(ctx: SimContext, options: EenV1Options): SimUser[] {
   ];
 }
 
-export function createEagleEyeV1Module(overrides: EenV1ModuleOptions = {}): SimApiModule {
+/**
+ * identity renames the site kind and port, so one simulator can host several v1 sites (e.g. the
+ * seed-faithful one next to one with switches flipped).
+ */
+export function createEagleEyeV1Module(overrides: EenV1ModuleOptions = {}, identity: { kind?: string; port?: string } = {}): SimApiModule {
   const options = resolveOptions(overrides);
+  const port = identity.port ?? EEN_V1_PORT;
   const conditions = new Map(Object.entries(overrides.cameraConditions ?? {}).map(([k, v]) => [Number(k), v] as const));
   return {
-    kind: 'eagleeye-v1',
-    ports: [EEN_V1_PORT],
+    kind: identity.kind ?? 'eagleeye-v1',
+    ports: [port],
     create(ctx): Record<string, SimService> {
       const world = new EenWorld(ctx, options, conditions);
       const users = buildUsers(ctx, options);
@@ -105,7 +110,7 @@ export function createEagleEyeV1Module(overrides: EenV1ModuleOptions = {}): SimA
         svc.authLost();
       });
       return {
-        [EEN_V1_PORT]: {
+        [port]: {
           handle: (req, res) => handleRequest(svc, req, res),
           upgrade: (req, socket, head) => events.upgrade(req, socket, head),
           close() {
@@ -121,7 +126,7 @@ export function createEagleEyeV1Module(overrides: EenV1ModuleOptions = {}): SimA
     },
     describe(ctx, urls): SiteDescription {
       return {
-        url: urls[EEN_V1_PORT]!,
+        url: urls[port]!,
         username: ctx.username,
         password: ctx.password,
         brandSubdomain: options.brandSubdomain,

@@ -42,8 +42,16 @@ export async function handlePlay(svc: EenServices, req: EenRequest, res: ServerR
   if (streamId !== null) {
     if (format === 'mp4') return sendStatus(res, 400, 'MP4 cannot be live streamed');
     if (end.ms <= now) return sendStatus(res, 400, 'end_timestamp of a live stream must be in the future');
-    if (!world.isStreaming(camera.index)) return sendStatus(res, 404, 'Camera get error');
-    return streamLive(svc, res, ctx.media.liveStream(camera.index, profile, 'flv'), end.ms);
+    let stream: Readable;
+    try {
+      if (!world.isStreaming(camera.index)) throw new SimNotFound('camera is not streaming');
+      stream = ctx.media.liveStream(camera.index, profile, 'flv');
+    } catch (err) {
+      // SimOffline is a SimNotFound: an offline camera cannot be streamed ("Camera get error").
+      if (err instanceof SimNotFound) return sendStatus(res, 404, 'Camera get error');
+      throw err;
+    }
+    return streamLive(svc, res, stream, end.ms);
   }
 
   const start = parseEenTimestamp(rawStart, now);

@@ -313,16 +313,17 @@ export async function handleRequest(svc: EenServices, rawReq: Parameters<typeof 
   const login = /^\/g\/aaa\/(authenticate|two_factor_authenticate|authorize)$/.exec(req.path);
   if (login) return loginStep(svc, req, res, login[1]!);
 
-  for (const route of routes) {
-    const match = route.path.exec(req.path);
-    if (!match) continue;
-    if (!route.methods.includes(req.method)) return sendStatus(res, 405, 'method not allowed', { allow: route.methods.join(', ') });
-    const session = svc.sessions.lookup(sessionKeyOf(req));
-    if (!session) {
-      if (req.path.startsWith('/api/v2/')) return sendJson(res, 401, { status_code: 401, message: 'Unauthorized' });
-      return sendStatus(res, 401, 'Unauthorized due to invalid session cookie');
-    }
-    return route.handler(svc, req, res, session, match);
+  const matching = routes.map((route) => ({ route, match: route.path.exec(req.path) })).filter((m) => m.match !== null);
+  if (matching.length === 0) return sendStatus(res, 404, 'Not Found');
+  const chosen = matching.find((m) => m.route.methods.includes(req.method));
+  if (!chosen) {
+    const allowed = [...new Set(matching.flatMap((m) => m.route.methods))].join(', ');
+    return sendStatus(res, 405, 'method not allowed', { allow: allowed });
   }
-  sendStatus(res, 404, 'Not Found');
+  const session = svc.sessions.lookup(sessionKeyOf(req));
+  if (!session) {
+    if (req.path.startsWith('/api/v2/')) return sendJson(res, 401, { status_code: 401, message: 'Unauthorized' });
+    return sendStatus(res, 401, 'Unauthorized due to invalid session cookie');
+  }
+  return chosen.route.handler(svc, req, res, session, chosen.match!);
 }

@@ -3,11 +3,10 @@
  * windows/ modules.
  */
 import { app, safeStorage, screen } from 'electron';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compose, type Shell } from './compose.js';
 import { createLogger } from './logging/logger.js';
-import { dataPaths, resolveUserDataDir } from './paths.js';
+import { dataPaths, resolveUserDataDir, simulatorCacheDir } from './paths.js';
 import { startDemo } from './sites/demo-sites.js';
 import type { SimulatorHandle } from './simulator/index.js';
 import { registerAppScheme, serveAppScheme } from './windows/app-protocol.js';
@@ -71,7 +70,7 @@ async function start(): Promise<void> {
   // A first start (no site of one's own yet) opens on the demo site, so there is something to see.
   let demo: SimulatorHandle | undefined;
   if (values.demo === true || services.sites.list().length === 0) {
-    demo = await startDemo(services.sites, join(dataPaths(dataDir).cache, 'simulator'), log.child('demo'));
+    demo = await startDemo(services.sites, simulatorCacheDir(dataDir), log.child('demo'));
     app.on('will-quit', () => void demo?.stop());
   }
   void services.sites.restoreSessions();

@@ -20,6 +20,14 @@ export function resolveUserDataDir(flag: string | undefined, env: NodeJS.Process
   return chosen ? resolve(chosen) : fallback;
 }
 
+/**
+ * The simulator's generated video is large and slow to make, and the same for every data folder:
+ * TESSERA_SIM_CACHE lets tests and several instances share one copy.
+ */
+export function simulatorCacheDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.TESSERA_SIM_CACHE ? resolve(env.TESSERA_SIM_CACHE) : join(root, 'cache', 'simulator');
+}
+
 export interface DataPaths {
   root: string;
   logs: string;

@@ -1,9 +1,8 @@
 /** `tessera serve`: the main services without Electron, the renderer in any browser. */
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compose } from '../compose.js';
 import { createLogger } from '../logging/logger.js';
-import { dataPaths, resolveUserDataDir } from '../paths.js';
+import { dataPaths, resolveUserDataDir, simulatorCacheDir } from '../paths.js';
 import { createServeShell } from '../serve/serve-shell.js';
 import { startDemo } from '../sites/demo-sites.js';
 import type { SimulatorHandle } from '../simulator/index.js';
@@ -53,7 +52,7 @@ ${commonUsage}`,
     let sim: SimulatorHandle | undefined;
     if (wantDemo) {
       io.stderr.write('Starting the demo site (the built-in VMS simulator); the first start generates its video, which takes a minute…\n');
-      sim = await startDemo(services.sites, join(dataPaths(dataDir).cache, 'simulator'), log.child('demo'));
+      sim = await startDemo(services.sites, simulatorCacheDir(dataDir, io.env), log.child('demo'));
     }
     void services.sites.restoreSessions();
     const handle = await startServeServer({ host, port, rendererDir: rendererDir(), services, log: log.child('serve') });

@@ -1,6 +1,5 @@
 /** `tessera sim`: the local VMS simulator (Eagle Eye v1/v3, exacqVision, AIPIX, RTSP) on 127.0.0.1. */
-import { join } from 'node:path';
-import { dataPaths, resolveUserDataDir } from '../paths.js';
+import { resolveUserDataDir, simulatorCacheDir } from '../paths.js';
 import { startFullSimulator } from '../simulator/index.js';
 import { commonOptions, commonUsage, integerOption, stringOption, UsageError, type Command, type OptionValues } from './command.js';
 
@@ -61,7 +60,7 @@ ${commonUsage}`,
       ...(port ? { port } : {}),
       cameras,
       hours,
-      cacheDir: join(dataPaths(dataDir).cache, 'simulator'),
+      cacheDir: simulatorCacheDir(dataDir, io.env),
       rtsp: !values['no-rtsp'],
       faults,
       onProgress: (message) => io.stderr.write(`sim: ${message}\n`),

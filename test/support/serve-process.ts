@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { simCacheDir } from './simulator.js';
 
 export const tesseraBin = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
 
@@ -21,7 +22,9 @@ export interface ServeProcess {
 }
 
 export async function startServeProcess(args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-')), timeoutMs = 30_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [tesseraBin, 'serve', '--json', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The simulator's generated video is shared with the in-process test simulators (.cache/sim-media).
+  const env = { ...process.env, TESSERA_SIM_CACHE: process.env.TESSERA_SIM_CACHE ?? simCacheDir };
+  const child = spawn(process.execPath, [tesseraBin, 'serve', '--json', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));

@@ -37,7 +37,8 @@ export async function readParts(url: string, count: number, timeoutMs = 30_000):
     clearTimeout(timer);
     abort.abort();
   }
-  return { response, parts };
+  // One chunk can complete several parts: answer exactly `count` when that many arrived.
+  return { response, parts: parts.slice(0, count) };
 }
 
 /** Reads at least `bytes` of a streamed body, then hangs up. */

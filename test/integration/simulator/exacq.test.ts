@@ -287,14 +287,16 @@ describe('search.web and the play head', () => {
     await frame();
     await frame();
     // Two more frames, one recorded second apart each, at 1x: about two seconds.
-    expect(Date.now() - t0).toBeGreaterThan(1500);
+    const atNormal = Date.now() - t0;
+    expect(atNormal).toBeGreaterThan(1500);
 
     await fetch(`${base}/v1/playspeed.web/800?search_id=${id}`);
     await frame();
     const t1 = Date.now();
     await frame();
     await frame();
-    expect(Date.now() - t1).toBeLessThan(1200);
+    // At 8x the same two frames come about 1.75 s sooner (frame extraction costs the same).
+    expect(Date.now() - t1).toBeLessThan(atNormal - 1000);
   });
 
   it('streams a search as H.264 with Frame and TimeOffset part headers', async () => {

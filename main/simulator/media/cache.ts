@@ -3,7 +3,7 @@
  * leaves a half file under the final name) and de-duplication of concurrent work.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Bump when the picture or encoding of cached media changes: old files are then ignored. */
@@ -69,4 +69,33 @@ export class Limiter {
       else this.active -= 1;
     }
   }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what a killed run left behind: temp files ("name.tmp-<pid>-<rand>.ext") and run dirs
+ * ("run/<pid>-<rand>") whose process is gone. Files of live processes (a parallel test run
+ * sharing the cache) are left alone.
+ */
+export async function sweepStaleTemps(cacheDir: string): Promise<number> {
+  let removed = 0;
+  const entries = await readdir(cacheDir, { recursive: true }).catch(() => [] as string[]);
+  for (const rel of entries) {
+    const name = rel.split('/').pop()!;
+    const temp = /\.tmp-(\d+)-[0-9a-f]+\./.exec(name);
+    const runDir = /^run\/(\d+)-[0-9a-f]+$/.exec(rel);
+    const pid = Number((temp ?? runDir)?.[1] ?? 0);
+    if (!pid || pid === process.pid || pidAlive(pid)) continue;
+    await rm(`${cacheDir}/${rel}`, { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
 }

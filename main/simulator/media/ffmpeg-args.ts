@@ -227,10 +227,17 @@ export function renderStillArgs(a: Omit<LiveEncodeArgs, 'rtpPort' | 'audio'>, wi
   ];
 }
 
-/** One JPEG from a file at offsetSec (accurate seek: the frame whose pts is offsetSec). */
-export function stillFromFileArgs(file: string, offsetSec: number, width: number | undefined, nativeWidth: number): string[] {
+/**
+ * One JPEG from a file at offsetSec (accurate seek: the frame whose pts is offsetSec). With
+ * inputSeekSec the demuxer seeks there and the rest is decoded: ffmpeg 5.1's MPEG-TS seek finds no
+ * frame when asked for a point inside a file's last GOP, so loops seek one GOP early.
+ */
+export function stillFromFileArgs(file: string, offsetSec: number, width: number | undefined, nativeWidth: number, inputSeekSec?: number): string[] {
+  const seek = inputSeekSec === undefined
+    ? ['-ss', offsetSec.toFixed(3), '-i', file]
+    : ['-ss', inputSeekSec.toFixed(3), '-i', file, '-ss', (offsetSec - inputSeekSec).toFixed(3)];
   return [
-    ...quiet, '-ss', offsetSec.toFixed(3), '-i', file, '-frames:v', '1',
+    ...quiet, ...seek, '-frames:v', '1',
     ...(width && width !== nativeWidth ? ['-vf', `scale=${width}:-2`] : []),
     '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1',
   ];

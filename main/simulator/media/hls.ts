@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ffmpegBin } from './binaries.js';
 import { liveHlsArgs } from './ffmpeg-args.js';
 import { stdinConsumer, type LiveSource } from './live-source.js';
-import type { ProcessGroup } from './processes.js';
+import { terminate, type ProcessGroup } from './processes.js';
 import type { ProfileName } from '../types.js';
 
 /** Target segment length, s (stream copy cuts at keyframes, so a 4 s GOP camera gets 4 s). */
@@ -104,7 +104,7 @@ export class HlsService {
     if (!session) return;
     this.sessions.delete(key);
     session.unsubscribe();
-    if (!session.exited) session.child.kill('SIGTERM');
+    void terminate(session.child);
     void rm(session.dir, { recursive: true, force: true });
   }
 

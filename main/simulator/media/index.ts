@@ -6,7 +6,7 @@
  *   plan.ts         5-minute segments with gaps, motion events — pure
  *   ffmpeg-args.ts  every ffmpeg command line — pure
  *   recordings.ts   segment files (encoded on first use, cached), stills, clips
- *   loops.ts        pre-encoded live loops (cached)
+ *   loops.ts        pre-encoded live loops (cached; made in the background past 8 cameras)
  *   live-source.ts  one lazy, shared ffmpeg per camera/profile: TS fan-out + RTP to the RTSP relay
  *   rtsp-server.*   gst-rtsp-server relay (real RTSP over TCP/UDP on 127.0.0.1)
  *   live.ts hls.ts  HTTP live media: FLV/TS streams, JPEGs, stills, HLS
@@ -19,12 +19,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ffmpegBin } from './binaries.js';
+import { sweepStaleTemps } from './cache.js';
 import { buildCatalogue } from './catalogue.js';
 import { liveEncodeArgs, loopSourceArgs } from './ffmpeg-args.js';
 import { HlsService } from './hls.js';
 import { LiveService } from './live.js';
 import { LiveSource } from './live-source.js';
-import { ensureLoops } from './loops.js';
+import { LoopLibrary } from './loops.js';
 import { historyStart, motionBetween, segmentsBetween, type PlanWindow } from './plan.js';
 import { ProcessGroup } from './processes.js';
 import { RecordingStore } from './recordings.js';
@@ -54,6 +55,8 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
   // Scratch space of this run (clip files, partial cuts, HLS windows): removed by close().
   const runDir = join(cacheDir, 'run', `${process.pid}-${randomBytes(3).toString('hex')}`);
   await mkdir(runDir, { recursive: true });
+  const swept = await sweepStaleTemps(cacheDir);
+  if (swept) progress(`media: removed ${swept} temp files left by killed runs`);
 
   const online = cameras.map(() => true);
   const checkIndex = (cameraIndex: number): void => {
@@ -62,28 +65,33 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
     }
   };
 
+  const library = new LoopLibrary(entries, cacheDir, procs, progress);
   try {
-    const loops = await ensureLoops(entries, cacheDir, procs, progress);
-
-    // RTSP first: the live sources need the relay's UDP ports.
+    // Each RTSP media that gets a client holds its live source until the media is torn down.
     const sources = new Map<string, LiveSource>();
-    const rtspHolds = new Map<string, () => void>();
+    const rtspHolds = new Map<string, (() => void)[]>();
     const sourceByMount = new Map<string, LiveSource>();
+    const releaseRtsp = (path: string): void => {
+      for (const release of rtspHolds.get(path)?.splice(0) ?? []) release();
+    };
+    // The relay (Python + GStreamer, ~0.5 s) starts while the loops are checked or made.
+    const rtspStarting = options.rtsp
+      ? startRtspServer(cameras.flatMap((c) => profileNames.map((p) => mountPath(c.esn, p))), procs, {
+          onOpen(path) {
+            const source = sourceByMount.get(path);
+            if (!source) return;
+            rtspHolds.set(path, [...(rtspHolds.get(path) ?? []), source.hold()]);
+          },
+          onClose(path) {
+            rtspHolds.get(path)?.shift()?.();
+          },
+          onLog: progress,
+        })
+      : null;
+    await library.prepare();
     let rtsp: RtspServer | null = null;
-    if (options.rtsp) {
-      const mounts = cameras.flatMap((c) => profileNames.map((p) => mountPath(c.esn, p)));
-      const result = await startRtspServer(mounts, procs, {
-        onOpen(path) {
-          const source = sourceByMount.get(path);
-          if (!source || rtspHolds.has(path)) return;
-          rtspHolds.set(path, source.hold());
-        },
-        onClose(path) {
-          rtspHolds.get(path)?.();
-          rtspHolds.delete(path);
-        },
-        onLog: progress,
-      });
+    if (rtspStarting) {
+      const result = await rtspStarting;
       rtsp = result.server;
       if (!result.server) {
         progress(
@@ -100,15 +108,16 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
       for (const profile of profileNames) {
         const path = mountPath(camera.esn, profile);
         const rtpPort = rtsp?.udpPorts.get(path) ?? null;
-        const loop = loops.get(`${camera.index}/${profile}`);
+        const loop = library.path(camera.index, profile);
         const source = new LiveSource({
           label: `${camera.esn}/${profile}`,
           now: options.now,
           onLog: progress,
+          prepare: loop ? () => library.ready(camera.index, profile) : undefined,
           spawn: () =>
             procs.spawn(
               ffmpegBin(),
-              camera.liveMode === 'loop' && loop
+              loop
                 ? loopSourceArgs(loop, camera.audio, rtpPort)
                 : liveEncodeArgs({
                     scene, name: camera.name, esn: camera.esn, profile: camera.profiles[profile], gopSeconds: camera.gopSeconds,
@@ -128,7 +137,7 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
     const recordings = new RecordingStore({ entries, cacheDir, runDir, procs, window, onProgress: progress });
     const live = new LiveService({
       entries, procs, source, now: options.now,
-      loopFile: (cameraIndex, profile) => loops.get(`${cameraIndex}/${profile}`),
+      loopFile: (cameraIndex, profile) => library.ready(cameraIndex, profile),
       isOnline: (cameraIndex) => online[cameraIndex] ?? false,
     });
     const hls = new HlsService({ runDir, procs, source });
@@ -162,8 +171,7 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
           const path = mountPath(esn, profile);
           rtsp?.setMountEnabled(path, value);
           if (!value) {
-            rtspHolds.get(path)?.();
-            rtspHolds.delete(path);
+            releaseRtsp(path);
             sources.get(`${cameraIndex}/${profile}`)!.stop();
           }
         }
@@ -213,12 +221,14 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
         if (closed) return;
         closed = true;
         hls.close();
+        library.close();
         for (const s of sources.values()) s.stop();
         await procs.killAll();
         await rm(runDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
+    library.close();
     await procs.killAll();
     await rm(runDir, { recursive: true, force: true });
     throw err;

@@ -7,6 +7,7 @@
  * holds it, and stops IDLE_STOP_MS after the last one lets go, so 64 idle cameras cost nothing.
  */
 import type { ChildProcess } from 'node:child_process';
+import { terminate } from './processes.js';
 import { TsGopCache } from './ts-gop-cache.js';
 
 /** Keep a released source running this long, ms: a tile switching streams reconnects at once. */
@@ -24,6 +25,8 @@ export interface Consumer {
 
 export interface LiveSourceOptions {
   label: string;
+  /** Work to finish before the first spawn (e.g. making the loop file). */
+  prepare?: () => Promise<unknown>;
   spawn: () => ChildProcess;
   now: () => number;
   onLog?: (message: string) => void;
@@ -37,6 +40,8 @@ export class LiveSource {
   private idleTimer: NodeJS.Timeout | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private preparing = false;
+  private prepared = false;
   /** When the current process delivered its first bytes (injected clock), ms. */
   private firstDataAtMs: number | null = null;
 
@@ -102,7 +107,23 @@ export class LiveSource {
   }
 
   private start(): void {
-    if (this.child || this.restartTimer) return;
+    if (this.child || this.restartTimer || this.preparing) return;
+    if (this.o.prepare && !this.prepared) {
+      this.preparing = true;
+      this.o.prepare().then(
+        () => {
+          this.preparing = false;
+          this.prepared = true;
+          if (!this.stopped && this.holds > 0) this.start();
+        },
+        (err: unknown) => {
+          // The next hold() tries again.
+          this.preparing = false;
+          this.o.onLog?.(`media: live source ${this.o.label} cannot start: ${String(err)}`);
+        },
+      );
+      return;
+    }
     const child = this.o.spawn();
     this.child = child;
     this.cache = new TsGopCache();
@@ -137,7 +158,7 @@ export class LiveSource {
     const child = this.child;
     this.child = null;
     this.firstDataAtMs = null;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child) void terminate(child);
   }
 }
 
@@ -148,7 +169,7 @@ export function stdinConsumer(child: ChildProcess): Consumer {
       const stdin = child.stdin;
       if (!stdin || stdin.destroyed || !stdin.writable) return;
       if (stdin.writableLength > MAX_CONSUMER_BACKLOG) {
-        child.kill('SIGTERM');
+        void terminate(child);
         return;
       }
       stdin.write(packets);

@@ -9,15 +9,15 @@ import type { CatalogueEntry } from './catalogue.js';
 import { liveJpegArgs, liveRemuxArgs, LOOP_SECONDS, renderStillArgs, stillFromFileArgs } from './ffmpeg-args.js';
 import { JpegSplitter } from './jpeg-splitter.js';
 import { stdinConsumer, type LiveSource } from './live-source.js';
-import { childOutput, type ProcessGroup } from './processes.js';
+import { childOutput, terminate, type ProcessGroup } from './processes.js';
 import { SimNotFound, SimOffline, type ProfileName } from '../types.js';
 
 export interface LiveServiceOptions {
   entries: readonly CatalogueEntry[];
   procs: ProcessGroup;
   source: (cameraIndex: number, profile: ProfileName) => LiveSource;
-  /** Loop file of a loop camera (undefined for "encode" cameras). */
-  loopFile: (cameraIndex: number, profile: ProfileName) => string | undefined;
+  /** Loop file of a loop camera, once it exists. */
+  loopFile: (cameraIndex: number, profile: ProfileName) => Promise<string>;
   isOnline: (cameraIndex: number) => boolean;
   now: () => number;
 }
@@ -51,8 +51,7 @@ export class LiveService {
     const stream = camera.profiles[profile];
     const timestampMs = this.o.now();
     let args: string[];
-    const loop = this.o.loopFile(cameraIndex, profile);
-    if (camera.liveMode === 'encode' || !loop) {
+    if (camera.liveMode === 'encode') {
       args = renderStillArgs({
         scene, name: camera.name, esn: camera.esn, profile: stream, gopSeconds: camera.gopSeconds,
         clockOffsetSec: (timestampMs - Date.now()) / 1000,
@@ -61,7 +60,9 @@ export class LiveService {
       const startedAt = this.o.source(cameraIndex, profile).startedAtMs;
       const elapsedSec = ((startedAt === null ? timestampMs : timestampMs - startedAt) / 1000) % LOOP_SECONDS;
       const frameSec = Math.floor(elapsedSec * stream.fps) / stream.fps;
-      args = stillFromFileArgs(loop, frameSec, width, stream.width);
+      const gop = camera.gopSeconds;
+      const inputSeekSec = Math.max(0, Math.floor(frameSec / gop) * gop - gop);
+      args = stillFromFileArgs(await this.o.loopFile(cameraIndex, profile), frameSec, width, stream.width, inputSeekSec);
     }
     const jpeg = await this.o.procs.run(ffmpegBin(), args);
     if (jpeg.length === 0) throw new Error(`no live still for camera ${cameraIndex}`);
@@ -84,7 +85,7 @@ export class LiveService {
       if (stopped) return;
       stopped = true;
       unsubscribe();
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      void terminate(child);
     };
     child.once('exit', stop);
     return stop;

@@ -18,6 +18,27 @@ function installExitHook(): void {
   });
 }
 
+/** Grace between SIGTERM and SIGKILL, ms. */
+const KILL_GRACE_MS = 2_000;
+
+/**
+ * Stops one child: closes its stdin first (an ffmpeg blocked reading a pipe only notices SIGTERM
+ * once the read returns), then SIGTERM, then SIGKILL after the grace. Resolves when it has exited.
+ */
+export function terminate(child: ChildProcess, graceMs = KILL_GRACE_MS): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    timer.unref();
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.stdin?.destroy();
+    child.kill('SIGTERM');
+  });
+}
+
 export class ProcessFailed extends Error {
   constructor(
     readonly command: string,
@@ -80,23 +101,9 @@ export class ProcessGroup {
   }
 
   /** SIGTERM everything, SIGKILL what is still alive after graceMs. */
-  async killAll(graceMs = 2_000): Promise<void> {
+  async killAll(graceMs = KILL_GRACE_MS): Promise<void> {
     this.closed = true;
-    const alive = [...this.children];
-    await Promise.all(
-      alive.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-            child.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all([...this.children].map((child) => terminate(child, graceMs)));
     liveGroups.delete(this);
   }
 
@@ -130,7 +137,7 @@ export function childOutput(child: ChildProcess, cleanup: () => void = () => und
   child.once('error', (err) => out.destroy(err));
   out.once('close', () => {
     finish();
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    void terminate(child);
   });
   return out;
 }

@@ -94,6 +94,13 @@ async function childCommands(): Promise<string[]> {
 
 const isJpeg = (b: Buffer): boolean => b[0] === 0xff && b[1] === 0xd8 && b.at(-2) === 0xff && b.at(-1) === 0xd9;
 
+/**
+ * The simulator's clock: a fixed day that advances in real time. The recorded history is then the
+ * same on every run, so the segment files this test needs are encoded once per machine.
+ */
+const clockOrigin = Date.now();
+const simNow = (): number => Date.UTC(2026, 0, 15, 12, 0, 30) + (Date.now() - clockOrigin);
+
 describe('simulator media layer', () => {
   let media: SimMedia;
   let scratch: string;
@@ -103,7 +110,7 @@ describe('simulator media layer', () => {
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'sim-media-test-'));
     const started = Date.now();
-    media = await createSimMedia({ cameras: 4, hours: 1, cacheDir: simCacheDir, rtsp: true, now: Date.now, onProgress: (m) => progress.push(m) });
+    media = await createSimMedia({ cameras: 4, hours: 1, cacheDir: simCacheDir, rtsp: true, now: simNow, onProgress: (m) => progress.push(m) });
     startupMs = Date.now() - started;
   });
 
@@ -146,13 +153,13 @@ describe('simulator media layer', () => {
     let segments: Segment[];
 
     beforeAll(() => {
-      segments = media.segments(1, media.historyStartMs, Date.now());
+      segments = media.segments(1, media.historyStartMs, simNow());
     });
 
     it('lists segments with gaps-aware planning and motion inside them', () => {
       expect(segments.length).toBeGreaterThan(5);
       for (const s of segments) expect(s.endMs - s.startMs).toBeLessThanOrEqual(300_000);
-      for (const e of media.motion(1, media.historyStartMs, Date.now())) {
+      for (const e of media.motion(1, media.historyStartMs, simNow())) {
         expect(segments.some((s) => s.startMs <= e.startMs && e.endMs <= s.endMs)).toBe(true);
       }
     });
@@ -178,7 +185,7 @@ describe('simulator media layer', () => {
     });
 
     it('serves the segment still being recorded as a cut up to now', async () => {
-      const last = media.segments(1, Date.now() - 300_000, Date.now()).at(-1)!;
+      const last = media.segments(1, simNow() - 300_000, simNow()).at(-1)!;
       const file = await media.segmentFile(last, 'sub');
       const info = await probe(file);
       expect(Number(info.format.duration)).toBeCloseTo((last.endMs - last.startMs) / 1000, 0);
@@ -220,7 +227,7 @@ describe('simulator media layer', () => {
     });
 
     it('cuts a clip that starts on the keyframe at or before the requested time (GOP 4 s camera)', async () => {
-      const segs = media.segments(2, media.historyStartMs, Date.now());
+      const segs = media.segments(2, media.historyStartMs, simNow());
       const seg = segs.find((s) => s.endMs - s.startMs >= 60_000)!;
       const from = seg.startMs + 10_500;
       const to = seg.startMs + 20_000;
@@ -237,7 +244,7 @@ describe('simulator media layer', () => {
     });
 
     it('concatenates clips across segments and gaps, as FLV too', async () => {
-      const segs = media.segments(3, media.historyStartMs, Date.now());
+      const segs = media.segments(3, media.historyStartMs, simNow());
       const i = segs.findIndex((s, k) => k > 0 && s.startMs > segs[k - 1]!.endMs); // first segment after a gap
       const pair = i > 0 ? [segs[i - 1]!, segs[i]!] : [segs[0]!, segs[1]!];
       const from = pair[0]!.endMs - 5_000;
@@ -258,7 +265,7 @@ describe('simulator media layer', () => {
   describe('live', () => {
     it('renders live stills for the live encoder and a loop camera', async () => {
       for (const index of [0, 1]) {
-        const before = Date.now();
+        const before = simNow();
         const still = await media.liveStill(index, 320);
         expect(isJpeg(still.jpeg)).toBe(true);
         expect(Math.abs(still.timestampMs - before)).toBeLessThan(2_000);
@@ -292,6 +299,19 @@ describe('simulator media layer', () => {
       const info = await probe(media.rtspUrl(2, 'main')!, ['-rtsp_transport', 'tcp']);
       expect(info.streams[0]).toMatchObject({ codec_name: 'h264', width: 1280 });
     });
+  });
+
+  it('works without RTSP: null URLs, a message, live media over HTTP', async () => {
+    const messages: string[] = [];
+    const plain = await createSimMedia({ cameras: 2, hours: 1, cacheDir: simCacheDir, rtsp: false, now: simNow, onProgress: (m) => messages.push(m) });
+    try {
+      expect(plain.rtspUrl(1, 'main')).toBeNull();
+      expect(messages.join('\n')).toMatch(/RTSP disabled/);
+      const bytes = await readSome(plain.liveStream(1, 'sub', 'ts'), 50_000, 8_000);
+      expect(bytes[0]).toBe(0x47);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('close() leaves no child process behind', async () => {

@@ -19,7 +19,8 @@ import {
 } from '../../preload/contract/index.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import type { Logger } from '../logging/logger.js';
-import type { AdapterFactory, CameraRecord, VmsAdapter } from '../vms/adapter.js';
+import type { AdapterFactory, CameraRecord, SignInOutcome, VmsAdapter } from '../vms/adapter.js';
+import type { BrowserOpener } from '../vms/browser-opener.js';
 import { HttpClient } from '../vms/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 import { isSessionExpired } from '../vms/session-errors.js';
@@ -41,6 +42,16 @@ interface SiteEntry {
   stopWatching?: () => void;
   /** One re-login at a time per site. */
   relogin?: Promise<void>;
+  /** OAuth: while the browser step of a sign-in is pending, the address to open. */
+  oauth?: { authorizationUrl: string };
+  /** OAuth: opens the browser for this site instead of the service's opener (demo sites). */
+  browserOpener?: BrowserOpener;
+  /** Bumped per sign-in attempt and sign-out: a superseded attempt must not touch the state. */
+  attempt?: number;
+  /** Bumped when the adapter rotates the secret (OAuth refresh tokens). */
+  secretVersion?: number;
+  /** Rotated secrets are written in order, so an older one never overwrites a newer one. */
+  secretWrites?: Promise<void>;
 }
 
 export interface SiteServiceOptions {
@@ -53,6 +64,11 @@ export interface SiteServiceOptions {
   httpTimeoutMs?: number;
   /** Adapter factories by kind (default: the registry); tests script adapters here. */
   factoryFor?: (kind: SiteConfig['kind']) => AdapterFactory;
+  /**
+   * Opens the authorization address of an OAuth sign-in (Electron: the system browser). Without
+   * one, the address is only published in SiteState.oauth for the UI to show as a link.
+   */
+  browserOpener?: BrowserOpener;
 }
 
 export class SiteService {
@@ -61,10 +77,12 @@ export class SiteService {
   private readonly cameraListeners = new Set<(cameras: Camera[]) => void>();
   private refreshTimer?: NodeJS.Timeout;
   private readonly now: () => number;
+  private browserOpener?: BrowserOpener;
   readonly loadProblem?: string;
 
   constructor(private readonly options: SiteServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.browserOpener = options.browserOpener;
     const loaded = options.repository.load();
     if (loaded.corrupt) {
       this.loadProblem = `The sites file could not be read (${loaded.corrupt.reason}); it was kept as ${loaded.corrupt.movedTo}.`;
@@ -76,6 +94,11 @@ export class SiteService {
       this.refreshTimer = setInterval(() => void this.refreshPolledSites(), refreshMs);
       this.refreshTimer.unref();
     }
+  }
+
+  /** For shells that get the service from compose(): how OAuth sign-ins reach a browser. */
+  useBrowserOpener(opener: BrowserOpener | undefined): void {
+    this.browserOpener = opener;
   }
 
   list(): SiteState[] {
@@ -122,6 +145,7 @@ export class SiteService {
       url: input.url,
       username: input.username,
       ...(input.rtspCameras ? { rtspCameras: input.rtspCameras } : {}),
+      ...(input.oauthClientId ? { oauthClientId: input.oauthClientId } : {}),
     };
     const entry = this.entryFor(config);
     this.sites.set(config.id, entry);
@@ -137,13 +161,13 @@ export class SiteService {
    * Adds a site for this run only (the demo site: its simulator picks new ports each launch)
    * with a fixed id, so layouts that reference its cameras keep working across restarts.
    */
-  async addTransient(config: SiteConfig, password: string): Promise<SiteState> {
+  async addTransient(config: SiteConfig, password: string, options: { browserOpener?: BrowserOpener } = {}): Promise<SiteState> {
     const existing = this.sites.get(config.id);
     if (existing) {
       existing.stopWatching?.();
       await existing.adapter.dispose();
     }
-    const entry = { ...this.entryFor(config), transient: true };
+    const entry: SiteEntry = { ...this.entryFor(config), transient: true, ...(options.browserOpener ? { browserOpener: options.browserOpener } : {}) };
     this.sites.set(config.id, entry);
     this.announceSites();
     return this.signIn({ siteId: config.id, password });
@@ -167,13 +191,16 @@ export class SiteService {
     if (secret === null || secret === undefined) {
       throw new AppFailure('unauthorized', `${entry.config.name}: no saved password; enter it to sign in.`);
     }
+    const attempt = (entry.attempt = (entry.attempt ?? 0) + 1);
     this.setStatus(entry, 'signing-in');
     try {
+      const rotations = entry.secretVersion;
       const outcome = await entry.adapter.signIn({ username: entry.config.username, password: secret });
-      entry.sessionSecret = secret;
+      // A secret the adapter rotated during sign-in (a new refresh token) is newer than `secret`.
+      if (entry.secretVersion === rotations) entry.sessionSecret = secret;
       if (input.password !== undefined) {
         if (input.savePassword) {
-          await this.options.credentials.set(entry.config.id, secret);
+          await this.options.credentials.set(entry.config.id, entry.sessionSecret ?? secret);
           entry.saved = true;
         } else if (input.savePassword === false) {
           await this.options.credentials.delete(entry.config.id);
@@ -185,12 +212,36 @@ export class SiteService {
         this.setStatus(entry, 'two-factor');
         return this.stateOf(entry);
       }
+      if (outcome.kind === 'browser') await this.finishBrowserSignIn(entry, outcome);
       await this.afterSignIn(entry);
     } catch (err) {
-      this.fail(entry, err);
+      if (entry.attempt === attempt) this.fail(entry, err);
       throw err;
     }
     return this.stateOf(entry);
+  }
+
+  /**
+   * OAuth: publishes the authorization address (SiteState.oauth), hands it to the opener, and
+   * waits until the browser came back and the adapter exchanged the code. An opener that fails
+   * abandons the sign-in with its reason rather than waiting out the timeout.
+   */
+  private async finishBrowserSignIn(entry: SiteEntry, outcome: Extract<SignInOutcome, { kind: 'browser' }>): Promise<void> {
+    const pending = { authorizationUrl: outcome.authorizationUrl };
+    entry.oauth = pending;
+    this.announceSites();
+    const opener = entry.browserOpener ?? this.browserOpener;
+    try {
+      await Promise.all([
+        outcome.completion,
+        opener?.open(outcome.authorizationUrl).catch(async (err: unknown) => {
+          await entry.adapter.signOut().catch(() => undefined); // ends the waiting listener
+          throw err;
+        }),
+      ]);
+    } finally {
+      if (entry.oauth === pending) delete entry.oauth;
+    }
   }
 
   async chooseTwoFactor(siteId: string, channel: 'sms' | 'email'): Promise<SiteState> {
@@ -294,6 +345,12 @@ export class SiteService {
         if (secret === null || secret === undefined) throw new AppFailure('unauthorized', 'no saved password');
         const outcome = await entry.adapter.signIn({ username: entry.config.username, password: secret });
         if (outcome.kind === 'two-factor') throw new AppFailure('two-factor-required', 'a two-factor code is needed');
+        if (outcome.kind === 'browser') {
+          // A background re-login never opens a browser on its own: the operator signs in again.
+          outcome.completion.catch(() => undefined);
+          await entry.adapter.signOut().catch(() => undefined);
+          throw new AppFailure('unauthorized', 'the site needs the browser sign-in again');
+        }
       } catch (err) {
         const reason = err instanceof AppFailure ? err.error.message : 'unknown error';
         entry.status = 'needs-sign-in';
@@ -341,6 +398,12 @@ export class SiteService {
   private async endSession(entry: SiteEntry): Promise<void> {
     entry.stopWatching?.();
     delete entry.stopWatching;
+    if (entry.oauth) {
+      // A browser sign-in still waiting: abandon it (the attempt counter makes it a no-op).
+      delete entry.oauth;
+      entry.attempt = (entry.attempt ?? 0) + 1;
+      await entry.adapter.signOut().catch(() => undefined);
+    }
     if (entry.status === 'signed-in' || entry.status === 'two-factor') {
       await entry.adapter.signOut().catch((err: unknown) => this.options.log.warn('sign-out failed', { site: entry.config.name, error: err }));
     }
@@ -376,8 +439,16 @@ export class SiteService {
     const adapter = factory.create({ site: config, http, log: this.options.log.child(`site.${config.kind}`), now: this.now });
     adapter.onSecretRotated?.((secret) => {
       const entry = this.sites.get(config.id);
-      if (entry) entry.sessionSecret = secret;
-      void this.options.credentials.get(config.id).then((saved) => (saved !== null ? this.options.credentials.set(config.id, secret) : undefined));
+      if (!entry || entry.adapter !== adapter) return;
+      entry.sessionSecret = secret;
+      entry.secretVersion = (entry.secretVersion ?? 0) + 1;
+      // Kept only where the operator chose to keep a secret; in order, skipping superseded ones.
+      entry.secretWrites = (entry.secretWrites ?? Promise.resolve())
+        .then(async () => {
+          if (entry.sessionSecret !== secret) return;
+          if ((await this.options.credentials.get(config.id)) !== null) await this.options.credentials.set(config.id, secret);
+        })
+        .catch((err: unknown) => this.options.log.warn('could not keep the rotated secret', { site: config.name, error: err }));
     });
     return { config, adapter, status: 'signed-out', cameras: [], saved: false };
   }
@@ -391,6 +462,7 @@ export class SiteService {
       cameraCount: entry.cameras.length,
       credentialSaved: entry.saved,
       ...(entry.twoFactor ? { twoFactor: entry.twoFactor } : {}),
+      ...(entry.oauth ? { oauth: entry.oauth } : {}),
     };
   }
 

@@ -24,7 +24,15 @@ export interface CameraRecord {
   profiles: StreamProfileInfo[];
 }
 
-export type SignInOutcome = { kind: 'signed-in' } | { kind: 'two-factor'; channels: ('sms' | 'email')[] };
+export type SignInOutcome =
+  | { kind: 'signed-in' }
+  | { kind: 'two-factor'; channels: ('sms' | 'email')[] }
+  /**
+   * OAuth: the operator must approve in a browser. Open `authorizationUrl` (or show it);
+   * `completion` settles when the browser came back and the tokens were exchanged, or with the
+   * reason it did not (timeout, refusal, superseded by a newer sign-in, signOut/dispose).
+   */
+  | { kind: 'browser'; authorizationUrl: string; completion: Promise<void> };
 
 /** Where live media of a camera can be pulled from; consumed by the media broker (main only: may carry secrets). */
 export type LiveSource =
@@ -39,7 +47,7 @@ export interface VmsAdapter {
   /** Two-factor: send the code over the chosen channel, then verify it. */
   chooseTwoFactor?(channel: 'sms' | 'email'): Promise<void>;
   verifyTwoFactor?(code: string): Promise<void>;
-  /** Ends the server session (best effort). */
+  /** Ends the server session (best effort); also abandons a pending browser sign-in. */
   signOut(): Promise<void>;
   listCameras(): Promise<CameraRecord[]>;
   /** Live still (atMs undefined) or the recorded frame at atMs. */

@@ -1,10 +1,12 @@
 /** Every VMS kind Tessera speaks, and the factory that makes its adapter. */
 import { AppFailure, type SiteKind } from '../../preload/contract/index.js';
 import type { AdapterFactory } from './adapter.js';
+import { eagleEyeV3AdapterFactory } from './eagle-eye-v3/adapter.js';
 import { rtspAdapterFactory } from './rtsp/adapter.js';
 
 const factories: Partial<Record<SiteKind, AdapterFactory>> = {
   rtsp: rtspAdapterFactory,
+  'eagleeye-v3': eagleEyeV3AdapterFactory,
 };
 
 export function hasAdapter(kind: SiteKind): boolean {

@@ -42,6 +42,11 @@ export const siteConfigSchema = z.object({
   username: z.string().max(256),
   /** RTSP sites only: the cameras, entered by hand (URLs without credentials). */
   rtspCameras: z.array(rtspCameraSchema).max(256).optional(),
+  /**
+   * OAuth sites (Eagle Eye v3) only: the client id of the application registered with the VMS.
+   * Not a secret; its client secret is what the operator enters as the password.
+   */
+  oauthClientId: z.string().trim().min(1).max(256).optional(),
 });
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
 
@@ -58,6 +63,11 @@ export const siteStateSchema = siteConfigSchema.extend({
   credentialSaved: z.boolean(),
   /** While status is "two-factor": where a code can be sent, and whether one was sent. */
   twoFactor: z.object({ channels: z.array(z.enum(['sms', 'email'])), codeSent: z.boolean() }).optional(),
+  /**
+   * While an OAuth sign-in waits for the browser: the address to open (shown as a link where
+   * Tessera cannot open a browser itself). Holds no secret: client id, state and PKCE challenge.
+   */
+  oauth: z.object({ authorizationUrl: z.string() }).optional(),
 });
 export type SiteState = z.infer<typeof siteStateSchema>;
 
@@ -71,11 +81,14 @@ export const addSiteSchema = z
     /** Keep the password in the OS keychain for the next start. */
     savePassword: z.boolean(),
     rtspCameras: z.array(rtspCameraSchema).max(256).optional(),
+    /** Eagle Eye v3: the OAuth client id (the password field then takes the client secret). */
+    oauthClientId: z.string().trim().min(1).max(256).optional(),
   })
   .strict()
   .superRefine((site, ctx) => {
     if (site.kind !== 'rtsp' && !httpUrl.safeParse(site.url).success) ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an http:// or https:// address' });
     if (site.kind === 'rtsp' && !site.rtspCameras?.length) ctx.addIssue({ code: 'custom', path: ['rtspCameras'], message: 'needs at least one camera URL' });
+    if (site.kind === 'eagleeye-v3' && !site.oauthClientId) ctx.addIssue({ code: 'custom', path: ['oauthClientId'], message: 'is needed: the client id of your Eagle Eye application' });
   });
 export type AddSite = z.infer<typeof addSiteSchema>;
 

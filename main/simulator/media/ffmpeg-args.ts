@@ -13,8 +13,11 @@ import type { StreamProfile } from '../types.js';
 export const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 /** Length of the pre-encoded live loop, seconds (a multiple of both GOPs). */
 export const LOOP_SECONDS = 32;
-/** Audio of every camera with sound: a sine tone, AAC mono. */
-const AUDIO_RATE = 16_000;
+/**
+ * Audio of every camera with sound: a sine tone, AAC mono. 32 kHz makes 4 s exactly 125 AAC
+ * frames of 1024 samples, so recording chunks (multiples of 4 s) join without drift.
+ */
+const AUDIO_RATE = 32_000;
 const AUDIO_KBPS = 32;
 /** Recording bitrates at 10 fps, kb/s: small files, fast copies. */
 export const RECORDING_KBPS = { main: 600, sub: 250 } as const;
@@ -240,14 +243,6 @@ export function stillFromFileArgs(file: string, offsetSec: number, width: number
     ...quiet, ...seek, '-frames:v', '1',
     ...(width && width !== nativeWidth ? ['-vf', `scale=${width}:-2`] : []),
     '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1',
-  ];
-}
-
-/** Stream-copy cut of [fromSec, fromSec + durationSec) of a segment file (fromSec on a keyframe). */
-export function cutArgs(file: string, fromSec: number, durationSec: number, out: string): string[] {
-  return [
-    ...quiet, '-y', ...(fromSec > 0 ? ['-ss', fromSec.toFixed(3)] : []), '-i', file,
-    '-t', durationSec.toFixed(3), '-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', out,
   ];
 }
 

@@ -149,6 +149,24 @@ export function keyframeAtOrBefore(planned: PlannedSegment, gopSeconds: number, 
   return planned.startMs + Math.floor(offset / gopMs) * gopMs;
 }
 
+/**
+ * Recordings are encoded in chunks of this length, ms (a multiple of BOUNDARY_MS, so keyframes
+ * keep their absolute grid): a still or a short clip then costs one chunk, not a whole segment.
+ */
+export const CHUNK_MS = 60_000;
+
+export interface Chunk {
+  startMs: number;
+  endMs: number;
+}
+
+/** The encoding chunks of a planned segment, oldest first. */
+export function chunksOf(planned: PlannedSegment): Chunk[] {
+  const out: Chunk[] = [];
+  for (let t = planned.startMs; t < planned.endMs; t += CHUNK_MS) out.push({ startMs: t, endMs: Math.min(t + CHUNK_MS, planned.endMs) });
+  return out;
+}
+
 /** History start: hours before now, aligned down to a whole minute. */
 export function historyStart(nowMs: number, hours: number): number {
   return Math.floor((nowMs - hours * 3_600_000) / 60_000) * 60_000;

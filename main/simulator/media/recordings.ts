@@ -2,9 +2,14 @@
  * Recorded media: planned segments become MP4 files the first time someone asks for them, then
  * live in the cache dir for every later run. Stills and clips are cut from those files.
  *
- * The file of a segment always covers its whole *planned* recording (the synthetic picture of a
- * minute that has not happened yet is as easy to make as a past one), so the segment still being
- * recorded is encoded once and served as a cheap stream-copy cut up to now.
+ * Encoding happens in 1-minute chunks (CHUNK_MS): a still or a short clip costs one chunk
+ * (~1–2 s at 360p, ~4–8 s at 720p on a quiet machine) instead of a whole 5-minute segment. A
+ * segment file is its chunks joined with stream copy. Chunks start on the absolute keyframe grid,
+ * so joins and cuts stay on keyframes; the synthetic test pattern restarts every minute.
+ *
+ * A chunk always covers planned time, even the part of the current minute that has not happened
+ * yet (a synthetic picture of the future is as easy to make as one of the past); what is served
+ * never goes past now: the segment being recorded is a cut of its chunks up to now.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,10 +17,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ffmpegBin } from './binaries.js';
-import { cacheKey, Dedupe, Limiter, produceAtomically } from './cache.js';
+import { cacheKey, Dedupe, exists, Limiter, produceAtomically } from './cache.js';
 import type { CatalogueEntry } from './catalogue.js';
-import { clipArgs, concatList, cutArgs, recordingArgs, stillFromFileArgs } from './ffmpeg-args.js';
-import { clipPieces, plannedSegmentAt, segmentAt, type PlannedSegment, type PlanWindow } from './plan.js';
+import { clipArgs, concatList, recordingArgs, stillFromFileArgs } from './ffmpeg-args.js';
+import { chunksOf, clipPieces, plannedSegmentAt, segmentAt, type Chunk, type PlannedSegment, type PlanWindow } from './plan.js';
 import { childOutput, type ProcessGroup } from './processes.js';
 import { SimNotFound, type ProfileName, type Segment } from '../types.js';
 
@@ -35,6 +40,13 @@ function compactTime(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
+/** A part of one planned segment, absolute ms; fromMs is on a keyframe. */
+interface Range {
+  planned: PlannedSegment;
+  fromMs: number;
+  toMs: number;
+}
+
 export class RecordingStore {
   private readonly dedupe = new Dedupe();
   /** One encoder per profile at a time: at most 2 x264 threads, and a 720p encode never blocks sub stills. */
@@ -48,40 +60,66 @@ export class RecordingStore {
     return entry;
   }
 
-  private encodeArgs(planned: PlannedSegment, profile: ProfileName, out: string): string[] {
+  private chunkArgs(planned: PlannedSegment, chunk: Chunk, profile: ProfileName, out: string): string[] {
     const { camera, scene } = this.entry(planned.cameraIndex);
     return recordingArgs({
       scene, name: camera.name, esn: camera.esn, profile: camera.profiles[profile], gopSeconds: camera.gopSeconds,
-      audio: camera.audio, fps: camera.recordingFps ?? 10, startMs: planned.startMs,
-      durationMs: planned.endMs - planned.startMs, motion: planned.motion, out,
+      audio: camera.audio, fps: camera.recordingFps ?? 10, startMs: chunk.startMs, durationMs: chunk.endMs - chunk.startMs,
+      motion: planned.motion.filter((m) => m.startMs < chunk.endMs && m.endMs > chunk.startMs), out,
     });
   }
 
-  /** Cache key of a planned segment's file: its whole ffmpeg command line (any change re-encodes). */
-  private fileKey(planned: PlannedSegment, profile: ProfileName): string {
-    return cacheKey(this.encodeArgs(planned, profile, 'OUT'));
+  /** Cache path of a chunk, keyed by its whole ffmpeg command line (any change re-encodes). */
+  private chunkPath(planned: PlannedSegment, chunk: Chunk, profile: ProfileName): string {
+    const { camera } = this.entry(planned.cameraIndex);
+    const key = cacheKey(this.chunkArgs(planned, chunk, profile, 'OUT'));
+    const seconds = (chunk.endMs - chunk.startMs) / 1000;
+    return join(this.o.cacheDir, 'recordings', camera.esn, `${profile}-${compactTime(chunk.startMs)}-${seconds}s-${key}.mp4`);
   }
 
-  /** The MP4 of a whole planned segment; encoded once (per profile), then reused. */
-  plannedFile(planned: PlannedSegment, profile: ProfileName): Promise<string> {
-    const { camera } = this.entry(planned.cameraIndex);
-    const key = this.fileKey(planned, profile);
-    const path = join(
-      this.o.cacheDir, 'recordings', camera.esn,
-      `${profile}-${compactTime(planned.startMs)}-${(planned.endMs - planned.startMs) / 1000}s-${key}.mp4`,
-    );
+  /** One encoded chunk; made once, then reused. */
+  private chunkFile(planned: PlannedSegment, chunk: Chunk, profile: ProfileName): Promise<string> {
+    const path = this.chunkPath(planned, chunk, profile);
     return this.dedupe.run(path, () =>
       produceAtomically(path, (temp) =>
         this.encoders[profile].run(async () => {
           const started = Date.now();
-          await this.o.procs.run(ffmpegBin(), this.encodeArgs(planned, profile, temp));
+          await this.o.procs.run(ffmpegBin(), this.chunkArgs(planned, chunk, profile, temp));
+          const { camera } = this.entry(planned.cameraIndex);
           this.o.onProgress?.(
-            `media: recorded ${camera.name} ${profile} ${new Date(planned.startMs).toISOString()} ` +
-              `(${(planned.endMs - planned.startMs) / 1000} s) in ${Date.now() - started} ms`,
+            `media: recorded ${camera.name} ${profile} ${new Date(chunk.startMs).toISOString()} ` +
+              `(${(chunk.endMs - chunk.startMs) / 1000} s) in ${Date.now() - started} ms`,
           );
         }),
       ),
     );
+  }
+
+  /** Chunks covering [fromMs, toMs) of a planned segment, as ffconcat pieces. */
+  private async pieces(range: Range, profile: ProfileName): Promise<{ file: string; inSec: number; outSec: number }[]> {
+    const out: { file: string; inSec: number; outSec: number }[] = [];
+    for (const chunk of chunksOf(range.planned)) {
+      if (chunk.endMs <= range.fromMs || chunk.startMs >= range.toMs) continue;
+      out.push({
+        file: await this.chunkFile(range.planned, chunk, profile),
+        inSec: (Math.max(range.fromMs, chunk.startMs) - chunk.startMs) / 1000,
+        outSec: (Math.min(range.toMs, chunk.endMs) - chunk.startMs) / 1000,
+      });
+    }
+    return out;
+  }
+
+  /** Joins ranges into one faststart MP4 at `out` (stream copy). */
+  private async join(ranges: readonly Range[], profile: ProfileName, out: string): Promise<void> {
+    const pieces = [];
+    for (const range of ranges) pieces.push(...(await this.pieces(range, profile)));
+    const listFile = `${out}.ffconcat`;
+    await writeFile(listFile, concatList(pieces));
+    try {
+      await this.o.procs.run(ffmpegBin(), clipArgs(listFile, 'mp4', out));
+    } finally {
+      await rm(listFile, { force: true });
+    }
   }
 
   async segmentFile(segment: Segment, profile: ProfileName): Promise<string> {
@@ -89,15 +127,16 @@ export class RecordingStore {
     if (!planned || segment.endMs > planned.endMs || segment.endMs <= segment.startMs) {
       throw new SimNotFound(`camera ${segment.cameraIndex} recorded nothing at ${new Date(segment.startMs).toISOString()}`);
     }
-    const whole = await this.plannedFile(planned, profile);
-    if (segment.startMs === planned.startMs && segment.endMs === planned.endMs) return whole;
-    // Part of a planned segment (the one still recording, or the first one after history start):
-    // a stream-copy cut (~0.1 s), kept in the run dir because its end moves with now.
-    const path = join(this.o.runDir, 'cuts', `${this.fileKey(planned, profile)}-${segment.startMs}-${segment.endMs}.mp4`);
+    const { camera } = this.entry(segment.cameraIndex);
+    const whole = segment.startMs === planned.startMs && segment.endMs === planned.endMs;
+    const key = cacheKey(chunksOf(planned).map((chunk) => this.chunkPath(planned, chunk, profile)));
+    // A whole segment is kept; a part (the one still recording, or the first after history
+    // start) lives in the run dir because its end moves with now.
+    const path = whole
+      ? join(this.o.cacheDir, 'recordings', camera.esn, `${profile}-${compactTime(planned.startMs)}-segment-${(planned.endMs - planned.startMs) / 1000}s-${key}.mp4`)
+      : join(this.o.runDir, 'cuts', `${camera.esn}-${profile}-${segment.startMs}-${segment.endMs}-${key}.mp4`);
     return this.dedupe.run(path, () =>
-      produceAtomically(path, (temp) =>
-        this.o.procs.run(ffmpegBin(), cutArgs(whole, (segment.startMs - planned.startMs) / 1000, (segment.endMs - segment.startMs) / 1000, temp)).then(() => undefined),
-      ),
+      produceAtomically(path, (temp) => this.join([{ planned, fromMs: segment.startMs, toMs: segment.endMs }], profile, temp)),
     );
   }
 
@@ -107,18 +146,21 @@ export class RecordingStore {
     const found = segmentAt(cameraIndex, tMs, this.o.window());
     if (!found) return null;
     const timestampMs = Math.max(found.segment.startMs, Math.floor(tMs / 1000) * 1000);
-    // The sub file is 4× cheaper to make; use it unless the caller wants more than its width.
-    const profile: ProfileName = width && width > camera.profiles.sub.width ? 'main' : 'sub';
-    const whole = await this.plannedFile(found.planned, profile);
-    const key = this.fileKey(found.planned, profile);
+    const chunk = chunksOf(found.planned).find((c) => c.startMs <= timestampMs && timestampMs < c.endMs)!;
+    // The 360p chunk is 4× cheaper to make: use the 720p one only when asked for more than 640 px
+    // and it already exists (a scaled-up 360p frame is a fine preview).
+    const wantsMain = width !== undefined && width > camera.profiles.sub.width;
+    const profile: ProfileName = wantsMain && (await exists(this.chunkPath(found.planned, chunk, 'main'))) ? 'main' : 'sub';
+    const source = await this.chunkFile(found.planned, chunk, profile);
+    const key = cacheKey([source, timestampMs, width]);
     const path = join(this.o.cacheDir, 'stills', camera.esn, `${compactTime(timestampMs)}-${width ?? 'native'}-${key}.jpg`);
     const file = await this.dedupe.run(path, () =>
       produceAtomically(path, async (temp) => {
         const jpeg = await this.o.procs.run(
           ffmpegBin(),
-          stillFromFileArgs(whole, (timestampMs - found.planned.startMs) / 1000, width, camera.profiles[profile].width),
+          stillFromFileArgs(source, (timestampMs - chunk.startMs) / 1000, width, camera.profiles[profile].width),
         );
-        if (jpeg.length === 0) throw new Error(`no frame at ${timestampMs} in ${whole}`);
+        if (jpeg.length === 0) throw new Error(`no frame at ${timestampMs} in ${source}`);
         await writeFile(temp, jpeg);
       }),
     );
@@ -133,34 +175,25 @@ export class RecordingStore {
 
   async clip(cameraIndex: number, profile: ProfileName, startMs: number, endMs: number, format: 'mp4' | 'flv' | 'ts'): Promise<Readable> {
     const { camera } = this.entry(cameraIndex);
-    const pieces = clipPieces(cameraIndex, camera.gopSeconds, startMs, endMs, this.o.window());
-    if (pieces.length === 0) {
+    const ranges = clipPieces(cameraIndex, camera.gopSeconds, startMs, endMs, this.o.window());
+    if (ranges.length === 0) {
       throw new SimNotFound(`camera ${cameraIndex} recorded nothing in ${new Date(startMs).toISOString()}…${new Date(endMs).toISOString()}`);
     }
-    const files: string[] = [];
-    for (const piece of pieces) files.push(await this.plannedFile(piece.planned, profile));
-    const list = concatList(pieces.map((piece, i) => ({
-      file: files[i]!,
-      inSec: (piece.fromMs - piece.planned.startMs) / 1000,
-      outSec: (piece.toMs - piece.planned.startMs) / 1000,
-    })));
     const dir = join(this.o.runDir, 'clips');
     await mkdir(dir, { recursive: true });
     const base = join(dir, `${camera.esn}-${startMs}-${randomBytes(4).toString('hex')}`);
-    const listFile = `${base}.ffconcat`;
-    await writeFile(listFile, list);
     if (format !== 'mp4') {
+      const pieces = [];
+      for (const range of ranges) pieces.push(...(await this.pieces(range, profile)));
+      const listFile = `${base}.ffconcat`;
+      await writeFile(listFile, concatList(pieces));
       const child = this.o.procs.spawn(ffmpegBin(), clipArgs(listFile, format, null));
       child.stdin?.end();
       return childOutput(child, () => void rm(listFile, { force: true }));
     }
     // A faststart MP4 needs a seekable output: write a file, stream it, delete it when read.
     const out = `${base}.mp4`;
-    try {
-      await this.o.procs.run(ffmpegBin(), clipArgs(listFile, 'mp4', out));
-    } finally {
-      await rm(listFile, { force: true });
-    }
+    await this.join(ranges, profile, out);
     const stream = createReadStream(out);
     stream.once('close', () => void rm(out, { force: true }));
     return stream;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogueEntry } from '../../../main/simulator/media/catalogue.js';
 import {
-  clipArgs, concatList, cutArgs, drawtextSafe, liveEncodeArgs, liveRemuxArgs, loopSourceArgs, overlayFilter, recordingArgs,
+  clipArgs, concatList, drawtextSafe, liveEncodeArgs, liveRemuxArgs, loopSourceArgs, overlayFilter, recordingArgs,
   stillFromFileArgs,
 } from '../../../main/simulator/media/ffmpeg-args.js';
 
@@ -33,7 +33,7 @@ describe('ffmpeg command lines', () => {
     });
     const joined = args.join(' ');
     expect(joined).toContain('-f lavfi -i smptebars=size=640x360:rate=10');
-    expect(joined).toContain('-f lavfi -i sine=frequency=340:sample_rate=16000');
+    expect(joined).toContain('-f lavfi -i sine=frequency=340:sample_rate=32000');
     expect(joined).toContain('-t 300.000');
     expect(joined).toContain('-c:v libx264 -preset ultrafast -threads 1 -bf 0 -g 40 -keyint_min 40 -sc_threshold 0 -b:v 250k');
     expect(joined).toContain("enable='between(t\\,10\\,20)'");
@@ -61,9 +61,13 @@ describe('ffmpeg command lines', () => {
     expect(args.join(' ')).toContain('-tune zerolatency -x264-params sliced-threads=0:threads=1');
   });
 
-  it('cuts, concatenates and grabs stills with stream copy / accurate seek', () => {
-    expect(cutArgs('/a.mp4', 8, 52.5, '/b.mp4').join(' ')).toBe(
-      '-hide_banner -loglevel error -nostdin -y -ss 8.000 -i /a.mp4 -t 52.500 -map 0 -c copy -movflags +faststart -f mp4 /b.mp4',
+  it('seeks loops one GOP early (MPEG-TS seeks fail inside the last GOP)', () => {
+    expect(stillFromFileArgs('/l.ts', 30.5, undefined, 640, 24).slice(3, 10)).toEqual(['-nostdin', '-ss', '24.000', '-i', '/l.ts', '-ss', '6.500']);
+  });
+
+  it('concatenates and grabs stills with stream copy / accurate seek', () => {
+    expect(clipArgs('/l.txt', 'mp4', '/b.mp4').join(' ')).toBe(
+      '-hide_banner -loglevel error -nostdin -y -f concat -safe 0 -i /l.txt -map 0 -c copy -movflags +faststart -f mp4 /b.mp4',
     );
     expect(concatList([{ file: "/x/it's.mp4", inSec: 8, outSec: 300 }, { file: '/y.mp4', inSec: 0, outSec: 12.5 }])).toBe(
       "ffconcat version 1.0\nfile '/x/it'\\''s.mp4'\ninpoint 8.000\noutpoint 300.000\nfile '/y.mp4'\noutpoint 12.500\n",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BOUNDARY_MS, clipPieces, historyStart, keyframeAtOrBefore, motionBetween, planSlot, SLOT_MS, segmentAt, segmentsBetween,
+  BOUNDARY_MS, CHUNK_MS, chunksOf, clipPieces, historyStart, keyframeAtOrBefore, motionBetween, planSlot, SLOT_MS, segmentAt, segmentsBetween,
 } from '../../../main/simulator/media/plan.js';
 
 const H = 3_600_000;
@@ -81,6 +81,15 @@ describe('recording plan', () => {
     expect(pieces[0]!.fromMs).toBe(seg.startMs + 8_000);
     expect(pieces.at(-1)!.toMs).toBe(segments[6]!.startMs + 5_000);
     for (const p of pieces.slice(1)) expect(segmentAt(2, p.fromMs, window)!.segment.startMs).toBe(p.fromMs);
+  });
+
+  it('cuts planned segments into 1-minute chunks on the keyframe grid', () => {
+    const planned = { cameraIndex: 0, startMs: 1_000_000_000 * 4, endMs: 1_000_000_000 * 4 + 200_000, motion: [] };
+    const chunks = chunksOf(planned);
+    expect(chunks.map((c) => (c.endMs - c.startMs) / 1000)).toEqual([60, 60, 60, 20]);
+    expect(chunks[0]!.startMs).toBe(planned.startMs);
+    expect(chunks.at(-1)!.endMs).toBe(planned.endMs);
+    expect(CHUNK_MS % BOUNDARY_MS).toBe(0);
   });
 
   it('finds nothing in a gap or outside history', () => {

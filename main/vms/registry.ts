@@ -2,11 +2,13 @@
 import { AppFailure, type SiteKind } from '../../preload/contract/index.js';
 import type { AdapterFactory } from './adapter.js';
 import { eagleEyeV3AdapterFactory } from './eagle-eye-v3/adapter.js';
+import { exacqAdapterFactory } from './exacq/adapter.js';
 import { rtspAdapterFactory } from './rtsp/adapter.js';
 
 const factories: Partial<Record<SiteKind, AdapterFactory>> = {
   rtsp: rtspAdapterFactory,
   'eagleeye-v3': eagleEyeV3AdapterFactory,
+  exacq: exacqAdapterFactory,
 };
 
 export function hasAdapter(kind: SiteKind): boolean {

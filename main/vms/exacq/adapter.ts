@@ -1,0 +1,179 @@
+/**
+ * exacqVision Web Service sites (seed 003, VMS-APIS §4): a login.web session passed as `s=`,
+ * cameras from config.web (showAll adds each camera's second quality stream, offered as "sub"),
+ * live JPEG and native H.264 from video.web, recorded stills from a short stateful search,
+ * views and tours as server layouts.
+ */
+import { AppFailure, type Capabilities, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, VmsAdapter } from '../adapter.js';
+import { isSessionExpired } from '../session-errors.js';
+import { ExacqClient } from './client.js';
+import { clipsCover, ExacqFormat, toCameraRecords, toExacqTime, toServerLayout, toServerTour, type ExacqCameras } from './mapper.js';
+
+const capabilities: Capabilities = { liveFormats: ['h264', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' };
+
+/** How much recording a still's search spans after the asked instant, ms (the frame is looked up inside it). */
+const searchSpanMs = 1000;
+
+export class ExacqAdapter implements VmsAdapter {
+  readonly kind = 'exacq' as const;
+  readonly capabilities = capabilities;
+  private readonly client: ExacqClient;
+  /** The login.web session id: travels in every query as `s=`; never logged, never leaves main. */
+  private session: string | null = null;
+  /** config.web `timezone` (hours); undefined until the camera list was read. */
+  private timezoneHours: number | undefined;
+  private known: ExacqCameras | undefined;
+  private warnedTimezone = false;
+
+  constructor(private readonly ctx: AdapterContext) {
+    this.client = new ExacqClient(ctx.http);
+  }
+
+  private get site(): string {
+    return this.ctx.site.name;
+  }
+
+  async signIn(credentials: Credentials): Promise<SignInOutcome> {
+    this.session = await this.client.login(credentials.username, credentials.password);
+    return { kind: 'signed-in' };
+  }
+
+  async signOut(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    this.known = undefined;
+    if (session) await this.client.logout(session);
+  }
+
+  async listCameras(): Promise<CameraRecord[]> {
+    return (await this.refresh()).cameras;
+  }
+
+  async still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
+    const session = this.requireSession();
+    const formats = await this.formatsOf(cameraId);
+    // Transcoded JPEG honours w/h; native JPEG only exists on MJPEG cameras. An empty list = not told: try 6.
+    const format = formats.length === 0 || formats.includes(ExacqFormat.transcodedJpeg) ? ExacqFormat.transcodedJpeg : formats.includes(ExacqFormat.nativeJpeg) ? ExacqFormat.nativeJpeg : undefined;
+    if (format === undefined) throw new AppFailure('unsupported', `${this.site}: camera ${this.nameOf(cameraId)} offers no JPEG pictures.`);
+    if (atMs === undefined) return { jpeg: await this.client.liveJpeg(session, cameraId, format, width), timestampMs: this.ctx.now() };
+    return this.recordedStill(session, cameraId, atMs, format, width);
+  }
+
+  async serverLayouts(): Promise<{ layouts: ServerLayout[]; tours: ServerTour[] }> {
+    const session = this.requireSession();
+    // The views/tours paths were lost from the seed (VMS-APIS §4.8): a server without them has none.
+    const [views, tours] = await Promise.all([
+      this.client.views(session).catch((err: unknown) => this.noneIfMissing(err, 'views')),
+      this.client.tours(session).catch((err: unknown) => this.noneIfMissing(err, 'tours')),
+    ]);
+    const siteId = this.ctx.site.id;
+    const layouts = views.map((view) => toServerLayout(view, siteId));
+    const byId = new Map(layouts.map((layout) => [layout.id, layout]));
+    return { layouts, tours: tours.map((tour) => toServerTour(tour, byId, siteId)) };
+  }
+
+  /**
+   * Native H.264 (format 5) as an endless Annex-B body. The URL carries the session id, so it is
+   * for the media broker in main only. The camera list is read first: it proves the session is
+   * alive (a dead one would hand ffmpeg a login page) and gives the current streams.
+   */
+  async liveSource(cameraId: string, profile: 'main' | 'sub'): Promise<LiveSource> {
+    const session = this.requireSession();
+    const known = await this.refresh();
+    if (!known.formats.has(cameraId)) throw this.noCamera(cameraId);
+    const streamId = profile === 'sub' ? (known.subStreams.get(cameraId) ?? cameraId) : cameraId;
+    const formats = known.formats.get(streamId) ?? [];
+    if (formats.length > 0 && !formats.includes(ExacqFormat.h264)) {
+      throw new AppFailure('unsupported', `${this.site}: camera ${this.nameOf(cameraId)} offers no H.264 stream (formats ${formats.join(', ')}).`);
+    }
+    return { kind: 'http', format: 'h264', url: this.client.url('video.web', { s: session, camera: streamId, format: ExacqFormat.h264 }), headers: {} };
+  }
+
+  async dispose(): Promise<void> {
+    // Best effort: frees the server's session slot; a dead server must not hold up quitting.
+    await this.signOut().catch((err: unknown) => this.ctx.log.debug('logout at dispose failed', { site: this.site, error: err }));
+  }
+
+  private async recordedStill(session: string, cameraId: string, atMs: number, format: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
+    const tz = await this.timezone();
+    const found = await this.client.search(session, cameraId, toExacqTime(atMs, tz, 'floor'), toExacqTime(atMs + searchSpanMs, tz, 'ceil'));
+    const clips = found.videoInfo?.flatMap((info) => info.clips) ?? [];
+    const searchId = found.search_id;
+    try {
+      if (!searchId || !clipsCover(clips, atMs, tz)) throw this.noRecording(cameraId, atMs);
+      const jpeg = await this.client.frameAt(session, searchId, cameraId, toExacqTime(atMs, tz), format, width);
+      if (!jpeg) throw this.noRecording(cameraId, atMs);
+      // The frame asked for is the whole second (exacq times are whole seconds).
+      return { jpeg, timestampMs: Math.floor(atMs / 1000) * 1000 };
+    } finally {
+      // A search holds server resources until it is logged out (seed: "when finished with a search, log out").
+      if (searchId) await this.client.logout(searchId).catch((err: unknown) => this.ctx.log.debug('closing a search failed', { site: this.site, error: err }));
+    }
+  }
+
+  /** Both camera lists (plain and showAll) in one go; a server without showAll just has no sub streams. */
+  private async refresh(): Promise<ExacqCameras> {
+    const session = this.requireSession();
+    const [main, all] = await Promise.all([
+      this.client.config(session, false),
+      this.client.config(session, true).catch((err: unknown) => {
+        if (isSessionExpired(err)) throw err;
+        this.ctx.log.warn('config.web with showAll failed; cameras have no sub stream', { site: this.site, error: err });
+        return undefined;
+      }),
+    ]);
+    if (main.timezoneHours === undefined && !this.warnedTimezone) {
+      this.warnedTimezone = true;
+      this.ctx.log.warn('config.web has no timezone; sending times as UTC', { site: this.site });
+    }
+    this.timezoneHours = main.timezoneHours ?? 0;
+    this.known = toCameraRecords(main.cameras, all?.cameras);
+    return this.known;
+  }
+
+  private async timezone(): Promise<number> {
+    if (this.timezoneHours === undefined) await this.refresh();
+    return this.timezoneHours ?? 0;
+  }
+
+  /** Formats of a camera id; reads the camera list once when the id is not known yet. */
+  private async formatsOf(cameraId: string): Promise<number[]> {
+    let formats = this.known?.formats.get(cameraId);
+    if (formats === undefined) formats = (await this.refresh()).formats.get(cameraId);
+    if (formats === undefined) throw this.noCamera(cameraId);
+    return formats;
+  }
+
+  private noneIfMissing(err: unknown, what: string): never[] {
+    if (err instanceof AppFailure && err.error.code === 'not-found') {
+      this.ctx.log.info(`the server has no ${what} endpoint; none shown`, { site: this.site });
+      return [];
+    }
+    throw err;
+  }
+
+  private nameOf(cameraId: string): string {
+    const name = this.known?.cameras.find((cam) => cam.id === cameraId)?.name;
+    return name ? `"${name}"` : cameraId;
+  }
+
+  private noCamera(cameraId: string): AppFailure {
+    return new AppFailure('not-found', `${this.site}: there is no camera ${cameraId} on this server.`);
+  }
+
+  private noRecording(cameraId: string, atMs: number): AppFailure {
+    return new AppFailure('not-found', `${this.site}: camera ${this.nameOf(cameraId)} has no recording at ${new Date(atMs).toISOString()}.`);
+  }
+
+  private requireSession(): string {
+    if (!this.session) throw new AppFailure('unauthorized', `${this.site} is not signed in.`);
+    return this.session;
+  }
+}
+
+export const exacqAdapterFactory: AdapterFactory = {
+  kind: 'exacq',
+  capabilities,
+  create: (ctx) => new ExacqAdapter(ctx),
+};

@@ -4,6 +4,7 @@
  * sees it signed in, and finds its cameras, with live thumbnails, in the wall's camera panel.
  */
 import type { Page } from '@playwright/test';
+import { defaultSettings, fail, ok, type Result, type SiteState } from '../../preload/contract/index.js';
 import { startFullSimulator, type SimulatorHandle } from '../../main/simulator/index.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { simCacheDir } from '../support/simulator.js';
@@ -197,5 +198,119 @@ test('asks for the password when none is saved, signs in again with the saved on
 
   await page.getByRole('button', { name: 'Wall', exact: true }).click();
   await expect(page.getByRole('treeitem', { name: cameraName, exact: true })).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+/**
+ * No adapter offers two-factor or browser sign-in yet, so this test answers the bridge itself
+ * with contract-shaped values (a scripted main) and drives the prompts as an operator would.
+ */
+test('two-factor prompt and browser sign-in, against a scripted bridge', async ({ clean }) => {
+  const { page, problems } = clean;
+  const requests: { channel: string; input: Record<string, unknown> | undefined }[] = [];
+  const sites: SiteState[] = [];
+  const capabilities = (signIn: 'password' | 'oauth'): SiteState['capabilities'] => ({ liveFormats: ['flv'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn });
+
+  await page.routeWebSocket(/\/bridge/, (ws) => {
+    const publish = (): void => ws.send(JSON.stringify({ event: 'sites:changed', payload: sites }));
+    const update = (siteId: unknown, patch: Partial<SiteState>): SiteState => {
+      const index = sites.findIndex((s) => s.id === siteId);
+      sites[index] = { ...sites[index]!, ...patch };
+      publish();
+      return sites[index]!;
+    };
+    const answer = (channel: string, input: Record<string, unknown> | undefined): Result<unknown> => {
+      switch (channel) {
+        case 'app:info':
+          return ok({ name: 'Tessera', version: '0.0.0', platform: 'linux', shell: 'serve', displays: [] });
+        case 'settings:get':
+          return ok(defaultSettings);
+        case 'sites:list':
+          return ok(sites);
+        case 'cameras:list':
+          return ok([]);
+        case 'sites:add': {
+          const oauth = input?.kind === 'eagleeye-v3';
+          const site: SiteState = {
+            id: `site-${sites.length + 1}`,
+            name: String(input?.name),
+            kind: input?.kind as SiteState['kind'],
+            url: String(input?.url),
+            username: String(input?.username),
+            status: oauth ? 'signed-out' : 'two-factor',
+            capabilities: capabilities(oauth ? 'oauth' : 'password'),
+            cameraCount: 0,
+            credentialSaved: !oauth && input?.savePassword === true,
+            ...(oauth ? {} : { twoFactor: { channels: ['sms', 'email'], codeSent: false } }),
+          };
+          sites.push(site);
+          publish();
+          return ok(site);
+        }
+        case 'sites:two-factor-choose':
+          return ok(update(input?.siteId, { twoFactor: { channels: ['sms', 'email'], codeSent: true } }));
+        case 'sites:two-factor-verify':
+          if (input?.code !== '123456') return fail('two-factor-required', 'HQ: that code is wrong or has expired; try again.');
+          return ok(update(input?.siteId, { status: 'signed-in', twoFactor: undefined, cameraCount: 12 }));
+        case 'sites:sign-in':
+          return ok(update(input?.siteId, { status: 'signing-in' }));
+        default:
+          return fail('unknown-channel', `not scripted: ${channel}`);
+      }
+    };
+    ws.onMessage((message) => {
+      const { id, channel, input } = JSON.parse(String(message)) as { id: number; channel: string; input?: Record<string, unknown> };
+      requests.push({ channel, input });
+      ws.send(JSON.stringify({ id, result: answer(channel, input) }));
+    });
+  });
+
+  await page.goto(serveUrl());
+  await page.getByRole('button', { name: 'Sites', exact: true }).click();
+  const form = page.getByRole('form', { name: 'Add a site' });
+  await form.getByLabel('Name', { exact: true }).fill('HQ');
+  await form.getByLabel('Kind').selectOption({ label: 'Eagle Eye Networks (API v1)' });
+  await form.getByLabel('Address').fill('https://login.eagleeyenetworks.com');
+  await form.getByLabel('User').fill('op@example.com');
+  await form.getByLabel('Password', { exact: true }).fill('secret');
+  await form.getByRole('button', { name: 'Add site' }).click();
+  expect(requests.find((r) => r.channel === 'sites:add')?.input).toEqual({
+    name: 'HQ',
+    kind: 'eagleeye-v1',
+    url: 'https://login.eagleeyenetworks.com',
+    username: 'op@example.com',
+    password: 'secret',
+    savePassword: true,
+  });
+
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'HQ' }) });
+  await expect(card.getByText('Waiting for a two-factor code')).toBeVisible();
+  const tfa = card.getByRole('region', { name: 'Two-factor sign-in' });
+  await tfa.getByRole('radio', { name: 'E-mail' }).check();
+  await tfa.getByRole('button', { name: 'Send code' }).click();
+  expect(requests.find((r) => r.channel === 'sites:two-factor-choose')?.input).toEqual({ siteId: 'site-1', channel: 'email' });
+
+  const code = tfa.getByLabel('Code sent by e-mail');
+  await expect(code).toBeFocused();
+  await code.fill('000000');
+  await tfa.getByRole('button', { name: 'Verify' }).click();
+  await expect(tfa.getByRole('alert')).toHaveText('HQ: that code is wrong or has expired; try again.');
+  await expect(code).toHaveValue('');
+  await code.fill('123456');
+  await tfa.getByRole('button', { name: 'Verify' }).click();
+  await expect(card.getByText('Signed in', { exact: true })).toBeVisible();
+  await expect(tfa).toHaveCount(0);
+
+  // Eagle Eye v3 signs in through the browser: no password field, and main is asked to sign in.
+  await form.getByLabel('Kind').selectOption({ label: 'Eagle Eye Networks (API v3, OAuth)' });
+  await expect(form.getByLabel('Password', { exact: true })).toHaveCount(0);
+  await form.getByLabel('Name', { exact: true }).fill('Cloud');
+  await form.getByLabel('Address').fill('https://auth.eagleeyenetworks.com');
+  await form.getByRole('button', { name: 'Sign in with browser' }).click();
+  const cloud = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Cloud' }) });
+  await expect(cloud.getByText('Signing in…', { exact: true })).toBeVisible();
+  expect(requests.find((r) => r.channel === 'sites:add' && r.input?.name === 'Cloud')?.input).not.toHaveProperty('password');
+  expect(requests.find((r) => r.channel === 'sites:sign-in')?.input).toEqual({ siteId: 'site-2', savePassword: true });
+
   expect(problems).toEqual([]);
 });

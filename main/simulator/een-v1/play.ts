@@ -4,6 +4,7 @@
  *   `+300000`), i.e. open-ended while the end is in the future.
  * - Otherwise the start must equal the start of a recorded clip (switch strictPlayStart) and
  *   `time_offset` (ms, alias `to`) skips into it; the server starts on the key frame at or before.
+ *   An end still ahead follows the camera live after the recorded part (one joined FLV).
  * - MP4 is a download: 201 {id} when the job is created, 202 {id} while it is pending, then 200
  *   with the file; never live. Starts before the retained history answer 410.
  * - `quality=low` selects the sub stream, `high` the main stream (a "future feature" in the docs).
@@ -13,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { SimNotFound, type ProfileName } from '../types.js';
 import { clientGone } from './assets.js';
+import { FlvJoiner } from './flv.js';
 import { param, sendJson, sendStatus, type EenRequest } from './http.js';
 import type { EenServices } from './services.js';
 import { parseEenTimestamp, parseStreamStart } from './timestamps.js';
@@ -64,9 +66,13 @@ export async function handlePlay(svc: EenServices, req: EenRequest, res: ServerR
   if (options.strictPlayStart && !clipStart) return sendStatus(res, 404, 'No video starts at start_timestamp');
   const live = end.ms > now;
   if (live && format === 'mp4') return sendStatus(res, 400, 'MP4 cannot be live streamed');
-  // A recorded request whose end is still ahead: the media so far (following the live edge is not simulated).
   const toMs = Math.min(end.ms, now);
-  if (!recorded.some((s) => s.startMs < toMs && s.endMs > fromMs)) return sendStatus(res, 404, 'No video in the requested span');
+  const recordedInSpan = recorded.some((s) => s.startMs < toMs && s.endMs > fromMs);
+  // An end still ahead follows the stream as it arrives ("the video will follow the data stream").
+  if (live && format === 'flv' && world.isStreaming(camera.index)) {
+    return followLive(svc, res, camera.index, profile, fromMs, end.ms, recordedInSpan);
+  }
+  if (!recordedInSpan) return sendStatus(res, 404, 'No video in the requested span');
 
   if (format === 'flv') {
     let clip: Readable;
@@ -99,23 +105,112 @@ function pipeClip(res: ServerResponse, clip: Readable, contentType: string): voi
 
 /** Live FLV until the end timestamp (the client may hang up earlier). */
 function streamLive(svc: EenServices, res: ServerResponse, stream: Readable, endMs: number): void {
-  const signal = clientGone(res);
-  const stop = (): void => {
-    clearTimeout(timer);
-    svc.closers.delete(stop);
-    stream.unpipe(res);
-    stream.destroy();
-    if (!res.writableEnded) res.end();
-  };
-  const timer = setTimeout(stop, endMs - svc.world.now());
-  svc.closers.add(stop);
-  signal.addEventListener('abort', stop, { once: true });
+  const session = new StreamSession(svc, res, () => stream.destroy());
+  session.endAt(endMs);
   res.writeHead(200, { 'content-type': 'video/x-flv' });
-  stream.on('error', () => {
-    stop();
-    res.destroy();
+  stream.on('error', () => session.stop(true));
+  stream.on('end', () => session.stop(false));
+  stream.pipe(res, { end: false });
+}
+
+/**
+ * One long-lived FLV answer: ends when the client leaves, when the simulator stops, or at the end
+ * timestamp once armed; `cleanup` releases the sources.
+ */
+class StreamSession {
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly closer = (): void => this.stop(false);
+
+  constructor(
+    private readonly svc: EenServices,
+    private readonly res: ServerResponse,
+    private readonly cleanup: () => void,
+  ) {
+    svc.closers.add(this.closer);
+    clientGone(res).addEventListener('abort', this.closer, { once: true });
+  }
+
+  get done(): boolean {
+    return this.stopped;
+  }
+
+  endAt(endMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.closer, Math.max(0, endMs - this.svc.world.now()));
+  }
+
+  /** abort: drop the connection (the answer is broken) instead of ending it cleanly. */
+  stop(abort: boolean): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.svc.closers.delete(this.closer);
+    this.cleanup();
+    if (abort) this.res.destroy();
+    else if (!this.res.writableEnded) this.res.end();
+  }
+}
+
+/** Copies a source into the joiner with backpressure; resolves when the source ends or is destroyed. */
+function pump(source: Readable, res: ServerResponse, joiner: FlvJoiner): Promise<void> {
+  return new Promise((resolve, reject) => {
+    source.on('data', (chunk: Buffer) => {
+      joiner.push(chunk);
+      if (res.writableNeedDrain) {
+        source.pause();
+        res.once('drain', () => source.resume());
+      }
+    });
+    source.once('end', () => resolve());
+    source.once('close', () => resolve());
+    source.once('error', reject);
   });
-  stream.pipe(res);
+}
+
+/**
+ * Recorded FLV from fromMs up to now, then the live stream, joined into one FLV. The end
+ * timestamp bounds the live part: the recorded part is always delivered whole, however long the
+ * simulator takes to cut it. Without recorded media in the span it is the live stream alone.
+ */
+async function followLive(svc: EenServices, res: ServerResponse, index: number, profile: ProfileName, fromMs: number, endMs: number, recorded: boolean): Promise<void> {
+  const { ctx } = svc;
+  const sources: Readable[] = [];
+  const session = new StreamSession(svc, res, () => {
+    for (const s of sources) s.destroy();
+  });
+  res.writeHead(200, { 'content-type': 'video/x-flv' });
+  // No onMetaData: a joined, open-ended stream has no duration to announce.
+  const joiner = new FlvJoiner((bytes) => res.write(bytes), 40, false);
+  try {
+    let part = 0;
+    if (recorded) {
+      const clip = await ctx.media.recordedClip(index, profile, fromMs, svc.world.now(), 'flv').catch((err: unknown) => {
+        if (err instanceof SimNotFound) return null;
+        throw err;
+      });
+      if (clip) {
+        sources.push(clip);
+        if (session.done) {
+          clip.destroy();
+          return;
+        }
+        joiner.begin(part++);
+        await pump(clip, res, joiner);
+      }
+    }
+    if (session.done) return;
+    if (svc.world.now() >= endMs) return session.stop(false);
+    const live = ctx.media.liveStream(index, profile, 'flv');
+    sources.push(live);
+    session.endAt(endMs);
+    joiner.begin(part);
+    await pump(live, res, joiner);
+    session.stop(false);
+  } catch {
+    // The camera went offline or a stream broke: the video stops, as the docs say it does.
+    session.stop(true);
+  }
 }
 
 async function collect(stream: Readable): Promise<Buffer> {

@@ -26,6 +26,8 @@ export interface PollSession {
   delivered: Map<string, Delivered>;
   /** Events up to this moment have been delivered (or predate the registration). */
   lastCheckMs: number;
+  /** Per camera ESN: how many online/offline changes have been reported (or predate the registration). */
+  statusSeen: Map<string, number>;
 }
 
 export class PollHub {
@@ -38,7 +40,8 @@ export class PollHub {
   /** POST /poll: registers the subscription and answers the current values (status suppresses the rest). */
   register(authKey: string, subscription: Subscription): { token: string; cameras: Record<string, Record<string, unknown>> } {
     const token = randomBytes(9).toString('base64url');
-    const session: PollSession = { token, authKey, subscription, delivered: new Map(), lastCheckMs: this.world.now() };
+    const session = this.detached(authKey, subscription);
+    session.token = token;
     this.polls.set(token, session);
     const cameras: Record<string, Record<string, unknown>> = {};
     for (const [esn, sub] of subscription) {
@@ -55,7 +58,12 @@ export class PollHub {
 
   /** A WebSocket poll: not registered under a token, same change tracking. */
   detached(authKey: string, subscription: Subscription): PollSession {
-    return { token: '', authKey, subscription, delivered: new Map(), lastCheckMs: this.world.now() };
+    const statusSeen = new Map<string, number>();
+    for (const esn of subscription.keys()) {
+      const camera = this.world.camera(esn);
+      if (camera) statusSeen.set(esn, this.world.statusChanges(camera.index).length);
+    }
+    return { token: '', authKey, subscription, delivered: new Map(), lastCheckMs: this.world.now(), statusSeen };
   }
 
   /** Every current value of the subscription (first WebSocket frame), marking them delivered. */
@@ -81,7 +89,8 @@ export class PollHub {
       if (!device) continue;
       const timeline = this.timeline(device);
       const state = this.stateOf(device, timeline);
-      const events = timeline ? eventsBetween(timeline, session.lastCheckMs, now, sub.events) : {};
+      const events = timeline ? eventsBetween(timeline, session.lastCheckMs, now, sub.events, session.statusSeen.get(esn) ?? 0) : {};
+      if (timeline) session.statusSeen.set(esn, timeline.statusChanges.length);
       const delta = deviceDelta(sub, state, this.delivered(session, esn), events, omitStatus);
       if (delta) out[esn] = delta;
     }

@@ -212,9 +212,17 @@ function motionBox(tMs: number): { x: number; y: number; w: number; h: number } 
 
 /**
  * Events that happened in (fromMs, toMs], the latest of each wanted FourCC. Event fields follow
- * the newer EEN docs; `cameraid` is the camera ESN.
+ * the newer EEN docs; `cameraid` is the camera ESN. Online/offline changes are taken by position
+ * (t.statusChanges from index statusFrom on), not by time: a knob turned in the very millisecond
+ * of the previous answer must still be reported once.
  */
-export function eventsBetween(t: CameraTimeline, fromMs: number, toMs: number, wanted: ReadonlySet<string>): Record<string, Record<string, unknown>> {
+export function eventsBetween(
+  t: CameraTimeline,
+  fromMs: number,
+  toMs: number,
+  wanted: ReadonlySet<string>,
+  statusFrom: number,
+): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   if (wanted.size === 0 || toMs <= fromMs) return out;
   const base = (ms: number): Record<string, unknown> => ({ timestamp: formatEen(ms), cameraid: t.esn });
@@ -263,9 +271,9 @@ export function eventsBetween(t: CameraTimeline, fromMs: number, toMs: number, w
     [false, 'RCOF', 'ECOF'],
   ] as const) {
     const change = latest(
-      t.statusChanges.filter((c) => c.online === online),
+      t.statusChanges.slice(statusFrom).filter((c) => c.online === online),
       (c) => c.tMs,
-      fromMs,
+      -Infinity,
       toMs,
     );
     if (!change) continue;

@@ -775,6 +775,33 @@ describe('Eagle Eye v1 simulator', () => {
       expect((await client.get(`/asset/play/video.mp4?id=${esn}&start_timestamp=stream_x&end_timestamp=%2B4000`)).status).toBe(400);
     });
 
+    it('follows the live stream when a recorded request ends in the future (one continuous FLV)', async () => {
+      // A camera recording right now; alt plays from any start, so: 6 s ago until 4 s ahead.
+      const now = Date.now();
+      const index = [1, 3, 0, 2].find((i) => {
+        const last = sim.context.media.segments(i, now - 10_000, now).at(-1);
+        return last !== undefined && last.startMs <= now - 8_000 && last.endMs >= Math.floor(now / 1000) * 1000 - 1000;
+      });
+      if (index === undefined) return console.info('no camera is recording right now; live-follow not checked');
+      const a = await login(alt);
+      const started = Date.now();
+      const res = await a.get(`/asset/play/video.flv?id=${cams[index]!.esn}&start_timestamp=${een(started - 6_000)}&end_timestamp=%2B4000&quality=low`);
+      expect(res.status).toBe(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3_500);
+      const file = join(scratch, 'follow.flv');
+      await writeFile(file, bytes);
+      // One stream whose video spans the recorded part and some live, without holes.
+      const info = await probeFile(file);
+      expect(info.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 640 });
+      const { stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]);
+      // (A packet with side data prints an extra empty line.)
+      const pts = stdout.split('\n').map((line) => parseFloat(line)).filter(Number.isFinite);
+      for (let i = 1; i < pts.length; i += 1) expect(pts[i]! - pts[i - 1]!).toBeLessThan(1);
+      // ~6 s recorded (from the key frame before the start) + live until the end timestamp.
+      expect(pts.at(-1)! - pts[0]!).toBeGreaterThan(7);
+    });
+
     async function downloadMp4(c: Client, path: string, timeoutMs: number): Promise<{ statuses: number[]; ids: Set<string>; body: Buffer }> {
       const statuses: number[] = [];
       const ids = new Set<string>();

@@ -100,7 +100,7 @@ describe('poll events', () => {
   const all = new Set(['PRFR', 'PRTH', 'MRBX', 'EMES', 'EMEE', 'VRES', 'VREE', 'RCON', 'RCOF', 'ECOF']);
 
   it('gives the latest event of each kind in (from, to]', () => {
-    const ev = eventsBetween(timeline, T0 + 5 * S, T0 + 15 * S, all);
+    const ev = eventsBetween(timeline, T0 + 5 * S, T0 + 15 * S, all, 2);
     expect(Object.keys(ev).sort()).toEqual(['EMES', 'MRBX', 'PRFR', 'PRTH']);
     expect(ev.PRFR!.timestamp).toBe(formatEen(T0 + 15 * S));
     expect(ev.MRBX!.timestamp).toBe(formatEen(T0 + 15 * S));
@@ -110,18 +110,22 @@ describe('poll events', () => {
   });
 
   it('reports clip start/end, but never the end of the clip still recording', () => {
-    const ev = eventsBetween(timeline, T0 + 50 * S, T0 + 75_500, all);
+    const ev = eventsBetween(timeline, T0 + 50 * S, T0 + 75_500, all, 2);
     expect(ev.VREE!.timestamp).toBe(formatEen(T0 + 60 * S));
     expect(ev.VRES!.timestamp).toBe(formatEen(T0 + 60 * S));
-    expect(eventsBetween(timeline, T0 + 61 * S, T0 + 75_500, all).VREE).toBeUndefined();
+    expect(eventsBetween(timeline, T0 + 61 * S, T0 + 75_500, all, 2).VREE).toBeUndefined();
   });
 
   it('reports offline/online changes as RCOF/RCON (and deprecated ECOF)', () => {
-    const ev = eventsBetween(timeline, T0 + 29 * S, T0 + 32 * S, all);
+    const ev = eventsBetween(timeline, T0 + 29 * S, T0 + 32 * S, all, 0);
     expect(ev.RCOF!.timestamp).toBe(formatEen(T0 + 30 * S));
     expect(ev.ECOF!.timestamp).toBe(formatEen(T0 + 30 * S));
     expect(ev.RCON!.timestamp).toBe(formatEen(T0 + 31 * S));
-    expect(eventsBetween(timeline, T0 + 29 * S, T0 + 32 * S, new Set())).toEqual({});
+    expect(eventsBetween(timeline, T0 + 29 * S, T0 + 32 * S, new Set(), 0)).toEqual({});
+    // By position: a change recorded in the very millisecond of the last answer is still new,
+    // and one already reported is not reported again.
+    expect(eventsBetween(timeline, T0 + 30 * S, T0 + 30 * S + 1, all, 0).RCOF).toBeDefined();
+    expect(eventsBetween(timeline, T0 + 29 * S, T0 + 32 * S, all, 1).RCOF).toBeUndefined();
   });
 
   it('tracks the running clip end per key frame, and the newest preview', () => {

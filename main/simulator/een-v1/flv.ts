@@ -1,0 +1,109 @@
+/**
+ * Joins FLV streams into one, the way the service "will seamlessly rewrite headers within the
+ * video format to join segments" (seed 000): a recorded clip whose end lies in the future goes on
+ * with the live stream. Pure byte handling, no ffmpeg.
+ *
+ * FLV layout: 9-byte header ("FLV", version, flags, header size) + PreviousTagSize0 (4 bytes),
+ * then tags: type (8 audio, 9 video, 18 script), 24-bit data size, 24-bit timestamp + 8-bit
+ * extension (ms), 24-bit stream id, data, then PreviousTagSize (11 + data size).
+ * Later streams lose their header and script tags; their timestamps are shifted to continue
+ * after the previous stream. Codec sequence headers are kept: decoders pick up the new ones.
+ * The first stream's script tag (onMetaData) can be dropped too: its duration would be a lie once
+ * more media follows.
+ */
+
+const HEADER_BYTES = 9 + 4;
+const TAG_HEADER_BYTES = 11;
+const SCRIPT_TAG = 18;
+
+export interface FlvTag {
+  type: number;
+  timestampMs: number;
+  /** The whole tag: header, data and trailing PreviousTagSize. */
+  bytes: Buffer;
+}
+
+/** Incremental FLV parser: push bytes, get the file header once and then whole tags. */
+export class FlvReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  private headerSeen = false;
+  header: Buffer | null = null;
+
+  push(chunk: Buffer): FlvTag[] {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const tags: FlvTag[] = [];
+    if (!this.headerSeen) {
+      if (this.buffer.length < HEADER_BYTES) return tags;
+      if (this.buffer.toString('latin1', 0, 3) !== 'FLV') throw new Error('not an FLV stream');
+      const headerSize = this.buffer.readUInt32BE(5);
+      if (this.buffer.length < headerSize + 4) return tags;
+      this.header = this.buffer.subarray(0, headerSize + 4);
+      this.buffer = this.buffer.subarray(headerSize + 4);
+      this.headerSeen = true;
+    }
+    let offset = 0;
+    while (this.buffer.length - offset >= TAG_HEADER_BYTES) {
+      const size = this.buffer.readUIntBE(offset + 1, 3);
+      const total = TAG_HEADER_BYTES + size + 4;
+      if (this.buffer.length - offset < total) break;
+      const bytes = Buffer.from(this.buffer.subarray(offset, offset + total));
+      const timestampMs = (bytes.readUIntBE(4, 3) | (bytes[7]! << 24)) >>> 0;
+      tags.push({ type: bytes[0]! & 0x1f, timestampMs, bytes });
+      offset += total;
+    }
+    this.buffer = this.buffer.subarray(offset);
+    return tags;
+  }
+}
+
+export function withTimestamp(tag: FlvTag, timestampMs: number): Buffer {
+  const out = Buffer.from(tag.bytes);
+  const ts = Math.max(0, Math.round(timestampMs)) >>> 0;
+  out.writeUIntBE(ts & 0xffffff, 4, 3);
+  out[7] = (ts >>> 24) & 0xff;
+  return out;
+}
+
+/**
+ * Writes one continuous FLV from consecutive sources. `begin(i)` starts source i; its bytes go
+ * through `push(i, chunk)`. Output timestamps of source i > 0 start `gapMs` after the last
+ * timestamp written before it.
+ */
+export class FlvJoiner {
+  private readonly readers: FlvReader[] = [];
+  private lastWrittenMs = 0;
+  private offsetMs: number | null = null;
+  private current = -1;
+
+  constructor(
+    private readonly write: (bytes: Buffer) => void,
+    private readonly gapMs = 40,
+    private readonly keepFirstScript = true,
+  ) {}
+
+  begin(index: number): void {
+    this.current = index;
+    this.readers[index] = new FlvReader();
+    this.offsetMs = null;
+  }
+
+  push(chunk: Buffer): void {
+    const reader = this.readers[this.current];
+    if (!reader) throw new Error('FlvJoiner.push before begin');
+    const hadHeader = reader.header !== null;
+    const tags = reader.push(chunk);
+    if (!hadHeader && reader.header && this.current === 0) this.write(reader.header);
+    for (const tag of tags) {
+      if (tag.type === SCRIPT_TAG && (this.current > 0 || !this.keepFirstScript)) continue;
+      if (this.current === 0) {
+        this.lastWrittenMs = Math.max(this.lastWrittenMs, tag.timestampMs);
+        this.write(tag.bytes);
+        continue;
+      }
+      this.offsetMs ??= this.lastWrittenMs + this.gapMs - tag.timestampMs;
+      const ts = tag.timestampMs + this.offsetMs;
+      this.write(withTimestamp(tag, ts));
+      this.lastWrittenMs = Math.max(this.lastWrittenMs, ts);
+    }
+  }
+}

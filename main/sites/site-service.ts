@@ -232,13 +232,12 @@ export class SiteService {
     this.announceSites();
     const opener = entry.browserOpener ?? this.browserOpener;
     try {
-      await Promise.all([
-        outcome.completion,
-        opener?.open(outcome.authorizationUrl).catch(async (err: unknown) => {
-          await entry.adapter.signOut().catch(() => undefined); // ends the waiting listener
-          throw err;
-        }),
-      ]);
+      const openFailed = new Promise<never>((_resolve, reject) => void opener?.open(outcome.authorizationUrl).catch(reject));
+      await Promise.race([outcome.completion, openFailed]);
+    } catch (err) {
+      // Still the current attempt (not superseded): end the listener that waits in vain.
+      if (entry.oauth === pending) await entry.adapter.signOut().catch(() => undefined);
+      throw err;
     } finally {
       if (entry.oauth === pending) delete entry.oauth;
     }

@@ -30,10 +30,11 @@ export const fetchingOpener: BrowserOpener = {
       throw new AppFailure('unreachable', `The sign-in address could not be opened without a browser (${reason}).`);
     }
     await response.body?.cancel();
+    // Done only if the walk ended at the redirect URI the request names (the app's listener).
     const landed = new URL(response.url || url);
-    const host = landed.hostname.replace(/^\[|\]$/g, '');
-    const loopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
-    if (!loopback) {
+    const expected = new URL(url).searchParams.get('redirect_uri');
+    const arrived = expected ? `${landed.origin}${landed.pathname}` === expected.replace(/[?#].*$/, '') : landed.origin !== new URL(url).origin && isLoopback(landed.hostname);
+    if (!arrived) {
       throw new AppFailure(
         'unsupported',
         `The authorization server at ${landed.host} shows a sign-in page (HTTP ${response.status}); without a browser Tessera can only sign in where the server approves at once. Sign in with the app.`,
@@ -41,3 +42,8 @@ export const fetchingOpener: BrowserOpener = {
     }
   },
 };
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}

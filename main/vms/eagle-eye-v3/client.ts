@@ -62,12 +62,12 @@ export async function collectPages<T>(
   const out: T[] = [];
   let token: string | undefined;
   for (let pages = 0; ; pages += 1) {
-    if (pages >= limit) throw new AppFailure('bad-response', `${opts.site}: the ${opts.what} did not end after ${limit} pages; Tessera stopped reading it.`);
+    if (pages >= limit) throw new AppFailure('bad-response', `${opts.site}: ${opts.what} did not end after ${limit} pages; Tessera stopped reading it.`);
     const page = await fetchPage(token);
     out.push(...page.results);
     const next = page.nextPageToken;
     if (next === undefined || next === null || next === '') return out;
-    if (seen.has(next)) throw new AppFailure('bad-response', `${opts.site}: the ${opts.what} repeats a page (the server handed back the same page token).`);
+    if (seen.has(next)) throw new AppFailure('bad-response', `${opts.site}: ${opts.what} repeats a page (the server handed back the same page token).`);
     seen.add(next);
     token = next;
   }

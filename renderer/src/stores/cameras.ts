@@ -73,7 +73,8 @@ export const useCamerasStore = defineStore('cameras', () => {
     const result = await tessera.cameras.still({ cameraId, width: thumbnailWidth });
     const previous = thumbnails.get(cameraId);
     const lastAttemptMs = Date.now();
-    if (result.ok) {
+    if (!cameras.value.some((c) => c.id === cameraId)) thumbnails.delete(cameraId); // left the list meanwhile
+    else if (result.ok) {
       thumbnails.set(cameraId, { src: `data:${result.value.contentType};base64,${result.value.base64}`, timestampMs: result.value.timestampMs, lastAttemptMs, inFlight: false });
     } else {
       const { error: _old, ...stale } = previous ?? { inFlight: false };

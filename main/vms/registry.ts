@@ -1,6 +1,7 @@
 /** Every VMS kind Tessera speaks, and the factory that makes its adapter. */
 import { AppFailure, type SiteKind } from '../../preload/contract/index.js';
 import type { AdapterFactory } from './adapter.js';
+import { aipixAdapterFactory } from './aipix/adapter.js';
 import { eagleEyeV3AdapterFactory } from './eagle-eye-v3/adapter.js';
 import { exacqAdapterFactory } from './exacq/adapter.js';
 import { rtspAdapterFactory } from './rtsp/adapter.js';
@@ -9,6 +10,7 @@ const factories: Partial<Record<SiteKind, AdapterFactory>> = {
   rtsp: rtspAdapterFactory,
   'eagleeye-v3': eagleEyeV3AdapterFactory,
   exacq: exacqAdapterFactory,
+  aipix: aipixAdapterFactory,
 };
 
 export function hasAdapter(kind: SiteKind): boolean {

@@ -1,0 +1,504 @@
+/**
+ * Plays one live fragmented-MP4 response in a <video> through Media Source Extensions.
+ *
+ * The response (see preload/contract/media.ts) is one long body: an init segment (ftyp+moov),
+ * then one moof+mdat per frame, and a new init segment whenever main restarted the upstream.
+ * This class owns the bytes-to-picture path only: fetch, box splitting, the append queue, the
+ * bounded buffer, staying at the live edge, stall detection and the numbers for the overlay.
+ * It does not decide which stream to open or when to retry: it says what happened ('stalled',
+ * 'ended', 'error') and the tile controller decides.
+ */
+import {
+  ArrivalLog,
+  defaultLiveEdge,
+  defaultStall,
+  defaultTrim,
+  initialLiveEdge,
+  liveEdge,
+  quotaTrim,
+  smooth,
+  stallCheck,
+  stallWords,
+  trimPlan,
+  type LiveEdgeConfig,
+  type LiveEdgeState,
+  type Ranges,
+  type StallConfig,
+  type StallReason,
+  type TrimConfig,
+} from './live-edge.js';
+import { BoxSplitter, codecsOf, Mp4FormatError, SegmentAssembler, type InitInfo, type Segment } from './mp4-boxes.js';
+
+export interface MsePlayerConfig {
+  liveEdge: LiveEdgeConfig;
+  trim: TrimConfig;
+  stall: StallConfig;
+  /** How often the player looks at the buffer, ms: fine enough for a 0.5 s live-edge rule. */
+  tickMs: number;
+  /** Bytes waiting for the SourceBuffer before old fragments are dropped up to the next keyframe. */
+  maxQueuedBytes: number;
+}
+
+export const defaultMsePlayerConfig: MsePlayerConfig = {
+  liveEdge: defaultLiveEdge,
+  trim: defaultTrim,
+  stall: defaultStall,
+  tickMs: 250,
+  maxQueuedBytes: 8 * 1024 * 1024,
+};
+
+export interface PlayerStats {
+  /** From getVideoPlaybackQuality(): frames decoded and dropped since start. */
+  decodedFrames: number;
+  droppedFrames: number;
+  /** buffered end − currentTime, s. */
+  bufferAheadSec: number;
+  /** Fragment arrival in the page → frame shown (rVFC expectedDisplayTime), ms, smoothed. */
+  latencyMs?: number;
+  /** start() → first byte and → first frame shown, ms. */
+  firstByteMs?: number;
+  firstFrameMs?: number;
+  bytes: number;
+  fragments: number;
+  /** Jumps to the live edge because the lag grew (not counting the start or a new init). */
+  jumps: number;
+  /** Fragments dropped because the append queue backed up. */
+  skippedFragments: number;
+  /** New init segments seen after the first (upstream restarts). */
+  reinits: number;
+  playbackRate: number;
+  /** MIME type given to addSourceBuffer. */
+  mime?: string;
+  /** Codec and size read from the init segment. */
+  codec?: string;
+  width?: number;
+  height?: number;
+}
+
+export interface PlayerEvents {
+  /** The first frame is on screen. */
+  firstFrame: { afterMs: number };
+  /** Nothing new for a while: the tile should ask for a restart. */
+  stalled: { reason: StallReason; words: string };
+  /** The response ended (main closed it). */
+  ended: { words: string };
+  /** The player gave up; `retryable` is false when trying again cannot help (codec not playable). */
+  error: { words: string; retryable: boolean };
+}
+
+type Listener<K extends keyof PlayerEvents> = (event: PlayerEvents[K]) => void;
+
+type Op =
+  | { kind: 'append'; bytes: Uint8Array<ArrayBuffer>; media: boolean; retried?: boolean }
+  | { kind: 'remove'; start: number; end: number }
+  | { kind: 'reset'; mime?: string };
+
+class PlayerFailure extends Error {
+  constructor(
+    readonly words: string,
+    readonly retryable: boolean,
+  ) {
+    super(words);
+  }
+}
+
+function copyRanges(r: TimeRanges): Ranges {
+  const out: [number, number][] = [];
+  for (let i = 0; i < r.length; i++) out.push([r.start(i), r.end(i)]);
+  return out;
+}
+
+function mimeFor(info: InitInfo): string {
+  const codecs = info.tracks.map((t) => t.codec).filter(Boolean);
+  return `video/mp4; codecs="${codecs.join(',')}"`;
+}
+
+export class MsePlayer {
+  private readonly config: MsePlayerConfig;
+  private video: HTMLVideoElement | null = null;
+  private listeners = new Map<keyof PlayerEvents, Set<(e: never) => void>>();
+  private run: Run | null = null;
+
+  constructor(config: Partial<MsePlayerConfig> = {}) {
+    this.config = { ...defaultMsePlayerConfig, ...config };
+  }
+
+  attach(video: HTMLVideoElement): void {
+    if (this.video === video) return;
+    this.stop();
+    this.video = video;
+    video.muted = true;
+    video.playsInline = true;
+  }
+
+  on<K extends keyof PlayerEvents>(event: K, listener: Listener<K>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (e: never) => void);
+    return () => set.delete(listener as (e: never) => void);
+  }
+
+  /**
+   * Plays `path` (same-origin, relative) until `signal` aborts, stop() is called, the body ends
+   * or a failure is reported. Never rejects: outcomes arrive as events.
+   */
+  async start(path: string, signal: AbortSignal): Promise<void> {
+    const video = this.video;
+    if (!video) throw new Error('MsePlayer.start before attach');
+    this.stop();
+    const run = new Run(video, this.config, (event, payload) => this.emit(event, payload));
+    this.run = run;
+    await run.play(path, signal);
+  }
+
+  /** Stops fetching and releases the MediaSource; the <video> goes blank. */
+  stop(): void {
+    this.run?.dispose();
+    this.run = null;
+  }
+
+  stats(): PlayerStats | null {
+    return this.run?.stats() ?? null;
+  }
+
+  private emit<K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]): void {
+    for (const listener of this.listeners.get(event) ?? []) (listener as Listener<K>)(payload);
+  }
+}
+
+/** One attempt: one MediaSource, one fetch. A restart is a new Run on the same <video>. */
+class Run {
+  private readonly abort = new AbortController();
+  private readonly splitter = new BoxSplitter();
+  private readonly assembler = new SegmentAssembler();
+  private readonly arrivals = new ArrivalLog();
+  private mediaSource: MediaSource | null = null;
+  private sourceBuffer: SourceBuffer | null = null;
+  private objectUrl: string | null = null;
+  private queue: Op[] = [];
+  private queuedBytes = 0;
+  private waitForKeyframe = false;
+  private edge: LiveEdgeState = initialLiveEdge;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private frameHandle: number | undefined;
+  private finished = false;
+  private stalledSent = false;
+  private playRequested = false;
+  private lastCurrentTime = -1;
+  private readonly startedMs = performance.now();
+  private firstDataMs: number | undefined;
+  private lastDataMs: number | undefined;
+  private lastProgressMs: number | undefined;
+  private readonly counters = { bytes: 0, fragments: 0, jumps: 0, skippedFragments: 0, reinits: 0 };
+  private latencyMs: number | undefined;
+  private firstFrameMs: number | undefined;
+  private mime: string | undefined;
+  private init: InitInfo | null = null;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly config: MsePlayerConfig,
+    private readonly emit: <K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]) => void,
+  ) {}
+
+  async play(path: string, outer: AbortSignal): Promise<void> {
+    const signal = AbortSignal.any([outer, this.abort.signal]);
+    const onAbort = (): void => this.dispose();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
+    try {
+      await this.openMediaSource(signal);
+      this.listen();
+      this.timer = setInterval(() => this.tick(), this.config.tickMs);
+      const response = await fetch(path, { signal, cache: 'no-store' });
+      if (!response.ok || !response.body) throw new PlayerFailure(await describeRefusal(response), response.status >= 500 || response.status === 404);
+      this.mime = this.pickMime(response.headers.get('content-type'));
+      await this.read(response.body.getReader());
+      if (!this.finished) this.finish('ended', { words: 'the video stream ended' });
+    } catch (err) {
+      if (this.finished || signal.aborted) return;
+      if (err instanceof PlayerFailure) this.finish('error', { words: err.words, retryable: err.retryable });
+      else if (err instanceof Mp4FormatError) this.finish('error', { words: `the video data was damaged (${err.message})`, retryable: true });
+      else this.finish('error', { words: `the video connection failed (${err instanceof Error ? err.message : String(err)})`, retryable: true });
+    }
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.frameHandle !== undefined) this.video.cancelVideoFrameCallback(this.frameHandle);
+    this.frameHandle = undefined;
+    this.finished = true;
+    this.abort.abort();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.queue = [];
+    this.queuedBytes = 0;
+    if (this.objectUrl) {
+      // Detaching ends the MediaSource; load() drops the decoder and its last frame.
+      this.video.removeAttribute('src');
+      this.video.load();
+      URL.revokeObjectURL(this.objectUrl);
+      this.objectUrl = null;
+    }
+    this.mediaSource = null;
+    this.sourceBuffer = null;
+  }
+
+  stats(): PlayerStats {
+    const quality = this.video.getVideoPlaybackQuality();
+    const ranges = copyRanges(this.video.buffered);
+    const end = ranges[ranges.length - 1]?.[1];
+    const video = this.init?.tracks.find((t) => t.handler === 'vide');
+    return {
+      decodedFrames: quality.totalVideoFrames,
+      droppedFrames: quality.droppedVideoFrames,
+      bufferAheadSec: end === undefined ? 0 : Math.max(0, end - this.video.currentTime),
+      ...(this.latencyMs === undefined ? {} : { latencyMs: Math.round(this.latencyMs) }),
+      ...(this.firstDataMs === undefined ? {} : { firstByteMs: Math.round(this.firstDataMs - this.startedMs) }),
+      ...(this.firstFrameMs === undefined ? {} : { firstFrameMs: Math.round(this.firstFrameMs) }),
+      ...this.counters,
+      playbackRate: this.video.playbackRate,
+      ...(this.mime ? { mime: this.mime } : {}),
+      ...(video ? { codec: video.codec } : {}),
+      ...(this.video.videoWidth ? { width: this.video.videoWidth, height: this.video.videoHeight } : video?.width ? { width: video.width, height: video.height ?? 0 } : {}),
+    };
+  }
+
+  private finish<K extends 'ended' | 'error'>(event: K, payload: PlayerEvents[K]): void {
+    if (this.finished) return;
+    this.dispose();
+    this.emit(event, payload);
+  }
+
+  private async openMediaSource(signal: AbortSignal): Promise<void> {
+    const mediaSource = new MediaSource();
+    this.mediaSource = mediaSource;
+    this.objectUrl = URL.createObjectURL(mediaSource);
+    const opened = new Promise<void>((resolve, reject) => {
+      mediaSource.addEventListener('sourceopen', () => resolve(), { once: true });
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    this.video.src = this.objectUrl;
+    await opened;
+  }
+
+  private listen(): void {
+    const onError = (): void => {
+      const error = this.video.error;
+      // MEDIA_ERR_DECODE (3) and MEDIA_ERR_SRC_NOT_SUPPORTED (4) from the bytes: a new attempt may get a clean keyframe.
+      this.finish('error', { words: `the browser could not decode the video${error?.message ? ` (${error.message})` : ''}`, retryable: true });
+    };
+    this.video.addEventListener('error', onError);
+    this.cleanups.push(() => this.video.removeEventListener('error', onError));
+    if ('requestVideoFrameCallback' in this.video) this.frameHandle = this.video.requestVideoFrameCallback((now, meta) => this.onFrame(now, meta));
+    // Fallback for the first frame: rVFC fires only for frames the compositor presents, and a
+    // tile may cover its video with a still until the first frame is known.
+    const onLoaded = (): void => {
+      if (this.firstFrameMs === undefined) this.onFrame(performance.now(), null);
+    };
+    this.video.addEventListener('loadeddata', onLoaded, { once: true });
+    this.cleanups.push(() => this.video.removeEventListener('loadeddata', onLoaded));
+  }
+
+  private onFrame(now: number, meta: VideoFrameCallbackMetadata | null): void {
+    if (this.finished) return;
+    this.lastProgressMs = performance.now();
+    this.stalledSent = false;
+    if (this.firstFrameMs === undefined) {
+      this.firstFrameMs = now - this.startedMs;
+      this.emit('firstFrame', { afterMs: Math.round(this.firstFrameMs) });
+    }
+    if (meta) {
+      const arrival = this.arrivals.arrivalOf(meta.mediaTime);
+      if (arrival !== undefined) this.latencyMs = smooth(this.latencyMs, meta.expectedDisplayTime - arrival, 0.1);
+      this.frameHandle = this.video.requestVideoFrameCallback((n, m) => this.onFrame(n, m));
+    }
+  }
+
+  /** The Content-Type's MIME when it names codecs; otherwise built from the init segment later. */
+  private pickMime(contentType: string | null): string | undefined {
+    if (!contentType) return undefined;
+    if (!/^video\/mp4\b/i.test(contentType)) throw new PlayerFailure(`the video stream sent ${contentType.split(';')[0]} instead of MP4`, false);
+    return codecsOf(contentType).length > 0 ? contentType : undefined;
+  }
+
+  private async read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    this.cleanups.push(() => void reader.cancel().catch(() => undefined));
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || this.finished) return;
+      const now = performance.now();
+      this.firstDataMs ??= now;
+      this.lastDataMs = now;
+      this.counters.bytes += value.byteLength;
+      for (const box of this.splitter.push(value)) for (const segment of this.assembler.push(box)) this.onSegment(segment, now);
+      this.pump();
+    }
+  }
+
+  private onSegment(segment: Segment, arrivalMs: number): void {
+    if (segment.kind === 'init') {
+      const mime = this.mime ?? mimeFor(segment.info);
+      if (!this.sourceBuffer) this.createSourceBuffer(this.mime ?? mime);
+      else {
+        // A restarted upstream: its times start afresh, so the old data must go (see 'reset').
+        this.counters.reinits += 1;
+        this.arrivals.clear();
+        const changed = mimeFor(segment.info) !== (this.init ? mimeFor(this.init) : undefined);
+        this.enqueue({ kind: 'reset', ...(changed ? { mime: mimeFor(segment.info) } : {}) });
+        this.waitForKeyframe = false;
+      }
+      this.init = segment.info;
+      this.enqueue({ kind: 'append', bytes: segment.bytes, media: false });
+      return;
+    }
+    this.counters.fragments += 1;
+    if (this.waitForKeyframe) {
+      if (segment.keyframe !== true) {
+        this.counters.skippedFragments += 1;
+        return;
+      }
+      this.waitForKeyframe = false;
+    }
+    if (this.queuedBytes + segment.bytes.byteLength > this.config.maxQueuedBytes) {
+      // The SourceBuffer is not keeping up: old frames are worth nothing live. Drop them and
+      // restart decoding at a keyframe rather than grow without bound.
+      const before = this.queue.length;
+      this.queue = this.queue.filter((op) => op.kind !== 'append' || !op.media);
+      this.counters.skippedFragments += before - this.queue.length;
+      this.queuedBytes = this.queue.reduce((n, op) => n + (op.kind === 'append' ? op.bytes.byteLength : 0), 0);
+      if (segment.keyframe !== true) {
+        this.waitForKeyframe = true;
+        this.counters.skippedFragments += 1;
+        return;
+      }
+    }
+    if (segment.videoStartSec !== undefined) this.arrivals.add(segment.videoStartSec, arrivalMs);
+    this.enqueue({ kind: 'append', bytes: segment.bytes, media: true });
+  }
+
+  private createSourceBuffer(mime: string): void {
+    const mediaSource = this.mediaSource;
+    if (!mediaSource) return;
+    if (!MediaSource.isTypeSupported(mime)) {
+      const codecs = codecsOf(mime).join(', ') || mime;
+      throw new PlayerFailure(`this browser cannot play ${codecs}; main should have transcoded it`, false);
+    }
+    const sourceBuffer = mediaSource.addSourceBuffer(mime);
+    sourceBuffer.mode = 'segments';
+    const onUpdateEnd = (): void => this.pump();
+    sourceBuffer.addEventListener('updateend', onUpdateEnd);
+    this.cleanups.push(() => sourceBuffer.removeEventListener('updateend', onUpdateEnd));
+    this.sourceBuffer = sourceBuffer;
+  }
+
+  private enqueue(op: Op): void {
+    this.queue.push(op);
+    if (op.kind === 'append') this.queuedBytes += op.bytes.byteLength;
+  }
+
+  /** Starts the next operation when the SourceBuffer is idle; 'updateend' calls it again. */
+  private pump(): void {
+    const sb = this.sourceBuffer;
+    if (this.finished || !sb || sb.updating || this.mediaSource?.readyState !== 'open') return;
+    const op = this.queue.shift();
+    if (!op) return;
+    if (op.kind === 'append') this.queuedBytes -= op.bytes.byteLength;
+    try {
+      if (op.kind === 'append') sb.appendBuffer(op.bytes);
+      else if (op.kind === 'remove') sb.remove(op.start, op.end);
+      else this.reset(sb, op.mime);
+    } catch (err) {
+      this.onOpFailed(op, err);
+    }
+  }
+
+  private reset(sb: SourceBuffer, mime: string | undefined): void {
+    if (mime) {
+      if (!MediaSource.isTypeSupported(mime)) throw new PlayerFailure(`the restarted stream is ${codecsOf(mime).join(', ')}, which this browser cannot play`, false);
+      sb.changeType(mime);
+      this.mime = mime;
+    }
+    if (sb.buffered.length > 0) sb.remove(0, Infinity);
+    else queueMicrotask(() => this.pump());
+  }
+
+  private onOpFailed(op: Op, err: unknown): void {
+    if (err instanceof PlayerFailure) {
+      this.finish('error', { words: err.words, retryable: err.retryable });
+      return;
+    }
+    const name = err instanceof DOMException ? err.name : '';
+    if (name === 'QuotaExceededError' && op.kind === 'append' && !op.retried) {
+      // The browser's per-SourceBuffer memory is full: give back what is behind the playhead and try once more.
+      const plan = quotaTrim(copyRanges(this.sourceBuffer!.buffered), this.video.currentTime);
+      if (plan) {
+        this.queue.unshift({ kind: 'remove', start: plan[0], end: plan[1] }, { ...op, retried: true });
+        this.queuedBytes += op.bytes.byteLength;
+        this.pump();
+        return;
+      }
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    const words =
+      name === 'QuotaExceededError'
+        ? 'the browser’s video buffer stayed full after freeing old video'
+        : `the browser refused the video data (${name || 'error'}: ${message}${this.video.error?.message ? `; ${this.video.error.message}` : ''})`;
+    this.finish('error', { words, retryable: true });
+  }
+
+  private tick(): void {
+    if (this.finished) return;
+    const now = performance.now();
+    const video = this.video;
+    const ranges = copyRanges(video.buffered);
+    if (ranges.length > 0) {
+      const decision = liveEdge(this.edge, { nowMs: now, currentTime: video.currentTime, ranges }, this.config.liveEdge);
+      this.edge = decision.state;
+      if (video.playbackRate !== decision.rate) video.playbackRate = decision.rate;
+      if (decision.seekTo !== undefined) {
+        video.currentTime = decision.seekTo;
+        if (decision.why === 'lag') this.counters.jumps += 1;
+      }
+      if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
+      const plan = trimPlan(ranges, video.currentTime, this.config.trim);
+      if (plan && !this.queue.some((op) => op.kind === 'remove')) {
+        this.enqueue({ kind: 'remove', start: plan[0], end: plan[1] });
+        this.pump();
+      }
+    }
+    if (video.currentTime !== this.lastCurrentTime) {
+      if (this.lastCurrentTime >= 0 && !video.paused) this.lastProgressMs = now;
+      this.lastCurrentTime = video.currentTime;
+    }
+    const stall = stallCheck({ nowMs: now, startedMs: this.startedMs, ...(this.firstDataMs === undefined ? {} : { firstDataMs: this.firstDataMs }), ...(this.lastDataMs === undefined ? {} : { lastDataMs: this.lastDataMs }), ...(this.lastProgressMs === undefined ? {} : { lastProgressMs: this.lastProgressMs }) }, this.config.stall);
+    if (stall && !this.stalledSent) {
+      this.stalledSent = true;
+      this.emit('stalled', { reason: stall, words: stallWords[stall] });
+    }
+  }
+
+  private requestPlay(): void {
+    this.playRequested = true;
+    this.video.play().catch((err: unknown) => {
+      // AbortError: a seek or a new source interrupted this play(); the next tick asks again.
+      if (err instanceof DOMException && err.name === 'AbortError') return;
+      this.finish('error', { words: `the browser would not start playback (${err instanceof Error ? err.message : String(err)})`, retryable: false });
+    });
+  }
+}
+
+async function describeRefusal(response: Response): Promise<string> {
+  let detail = '';
+  try {
+    const text = (await response.text()).trim();
+    // A short plain message from main is worth showing; an HTML page is not.
+    if (text && text.length < 300 && !text.startsWith('<')) detail = `: ${text}`;
+  } catch (err) {
+    detail = ` (${err instanceof Error ? err.message : 'no body'})`;
+  }
+  if (response.status === 404) return `the stream is no longer open${detail}`;
+  if (response.status === 401 || response.status === 403) return `the video stream was refused (${response.status})${detail}`;
+  return `the video stream answered ${response.status}${detail}`;
+}

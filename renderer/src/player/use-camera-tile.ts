@@ -1,0 +1,67 @@
+/**
+ * The Vue side of a live tile: one shared LiveTiles per window (bound to the bridge and the camera
+ * panel's thumbnails), a TileController per tile, its size from a ResizeObserver and its inputs
+ * from the component's props. Returns the reactive TileView the component renders.
+ */
+import { onBeforeUnmount, onMounted, reactive, watchEffect, type Ref } from 'vue';
+import { tessera } from '../bridge/index.js';
+import { useCamerasStore } from '../stores/cameras.js';
+import type { Pin, Profile } from './stream-policy.js';
+import { emptyTileView, LiveTiles, type TileView } from './tile-controller.js';
+
+let shared: LiveTiles | null = null;
+
+function liveTiles(): LiveTiles {
+  if (shared) return shared;
+  const cameras = useCamerasStore();
+  const api = {
+    open: (input: { cameraId: string; profile: Profile }) => tessera.media.open(input),
+    close: (input: { streamId: string }) => tessera.media.close(input),
+    onState: (listener: Parameters<typeof tessera.media.onState>[0]) => tessera.media.onState(listener),
+    still: (input: { cameraId: string; width?: number }) => tessera.cameras.still(input),
+  };
+  shared = new LiveTiles(api, {
+    cachedStill: (cameraId) => {
+      const thumbnail = cameras.thumbnails.get(cameraId);
+      return thumbnail?.src && thumbnail.timestampMs !== undefined ? { src: thumbnail.src, timestampMs: thumbnail.timestampMs } : undefined;
+    },
+  });
+  return shared;
+}
+
+export interface CameraTileProps {
+  cameraId: string;
+  focused: boolean;
+  maximised: boolean;
+  pin: Pin;
+}
+
+export function useCameraTile(props: CameraTileProps, root: Readonly<Ref<HTMLElement | null>>, video: Readonly<Ref<HTMLVideoElement | null>>): TileView {
+  const view = reactive(emptyTileView()) as TileView;
+  const cameras = useCamerasStore();
+  const controller = liveTiles().createTile(view);
+  const size = reactive({ width: 0, height: 0 });
+  const observer = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1]?.contentRect;
+    if (box) Object.assign(size, { width: Math.round(box.width), height: Math.round(box.height) });
+  });
+
+  onMounted(() => {
+    if (video.value) controller.attachVideo(video.value);
+    if (root.value) observer.observe(root.value);
+  });
+
+  watchEffect(() => {
+    const camera = cameras.cameras.find((c) => c.id === props.cameraId);
+    // Without the camera's list entry, assume the one profile every camera has.
+    const profiles: Profile[] = camera ? [...new Set(camera.profiles.map((p) => p.name))] : ['main'];
+    controller.update({ cameraId: props.cameraId, widthPx: size.width, heightPx: size.height, focused: props.focused, maximised: props.maximised, pin: props.pin, profiles });
+  });
+
+  onBeforeUnmount(() => {
+    observer.disconnect();
+    controller.dispose();
+  });
+
+  return view;
+}

@@ -202,14 +202,18 @@ test('asks for the password when none is saved, signs in again with the saved on
 });
 
 /**
- * No adapter offers two-factor or browser sign-in yet, so this test answers the bridge itself
- * with contract-shaped values (a scripted main) and drives the prompts as an operator would.
+ * No adapter offers two-factor yet, so this test answers the bridge itself with contract-shaped
+ * values (a scripted main) and drives the prompts as an operator would; the browser sign-in is
+ * also driven for real against the simulator in the next test.
  */
 test('two-factor prompt and browser sign-in, against a scripted bridge', async ({ clean }) => {
   const { page, problems } = clean;
   const requests: { channel: string; input: Record<string, unknown> | undefined }[] = [];
   const sites: SiteState[] = [];
   const capabilities = (signIn: 'password' | 'oauth'): SiteState['capabilities'] => ({ liveFormats: ['flv'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn });
+  const authorizationUrl = 'https://auth.eagleeyenetworks.com/oauth2/authorize?client_id=tessera-test&response_type=code';
+  /** Like main, the add request of an OAuth site answers once the browser came back: the test says when. */
+  let finishBrowserSignIn: (() => void) | undefined;
 
   await page.routeWebSocket(/\/bridge/, (ws) => {
     const publish = (): void => ws.send(JSON.stringify({ event: 'sites:changed', payload: sites }));
@@ -219,7 +223,7 @@ test('two-factor prompt and browser sign-in, against a scripted bridge', async (
       publish();
       return sites[index]!;
     };
-    const answer = (channel: string, input: Record<string, unknown> | undefined): Result<unknown> => {
+    const answer = (channel: string, input: Record<string, unknown> | undefined): Result<unknown> | Promise<Result<unknown>> => {
       switch (channel) {
         case 'app:info':
           return ok({ name: 'Tessera', version: '0.0.0', platform: 'linux', shell: 'serve', displays: [] });
@@ -237,31 +241,32 @@ test('two-factor prompt and browser sign-in, against a scripted bridge', async (
             kind: input?.kind as SiteState['kind'],
             url: String(input?.url),
             username: String(input?.username),
-            status: oauth ? 'signed-out' : 'two-factor',
+            status: oauth ? 'signing-in' : 'two-factor',
             capabilities: capabilities(oauth ? 'oauth' : 'password'),
             cameraCount: 0,
-            credentialSaved: !oauth && input?.savePassword === true,
-            ...(oauth ? {} : { twoFactor: { channels: ['sms', 'email'], codeSent: false } }),
+            credentialSaved: input?.savePassword === true,
+            ...(oauth ? { oauthClientId: String(input?.oauthClientId), oauth: { authorizationUrl } } : { twoFactor: { channels: ['sms', 'email'], codeSent: false } }),
           };
           sites.push(site);
           publish();
-          return ok(site);
+          if (!oauth) return ok(site);
+          return new Promise((resolve) => {
+            finishBrowserSignIn = () => resolve(ok(update(site.id, { status: 'signed-in', oauth: undefined, cameraCount: 3 })));
+          });
         }
         case 'sites:two-factor-choose':
           return ok(update(input?.siteId, { twoFactor: { channels: ['sms', 'email'], codeSent: true } }));
         case 'sites:two-factor-verify':
           if (input?.code !== '123456') return fail('two-factor-required', 'HQ: that code is wrong or has expired; try again.');
           return ok(update(input?.siteId, { status: 'signed-in', twoFactor: undefined, cameraCount: 12 }));
-        case 'sites:sign-in':
-          return ok(update(input?.siteId, { status: 'signing-in' }));
         default:
           return fail('unknown-channel', `not scripted: ${channel}`);
       }
     };
-    ws.onMessage((message) => {
+    ws.onMessage(async (message) => {
       const { id, channel, input } = JSON.parse(String(message)) as { id: number; channel: string; input?: Record<string, unknown> };
       requests.push({ channel, input });
-      ws.send(JSON.stringify({ id, result: answer(channel, input) }));
+      ws.send(JSON.stringify({ id, result: await answer(channel, input) }));
     });
   });
 
@@ -301,16 +306,79 @@ test('two-factor prompt and browser sign-in, against a scripted bridge', async (
   await expect(card.getByText('Signed in', { exact: true })).toBeVisible();
   await expect(tfa).toHaveCount(0);
 
-  // Eagle Eye v3 signs in through the browser: no password field, and main is asked to sign in.
+  // Eagle Eye v3 signs in through the browser with the application's client id and secret; while
+  // main waits for the browser, the card links to the sign-in page (serve mode opens no browser).
   await form.getByLabel('Kind').selectOption({ label: 'Eagle Eye Networks (API v3, OAuth)' });
   await expect(form.getByLabel('Password', { exact: true })).toHaveCount(0);
   await form.getByLabel('Name', { exact: true }).fill('Cloud');
   await form.getByLabel('Address').fill('https://auth.eagleeyenetworks.com');
+  await form.getByLabel('Client id').fill('tessera-test');
+  await form.getByLabel('Client secret').fill('client-secret');
   await form.getByRole('button', { name: 'Sign in with browser' }).click();
   const cloud = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Cloud' }) });
   await expect(cloud.getByText('Signing in…', { exact: true })).toBeVisible();
-  expect(requests.find((r) => r.channel === 'sites:add' && r.input?.name === 'Cloud')?.input).not.toHaveProperty('password');
-  expect(requests.find((r) => r.channel === 'sites:sign-in')?.input).toEqual({ siteId: 'site-2', savePassword: true });
+  await expect(cloud.getByRole('link', { name: 'open the sign-in page' })).toHaveAttribute('href', authorizationUrl);
+  await expect(form).toContainText('Waiting for the sign-in to Cloud in the browser…');
+  expect(requests.find((r) => r.channel === 'sites:add' && r.input?.name === 'Cloud')?.input).toEqual({
+    name: 'Cloud',
+    kind: 'eagleeye-v3',
+    url: 'https://auth.eagleeyenetworks.com',
+    username: '',
+    password: 'client-secret',
+    savePassword: true,
+    oauthClientId: 'tessera-test',
+  });
+  finishBrowserSignIn?.();
+  await expect(cloud.getByText('Signed in', { exact: true })).toBeVisible();
+  await expect(cloud.getByRole('link', { name: 'open the sign-in page' })).toHaveCount(0);
+  await expect(form).toContainText('Added Cloud.');
+  await expect(cloud).toContainText('tessera-test');
 
+  expect(problems).toEqual([]);
+});
+
+test('signs in to the simulated Eagle Eye v3 through the browser link and lists its cameras', async ({ clean }) => {
+  const een = sim?.sites['eagleeye-v3'] as { url: string; username: string; clientId: string; clientSecret: string } | undefined;
+  test.skip(!een, 'the simulator has no Eagle Eye v3 module');
+  test.setTimeout(120_000);
+  const { page, problems } = clean;
+
+  await page.goto(serveUrl());
+  await page.getByRole('button', { name: 'Sites', exact: true }).click();
+  const form = page.getByRole('form', { name: 'Add a site' });
+  await form.getByLabel('Name', { exact: true }).fill('Cloud');
+  await form.getByLabel('Kind').selectOption({ label: 'Eagle Eye Networks (API v3, OAuth)' });
+  await form.getByLabel('Address').fill(een!.url);
+  await form.getByLabel('Client id').fill(een!.clientId);
+  await form.getByLabel('Client secret').fill(een!.clientSecret);
+  // The simulator approves at once for its demo user, given as the login hint.
+  await form.getByLabel('E-mail (optional)').fill(een!.username);
+  await form.getByRole('button', { name: 'Sign in with browser' }).click();
+
+  // Serve mode opens no browser: the operator follows the link, the authorization server
+  // redirects to Tessera's loopback listener, and main finishes the sign-in.
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Cloud' }) });
+  const link = card.getByRole('link', { name: 'open the sign-in page' });
+  await expect(link).toHaveAttribute('href', /\/oauth2\/authorize\?/);
+  const popup = page.waitForEvent('popup');
+  await link.click();
+  await (await popup).waitForLoadState();
+  await expect(card.getByText('Signed in', { exact: true })).toBeVisible({ timeout: 45_000 });
+  await expect(form).toContainText('Added Cloud.');
+  await expect(card).toContainText('Saved in the keychain');
+
+  await page.getByRole('button', { name: 'Wall', exact: true }).click();
+  const tree = page.getByRole('tree', { name: 'Cameras' });
+  await expect(tree.getByRole('treeitem', { name: 'Cloud', exact: true })).toBeVisible();
+  // Searching by the site's name leaves only its cameras (other tests' sites share this serve).
+  await page.getByRole('searchbox', { name: 'Search cameras' }).fill('Cloud');
+  const cameraItems = tree.getByRole('treeitem', { level: 3 });
+  await expect(tree.getByRole('treeitem', { level: 1 })).toHaveCount(1);
+  await expect(cameraItems.first()).toBeVisible();
+  expect(await cameraItems.count()).toBeGreaterThan(0);
+  // Cameras that are off or refuse access are not asked for a picture; an online one shows one.
+  const online = cameraItems.filter({ hasText: 'Online' }).first();
+  await expect(online).toHaveAccessibleDescription(/^Online/);
+  await expect(online.locator('img')).toHaveAttribute('src', /^data:image\/jpeg;base64,/, { timeout: 45_000 });
   expect(problems).toEqual([]);
 });

@@ -114,7 +114,7 @@ export async function handleImage(svc: EenServices, req: EenRequest, res: Server
   let jpeg: Buffer;
   try {
     if (world.isLiveMoment(index, target)) {
-      jpeg = (await svc.ctx.media.liveStill(index, width)).jpeg;
+      jpeg = await liveStill(svc, index, target, width);
     } else {
       const still = await svc.ctx.media.recordedStill(index, target, width);
       if (!still) return sendStatus(res, 404, 'Image not found');
@@ -140,6 +140,29 @@ export async function handleImage(svc: EenServices, req: EenRequest, res: Server
   };
   res.writeHead(200, headers);
   res.end(jpeg);
+}
+
+/**
+ * Live previews are rendered when first asked for and kept briefly, so every request for one
+ * preview timestamp (a wall with the same camera twice, a retry) gets the same bytes and costs
+ * one ffmpeg run. Keyed by camera, timestamp and width; oldest entries go first.
+ */
+const LIVE_STILLS_KEPT = 64;
+
+function liveStill(svc: EenServices, index: number, tMs: number, width: number): Promise<Buffer> {
+  const cache = svc.liveStills;
+  const key = `${index}:${tMs}:${width}`;
+  let still = cache.get(key);
+  if (!still) {
+    still = svc.ctx.media.liveStill(index, width).then((s) => s.jpeg);
+    cache.set(key, still);
+    still.catch(() => cache.delete(key));
+    for (const old of cache.keys()) {
+      if (cache.size <= LIVE_STILLS_KEPT) break;
+      cache.delete(old);
+    }
+  }
+  return still;
 }
 
 /**

@@ -7,9 +7,9 @@
  *
  * Known limits: the RTSP URLs are the media layer's real ones (no per-session path, no expiry
  * enforcement: the answer only reports when the session would expire); no rtsps/rtsp-over-HTTP;
- * a recorded FLV whose end is still ahead stops at now instead of following the live edge; the
- * login host is not told apart from the branded host; account/user administration, PTZ, prefetch
- * webhooks, metrics, annotations and terms-of-service calls are not simulated.
+ * the login host is not told apart from the branded host (no https either); an open event
+ * WebSocket counts as session activity; account/user administration, PTZ, prefetch webhooks,
+ * metrics, annotations, 301 archiver moves and terms-of-service calls are not simulated.
  */
 import type { SimApiModule, SimContext, SimService, SiteDescription } from '../types.js';
 import { defaultLayouts, type Layout } from './layouts.js';
@@ -100,6 +100,7 @@ export function createEagleEyeV1Module(overrides: EenV1ModuleOptions = {}, ident
         layouts,
         users,
         closers: new Set(),
+        liveStills: new Map(),
         authLost: (authKey) => wsPoll?.authLost(authKey),
       };
       const events = new WsPoll(svc);
@@ -118,6 +119,7 @@ export function createEagleEyeV1Module(overrides: EenV1ModuleOptions = {}, ident
             for (const stop of [...svc.closers]) stop();
             svc.polls.clear();
             svc.mp4.clear();
+            svc.liveStills.clear();
             world.close();
             events.close();
           },

@@ -16,6 +16,8 @@ export interface EenServices {
   mp4: Mp4Jobs;
   layouts: Map<string, Layout>;
   users: readonly SimUser[];
+  /** Rendered live previews by `camera:timestamp:width` (see assets.ts). */
+  liveStills: Map<string, Promise<Buffer>>;
   /** Live FLV streams to end when the simulator stops. */
   closers: Set<() => void>;
   /** Sessions ended (one key, or all): event sockets get "412 Auth lost" and close. */

@@ -508,3 +508,45 @@ describe('Eagle Eye v3 through the SiteService', () => {
     expect(failure.message).toMatch(/shows a sign-in page \(HTTP 200\).*Sign in with the app\.$/);
   });
 });
+
+describe('Eagle Eye v3 adapter: live over HTTP when there is no RTSP', () => {
+  // A second simulator without an RTSP server: /feeds then has no rtspUrl.
+  let httpOnly: SimulatorHandle;
+  let adapter: VmsAdapter;
+  beforeAll(async () => {
+    httpOnly = await startTestSimulator([createEagleEyeV3Module()], { rtsp: false });
+    const s = httpOnly.sites['eagleeye-v3'] as unknown as V3Site;
+    const config = configFor({ url: s.url, id: 'v3http' });
+    adapter = eagleEyeV3AdapterFactory.create({ site: config, http: new HttpClient({ baseUrl: s.url, siteName: config.name }), log: memoryLogger(), now: Date.now });
+    await actAsBrowser(await adapter.signIn({ username: s.username, password: s.clientSecret }));
+  });
+  afterAll(async () => {
+    await adapter?.dispose();
+    await httpOnly?.stop();
+  });
+
+  it('gives HLS (main) and FLV (sub) with the media-session cookie and Bearer the media host needs', async () => {
+    const esn = httpOnly.context.media.cameras[0]!.esn;
+    const main = await adapter.liveSource!(esn, 'main');
+    expect(main).toMatchObject({ kind: 'http', format: 'hls', headers: { cookie: expect.stringMatching(/^een_media_session=[\w-]+$/), authorization: expect.stringMatching(/^Bearer [\w.-]+$/) } });
+    if (main.kind !== 'http') return;
+    const playlist = await fetch(main.url, { headers: main.headers });
+    expect(playlist.status).toBe(200);
+    const text = await playlist.text();
+    expect(text).toMatch(/^#EXTM3U/);
+    // Without the headers the media host refuses (403 without the cookie).
+    expect((await fetch(main.url)).status).toBe(403);
+    const segment = text.split('\n').find((l) => l && !l.startsWith('#'));
+    if (segment) expect((await fetch(new URL(segment, main.url), { headers: main.headers })).status).toBe(200);
+
+    const sub = await adapter.liveSource!(esn, 'sub');
+    expect(sub).toMatchObject({ kind: 'http', format: 'flv' });
+    if (sub.kind !== 'http') return;
+    const flv = await fetch(sub.url, { headers: sub.headers });
+    expect(flv.status).toBe(200);
+    const reader = flv.body!.getReader();
+    const first = await reader.read();
+    expect(Buffer.from(first.value!).subarray(0, 3).toString('latin1')).toBe('FLV');
+    await reader.cancel();
+  });
+});

@@ -7,10 +7,12 @@ import type { AppInfo, Display } from '../preload/contract/index.js';
 import { chooseCredentialStore } from './credentials/choose-store.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import type { SafeStorageLike } from './credentials/safe-storage-store.js';
+import { mediaHandlers } from './ipc/handlers/media-handlers.js';
 import { sitesHandlers } from './ipc/handlers/sites-handlers.js';
 import { EventHub } from './ipc/event-hub.js';
 import { IpcRouter, type Handlers } from './ipc/router.js';
 import type { Logger } from './logging/logger.js';
+import { MediaBroker } from './media/media-broker.js';
 import { dataPaths } from './paths.js';
 import { SettingsService } from './services/settings-service.js';
 import { SiteRepository } from './sites/site-repository.js';
@@ -31,6 +33,8 @@ export interface Services {
   events: EventHub;
   settings: SettingsService;
   sites: SiteService;
+  /** Live video: one ffmpeg per camera × profile, shared by tiles (the shells serve media/stream/<id>). */
+  media: MediaBroker;
   credentials: CredentialStore;
   dispose(): Promise<void>;
 }
@@ -52,12 +56,19 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     options.credentials ??
     (await chooseCredentialStore({ ...(shell.safeStorage ? { safeStorage: shell.safeStorage } : {}), safeStoragePath: paths.encryptedCredentialsFile, log: log.child('credentials') }));
   const sites = new SiteService({ repository: new SiteRepository(paths.sitesFile), credentials, log: log.child('sites') });
+  const media = new MediaBroker({
+    resolve: (cameraId, profile) => sites.liveSource(cameraId, profile),
+    cameraState: (cameraId) => sites.cameras().find((camera) => camera.id === cameraId)?.state,
+    log: log.child('media'),
+  });
 
   const disposers = [
     settings.onChanged((value) => events.publish('settings:changed', value)),
     shell.onDisplaysChanged((displays) => events.publish('app:displays-changed', displays)),
     sites.onSitesChanged((value) => events.publish('sites:changed', value)),
     sites.onCamerasChanged((value) => events.publish('cameras:changed', value)),
+    // Every window gets every stream's state; a window keeps the ids it opened.
+    media.onStates((value) => events.publish('media:state', value)),
   ];
 
   const handlers: Handlers = {
@@ -71,6 +82,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     'settings:get': () => settings.get(),
     'settings:set': (patch) => settings.set(patch),
     ...sitesHandlers(sites),
+    ...mediaHandlers(media),
   };
 
   return {
@@ -78,9 +90,11 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     events,
     settings,
     sites,
+    media,
     credentials,
     async dispose() {
       for (const dispose of disposers) dispose();
+      await media.dispose();
       await sites.dispose();
     },
   };

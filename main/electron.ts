@@ -2,7 +2,7 @@
  * The desktop app's entry: lifecycle only. Everything else is built in compose.ts and the
  * windows/ modules.
  */
-import { app, safeStorage, screen } from 'electron';
+import { app, safeStorage, screen, shell as electronShell } from 'electron';
 import { parseArgs } from 'node:util';
 import { compose, type Shell } from './compose.js';
 import { createLogger } from './logging/logger.js';
@@ -30,7 +30,6 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   const log = createLogger({ dir: dataPaths(dataDir).logs });
   hardenElectron(log.child('security'));
-  serveAppScheme();
   installMenu();
 
   const shell: Shell = {
@@ -50,6 +49,8 @@ async function start(): Promise<void> {
     },
   };
   const services = await compose({ dataDir, shell, log });
+  // After compose: the scheme also serves live video from the media broker. No window exists yet.
+  serveAppScheme(services.media);
   const windows = new WindowManager(services.settings, log.child('windows'));
   const disposeIpc = registerElectronIpc(services, () => windows.windowsList());
   shell.onDisplaysChanged(() => windows.sync());
@@ -66,6 +67,8 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+  // OAuth sign-ins (Eagle Eye v3) open in the system browser; never anything but a web address.
+  services.sites.useBrowserOpener({ open: (url) => (/^https?:\/\//i.test(url) ? electronShell.openExternal(url) : Promise.reject(new Error('not a web address'))) });
   log.info('Tessera started', { dataDir, displays: currentDisplays().length, credentials: services.credentials.kind });
   // A first start (no site of one's own yet) opens on the demo site, so there is something to see.
   let demo: SimulatorHandle | undefined;

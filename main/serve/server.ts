@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { Services } from '../compose.js';
 import type { Logger } from '../logging/logger.js';
 import { cookieName, hostAllowed, newToken, originAllowed, sameToken, tokenFromRequest } from './auth.js';
+import { mediaPathPattern, serveMediaHttp } from '../media/http-stream.js';
 import { attachBridgeClient, maxMessageBytes } from './bridge.js';
 import { serveStatic } from './static-files.js';
 
@@ -54,6 +55,12 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     if (url.searchParams.has('token')) {
       // The page keeps working after the token leaves the address bar (reloads, display URLs).
       res.setHeader('set-cookie', `${cookieName(port)}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
+    }
+    // Live video before static files: one long fMP4 response per tile (main/media/http-stream.ts).
+    const media = mediaPathPattern.exec(url.pathname);
+    if (media) {
+      if (req.method !== 'GET') return refuse(res, 405, 'Streams are read with GET.');
+      return serveMediaHttp(services.media, media[1]!, req, res);
     }
     serveStatic(options.rendererDir, url.pathname, res).catch((err: unknown) => {
       log.error('static file failed', { path: url.pathname, error: err });

@@ -8,11 +8,12 @@
  * in the renderer by itself.
  * To add an event: add its name to names.ts and an entry to `events`; main publishes it through the EventHub and the
  * renderer subscribes with `window.tessera.<ns>.on<Verb>(cb)`, which returns an unsubscribe.
- * Media bytes do not travel here: they use the stream channel of the media issue.
+ * Media bytes do not travel here: `media:open` returns a path the player fetches (see media.ts).
  */
 import { z } from 'zod';
 import { appInfoSchema, settingsPatchSchema, settingsSchema } from './app.js';
 import type { EventChannel, RequestChannel } from './names.js';
+import { mediaOpenSchema, mediaStreamSchema, streamIdSchema, streamStateSchema } from './media.js';
 import {
   addSiteSchema,
   cameraSchema,
@@ -46,6 +47,10 @@ export const requests = {
   /** Cameras of every signed-in site, merged. */
   'cameras:list': { input: none, result: z.array(cameraSchema) },
   'cameras:still': { input: stillRequestSchema, result: stillSchema },
+  /** Starts (or joins) live video of a camera for one tile; fetch the returned path for the bytes. */
+  'media:open': { input: mediaOpenSchema, result: mediaStreamSchema },
+  /** The tile no longer shows the stream; the upstream stops shortly after its last viewer leaves. */
+  'media:close': { input: streamIdSchema, result: z.null() },
 } as const satisfies Record<RequestChannel, { input: z.ZodType; result: z.ZodType }>;
 
 export const events = {
@@ -57,6 +62,8 @@ export const events = {
   'sites:changed': z.array(siteStateSchema),
   /** The whole merged camera list, after any change of a camera or its status. */
   'cameras:changed': z.array(cameraSchema),
+  /** State of every open stream, all windows alike (connecting, playing, retrying with the reason…); a window keeps the ids it opened. */
+  'media:state': z.array(streamStateSchema),
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestInput<C extends RequestChannel> = z.input<(typeof requests)[C]['input']>;

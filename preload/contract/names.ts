@@ -17,8 +17,10 @@ export const requestChannels = [
   'sites:layouts',
   'cameras:list',
   'cameras:still',
+  'media:open',
+  'media:close',
 ] as const;
-export const eventChannels = ['settings:changed', 'app:displays-changed', 'sites:changed', 'cameras:changed'] as const;
+export const eventChannels = ['settings:changed', 'app:displays-changed', 'sites:changed', 'cameras:changed', 'media:state'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

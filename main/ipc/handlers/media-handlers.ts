@@ -1,0 +1,15 @@
+/** Handlers of the `media` namespace: thin, all logic is in the MediaBroker. */
+import type { MediaBroker } from '../../media/media-broker.js';
+import type { Handlers } from '../router.js';
+
+type MediaChannels = 'media:open' | 'media:close';
+
+export function mediaHandlers(media: MediaBroker): Pick<Handlers, MediaChannels> {
+  return {
+    'media:open': ({ cameraId, profile }) => media.open(cameraId, profile),
+    'media:close': ({ streamId }) => {
+      media.close(streamId);
+      return null;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Every ffmpeg command line of live video, as pure functions with exact-argv table tests
+ * (test/unit/media/ffmpeg-args.test.ts). One process per upstream reads the camera's stream
+ * and writes fragmented MP4 to stdout:
+ *
+ *   <quiet> <input options per kind> -i <url> -map 0:v:0 [-map 0:a:0?] <codecs> <fMP4 output> pipe:1
+ *
+ * Why these options (measured in LAB-NOTES on the 2-core machine):
+ * - `-probesize 32 -analyzeduration 0` for RTSP: the SDP carries the parameter sets, so probing
+ *   adds nothing but 0.6–1 s. HTTP inputs (FLV, HLS, MPEG-TS, raw H.264) carry them in-band and
+ *   must see the first keyframe: 256 KB bound, 0.5 s of media, no frame-rate probing.
+ * - `-frag_duration 40000` with frag_keyframe+empty_moov+default_base_moof: every frame is its
+ *   own fragment (+1 frame of latency); keyframe-only fragments add a whole GOP and are never used.
+ * - Stream copy costs ~0.45 % of a core per stream; libx264 ultrafast 14–16 % at 720p, so video is
+ *   re-encoded only when Chromium cannot play the camera's codec (see MediaPlan).
+ * - `-loglevel info` without stats: the input dump (codecs of the camera) is the probe that
+ *   decides the plan; it is printed once, before any output.
+ */
+import type { LiveSource } from '../vms/adapter.js';
+import { REDACTED, redactString } from '../logging/redact.js';
+
+/** What the process does with each track. */
+export interface MediaPlan {
+  /** copy: remux as is (H.264); h264: re-encode (camera codec not playable). */
+  video: 'copy' | 'h264';
+  /** copy: AAC as is; none: drop the track (not AAC, or the source has none). */
+  audio: 'copy' | 'none';
+  /** Why video is re-encoded, in words (shown in the info overlay). */
+  transcodeReason?: string;
+}
+
+export const defaultPlan: MediaPlan = { video: 'copy', audio: 'copy' };
+
+export interface LiveArgsOptions {
+  plan: MediaPlan;
+  /** Maximum fragment duration, µs (default 40000: one frame at 25 fps). */
+  fragmentUs?: number;
+  /**
+   * Raw H.264 (Annex-B) carries no timestamps: frames are stamped at this rate (default 25).
+   * A wrong rate makes the player drift; adapters that know the camera's rate should pass it.
+   */
+  rawFrameRate?: number;
+  /** Keyframe interval of re-encoded video, frames (default 50: 2 s at 25 fps). */
+  transcodeGop?: number;
+}
+
+/** I/O timeout of every input, µs: a silent camera fails the read after this long. */
+export const IO_TIMEOUT_US = 5_000_000;
+
+const quiet = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+const httpProbe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];
+
+function headerArgs(headers: Record<string, string>): string[] {
+  const entries = Object.entries(headers);
+  if (!entries.length) return [];
+  return ['-headers', entries.map(([name, value]) => `${name}: ${value}\r\n`).join('')];
+}
+
+/** Input options and the input itself, per kind of live source. */
+export function inputArgs(source: LiveSource, options: Pick<LiveArgsOptions, 'rawFrameRate'> = {}): string[] {
+  if (source.kind === 'rtsp') {
+    return ['-rtsp_transport', 'tcp', '-timeout', String(IO_TIMEOUT_US), '-probesize', '32', '-analyzeduration', '0', '-i', source.url];
+  }
+  const common = ['-rw_timeout', String(IO_TIMEOUT_US), ...headerArgs(source.headers), ...httpProbe];
+  switch (source.format) {
+    case 'flv':
+      return [...common, '-f', 'flv', '-i', source.url];
+    case 'mpegts':
+      return [...common, '-f', 'mpegts', '-i', source.url];
+    case 'hls':
+      // Start at the newest segment: the default (3 from the end) starts 3 segments behind live.
+      return [...common, '-live_start_index', '-1', '-f', 'hls', '-i', source.url];
+    case 'h264':
+      return [...common, '-framerate', String(options.rawFrameRate ?? 25), '-f', 'h264', '-i', source.url];
+  }
+}
+
+function videoArgs(plan: MediaPlan, gop: number): string[] {
+  if (plan.video === 'copy') return ['-c:v', 'copy'];
+  return ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0'];
+}
+
+function audioArgs(source: LiveSource, plan: MediaPlan): string[] {
+  if (plan.audio === 'none') return ['-an'];
+  // AAC in MPEG-TS (HLS) is ADTS-framed; MP4 needs the raw AudioSpecificConfig form.
+  const adts = source.kind === 'http' && (source.format === 'hls' || source.format === 'mpegts');
+  return ['-c:a', 'copy', ...(adts ? ['-bsf:a', 'aac_adtstoasc'] : [])];
+}
+
+export function fmp4OutputArgs(fragmentUs = 40_000): string[] {
+  return ['-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', String(fragmentUs), 'pipe:1'];
+}
+
+/** The whole command line of one live upstream. */
+export function liveArgs(source: LiveSource, options: LiveArgsOptions): string[] {
+  const { plan } = options;
+  // The video map is mandatory (no video is an error); the audio map is optional ("?").
+  const maps = ['-map', '0:v:0', ...(plan.audio === 'copy' ? ['-map', '0:a:0?'] : [])];
+  return [
+    ...quiet,
+    ...inputArgs(source, options),
+    ...maps,
+    ...videoArgs(plan, options.transcodeGop ?? 50),
+    ...audioArgs(source, plan),
+    ...fmp4OutputArgs(options.fragmentUs),
+  ];
+}
+
+/** A command line fit for a log: header values (cookies, tokens) hidden, URLs scrubbed. */
+export function redactArgs(args: readonly string[]): string[] {
+  return args.map((arg, i) => (args[i - 1] === '-headers' ? REDACTED : redactString(arg)));
+}

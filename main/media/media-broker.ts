@@ -1,0 +1,208 @@
+/**
+ * Live video for every tile of every window: viewers (one per tile, opaque stream ids) share
+ * upstreams (one ffmpeg per camera × profile), reference counted.
+ *
+ *   media:open  ─▶ viewer ──┐
+ *   media:open  ─▶ viewer ──┼──▶ upstream (camera 7, sub) ──▶ ffmpeg ──▶ fMP4 ──▶ every viewer
+ *   media:close ─▶ (gone) ──┘      stops LINGER_MS after its last viewer left
+ *
+ * A viewer's bytes flow once its player fetches `media/stream/<id>` (attach); aborting that
+ * fetch closes the viewer like media:close. A viewer never fetched is closed after UNCLAIMED_MS
+ * (a window that crashed between open and fetch must not keep a camera streaming).
+ * State is published as whole snapshots (onStates), coalesced per tick.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppFailure, type CameraState, type MediaStream, type ProfileName, type StreamState } from '../../preload/contract/index.js';
+import type { Logger } from '../logging/logger.js';
+import type { LiveSource } from '../vms/adapter.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { spawnFfmpeg, type PipelineRunner } from './ffmpeg-process.js';
+import { Upstream, type UpstreamLike, type UpstreamSpec, type UpstreamTuning } from './upstream.js';
+import { Viewer, type ViewerSink, type ViewerStats } from './viewer.js';
+
+/** Keep an upstream this long after its last viewer left: a tile switching layouts rejoins at once, ms. */
+export const LINGER_MS = 5_000;
+/** A viewer whose player never fetched its path is closed after this long, ms. */
+export const UNCLAIMED_MS = 30_000;
+/** Open viewers at most (64 tiles on each of 8 walls): a runaway renderer cannot spawn without end. */
+export const MAX_VIEWERS = 512;
+
+export interface MediaBrokerOptions {
+  /** Where to pull live video of a camera (SiteService.liveSource: signs in again when needed). */
+  resolve(cameraId: string, profile: ProfileName): Promise<LiveSource>;
+  /** The camera's status at its site, for better words ("camera offline"). */
+  cameraState?(cameraId: string): CameraState | undefined;
+  log: Logger;
+  clock?: Clock;
+  random?: () => number;
+  lingerMs?: number;
+  unclaimedMs?: number;
+  runner?: PipelineRunner;
+  tuning?: Partial<UpstreamTuning>;
+  /** Tests replace upstreams with fakes. */
+  createUpstream?(spec: UpstreamSpec, onChange: () => void): UpstreamLike;
+}
+
+interface UpstreamEntry {
+  upstream: UpstreamLike;
+  viewers: Set<Viewer>;
+  linger: TimerHandle | null;
+}
+
+interface ViewerEntry {
+  viewer: Viewer;
+  entry: UpstreamEntry;
+  unclaimed: TimerHandle | null;
+}
+
+export class MediaBroker {
+  private readonly upstreams = new Map<string, UpstreamEntry>();
+  private readonly viewers = new Map<string, ViewerEntry>();
+  private readonly listeners = new Set<(states: StreamState[]) => void>();
+  private readonly clock: Clock;
+  private publishQueued = false;
+  private disposed = false;
+
+  constructor(private readonly o: MediaBrokerOptions) {
+    this.clock = o.clock ?? systemClock;
+  }
+
+  /** Starts (or joins) live video of a camera for one tile. */
+  open(cameraId: string, profile: ProfileName): MediaStream {
+    if (this.disposed) throw new AppFailure('unsupported', 'Tessera is shutting down.');
+    if (this.viewers.size >= MAX_VIEWERS) throw new AppFailure('conflict', `At most ${MAX_VIEWERS} live streams can be open at once; close some tiles first.`);
+    const key = `${cameraId}|${profile}`;
+    let entry = this.upstreams.get(key);
+    if (!entry) {
+      const spec: UpstreamSpec = { key, cameraId, profile };
+      entry = { upstream: this.createUpstream(spec), viewers: new Set(), linger: null };
+      this.upstreams.set(key, entry);
+    }
+    this.clock.clearTimeout(entry.linger);
+    entry.linger = null;
+    const streamId = randomUUID();
+    const viewer = new Viewer(streamId, cameraId, profile);
+    entry.viewers.add(viewer);
+    entry.upstream.addViewer(viewer);
+    const viewerEntry: ViewerEntry = { viewer, entry, unclaimed: null };
+    viewerEntry.unclaimed = this.clock.setTimeout(() => {
+      this.o.log.info('closing a stream its player never fetched', { streamId, camera: cameraId });
+      this.close(streamId);
+    }, this.o.unclaimedMs ?? UNCLAIMED_MS);
+    this.viewers.set(streamId, viewerEntry);
+    entry.upstream.start();
+    this.queuePublish();
+    return { streamId, cameraId, profile, path: `media/stream/${streamId}` };
+  }
+
+  /** The tile no longer shows the stream. Unknown ids are fine (closed twice, or already reaped). */
+  close(streamId: string): boolean {
+    const viewerEntry = this.viewers.get(streamId);
+    if (!viewerEntry) return false;
+    const { viewer, entry } = viewerEntry;
+    this.viewers.delete(streamId);
+    this.clock.clearTimeout(viewerEntry.unclaimed);
+    entry.viewers.delete(viewer);
+    entry.upstream.removeViewer(viewer);
+    viewer.end();
+    if (viewer.stats.fragmentsDropped > 0) this.o.log.info('viewer closed after drops', { streamId, ...viewer.stats });
+    if (entry.viewers.size === 0 && !entry.linger) {
+      entry.linger = this.clock.setTimeout(() => {
+        entry.linger = null;
+        if (entry.viewers.size > 0 || this.upstreams.get(entry.upstream.spec.key) !== entry) return;
+        this.upstreams.delete(entry.upstream.spec.key);
+        void entry.upstream.stop();
+      }, this.o.lingerMs ?? LINGER_MS);
+    }
+    this.queuePublish();
+    return true;
+  }
+
+  /**
+   * Connects the player's fetch of a stream. Returns the function to call when the fetch is
+   * gone (aborted, reloaded), or null when there is no such stream.
+   */
+  attach(streamId: string, sink: ViewerSink): (() => void) | null {
+    const viewerEntry = this.viewers.get(streamId);
+    if (!viewerEntry) return null;
+    this.clock.clearTimeout(viewerEntry.unclaimed);
+    viewerEntry.unclaimed = null;
+    const { viewer, entry } = viewerEntry;
+    viewer.attach(sink, entry.upstream.join());
+    return () => {
+      // A newer fetch of the same stream replaced this one: that one owns the viewer now.
+      if (this.viewers.get(streamId)?.viewer === viewer && viewer.isCurrent(sink)) this.close(streamId);
+    };
+  }
+
+  states(): StreamState[] {
+    return [...this.viewers.values()].map(({ viewer, entry }) => {
+      const snap = entry.upstream.snapshot();
+      return {
+        streamId: viewer.streamId,
+        cameraId: viewer.cameraId,
+        profile: viewer.profile,
+        status: snap.status,
+        ...(snap.reason ? { reason: snap.reason } : {}),
+        ...(snap.retryAtMs !== undefined ? { retryAtMs: snap.retryAtMs } : {}),
+        info: snap.info,
+      };
+    });
+  }
+
+  onStates(listener: (states: StreamState[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  viewerStats(streamId: string): ViewerStats | undefined {
+    return this.viewers.get(streamId)?.viewer.stats;
+  }
+
+  /** The upstream a stream is served from (tests reach its process). */
+  upstreamOf(streamId: string): UpstreamLike | undefined {
+    return this.viewers.get(streamId)?.entry.upstream;
+  }
+
+  /** Keys ("camera|profile") of upstreams alive now, lingering ones included. */
+  upstreamKeys(): string[] {
+    return [...this.upstreams.keys()];
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const streamId of [...this.viewers.keys()]) this.close(streamId);
+    const entries = [...this.upstreams.values()];
+    this.upstreams.clear();
+    for (const entry of entries) this.clock.clearTimeout(entry.linger);
+    await Promise.all(entries.map((entry) => entry.upstream.stop()));
+    this.listeners.clear();
+  }
+
+  private createUpstream(spec: UpstreamSpec): UpstreamLike {
+    const onChange = (): void => this.queuePublish();
+    if (this.o.createUpstream) return this.o.createUpstream(spec, onChange);
+    return new Upstream({
+      spec,
+      resolve: () => this.o.resolve(spec.cameraId, spec.profile),
+      cameraState: () => this.o.cameraState?.(spec.cameraId),
+      runner: this.o.runner ?? spawnFfmpeg,
+      clock: this.clock,
+      random: this.o.random ?? Math.random,
+      log: this.o.log.child('upstream'),
+      onChange,
+      ...(this.o.tuning ? { tuning: this.o.tuning } : {}),
+    });
+  }
+
+  private queuePublish(): void {
+    if (this.publishQueued || this.disposed) return;
+    this.publishQueued = true;
+    queueMicrotask(() => {
+      this.publishQueued = false;
+      if (this.disposed) return;
+      const states = this.states();
+      for (const listener of this.listeners) listener(states);
+    });
+  }
+}

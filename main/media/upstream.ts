@@ -1,0 +1,468 @@
+/**
+ * One live upstream (camera × profile): one ffmpeg process shared by every viewer, its GOP
+ * cache, its stats, and its recovery.
+ *
+ *            start()                first fragment
+ *   (idle) ──────────▶ connecting ─────────────────▶ playing
+ *                         ▲   │ resolve/ffmpeg failed,    │ exit, stall (watchdog),
+ *                         │   ▼ watchdog                  │ unreadable output
+ *                         └─ retrying ◀───────────────────┘
+ *                     backoff + jitter, forever            failed: cannot work at all
+ *                                                          (site offers no live video, no ffmpeg)
+ *
+ * Every attempt asks the SiteService for the source again (liveSource signs in again when the
+ * session expired), so a rotated token or URL is picked up. The first ffmpeg output (the input
+ * dump) is the probe: when the camera's codec cannot be played the process is restarted at once
+ * with a re-encode plan (MediaPlan), without counting as a failure.
+ */
+import { AppFailure, type CameraState, type ProfileName, type StreamInfo } from '../../preload/contract/index.js';
+import type { Logger } from '../logging/logger.js';
+import type { LiveSource } from '../vms/adapter.js';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { defaultPlan, liveArgs, redactArgs, type LiveArgsOptions, type MediaPlan } from './ffmpeg-args.js';
+import { failureFromExit, InputDumpReader, planFor, samePlan, tail, type FailureWords } from './ffmpeg-log.js';
+import type { PipelineHandle, PipelineRunner } from './ffmpeg-process.js';
+import { Fmp4Error, Fmp4Splitter, parseFragment, parseInit } from './fmp4.js';
+import { StreamStats } from './stream-stats.js';
+import type { InitSegment, JoinData, LiveFragment, Viewer } from './viewer.js';
+
+export type UpstreamStatus = 'connecting' | 'playing' | 'retrying' | 'failed';
+
+export interface UpstreamSnapshot {
+  status: UpstreamStatus;
+  reason?: string;
+  retryAtMs?: number;
+  info: StreamInfo;
+}
+
+export interface UpstreamSpec {
+  /** "<cameraId>|<profile>". */
+  key: string;
+  cameraId: string;
+  profile: ProfileName;
+}
+
+/** What the broker needs of an upstream; unit tests of the broker use a fake. */
+export interface UpstreamLike {
+  readonly spec: UpstreamSpec;
+  /** Starts (or restarts a failed) upstream; no-op while running. */
+  start(): void;
+  /** Stops for good; resolves when the process is gone. */
+  stop(): Promise<void>;
+  snapshot(): UpstreamSnapshot;
+  /** What a joining viewer receives first. */
+  join(): JoinData;
+  addViewer(viewer: Viewer): void;
+  removeViewer(viewer: Viewer): void;
+}
+
+export interface UpstreamTuning {
+  backoff: BackoffPolicy;
+  /** No output this long after spawning: give up the attempt, ms. */
+  connectTimeoutMs: number;
+  /** No output this long while playing: stalled, ms (at least; 2 × GOP + 5 s when the GOP is longer). */
+  stallMinMs: number;
+  /** The site did not give a source in this time, ms. */
+  resolveTimeoutMs: number;
+  /** A GOP larger than this is not cached (a late joiner then waits for the next keyframe), bytes. */
+  gopCacheMaxBytes: number;
+  /** How often stats changes are announced while playing, ms. */
+  statsIntervalMs: number;
+  args: Omit<LiveArgsOptions, 'plan'>;
+}
+
+export const defaultTuning: UpstreamTuning = {
+  backoff: defaultBackoff,
+  connectTimeoutMs: 15_000,
+  stallMinMs: 8_000,
+  resolveTimeoutMs: 20_000,
+  gopCacheMaxBytes: 8 * 1024 * 1024,
+  statsIntervalMs: 2_000,
+  args: {},
+};
+
+export interface UpstreamOptions {
+  spec: UpstreamSpec;
+  resolve(): Promise<LiveSource>;
+  /** The camera's status as the site reports it (an offline camera explains a failure best). */
+  cameraState?(): CameraState | undefined;
+  runner: PipelineRunner;
+  clock: Clock;
+  random: () => number;
+  log: Logger;
+  /** Status, reason or info changed (stats at most every statsIntervalMs). */
+  onChange(): void;
+  tuning?: Partial<UpstreamTuning>;
+}
+
+/** Words for a failure to get the source from the site. */
+export function failureFromResolve(err: unknown): FailureWords {
+  if (err instanceof AppFailure) {
+    const { code, message } = err.error;
+    if (code === 'unsupported') return { reason: message, permanent: true };
+    if (code === 'unauthorized' || code === 'two-factor-required') return { reason: `sign-in needed: ${message}` };
+    if (code === 'not-found') return { reason: `camera not found: ${message}` };
+    if (code === 'unreachable') return { reason: `site unreachable: ${message}` };
+    if (code === 'timeout') return { reason: `site not answering: ${message}` };
+    return { reason: message };
+  }
+  return { reason: 'the address of the camera’s video could not be obtained' };
+}
+
+export class Upstream implements UpstreamLike {
+  private readonly tuning: UpstreamTuning;
+  private readonly viewers = new Set<Viewer>();
+  private status: UpstreamStatus = 'connecting';
+  private reason: string | undefined;
+  private retryAtMs: number | undefined;
+  private running = false;
+  private generation = 0;
+  private plan: MediaPlan = defaultPlan;
+  private source: LiveSource | null = null;
+  private pipeline: PipelineHandle | null = null;
+  private splitter = new Fmp4Splitter();
+  private dump = new InputDumpReader();
+  private stderrTail = '';
+  private stderrLine = '';
+  /** Set when we end the process on purpose: the reason to report, or 'plan' to restart at once. */
+  private killedFor: { kind: 'plan' } | { kind: 'failure'; words: FailureWords } | null = null;
+  private init: InitSegment | null = null;
+  private gop: LiveFragment[] = [];
+  private gopBytes = 0;
+  private readonly stats = new StreamStats();
+  private lastStatsAnnounceMs = 0;
+  private attempt = 0;
+  private playingSinceMs: number | null = null;
+  private retryTimer: TimerHandle | null = null;
+  private watchdog: TimerHandle | null = null;
+  private spawnedAtMs = 0;
+  /** When the current process last wrote to stdout; null before its first byte. */
+  private lastDataMs: number | null = null;
+
+  constructor(private readonly o: UpstreamOptions) {
+    this.tuning = { ...defaultTuning, ...o.tuning };
+  }
+
+  get spec(): UpstreamSpec {
+    return this.o.spec;
+  }
+
+  /** The pid of the current ffmpeg (tests kill it to prove recovery). */
+  get pid(): number | undefined {
+    return this.pipeline?.pid;
+  }
+
+  get currentPlan(): MediaPlan {
+    return this.plan;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.attempt = 0;
+    this.reason = undefined;
+    void this.connect(false);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.generation += 1;
+    this.o.clock.clearTimeout(this.retryTimer);
+    this.o.clock.clearTimeout(this.watchdog);
+    this.retryTimer = this.watchdog = null;
+    const pipeline = this.pipeline;
+    this.pipeline = null;
+    await pipeline?.stop();
+  }
+
+  snapshot(): UpstreamSnapshot {
+    const video = this.init?.info.video;
+    const stats = this.stats.snapshot();
+    const info: StreamInfo = {
+      ...(this.init ? { codec: this.init.info.codecs } : {}),
+      ...(video?.width ? { width: video.width } : {}),
+      ...(video?.height ? { height: video.height } : {}),
+      ...stats,
+      transcoded: this.plan.video !== 'copy',
+      ...(this.plan.transcodeReason && this.plan.video !== 'copy' ? { transcodeReason: this.plan.transcodeReason } : {}),
+    };
+    return {
+      status: this.status,
+      ...(this.reason ? { reason: this.reason } : {}),
+      ...(this.status === 'retrying' && this.retryAtMs !== undefined ? { retryAtMs: this.retryAtMs } : {}),
+      info,
+    };
+  }
+
+  join(): JoinData {
+    return { init: this.init, gop: this.gop };
+  }
+
+  addViewer(viewer: Viewer): void {
+    this.viewers.add(viewer);
+  }
+
+  removeViewer(viewer: Viewer): void {
+    this.viewers.delete(viewer);
+  }
+
+  private async connect(reuseSource: boolean): Promise<void> {
+    const generation = ++this.generation;
+    this.o.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.setStatus('connecting', this.reason);
+    let source = reuseSource ? this.source : null;
+    if (!source) {
+      try {
+        source = await this.resolveWithTimeout();
+      } catch (err) {
+        if (generation !== this.generation || !this.running) return;
+        const words = failureFromResolve(err);
+        this.o.log.warn('no live source', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, reason: words.reason });
+        this.failed(words);
+        return;
+      }
+      if (generation !== this.generation || !this.running) return;
+      this.source = source;
+    }
+    this.spawn(source, generation);
+  }
+
+  private resolveWithTimeout(): Promise<LiveSource> {
+    const { clock } = this.o;
+    return new Promise<LiveSource>((resolve, reject) => {
+      const timer = clock.setTimeout(() => reject(new AppFailure('timeout', `no answer within ${Math.round(this.tuning.resolveTimeoutMs / 1000)} s`)), this.tuning.resolveTimeoutMs);
+      this.o.resolve().then(
+        (value) => {
+          clock.clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clock.clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private spawn(source: LiveSource, generation: number): void {
+    const args = liveArgs(source, { ...this.tuning.args, plan: this.plan });
+    this.o.log.info('starting upstream', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, kind: source.kind, plan: this.plan, args: redactArgs(args) });
+    this.splitter = new Fmp4Splitter();
+    this.dump = new InputDumpReader();
+    this.stderrTail = '';
+    this.stderrLine = '';
+    this.killedFor = null;
+    this.gop = [];
+    this.gopBytes = 0;
+    this.stats.reset();
+    this.lastDataMs = null;
+    this.spawnedAtMs = this.o.clock.now();
+    this.scheduleWatchdog(this.tuning.connectTimeoutMs);
+    this.pipeline = this.o.runner(args, {
+      onData: (chunk) => {
+        if (generation === this.generation) this.onData(chunk);
+      },
+      onStderr: (text) => {
+        if (generation === this.generation) this.onStderr(text);
+      },
+      onExit: (exit) => {
+        if (generation === this.generation) this.onExit(exit);
+      },
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    const first = this.lastDataMs === null;
+    this.lastDataMs = this.o.clock.now();
+    if ((first || !this.watchdog) && !this.killedFor) this.scheduleWatchdog(this.stallMs());
+    let segments;
+    try {
+      segments = this.splitter.push(chunk);
+    } catch (err) {
+      this.endProcess({ kind: 'failure', words: { reason: `the video process sent something unreadable (${err instanceof Fmp4Error ? err.message : 'unknown'})` } });
+      return;
+    }
+    for (const segment of segments) {
+      if (this.killedFor) return;
+      try {
+        if (segment.kind === 'init') this.onInit(segment.bytes);
+        else this.onFragment(segment.bytes);
+      } catch (err) {
+        this.endProcess({ kind: 'failure', words: { reason: `the video process sent something unreadable (${err instanceof Error ? err.message : 'unknown'})` } });
+        return;
+      }
+    }
+  }
+
+  private onInit(bytes: Buffer): void {
+    const info = parseInit(bytes);
+    if (!info.video) {
+      this.endProcess({ kind: 'failure', words: { reason: 'the source sends no video' } });
+      return;
+    }
+    if (this.plan.video === 'copy' && info.video.format !== 'avc1' && info.video.format !== 'avc3') {
+      // The input dump did not reveal it (unknown codec name): the init segment does.
+      this.switchPlan({ ...this.plan, video: 'h264', transcodeReason: `the camera sends ${info.video.format}, which the player cannot decode; Tessera converts it to H.264` });
+      return;
+    }
+    this.init = { bytes, info };
+    for (const viewer of this.viewers) viewer.sendInit(this.init);
+    this.o.onChange();
+  }
+
+  private onFragment(bytes: Buffer): void {
+    if (!this.init) return;
+    const info = parseFragment(bytes, this.init.info);
+    const fragment: LiveFragment = { bytes, keyframe: info.keyframe, info };
+    this.stats.add({ frames: info.videoSamples, durationMs: info.videoDurationMs, bytes: bytes.length, keyframe: info.keyframe, ...(info.videoStartMs !== undefined ? { startMs: info.videoStartMs } : {}) });
+    this.cache(fragment);
+    const now = this.o.clock.now();
+    if (this.status !== 'playing') {
+      this.playingSinceMs = now;
+      this.lastStatsAnnounceMs = now;
+      this.setStatus('playing', undefined);
+    } else if (now - this.lastStatsAnnounceMs >= this.tuning.statsIntervalMs) {
+      this.lastStatsAnnounceMs = now;
+      this.o.onChange();
+    }
+    for (const viewer of this.viewers) viewer.offer(fragment);
+  }
+
+  /** The GOP cache: fragments from the last keyframe on, so a second viewer starts at once. */
+  private cache(fragment: LiveFragment): void {
+    if (fragment.keyframe) {
+      this.gop = [fragment];
+      this.gopBytes = fragment.bytes.length;
+      return;
+    }
+    if (!this.gop.length) return;
+    this.gopBytes += fragment.bytes.length;
+    if (this.gopBytes > this.tuning.gopCacheMaxBytes) {
+      this.gop = [];
+      this.gopBytes = 0;
+      return;
+    }
+    // A new array: a joining viewer may be iterating the previous one.
+    this.gop = [...this.gop, fragment];
+  }
+
+  private onStderr(text: string): void {
+    this.stderrTail = tail(this.stderrTail, text);
+    if (this.dump.complete) return;
+    this.stderrLine += text;
+    const lines = this.stderrLine.split(/\r?\n/);
+    this.stderrLine = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!this.dump.line(line)) continue;
+      const next = planFor(this.dump.streams, this.plan);
+      if (!samePlan(next, this.plan)) this.switchPlan(next);
+      return;
+    }
+  }
+
+  private switchPlan(next: MediaPlan): void {
+    this.o.log.info('changing plan', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, from: this.plan, to: next });
+    this.plan = next;
+    this.endProcess({ kind: 'plan' });
+  }
+
+  /** Ends the current process on purpose; onExit then restarts or schedules a retry. */
+  private endProcess(why: NonNullable<Upstream['killedFor']>): void {
+    if (this.killedFor) return;
+    this.killedFor = why;
+    this.o.clock.clearTimeout(this.watchdog);
+    this.watchdog = null;
+    void this.pipeline?.stop();
+  }
+
+  private onExit(exit: { code: number | null; signal: string | null; spawnError?: string }): void {
+    this.pipeline = null;
+    this.o.clock.clearTimeout(this.watchdog);
+    this.watchdog = null;
+    if (!this.running) return;
+    const killedFor = this.killedFor;
+    this.killedFor = null;
+    if (killedFor?.kind === 'plan') {
+      void this.connect(true);
+      return;
+    }
+    if (!killedFor) {
+      // It may have died of the codec (e.g. "Could not find tag" for G.711 audio) right after the dump.
+      const next = planFor(this.dump.streams, this.plan);
+      if (!samePlan(next, this.plan)) {
+        this.plan = next;
+        void this.connect(true);
+        return;
+      }
+    }
+    const words = killedFor?.words ?? failureFromExit({ stderr: this.stderrTail, code: exit.code, signal: exit.signal, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
+    this.o.log.warn('upstream ended', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, reason: words.reason, code: exit.code, signal: exit.signal, stderr: this.stderrTail.slice(-600) });
+    this.failed(words);
+  }
+
+  private failed(words: FailureWords): void {
+    if (words.permanent) {
+      // start() (a new viewer) tries again.
+      this.running = false;
+      this.setStatus('failed', words.reason);
+      return;
+    }
+    const now = this.o.clock.now();
+    if (this.playingSinceMs !== null && now - this.playingSinceMs >= this.tuning.backoff.stableMs) this.attempt = 0;
+    this.playingSinceMs = null;
+    const reason = this.o.cameraState?.() === 'offline' ? 'camera offline' : words.reason;
+    const delay = backoffDelay(this.attempt, this.o.random, this.tuning.backoff);
+    this.attempt += 1;
+    this.retryAtMs = now + delay;
+    this.setStatus('retrying', reason);
+    this.retryTimer = this.o.clock.setTimeout(() => {
+      this.retryTimer = null;
+      if (this.running) void this.connect(false);
+    }, delay);
+  }
+
+  /**
+   * One timer per upstream, re-armed lazily (not per chunk): before the first byte it enforces
+   * the connect timeout, afterwards the stall timeout measured from the last byte.
+   */
+  private scheduleWatchdog(ms: number): void {
+    this.o.clock.clearTimeout(this.watchdog);
+    this.watchdog = this.o.clock.setTimeout(() => this.checkWatchdog(), Math.max(1, ms));
+  }
+
+  private checkWatchdog(): void {
+    this.watchdog = null;
+    if (!this.pipeline || this.killedFor) return;
+    const now = this.o.clock.now();
+    if (this.lastDataMs === null) {
+      const left = this.spawnedAtMs + this.tuning.connectTimeoutMs - now;
+      if (left > 0) return this.scheduleWatchdog(left);
+      return this.fireWatchdog(`no video arrived within ${Math.round(this.tuning.connectTimeoutMs / 1000)} s of connecting`);
+    }
+    const stallMs = this.stallMs();
+    const left = this.lastDataMs + stallMs - now;
+    if (left > 0) return this.scheduleWatchdog(left);
+    this.fireWatchdog(`stalled: no video for ${Math.round(stallMs / 1000)} s`);
+  }
+
+  private fireWatchdog(reason: string): void {
+    this.o.log.warn('watchdog', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, reason });
+    this.endProcess({ kind: 'failure', words: { reason } });
+  }
+
+  /** No bytes this long while playing means stalled: 8 s, or 2 × GOP + 5 s for long GOPs (ms). */
+  private stallMs(): number {
+    const gopMs = this.stats.snapshot().gopMs ?? 0;
+    return Math.max(this.tuning.stallMinMs, 2 * gopMs + 5_000);
+  }
+
+  private setStatus(status: UpstreamStatus, reason: string | undefined): void {
+    const changed = status !== this.status || reason !== this.reason || status === 'retrying';
+    this.status = status;
+    this.reason = reason;
+    if (status !== 'retrying') this.retryAtMs = undefined;
+    if (changed) this.o.onChange();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * DTOs of the `media` namespace. Live video does not travel over invoke: `media:open` returns a
+ * same-origin path (`media/stream/<id>`) that the player fetches as one long fragmented-MP4
+ * response. The path is the same in both shells (Electron serves it on the app scheme, serve mode
+ * over HTTP with the token cookie) and carries no secret: main alone knows the camera's URL.
+ *
+ * The response (main/media/http-stream.ts):
+ * - Headers come only once the camera's init segment is known, so `fetch(path)` stays pending
+ *   while the camera connects (media:state says why). `Content-Type` is
+ *   `video/mp4; codecs="avc1.xxxxxx[,mp4a.40.2]"`: pass it to `MediaSource.addSourceBuffer`.
+ * - Body: the init segment (ftyp+moov); for a stream that already runs, the fragments from the
+ *   last keyframe on (a burst up to one GOP behind live: seek to the live edge); then one
+ *   fragment (moof+mdat) per frame as it comes. Fragments always resume at a keyframe.
+ * - When the camera's upstream restarted (network cut, camera back online, ffmpeg restarted) a
+ *   NEW init segment arrives in the same response, and media timestamps start again near 0:
+ *   on every top-level `ftyp` box, reset the SourceBuffer (abort, remove all, or a new
+ *   SourceBuffer) before appending it; when its codecs differ (`info.codec` in media:state),
+ *   use `changeType` or a new SourceBuffer.
+ * - A viewer that does not read fast enough loses fragments until it drains and the next
+ *   keyframe; main never buffers more than ~2 MB per viewer.
+ * - Aborting the fetch (tile gone, reload) closes the stream like `media:close`. A stream whose
+ *   path is not fetched within 30 s is closed. 404: unknown or closed id; 410: closed meanwhile.
+ */
+import { z } from 'zod';
+
+export const profileNameSchema = z.enum(['main', 'sub']);
+export type ProfileName = z.infer<typeof profileNameSchema>;
+
+export const mediaOpenSchema = z
+  .object({
+    cameraId: z.string().min(1).max(300),
+    profile: profileNameSchema,
+  })
+  .strict();
+
+export const mediaStreamSchema = z.object({
+  /** Opaque id of this viewer (one per tile); several viewers share one upstream. */
+  streamId: z.string(),
+  cameraId: z.string(),
+  profile: profileNameSchema,
+  /** Relative path to fetch: the response is `video/mp4; codecs="…"` fragmented MP4. */
+  path: z.string(),
+});
+export type MediaStream = z.infer<typeof mediaStreamSchema>;
+
+export const streamIdSchema = z.object({ streamId: z.string().min(1).max(100) }).strict();
+
+export const streamInfoSchema = z.object({
+  /** Codecs of the current init segment, as in the Content-Type ("avc1.4d401e,mp4a.40.2"). */
+  codec: z.string().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  /** Measured over the last ~5 s of media time. */
+  fps: z.number().optional(),
+  bitrateKbps: z.number().optional(),
+  /** Keyframe interval, ms (a second viewer starts at once from the cached GOP). */
+  gopMs: z.number().optional(),
+  /** True when main re-encodes (the camera's codec cannot be played), with the reason. */
+  transcoded: z.boolean(),
+  transcodeReason: z.string().optional(),
+});
+export type StreamInfo = z.infer<typeof streamInfoSchema>;
+
+export const streamStateSchema = z.object({
+  streamId: z.string(),
+  cameraId: z.string(),
+  profile: profileNameSchema,
+  status: z.enum(['connecting', 'playing', 'retrying', 'failed']),
+  /** Why it is not playing, in words an operator understands. */
+  reason: z.string().optional(),
+  /** When the next attempt starts (epoch ms), while retrying. */
+  retryAtMs: z.number().optional(),
+  info: streamInfoSchema,
+});
+export type StreamState = z.infer<typeof streamStateSchema>;

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { startFullSimulator } from '../simulator/index.js';
 import type { SimulatorHandle } from '../simulator/server.js';
 import type { SiteService } from './site-service.js';
+import { fetchingOpener } from '../vms/browser-opener.js';
 import { hasAdapter } from '../vms/registry.js';
 
 const names: Record<SiteKind, string> = {
@@ -26,7 +27,14 @@ export function demoSites(sites: SimulatorHandle['sites']): { config: SiteConfig
       if (site.length === 0) continue; // no RTSP server installed: the HTTP sites still work
       out.push({ config: { id: `demo-${kind}`, name: names[kind], kind, url: '', username: '', rtspCameras: site.map((c) => ({ name: String(c.name), url: c.url })) }, password: '' });
     } else {
-      const description = site as { url: string; username: string; password: string };
+      const description = site as { url: string; username: string; password: string; clientId?: string; clientSecret?: string };
+      if (kind === 'eagleeye-v3') {
+        // OAuth: the client secret is the "password"; the user name goes out as login_hint, which
+        // the simulator approves without a page (see fetchingOpener in startDemo).
+        if (!description.clientId || !description.clientSecret) continue;
+        out.push({ config: { id: `demo-${kind}`, name: names[kind], kind, url: description.url, username: description.username, oauthClientId: description.clientId }, password: description.clientSecret });
+        continue;
+      }
       out.push({ config: { id: `demo-${kind}`, name: names[kind], kind, url: description.url, username: description.username }, password: description.password });
     }
   }
@@ -37,7 +45,8 @@ export function demoSites(sites: SimulatorHandle['sites']): { config: SiteConfig
 export async function startDemo(sites: SiteService, cacheDir: string, log: Logger): Promise<SimulatorHandle> {
   const sim = await startFullSimulator({ cacheDir, onProgress: (m) => log.info(`demo: ${m}`) });
   for (const demo of demoSites(sim.sites)) {
-    await sites.addTransient(demo.config, demo.password).catch((err: unknown) => log.warn('a demo site did not sign in', { site: demo.config.name, error: err }));
+    // OAuth demo sites sign in without a browser: the simulator approves its demo user at once.
+    await sites.addTransient(demo.config, demo.password, { browserOpener: fetchingOpener }).catch((err: unknown) => log.warn('a demo site did not sign in', { site: demo.config.name, error: err }));
   }
   return sim;
 }

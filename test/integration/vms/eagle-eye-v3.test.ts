@@ -20,6 +20,7 @@ import { AppFailure, type SiteConfig, type SiteState } from '../../../preload/co
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { createEagleEyeV3Module } from '../../../main/simulator/een-v3/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
+import { demoSites } from '../../../main/sites/demo-sites.js';
 import { SiteRepository } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
 import type { SignInOutcome, VmsAdapter } from '../../../main/vms/adapter.js';
@@ -498,6 +499,15 @@ describe('Eagle Eye v3 through the SiteService', () => {
     expect(failure.message).toBe('The authorization server shows a sign-in page.');
     expect(sites.list()[0]).toMatchObject({ status: 'error', lastError: { code: 'unsupported' } });
     expect(sites.list()[0]!.oauth).toBeUndefined();
+    await sites.dispose();
+  });
+
+  it('the demo site (from the simulator description) signs in without a browser through the fetching opener', async () => {
+    const demo = demoSites(sim.sites).find((d) => d.config.kind === 'eagleeye-v3')!;
+    expect(demo.config).toMatchObject({ id: 'demo-eagleeye-v3', url: site.url, username: site.username, oauthClientId: site.clientId });
+    const { sites } = service();
+    const state = await sites.addTransient(demo.config, demo.password, { browserOpener: fetchingOpener });
+    expect(state).toMatchObject({ status: 'signed-in', cameraCount: 6 });
     await sites.dispose();
   });
 

@@ -6,6 +6,7 @@
 import { AppFailure, siteKindSchema, siteKinds, type SiteConfig } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { VmsAdapter } from '../vms/adapter.js';
+import { fetchingOpener, type BrowserOpener } from '../vms/browser-opener.js';
 import { HttpClient } from '../vms/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 import { CommandFailure, stringOption, UsageError, type CommandIo, type OptionValues } from './command.js';
@@ -15,12 +16,19 @@ export const adHocOptions = {
   url: { type: 'string' },
   user: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  'client-id': { type: 'string' },
+  'oauth-headless': { type: 'boolean' },
 } as const;
 
 export const adHocUsage = `  --kind KIND        site kind: ${siteKinds.join(', ')}
   --url URL          site address (for rtsp: the camera's rtsp:// address)
   --user NAME        user name
-  --password-stdin   read the password from standard input (never from the command line)`;
+  --password-stdin   read the password from standard input (never from the command line);
+                     for eagleeye-v3: the OAuth client secret
+  --client-id ID     eagleeye-v3: the OAuth client id of your Eagle Eye application
+  --oauth-headless   eagleeye-v3: sign in without a browser by following the authorization
+                     address directly; works only where the server approves without a page
+                     (the built-in simulator's demo user)`;
 
 export async function readPassword(io: CommandIo): Promise<string> {
   const chunks: Buffer[] = [];
@@ -52,6 +60,7 @@ export async function adHocAdapter(values: OptionValues, io: CommandIo, log: Log
     url: kind.data === 'rtsp' ? '' : url,
     username: stringOption(values, 'user') ?? '',
     ...(kind.data === 'rtsp' ? { rtspCameras: [{ name: host, url }] } : {}),
+    ...(stringOption(values, 'client-id') ? { oauthClientId: stringOption(values, 'client-id')! } : {}),
   };
   const http = new HttpClient({ baseUrl: kind.data === 'rtsp' ? 'http://127.0.0.1/' : url, siteName: site.name });
   const adapter = adapterFactory(kind.data).create({ site, http, log, now: Date.now });
@@ -59,6 +68,18 @@ export async function adHocAdapter(values: OptionValues, io: CommandIo, log: Log
   if (outcome.kind === 'two-factor') {
     await adapter.dispose();
     throw new CommandFailure(`${site.name}: this account needs a two-factor code; add it as a site in the app (or \`tessera sites add\`) to sign in.`);
+  }
+  if (outcome.kind === 'browser') {
+    if (!values['oauth-headless']) {
+      await adapter.dispose();
+      throw new CommandFailure(`${site.name}: Eagle Eye v3 signs in through a browser; sign in with the app (or \`tessera sites add\`), or pass --oauth-headless for a server that approves without a page.`);
+    }
+    try {
+      await Promise.all([outcome.completion, fetchingOpener.open(outcome.authorizationUrl)]);
+    } catch (err) {
+      await adapter.dispose();
+      throw err;
+    }
   }
   return { adapter, site };
 }
@@ -68,4 +89,13 @@ export function describeFailure(err: unknown): CommandFailure | UsageError {
   if (err instanceof UsageError || err instanceof CommandFailure) return err;
   if (err instanceof AppFailure) return new CommandFailure(err.error.message);
   return new CommandFailure(err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * How CLI sign-ins reach a browser (Eagle Eye v3): --oauth-headless follows the address without
+ * one; otherwise the address is printed for the operator to open (the sign-in then waits).
+ */
+export function cliBrowserOpener(values: OptionValues, io: CommandIo): BrowserOpener {
+  if (values['oauth-headless']) return fetchingOpener;
+  return { open: async (url) => void io.stderr.write(`Open this address in a browser to sign in (Tessera waits up to 5 minutes):\n  ${url}\n`) };
 }

@@ -7,7 +7,7 @@ import { dataPaths, resolveUserDataDir } from '../paths.js';
 import { SiteRepository } from '../sites/site-repository.js';
 import { SiteService } from '../sites/site-service.js';
 import { commonOptions, commonUsage, CommandFailure, stringOption, UsageError, type Command, type CommandIo, type OptionValues } from './command.js';
-import { adHocAdapter, adHocOptions, adHocUsage, describeFailure, isAdHoc, readPassword } from './site-access.js';
+import { adHocAdapter, adHocOptions, adHocUsage, cliBrowserOpener, describeFailure, isAdHoc, readPassword } from './site-access.js';
 
 interface Context {
   log: Logger;
@@ -19,7 +19,7 @@ async function openSites(values: OptionValues, io: CommandIo): Promise<Context> 
   const paths = dataPaths(dataDir);
   const log = createLogger({ dir: paths.logs }, 'cli');
   const credentials = await chooseCredentialStore({ safeStoragePath: paths.encryptedCredentialsFile, log });
-  const sites = new SiteService({ repository: new SiteRepository(paths.sitesFile), credentials, log: log.child('sites'), refreshMs: 0 });
+  const sites = new SiteService({ repository: new SiteRepository(paths.sitesFile), credentials, log: log.child('sites'), refreshMs: 0, browserOpener: cliBrowserOpener(values, io) });
   if (sites.loadProblem) io.stderr.write(`tessera: ${sites.loadProblem}\n`);
   return { log, sites };
 }
@@ -78,10 +78,11 @@ ${commonUsage}`,
           savePassword: Boolean(values['save-password']),
           ...(values['password-stdin'] ? { password: await readPassword(io) } : {}),
           ...(kind === 'rtsp' && url ? { rtspCameras: [{ name: stringOption(values, 'name') ?? 'Camera', url }] } : {}),
+          ...(stringOption(values, 'client-id') ? { oauthClientId: stringOption(values, 'client-id') } : {}),
         });
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          throw new UsageError(issue?.path[0] === 'kind' ? `--kind must be one of ${siteKinds.join(', ')}` : `--${String(issue?.path[0] ?? 'name')} ${issue?.message ?? 'is invalid'}`);
+          throw new UsageError(issue?.path[0] === 'kind' ? `--kind must be one of ${siteKinds.join(', ')}` : `--${issue?.path[0] === 'oauthClientId' ? 'client-id' : String(issue?.path[0] ?? 'name')} ${issue?.message ?? 'is invalid'}`);
         }
         const state = await sites.add(parsed.data);
         if (values.json) io.stdout.write(`${JSON.stringify({ id: state.id, name: state.name, status: state.status, cameras: state.cameraCount })}\n`);

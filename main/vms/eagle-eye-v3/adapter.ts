@@ -101,6 +101,8 @@ class EagleEyeV3Adapter implements VmsAdapter {
         if (this.pendingBrowser === listener) this.pendingBrowser = undefined;
       }
     })();
+    // A caller that drops the outcome (CLI refusal, background re-login) must not leave an unhandled rejection.
+    completion.catch(() => undefined);
     return { kind: 'browser', authorizationUrl: url, completion };
   }
 

@@ -13,10 +13,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppFailure, type SiteConfig, type SiteState } from '../../../preload/contract/index.js';
+import { runCli } from '../../../main/cli/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { createEagleEyeV3Module } from '../../../main/simulator/een-v3/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
@@ -558,5 +560,37 @@ describe('Eagle Eye v3 adapter: live over HTTP when there is no RTSP', () => {
     const first = await reader.read();
     expect(Buffer.from(first.value!).subarray(0, 3).toString('latin1')).toBe('FLV');
     await reader.cancel();
+  });
+});
+
+describe('Eagle Eye v3 from the CLI (ad hoc)', () => {
+  async function cli(args: string[], stdin: string): Promise<{ code: number; out: string; err: string }> {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (d) => (out += String(d)));
+    stderr.on('data', (d) => (err += String(d)));
+    const input = new PassThrough();
+    input.end(stdin);
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-een3-cli-'));
+    const code = await runCli(['cameras', '--data-dir', dataDir, ...args], { stdout, stderr, stdin: input, env: {}, stopSignal: Promise.resolve() });
+    return { code, out, err };
+  }
+  const adHoc = () => ['--kind', 'eagleeye-v3', '--url', site.url, '--user', site.username, '--client-id', site.clientId, '--password-stdin', '--json'];
+
+  it('says in one line that a browser is needed, unless --oauth-headless is given', async () => {
+    const refused = await cli(adHoc(), site.clientSecret);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err.trim().split('\n')).toHaveLength(1);
+    expect(refused.err).toMatch(/Eagle Eye v3 signs in through a browser; sign in with the app .* or pass --oauth-headless/);
+
+    const headless = await cli([...adHoc(), '--oauth-headless'], site.clientSecret);
+    expect(headless.err).toBe('');
+    expect(headless.code).toBe(0);
+    const rows = JSON.parse(headless.out) as { name: string; status: string }[];
+    expect(rows).toHaveLength(6);
+    expect(rows.find((r) => r.name === 'Annex Door')?.status).toBe('off');
+    expect(headless.out + headless.err).not.toContain(site.clientSecret);
   });
 });

@@ -1,0 +1,154 @@
+/**
+ * The MSE player's arithmetic (renderer/src/player/live-edge.ts): live-edge catch-up, buffer
+ * trimming, stall detection and the arrival log behind the latency figure.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ArrivalLog,
+  defaultLiveEdge,
+  defaultStall,
+  initialLiveEdge,
+  liveEdge,
+  quotaTrim,
+  smooth,
+  stallCheck,
+  trimPlan,
+  type LiveEdgeState,
+  type Ranges,
+} from '../../../renderer/src/player/live-edge.js';
+
+describe('liveEdge', () => {
+  // Buffered 10.0–12.0 s; the rows move currentTime. target 0.15, speed up > 0.3, jump > 0.5 for 1 s or > 2 s at once.
+  const ranges: Ranges = [[10, 12]];
+  it.each([
+    // currentTime  lag    → rate   seekTo   why
+    [11.9, '0.10 s: at the edge', 1, undefined, undefined],
+    [11.8, '0.20 s: inside the hysteresis band', 1, undefined, undefined],
+    [11.6, '0.40 s: speed up', 1.13, undefined, undefined],
+    [11.55, '0.45 s: speed up more', 1.15, undefined, undefined],
+    [11.0, '1.0 s: over the jump line, but not for long yet', 1.25, undefined, undefined],
+    [9.5, 'before the buffer (start, new init)', 1, 11.85, 'outside'],
+    [12.05, 'just past the end: waiting for data, stay', 1, undefined, undefined],
+    [30, 'far past the end (times went back)', 1, 11.85, 'outside'],
+  ])('currentTime %f (%s) → rate %f, seek %s', (currentTime, _what, rate, seekTo, why) => {
+    const d = liveEdge(initialLiveEdge, { nowMs: 0, currentTime, ranges });
+    expect(d.rate).toBe(rate);
+    expect(d.seekTo).toBe(seekTo);
+    expect(d.why).toBe(why);
+  });
+
+  it('jumps at once when more than 2 s behind', () => {
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.9, ranges: [[10, 14]] })).toMatchObject({ seekTo: 13.85, why: 'lag', rate: 1 });
+  });
+
+  it('jumps to end − target once the lag has stayed above 0.5 s for a second', () => {
+    let state: LiveEdgeState = initialLiveEdge;
+    const seen: string[] = [];
+    for (const nowMs of [0, 250, 500, 750, 1000]) {
+      const d = liveEdge(state, { nowMs, currentTime: 11.3, ranges });
+      state = d.state;
+      seen.push(d.seekTo === undefined ? `${nowMs}: ×${d.rate}` : `${nowMs}: seek ${d.seekTo} (${d.why})`);
+    }
+    expect(seen).toEqual(['0: ×1.25', '250: ×1.25', '500: ×1.25', '750: ×1.25', '1000: seek 11.85 (lag)']);
+  });
+
+  it('forgets the timer when the lag drops below the jump line in between', () => {
+    let state = liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.3, ranges }).state;
+    state = liveEdge(state, { nowMs: 500, currentTime: 11.7, ranges }).state;
+    expect(state.aboveSinceMs).toBeUndefined();
+    expect(liveEdge(state, { nowMs: 1000, currentTime: 11.3, ranges }).seekTo).toBeUndefined();
+  });
+
+  it('keeps speeding up until the lag is back at the target (hysteresis), then plays at 1×', () => {
+    let state = liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.6, ranges }).state;
+    expect(state.catchingUp).toBe(true);
+    const mid = liveEdge(state, { nowMs: 250, currentTime: 11.8, ranges });
+    expect(mid.rate).toBeGreaterThan(1);
+    state = mid.state;
+    const done = liveEdge(state, { nowMs: 500, currentTime: 11.9, ranges });
+    expect(done.rate).toBe(1);
+    expect(done.state.catchingUp).toBe(false);
+  });
+
+  it('only the newest range is live: a player left in an older range jumps to the newest', () => {
+    const d = liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 5.5, ranges: [[5, 6], [10, 12]] });
+    expect(d).toMatchObject({ seekTo: 11.85, why: 'outside' });
+  });
+
+  it('never lands before the newest range starts (a single frame buffered)', () => {
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 0, ranges: [[12.3, 12.34]] }).seekTo).toBe(12.3);
+  });
+
+  it('does nothing with nothing buffered', () => {
+    expect(liveEdge({ catchingUp: true }, { nowMs: 0, currentTime: 3, ranges: [] })).toEqual({ state: initialLiveEdge, rate: 1, lagSec: 0 });
+  });
+
+  it('caps the rate', () => {
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 10.1, ranges }).rate).toBe(defaultLiveEdge.maxRate);
+  });
+});
+
+describe('trimPlan', () => {
+  // keep 8 s behind currentTime, trim only once 4 s more has piled up
+  it.each([
+    [[[0, 20]], 10, null],
+    [[[0, 20]], 12, [0, 4]],
+    [[[0, 20]], 11.9, null],
+    [[[2, 5], [6, 20]], 19, [2, 11]],
+    [[], 100, null],
+  ] as [Ranges, number, [number, number] | null][])('%j at %f → %j', (ranges, t, plan) => expect(trimPlan(ranges, t)).toEqual(plan));
+});
+
+describe('quotaTrim', () => {
+  it('gives back everything behind currentTime but half a second', () => expect(quotaTrim([[3, 20]], 10)).toEqual([3, 9.5]));
+  it('has nothing to give when the playhead is at the start', () => expect(quotaTrim([[3, 20]], 3.4)).toBeNull());
+  it('has nothing to give with nothing buffered', () => expect(quotaTrim([], 3)).toBeNull());
+});
+
+describe('stallCheck', () => {
+  const { firstByteMs, noDataMs, noProgressMs } = defaultStall;
+  it.each([
+    ['waiting for the first byte', { nowMs: firstByteMs - 1, startedMs: 0 }, null],
+    ['no first byte in time', { nowMs: firstByteMs, startedMs: 0 }, 'no-start'],
+    ['bytes flowing, picture moving', { nowMs: 30_000, startedMs: 0, firstDataMs: 1000, lastDataMs: 29_990, lastProgressMs: 29_990 }, null],
+    ['bytes stopped', { nowMs: 30_000, startedMs: 0, firstDataMs: 1000, lastDataMs: 30_000 - noDataMs, lastProgressMs: 29_000 }, 'no-data'],
+    ['bytes flowing, picture frozen', { nowMs: 30_000, startedMs: 0, firstDataMs: 1000, lastDataMs: 29_990, lastProgressMs: 30_000 - noProgressMs }, 'no-progress'],
+    ['bytes flowing, never a picture', { nowMs: 1000 + noProgressMs, startedMs: 0, firstDataMs: 1000, lastDataMs: 1000 + noProgressMs - 10 }, 'no-progress'],
+    ['bytes just began, no picture yet', { nowMs: 1500, startedMs: 0, firstDataMs: 1000, lastDataMs: 1490 }, null],
+  ] as const)('%s → %s', (_name, sample, reason) => expect(stallCheck(sample)).toBe(reason));
+});
+
+describe('ArrivalLog', () => {
+  it('finds the fragment holding a media time and hence when its bytes arrived', () => {
+    const log = new ArrivalLog();
+    log.add(1.0, 5000);
+    log.add(1.04, 5040);
+    log.add(1.08, 5085);
+    expect(log.arrivalOf(0.99)).toBeUndefined();
+    expect(log.arrivalOf(1.0)).toBe(5000);
+    expect(log.arrivalOf(1.0399999)).toBe(5040); // rounding of rVFC mediaTime
+    expect(log.arrivalOf(1.05)).toBe(5040);
+    expect(log.arrivalOf(9)).toBe(5085);
+  });
+
+  it('starts afresh when media time goes back (new init segment)', () => {
+    const log = new ArrivalLog();
+    log.add(100, 1);
+    log.add(0, 2);
+    expect(log.arrivalOf(100)).toBe(2);
+  });
+
+  it('keeps only the newest entries', () => {
+    const log = new ArrivalLog(3);
+    for (let i = 0; i < 10; i++) log.add(i, i * 100);
+    expect(log.arrivalOf(6.5)).toBeUndefined();
+    expect(log.arrivalOf(7)).toBe(700);
+  });
+});
+
+describe('smooth', () => {
+  it('takes the first sample as is, then moves a fifth of the way', () => {
+    expect(smooth(undefined, 100)).toBe(100);
+    expect(smooth(100, 200)).toBe(120);
+  });
+});

@@ -112,8 +112,9 @@ export function failureFromExit(facts: ExitFacts): FailureWords {
   const text = facts.stderr;
   const rules: [RegExp, FailureWords][] = [
     [/401 Unauthorized|Server returned 401|403 Forbidden|Server returned 403|authorization failed/i, { reason: 'sign-in expired', auth: true }],
-    [/404 Not Found|Server returned 404|410 Gone|Server returned 4\d\d/i, { reason: 'camera offline (the server has no video for it)' }],
-    [/Server returned 5\d\d|5\d\d (Internal Server Error|Service Unavailable|Bad Gateway)/i, { reason: 'the video server reported an error' }],
+    [/404 Not Found|Server returned 404|410 Gone/i, { reason: 'camera offline (the server has no video for it)' }],
+    [/Server returned 5(\d\d|XX)|5\d\d (Internal Server Error|Service Unavailable|Bad Gateway)/i, { reason: 'the video server reported an error' }],
+    [/Server returned 4(\d\d|XX)|400 Bad Request/i, { reason: 'the video server refused the request' }],
     [/Connection refused/i, { reason: 'connection refused' }],
     [/No route to host|Network is unreachable|Name or service not known|Temporary failure in name resolution|Cannot assign requested address/i, { reason: 'network unreachable' }],
     [/timed out|Connection timeout|timeout/i, { reason: 'the camera did not answer in time' }],

@@ -367,6 +367,8 @@ export class Fmp4Splitter {
   /** Boxes of the segment being assembled. */
   private pending: Buffer[] = [];
   private pendingKind: 'init' | 'fragment' | null = null;
+  /** Size of the box at the head of the buffer while it is incomplete, else 0. */
+  private waitingFor = 0;
 
   /** Feeds bytes; returns the segments completed by them, in order. */
   push(chunk: Buffer): Fmp4Segment[] {
@@ -374,6 +376,8 @@ export class Fmp4Splitter {
     this.buffered += chunk.length;
     const out: Fmp4Segment[] = [];
     for (;;) {
+      // Waiting for the rest of a box whose size is known: do not parse its header again.
+      if (this.waitingFor > 0 && this.buffered < this.waitingFor) break;
       const header = this.peek(16);
       if (!header || header.length < 8) break;
       let size = header.readUInt32BE(0);
@@ -385,7 +389,11 @@ export class Fmp4Splitter {
       if (size < 8 || size > MAX_BOX_BYTES || !/^[\x20-\x7e]{4}$/.test(type)) {
         throw new Fmp4Error(`not a fragmented MP4 stream (box "${type.replace(/[^\x20-\x7e]/g, '?')}" of ${size} bytes)`);
       }
-      if (this.buffered < size) break;
+      if (this.buffered < size) {
+        this.waitingFor = size;
+        break;
+      }
+      this.waitingFor = 0;
       this.accept(type, this.take(size), out);
     }
     return out;
@@ -429,11 +437,19 @@ export class Fmp4Splitter {
     this.pendingKind = null;
   }
 
+  /** The first n buffered bytes (fewer when not there yet); walks only the chunks it needs. */
   private peek(n: number): Buffer | null {
     if (this.buffered === 0) return null;
     const first = this.chunks[0]!;
-    if (first.length >= n || this.chunks.length === 1) return first.subarray(0, Math.min(n, first.length));
-    return Buffer.concat(this.chunks, Math.min(n, this.buffered)).subarray(0, Math.min(n, this.buffered));
+    if (first.length >= n) return first.subarray(0, n);
+    const parts: Buffer[] = [];
+    let have = 0;
+    for (const chunk of this.chunks) {
+      parts.push(chunk);
+      have += chunk.length;
+      if (have >= n) break;
+    }
+    return Buffer.concat(parts, Math.min(n, have));
   }
 
   private take(n: number): Buffer {

@@ -17,6 +17,7 @@
  */
 import { AppFailure, type CameraState, type ProfileName, type StreamInfo } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
+import { redactString } from '../logging/redact.js';
 import type { LiveSource } from '../vms/adapter.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
@@ -398,7 +399,7 @@ export class Upstream implements UpstreamLike {
       }
     }
     const words = killedFor?.words ?? failureFromExit({ stderr: this.stderrTail, code: exit.code, signal: exit.signal, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
-    this.o.log.warn('upstream ended', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, reason: words.reason, code: exit.code, signal: exit.signal, stderr: this.stderrTail.slice(-600) });
+    this.o.log.warn('upstream ended', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, reason: words.reason, code: exit.code, signal: exit.signal, stderr: redactString(this.stderrTail.slice(-600)) });
     this.failed(words);
   }
 

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { AppFailure, type StreamState } from '../../../preload/contract/index.js';
+import { MediaBroker } from '../../../main/media/media-broker.js';
+import type { UpstreamLike, UpstreamSnapshot, UpstreamSpec } from '../../../main/media/upstream.js';
+import type { JoinData, Viewer } from '../../../main/media/viewer.js';
+import { memoryLogger } from '../../support/memory-logger.js';
+import { FakeSink } from './fake-sink.js';
+import { settle } from './fake-runner.js';
+import { splitFixture } from './fixture.js';
+import { ManualClock } from './manual-clock.js';
+
+const fixture = splitFixture();
+
+class FakeUpstream implements UpstreamLike {
+  starts = 0;
+  stopped = false;
+  readonly viewers = new Set<Viewer>();
+  snap: UpstreamSnapshot = { status: 'connecting', info: { transcoded: false } };
+  joinData: JoinData = { init: null, gop: [] };
+  constructor(
+    readonly spec: UpstreamSpec,
+    readonly onChange: () => void,
+  ) {}
+  start(): void {
+    this.starts += 1;
+  }
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
+  snapshot(): UpstreamSnapshot {
+    return this.snap;
+  }
+  join(): JoinData {
+    return this.joinData;
+  }
+  addViewer(viewer: Viewer): void {
+    this.viewers.add(viewer);
+  }
+  removeViewer(viewer: Viewer): void {
+    this.viewers.delete(viewer);
+  }
+}
+
+function setup() {
+  const clock = new ManualClock();
+  const created: FakeUpstream[] = [];
+  const published: StreamState[][] = [];
+  const broker = new MediaBroker({
+    resolve: () => Promise.reject(new Error('not used by fakes')),
+    log: memoryLogger(),
+    clock,
+    lingerMs: 5_000,
+    unclaimedMs: 30_000,
+    createUpstream: (spec, onChange) => {
+      const upstream = new FakeUpstream(spec, onChange);
+      created.push(upstream);
+      return upstream;
+    },
+  });
+  broker.onStates((states) => published.push(states));
+  return { clock, created, published, broker };
+}
+
+describe('MediaBroker', () => {
+  it('shares one upstream per camera × profile between viewers', () => {
+    const { broker, created } = setup();
+    const a = broker.open('site/cam1', 'sub');
+    const b = broker.open('site/cam1', 'sub');
+    const c = broker.open('site/cam1', 'main');
+    const d = broker.open('site/cam2', 'sub');
+    expect(created.map((u) => u.spec.key)).toEqual(['site/cam1|sub', 'site/cam1|main', 'site/cam2|sub']);
+    expect(created[0]!.viewers.size).toBe(2);
+    expect(new Set([a.streamId, b.streamId, c.streamId, d.streamId]).size).toBe(4);
+    expect(a).toEqual({ streamId: a.streamId, cameraId: 'site/cam1', profile: 'sub', path: `media/stream/${a.streamId}` });
+    expect(a.streamId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('stops an upstream LINGER after its last viewer left, not before; a viewer in between keeps it', () => {
+    //  t(s)      0 open a,b   1 close a   2 close b          6 open c          20 close c   25
+    //  upstream  ●──────────────────────────── lingering ──●───────────────────── lingering ─✕
+    const { broker, created, clock } = setup();
+    const a = broker.open('site/cam1', 'sub');
+    const b = broker.open('site/cam1', 'sub');
+    clock.advance(1_000);
+    broker.close(a.streamId);
+    clock.advance(1_000);
+    broker.close(b.streamId);
+    expect(broker.upstreamKeys()).toEqual(['site/cam1|sub']);
+    clock.advance(4_000);
+    const c = broker.open('site/cam1', 'sub');
+    clock.advance(10_000);
+    expect(created.length).toBe(1);
+    expect(created[0]!.stopped).toBe(false);
+    expect(created[0]!.starts).toBe(3); // start() on every open is a no-op while running
+    clock.advance(4_000);
+    broker.close(c.streamId);
+    clock.advance(4_999);
+    expect(created[0]!.stopped).toBe(false);
+    clock.advance(1);
+    expect(created[0]!.stopped).toBe(true);
+    expect(broker.upstreamKeys()).toEqual([]);
+    broker.open('site/cam1', 'sub');
+    expect(created.length).toBe(2);
+  });
+
+  it('closing twice or an unknown id is harmless', () => {
+    const { broker } = setup();
+    const a = broker.open('site/cam1', 'sub');
+    expect(broker.close(a.streamId)).toBe(true);
+    expect(broker.close(a.streamId)).toBe(false);
+    expect(broker.close('nope')).toBe(false);
+  });
+
+  it('closes a viewer whose player never fetched its path after 30 s; a fetch keeps it', () => {
+    const { broker, clock, created } = setup();
+    const never = broker.open('site/cam1', 'sub');
+    const fetched = broker.open('site/cam1', 'sub');
+    broker.attach(fetched.streamId, new FakeSink());
+    clock.advance(30_000);
+    expect(broker.states().map((s) => s.streamId)).toEqual([fetched.streamId]);
+    expect(broker.close(never.streamId)).toBe(false);
+    expect(created[0]!.viewers.size).toBe(1);
+  });
+
+  it('attach: init and cached GOP at once; the fetch going away closes the viewer like media:close', () => {
+    const { broker, created, clock } = setup();
+    const a = broker.open('site/cam1', 'sub');
+    const upstream = created[0]!;
+    upstream.joinData = {
+      init: { bytes: fixture.init, info: fixture.initInfo },
+      gop: fixture.fragments.slice(0, 3).map((f) => ({ bytes: f.bytes, keyframe: f.info.keyframe, info: f.info })),
+    };
+    const sink = new FakeSink();
+    const gone = broker.attach(a.streamId, sink)!;
+    expect(sink.contentType).toBe('video/mp4; codecs="avc1.42c00a,mp4a.40.2"');
+    expect(sink.chunks.length).toBe(4);
+    expect(broker.viewerStats(a.streamId)).toMatchObject({ cachedFragmentsSent: 3 });
+    gone();
+    expect(broker.states()).toEqual([]);
+    expect(upstream.viewers.size).toBe(0);
+    clock.advance(5_000);
+    expect(upstream.stopped).toBe(true);
+  });
+
+  it('a newer fetch of the same stream takes over; the old one going away does not close it', () => {
+    const { broker } = setup();
+    const a = broker.open('site/cam1', 'sub');
+    const first = new FakeSink();
+    const goneFirst = broker.attach(a.streamId, first)!;
+    const second = new FakeSink();
+    broker.attach(a.streamId, second);
+    expect(first.ended).toBe(true);
+    goneFirst();
+    expect(broker.states().length).toBe(1);
+    broker.close(a.streamId);
+    expect(second.ended).toBe(true);
+  });
+
+  it('attach to an unknown stream answers null (404)', () => {
+    expect(setup().broker.attach('nope', new FakeSink())).toBeNull();
+  });
+
+  it('publishes whole snapshots, one per tick, on open, close and upstream changes', async () => {
+    const { broker, created, published } = setup();
+    const a = broker.open('site/cam1', 'sub');
+    const b = broker.open('site/cam1', 'sub');
+    await settle();
+    expect(published.length).toBe(1);
+    expect(published[0]!.map((s) => s.streamId)).toEqual([a.streamId, b.streamId]);
+    created[0]!.snap = { status: 'retrying', reason: 'camera offline', retryAtMs: 123, info: { transcoded: false } };
+    created[0]!.onChange();
+    created[0]!.onChange();
+    await settle();
+    expect(published.length).toBe(2);
+    expect(published[1]).toEqual([
+      { streamId: a.streamId, cameraId: 'site/cam1', profile: 'sub', status: 'retrying', reason: 'camera offline', retryAtMs: 123, info: { transcoded: false } },
+      { streamId: b.streamId, cameraId: 'site/cam1', profile: 'sub', status: 'retrying', reason: 'camera offline', retryAtMs: 123, info: { transcoded: false } },
+    ]);
+    broker.close(a.streamId);
+    await settle();
+    expect(published[2]!.map((s) => s.streamId)).toEqual([b.streamId]);
+  });
+
+  it('dispose closes every viewer and stops every upstream, lingering ones too', async () => {
+    const { broker, created } = setup();
+    const a = broker.open('site/cam1', 'sub');
+    broker.open('site/cam2', 'sub');
+    const sink = new FakeSink();
+    broker.attach(a.streamId, sink);
+    broker.close(broker.open('site/cam3', 'sub').streamId);
+    await broker.dispose();
+    expect(created.every((u) => u.stopped)).toBe(true);
+    expect(sink.ended).toBe(true);
+    expect(() => broker.open('site/cam1', 'sub')).toThrow(AppFailure);
+  });
+});

@@ -7,8 +7,10 @@
  *
  * Why these options (measured in LAB-NOTES on the 2-core machine):
  * - `-probesize 32 -analyzeduration 0` for RTSP: the SDP carries the parameter sets, so probing
- *   adds nothing but 0.6–1 s. HTTP inputs (FLV, HLS, MPEG-TS, raw H.264) carry them in-band and
- *   must see the first keyframe: 256 KB bound, 0.5 s of media, no frame-rate probing.
+ *   adds nothing but 0.6–1 s. FLV, HLS and MPEG-TS carry them in-band and must see the first
+ *   keyframe (`dimensions not set` otherwise): 256 KB bound, 0.5 s of media, no frame-rate
+ *   probing. Raw H.264 starts with its SPS and has no rate to find: 32 KB (a 256 KB probe cost
+ *   up to a second more on exacq's 400 kb/s sub stream).
  * - `-frag_duration 40000` with frag_keyframe+empty_moov+default_base_moof: every frame is its
  *   own fragment (+1 frame of latency); keyframe-only fragments add a whole GOP and are never used.
  * - Stream copy costs ~0.45 % of a core per stream; libx264 ultrafast 14–16 % at 720p, so video is
@@ -49,6 +51,7 @@ export const IO_TIMEOUT_US = 5_000_000;
 
 const quiet = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
 const httpProbe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];
+const rawProbe = ['-probesize', '32768', '-analyzeduration', '0', '-fpsprobesize', '0'];
 
 function headerArgs(headers: Record<string, string>): string[] {
   const entries = Object.entries(headers);
@@ -61,7 +64,7 @@ export function inputArgs(source: LiveSource, options: Pick<LiveArgsOptions, 'ra
   if (source.kind === 'rtsp') {
     return ['-rtsp_transport', 'tcp', '-timeout', String(IO_TIMEOUT_US), '-probesize', '32', '-analyzeduration', '0', '-i', source.url];
   }
-  const common = ['-rw_timeout', String(IO_TIMEOUT_US), ...headerArgs(source.headers), ...httpProbe];
+  const common = ['-rw_timeout', String(IO_TIMEOUT_US), ...headerArgs(source.headers), ...(source.format === 'h264' ? rawProbe : httpProbe)];
   switch (source.format) {
     case 'flv':
       return [...common, '-f', 'flv', '-i', source.url];

@@ -9,7 +9,8 @@
  * A viewer's bytes flow once its player fetches `media/stream/<id>` (attach); aborting that
  * fetch closes the viewer like media:close. A viewer never fetched is closed after UNCLAIMED_MS
  * (a window that crashed between open and fetch must not keep a camera streaming).
- * State is published as whole snapshots (onStates), coalesced per tick.
+ * State is published as whole snapshots (onStates): at once (coalesced per tick) when a status
+ * changes, and at most once per STATS_PUBLISH_MS when only the numbers of the overlay moved.
  */
 import { randomUUID } from 'node:crypto';
 import { AppFailure, type CameraState, type MediaStream, type ProfileName, type StreamState } from '../../preload/contract/index.js';
@@ -24,6 +25,8 @@ import { Viewer, type ViewerSink, type ViewerStats } from './viewer.js';
 export const LINGER_MS = 5_000;
 /** A viewer whose player never fetched its path is closed after this long, ms. */
 export const UNCLAIMED_MS = 30_000;
+/** Stats-only snapshots at most this often, ms: 64 tiles must not flood every window with events. */
+export const STATS_PUBLISH_MS = 2_000;
 /** Open viewers at most (64 tiles on each of 8 walls): a runaway renderer cannot spawn without end. */
 export const MAX_VIEWERS = 512;
 
@@ -40,7 +43,7 @@ export interface MediaBrokerOptions {
   runner?: PipelineRunner;
   tuning?: Partial<UpstreamTuning>;
   /** Tests replace upstreams with fakes. */
-  createUpstream?(spec: UpstreamSpec, onChange: () => void): UpstreamLike;
+  createUpstream?(spec: UpstreamSpec, onChange: (kind: 'status' | 'stats') => void): UpstreamLike;
 }
 
 interface UpstreamEntry {
@@ -61,6 +64,7 @@ export class MediaBroker {
   private readonly listeners = new Set<(states: StreamState[]) => void>();
   private readonly clock: Clock;
   private publishQueued = false;
+  private statsTimer: TimerHandle | null = null;
   private disposed = false;
 
   constructor(private readonly o: MediaBrokerOptions) {
@@ -175,12 +179,13 @@ export class MediaBroker {
     const entries = [...this.upstreams.values()];
     this.upstreams.clear();
     for (const entry of entries) this.clock.clearTimeout(entry.linger);
+    this.clock.clearTimeout(this.statsTimer);
     await Promise.all(entries.map((entry) => entry.upstream.stop()));
     this.listeners.clear();
   }
 
   private createUpstream(spec: UpstreamSpec): UpstreamLike {
-    const onChange = (): void => this.queuePublish();
+    const onChange = (kind: 'status' | 'stats'): void => (kind === 'status' ? this.queuePublish() : this.queueStatsPublish());
     if (this.o.createUpstream) return this.o.createUpstream(spec, onChange);
     return new Upstream({
       spec,
@@ -200,9 +205,21 @@ export class MediaBroker {
     this.publishQueued = true;
     queueMicrotask(() => {
       this.publishQueued = false;
-      if (this.disposed) return;
-      const states = this.states();
-      for (const listener of this.listeners) listener(states);
+      this.publish();
     });
+  }
+
+  private queueStatsPublish(): void {
+    if (this.statsTimer || this.disposed) return;
+    this.statsTimer = this.clock.setTimeout(() => {
+      this.statsTimer = null;
+      this.publish();
+    }, STATS_PUBLISH_MS);
+  }
+
+  private publish(): void {
+    if (this.disposed) return;
+    const states = this.states();
+    for (const listener of this.listeners) listener(states);
   }
 }

@@ -28,6 +28,9 @@ import { Fmp4Error, Fmp4Splitter, parseFragment, parseInit } from './fmp4.js';
 import { StreamStats } from './stream-stats.js';
 import type { InitSegment, JoinData, LiveFragment, Viewer } from './viewer.js';
 
+/** ffmpeg codec names of MP4 sample entries that are not H.264. */
+const sampleEntryCodecs: Record<string, string> = { hvc1: 'hevc', hev1: 'hevc', mp4v: 'mpeg4', av01: 'av1', vp09: 'vp9' };
+
 export type UpstreamStatus = 'connecting' | 'playing' | 'retrying' | 'failed';
 
 export interface UpstreamSnapshot {
@@ -92,8 +95,8 @@ export interface UpstreamOptions {
   clock: Clock;
   random: () => number;
   log: Logger;
-  /** Status, reason or info changed (stats at most every statsIntervalMs). */
-  onChange(): void;
+  /** Status, reason or codec changed (urgent), or only the stats moved (at most every statsIntervalMs). */
+  onChange(kind: 'status' | 'stats'): void;
   tuning?: Partial<UpstreamTuning>;
 }
 
@@ -304,13 +307,15 @@ export class Upstream implements UpstreamLike {
       return;
     }
     if (this.plan.video === 'copy' && info.video.format !== 'avc1' && info.video.format !== 'avc3') {
-      // The input dump did not reveal it (unknown codec name): the init segment does.
-      this.switchPlan({ ...this.plan, video: 'h264', transcodeReason: `the camera sends ${info.video.format}, which the player cannot decode; Tessera converts it to H.264` });
+      // stdout can overtake stderr: the init segment may arrive before the input dump was read,
+      // or the dump named a codec planFor does not know. Either way the init segment decides.
+      const codec = sampleEntryCodecs[info.video.format] ?? info.video.format;
+      this.switchPlan(planFor([{ index: 0, type: 'video', codec, detail: '' }], this.plan));
       return;
     }
     this.init = { bytes, info };
     for (const viewer of this.viewers) viewer.sendInit(this.init);
-    this.o.onChange();
+    this.o.onChange('status');
   }
 
   private onFragment(bytes: Buffer): void {
@@ -326,7 +331,7 @@ export class Upstream implements UpstreamLike {
       this.setStatus('playing', undefined);
     } else if (now - this.lastStatsAnnounceMs >= this.tuning.statsIntervalMs) {
       this.lastStatsAnnounceMs = now;
-      this.o.onChange();
+      this.o.onChange('stats');
     }
     for (const viewer of this.viewers) viewer.offer(fragment);
   }
@@ -464,6 +469,6 @@ export class Upstream implements UpstreamLike {
     this.status = status;
     this.reason = reason;
     if (status !== 'retrying') this.retryAtMs = undefined;
-    if (changed) this.o.onChange();
+    if (changed) this.o.onChange('status');
   }
 }

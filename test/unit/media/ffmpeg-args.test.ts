@@ -8,6 +8,7 @@ import type { LiveSource } from '../../../main/vms/adapter.js';
 
 const head = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
 const httpProbe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];
+const rawProbe = ['-probesize', '32768', '-analyzeduration', '0', '-fpsprobesize', '0'];
 const fmp4 = ['-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '40000', 'pipe:1'];
 const copyAv = ['-map', '0:v:0', '-map', '0:a:0?', '-c:v', 'copy', '-c:a', 'copy'];
 const x264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0'];
@@ -49,12 +50,12 @@ describe('liveArgs', () => {
     [
       'exacq native H.264 (raw Annex-B, stamped at 25 fps)',
       h264, defaultPlan, {},
-      [...head, '-rw_timeout', '5000000', ...httpProbe, '-framerate', '25', '-f', 'h264', '-i', h264.url, ...copyAv, ...fmp4],
+      [...head, '-rw_timeout', '5000000', ...rawProbe, '-framerate', '25', '-f', 'h264', '-i', h264.url, ...copyAv, ...fmp4],
     ],
     [
       'raw H.264 at a known rate, longer fragments, re-encode with a 60-frame GOP',
       h264, { video: 'h264', audio: 'none' }, { rawFrameRate: 30, fragmentUs: 100000, transcodeGop: 60 },
-      [...head, '-rw_timeout', '5000000', ...httpProbe, '-framerate', '30', '-f', 'h264', '-i', h264.url, '-map', '0:v:0',
+      [...head, '-rw_timeout', '5000000', ...rawProbe, '-framerate', '30', '-f', 'h264', '-i', h264.url, '-map', '0:v:0',
         '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-an',
         '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '100000', 'pipe:1'],
     ],

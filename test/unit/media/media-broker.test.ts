@@ -19,7 +19,7 @@ class FakeUpstream implements UpstreamLike {
   joinData: JoinData = { init: null, gop: [] };
   constructor(
     readonly spec: UpstreamSpec,
-    readonly onChange: () => void,
+    readonly onChange: (kind: 'status' | 'stats') => void,
   ) {}
   start(): void {
     this.starts += 1;
@@ -168,8 +168,8 @@ describe('MediaBroker', () => {
     expect(published.length).toBe(1);
     expect(published[0]!.map((s) => s.streamId)).toEqual([a.streamId, b.streamId]);
     created[0]!.snap = { status: 'retrying', reason: 'camera offline', retryAtMs: 123, info: { transcoded: false } };
-    created[0]!.onChange();
-    created[0]!.onChange();
+    created[0]!.onChange('status');
+    created[0]!.onChange('status');
     await settle();
     expect(published.length).toBe(2);
     expect(published[1]).toEqual([
@@ -179,6 +179,21 @@ describe('MediaBroker', () => {
     broker.close(a.streamId);
     await settle();
     expect(published[2]!.map((s) => s.streamId)).toEqual([b.streamId]);
+  });
+
+  it('publishes stats-only changes at most every 2 s, whatever the number of upstreams', async () => {
+    const { broker, created, published, clock } = setup();
+    broker.open('site/cam1', 'sub');
+    broker.open('site/cam2', 'sub');
+    await settle();
+    const before = published.length;
+    for (let i = 0; i < 10; i += 1) {
+      created[0]!.onChange('stats');
+      created[1]!.onChange('stats');
+      clock.advance(200);
+    }
+    await settle();
+    expect(published.length - before).toBe(1);
   });
 
   it('dispose closes every viewer and stops every upstream, lingering ones too', async () => {

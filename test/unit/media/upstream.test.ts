@@ -229,7 +229,8 @@ describe('Upstream', () => {
     await settle();
     expect(runner.runs.length).toBe(2);
     expect(runner.last.args).toContain('libx264');
-    expect(upstream.snapshot().info).toMatchObject({ transcoded: true, transcodeReason: 'the camera sends hvc1, which the player cannot decode; Tessera converts it to H.264' });
+    // The same words as from the input dump (stdout may overtake stderr).
+    expect(upstream.snapshot().info).toMatchObject({ transcoded: true, transcodeReason: 'the camera sends H.265 (HEVC), which the player cannot decode; Tessera converts it to H.264' });
   });
 
   it('says why the site gave no source; an unsupported site fails for good until started again', async () => {

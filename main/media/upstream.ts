@@ -140,6 +140,8 @@ export class Upstream implements UpstreamLike {
   private playingSinceMs: number | null = null;
   private retryTimer: TimerHandle | null = null;
   private watchdog: TimerHandle | null = null;
+  /** Processes ended on purpose that have not exited yet. */
+  private readonly dying = new Set<Promise<void>>();
   private spawnedAtMs = 0;
   /** When the current process last wrote to stdout; null before its first byte. */
   private lastDataMs: number | null = null;
@@ -177,7 +179,7 @@ export class Upstream implements UpstreamLike {
     this.retryTimer = this.watchdog = null;
     const pipeline = this.pipeline;
     this.pipeline = null;
-    await pipeline?.stop();
+    await Promise.all([pipeline?.stop(), ...this.dying]);
   }
 
   snapshot(): UpstreamSnapshot {
@@ -374,13 +376,26 @@ export class Upstream implements UpstreamLike {
     this.endProcess({ kind: 'plan' });
   }
 
-  /** Ends the current process on purpose; onExit then restarts or schedules a retry. */
+  /**
+   * Ends the current process on purpose. A plan change restarts when it has exited; a failure
+   * is reported and scheduled at once, since a process stuck on a dead camera may take up to
+   * KILL_AFTER_MS to go (its exit no longer matters; stop() still waits for it).
+   */
   private endProcess(why: NonNullable<Upstream['killedFor']>): void {
     if (this.killedFor) return;
     this.killedFor = why;
     this.o.clock.clearTimeout(this.watchdog);
     this.watchdog = null;
-    void this.pipeline?.stop();
+    const stopping = this.pipeline?.stop();
+    if (why.kind !== 'failure') return;
+    if (stopping) {
+      this.dying.add(stopping);
+      void stopping.then(() => this.dying.delete(stopping));
+    }
+    this.generation += 1;
+    this.pipeline = null;
+    this.o.log.warn('upstream ended', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, reason: why.words.reason });
+    if (this.running) this.failed(why.words);
   }
 
   private onExit(exit: { code: number | null; signal: string | null; spawnError?: string }): void {
@@ -390,20 +405,19 @@ export class Upstream implements UpstreamLike {
     if (!this.running) return;
     const killedFor = this.killedFor;
     this.killedFor = null;
+    // A failure we ended the process for was reported by endProcess already (other generation).
     if (killedFor?.kind === 'plan') {
       void this.connect(true);
       return;
     }
-    if (!killedFor) {
-      // It may have died of the codec (e.g. "Could not find tag" for G.711 audio) right after the dump.
-      const next = planFor(this.dump.streams, this.plan);
-      if (!samePlan(next, this.plan)) {
-        this.plan = next;
-        void this.connect(true);
-        return;
-      }
+    // It may have died of the codec (e.g. "Could not find tag" for G.711 audio) right after the dump.
+    const next = planFor(this.dump.streams, this.plan);
+    if (!samePlan(next, this.plan)) {
+      this.plan = next;
+      void this.connect(true);
+      return;
     }
-    const words = killedFor?.words ?? failureFromExit({ stderr: this.stderrTail, code: exit.code, signal: exit.signal, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
+    const words = failureFromExit({ stderr: this.stderrTail, code: exit.code, signal: exit.signal, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
     this.o.log.warn('upstream ended', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, reason: words.reason, code: exit.code, signal: exit.signal, stderr: redactString(this.stderrTail.slice(-600)) });
     this.failed(words);
   }

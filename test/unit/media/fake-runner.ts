@@ -27,6 +27,8 @@ export class FakeRun {
 
 export class FakeRunner {
   readonly runs: FakeRun[] = [];
+  /** When true, a stopped run exits only when the test calls exit() (a process stuck in a TEARDOWN). */
+  stubborn = false;
 
   readonly runner: PipelineRunner = (args, handlers) => {
     const run = new FakeRun(args, 1000 + this.runs.length, handlers);
@@ -35,6 +37,10 @@ export class FakeRunner {
       pid: run.pid,
       stop: async () => {
         run.stopped = true;
+        if (this.stubborn) {
+          while (!run.exited) await new Promise((resolve) => setImmediate(resolve));
+          return;
+        }
         // Like a real process: the exit is reported a moment after the signal.
         await Promise.resolve();
         run.exit(null, 'SIGTERM');

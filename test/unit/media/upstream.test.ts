@@ -166,6 +166,28 @@ describe('Upstream', () => {
     expect(runner.runs.length).toBe(2);
   });
 
+  it('reports a stall at once even when the stuck process takes its time to exit; stop() waits for it', async () => {
+    const { upstream, runner, clock } = setup();
+    runner.stubborn = true;
+    upstream.start();
+    await settle();
+    play(runner);
+    clock.advance(8_000);
+    expect(upstream.snapshot()).toMatchObject({ status: 'retrying', reason: 'stalled: no video for 8 s' });
+    clock.advance(500);
+    await settle();
+    expect(runner.runs.length).toBe(2); // the retry does not wait for the old process
+    const stuck = runner.runs[0]!;
+    let stopped = false;
+    const stopping = upstream.stop().then(() => (stopped = true));
+    runner.last.exit(null, 'SIGTERM');
+    await settle();
+    expect(stopped).toBe(false); // the stalled process is still dying
+    stuck.exit(null, 'SIGKILL');
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+
   it('allows 2 × GOP + 5 s before calling a long-GOP stream stalled', async () => {
     const { upstream, runner, clock } = setup({ tuning: { stallMinMs: 1000 } });
     upstream.start();

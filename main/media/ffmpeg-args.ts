@@ -29,6 +29,11 @@ export interface MediaPlan {
   audio: 'copy' | 'none';
   /** Why video is re-encoded, in words (shown in the info overlay). */
   transcodeReason?: string;
+  /**
+   * thorough: probe far longer. Set after a fast probe found no picture size (a camera whose SDP
+   * lacks sprop-parameter-sets, or a relay that has not seen its feed's SPS yet).
+   */
+  probe?: 'fast' | 'thorough';
 }
 
 export const defaultPlan: MediaPlan = { video: 'copy', audio: 'copy' };
@@ -52,6 +57,8 @@ export const IO_TIMEOUT_US = 5_000_000;
 const quiet = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
 const httpProbe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];
 const rawProbe = ['-probesize', '32768', '-analyzeduration', '0', '-fpsprobesize', '0'];
+/** Up to 2 MB / 2 s: enough to meet a keyframe with its parameter sets at any bitrate a camera sends. */
+const thoroughProbe = ['-probesize', '2000000', '-analyzeduration', '2000000'];
 
 function headerArgs(headers: Record<string, string>): string[] {
   const entries = Object.entries(headers);
@@ -60,11 +67,13 @@ function headerArgs(headers: Record<string, string>): string[] {
 }
 
 /** Input options and the input itself, per kind of live source. */
-export function inputArgs(source: LiveSource, options: Pick<LiveArgsOptions, 'rawFrameRate'> = {}): string[] {
+export function inputArgs(source: LiveSource, options: Pick<LiveArgsOptions, 'rawFrameRate'> & { probe?: MediaPlan['probe'] } = {}): string[] {
+  const thorough = options.probe === 'thorough';
   if (source.kind === 'rtsp') {
-    return ['-rtsp_transport', 'tcp', '-timeout', String(IO_TIMEOUT_US), '-probesize', '32', '-analyzeduration', '0', '-i', source.url];
+    return ['-rtsp_transport', 'tcp', '-timeout', String(IO_TIMEOUT_US), ...(thorough ? thoroughProbe : ['-probesize', '32', '-analyzeduration', '0']), '-i', source.url];
   }
-  const common = ['-rw_timeout', String(IO_TIMEOUT_US), ...headerArgs(source.headers), ...(source.format === 'h264' ? rawProbe : httpProbe)];
+  const probe = thorough ? thoroughProbe : source.format === 'h264' ? rawProbe : httpProbe;
+  const common = ['-rw_timeout', String(IO_TIMEOUT_US), ...headerArgs(source.headers), ...probe];
   switch (source.format) {
     case 'flv':
       return [...common, '-f', 'flv', '-i', source.url];
@@ -101,7 +110,7 @@ export function liveArgs(source: LiveSource, options: LiveArgsOptions): string[]
   const maps = ['-map', '0:v:0', ...(plan.audio === 'copy' ? ['-map', '0:a:0?'] : [])];
   return [
     ...quiet,
-    ...inputArgs(source, options),
+    ...inputArgs(source, { ...options, ...(plan.probe ? { probe: plan.probe } : {}) }),
     ...maps,
     ...videoArgs(plan, options.transcodeGop ?? 50),
     ...audioArgs(source, plan),

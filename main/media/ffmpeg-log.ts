@@ -86,7 +86,7 @@ export function planFor(streams: readonly InputStream[], current: MediaPlan): Me
 }
 
 export function samePlan(a: MediaPlan, b: MediaPlan): boolean {
-  return a.video === b.video && a.audio === b.audio;
+  return a.video === b.video && a.audio === b.audio && (a.probe ?? 'fast') === (b.probe ?? 'fast');
 }
 
 export interface ExitFacts {
@@ -104,6 +104,8 @@ export interface FailureWords {
   auth?: boolean;
   /** Trying again cannot help (ffmpeg missing). */
   permanent?: boolean;
+  /** The probe ended before the stream's parameters were known: probe longer next time. */
+  probe?: boolean;
 }
 
 /** Why a process ended, from its exit and the last lines it printed (checked in this order). */
@@ -121,7 +123,8 @@ export function failureFromExit(facts: ExitFacts): FailureWords {
     [/Connection reset by peer|Broken pipe|End of file|I\/O error/i, { reason: 'connection lost' }],
     [/Stream map '0:v:0' matches no streams|does not contain any stream/i, { reason: 'the source sends no video' }],
     [/Could not find tag for codec|not currently supported in container|Unknown encoder|Decoder .* not found/i, { reason: 'codec not supported' }],
-    [/Invalid data found|could not find codec parameters|unspecified size|moov atom not found|Invalid NAL/i, { reason: 'the source sent something that is not playable video' }],
+    [/could not find codec parameters|unspecified size|dimensions not set/i, { reason: 'the picture size could not be read from the stream', probe: true }],
+    [/Invalid data found|moov atom not found|Invalid NAL/i, { reason: 'the source sent something that is not playable video' }],
   ];
   for (const [pattern, words] of rules) if (pattern.test(text)) return words;
   if (facts.code === 0) return { reason: 'the camera ended the stream' };

@@ -418,6 +418,13 @@ export class Upstream implements UpstreamLike {
       return;
     }
     const words = failureFromExit({ stderr: this.stderrTail, code: exit.code, signal: exit.signal, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
+    if (words.probe && this.plan.probe !== 'thorough') {
+      // Common with cameras whose SDP has no parameter sets: costs a second per start, so only then.
+      this.o.log.info('probing longer', { camera: this.o.spec.cameraId, profile: this.o.spec.profile });
+      this.plan = { ...this.plan, probe: 'thorough' };
+      void this.connect(true);
+      return;
+    }
     this.o.log.warn('upstream ended', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, reason: words.reason, code: exit.code, signal: exit.signal, stderr: redactString(this.stderrTail.slice(-600)) });
     this.failed(words);
   }

@@ -33,6 +33,16 @@ describe('liveArgs', () => {
       [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '32', '-analyzeduration', '0', '-i', rtsp.url, '-map', '0:v:0', '-map', '0:a:0?', ...x264, '-c:a', 'copy', ...fmp4],
     ],
     [
+      'RTSP after a fast probe found no picture size (SDP without parameter sets): probe 2 MB / 2 s',
+      rtsp, { video: 'copy', audio: 'copy', probe: 'thorough' }, {},
+      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '2000000', '-analyzeduration', '2000000', '-i', rtsp.url, ...copyAv, ...fmp4],
+    ],
+    [
+      'HTTP-FLV probing longer too',
+      flv, { video: 'copy', audio: 'copy', probe: 'thorough' }, {},
+      [...head, '-rw_timeout', '5000000', '-headers', 'Cookie: auth_key=c001~abc\r\n', '-probesize', '2000000', '-analyzeduration', '2000000', '-f', 'flv', '-i', flv.url, ...copyAv, ...fmp4],
+    ],
+    [
       'Eagle Eye live FLV with its session cookie as a header',
       flv, defaultPlan, {},
       [...head, '-rw_timeout', '5000000', '-headers', 'Cookie: auth_key=c001~abc\r\n', ...httpProbe, '-f', 'flv', '-i', flv.url, ...copyAv, ...fmp4],

@@ -99,6 +99,8 @@ describe('failureFromExit', () => {
     ["Stream map '0:v:0' matches no streams.\nTo ignore this, add a trailing '?' to the map.", { reason: 'the source sends no video' }],
     ['[mp4 @ 0x5] Could not find tag for codec pcm_alaw in stream #1, codec not currently supported in container', { reason: 'codec not supported' }],
     ['http://h/x.flv: Invalid data found when processing input', { reason: 'the source sent something that is not playable video' }],
+    ["[flv @ 0x5] Could not find codec parameters for stream 0 (Video: h264, none): unspecified size\nConsider increasing the value for the 'analyzeduration' (0) and 'probesize' (32) options", { reason: 'the picture size could not be read from the stream', probe: true }],
+    ['[mp4 @ 0x5] dimensions not set\nCould not write header for output file #0 (incorrect codec parameters ?): Invalid argument', { reason: 'the picture size could not be read from the stream', probe: true }],
   ])('%s', (stderr, expected) => {
     expect(exit(stderr)).toEqual(expected);
   });

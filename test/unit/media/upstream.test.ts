@@ -241,6 +241,22 @@ describe('Upstream', () => {
     expect(upstream.snapshot().status).toBe('connecting');
   });
 
+  it('probes longer at once when a fast probe found no picture size; a second such failure waits its backoff', async () => {
+    const { upstream, runner, clock } = setup();
+    upstream.start();
+    await settle();
+    expect(runner.last.args.slice(9, 13)).toEqual(['-probesize', '32', '-analyzeduration', '0']);
+    runner.last.stderr('[mp4 @ 0x1] dimensions not set\n');
+    runner.last.exit(1);
+    await settle();
+    expect(runner.runs.length).toBe(2);
+    expect(runner.last.args.slice(9, 13)).toEqual(['-probesize', '2000000', '-analyzeduration', '2000000']);
+    expect(upstream.snapshot().status).toBe('connecting');
+    runner.last.stderr('[mp4 @ 0x1] dimensions not set\n');
+    runner.last.exit(1);
+    expect(upstream.snapshot()).toMatchObject({ status: 'retrying', reason: 'the picture size could not be read from the stream', retryAtMs: clock.now() + 500 });
+  });
+
   it('re-encodes when the init segment is not H.264 even if the dump said nothing', async () => {
     const { upstream, runner } = setup();
     upstream.start();

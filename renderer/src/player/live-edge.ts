@@ -10,52 +10,65 @@ export type Ranges = readonly (readonly [number, number])[];
 
 export interface LiveEdgeConfig {
   /**
-   * Lag the player settles at, s. Chromium itself holds about 0.1 s before it plays
-   * (LAB-NOTES §4: 105–121 ms of buffer ahead at 1 tile), so aiming lower only causes `waiting`.
+   * Lag a catch-up aims for (jump landing, end of a speed-up), s. Chromium itself holds about
+   * 0.1 s before it plays (LAB-NOTES §4: 105–121 ms of buffer ahead at 1 tile); a little more
+   * absorbs the jitter of a busy 2-core machine instead of starving and dropping late frames.
    */
   targetLagSec: number;
-  /** Above this lag, play a little faster until back at the target, s. */
+  /** LAB-NOTES §4: act when the lag exceeds about 0.5 s — first by playing a little faster… */
   speedUpAboveSec: number;
-  /** Playback rate added per second of lag over the target, capped at maxRate: 0.5 → 1.1× at 0.35 s. */
-  rateGainPerSec: number;
-  maxRate: number;
-  /** LAB-NOTES §4: jump to the live edge when the lag stays above about 0.5 s… */
+  /**
+   * …at this rate until back at the target. Gentle on purpose: measured on the 2-core machine,
+   * a proportional rate up to 1.25× kept four 720p tiles constantly re-timing and multiplied
+   * their dropped frames; at 1.1× a 0.3 s excess is gone in 3 s.
+   */
+  catchUpRate: number;
+  /** A speed-up that has not reached the target after this long is not working: jump, ms. */
+  maxCatchUpMs: number;
+  /** Jump when the lag stays above this… */
   jumpAboveSec: number;
-  /** …for this long, ms (a single late burst of frames should not cost a skip)… */
+  /** …for this long, ms (one late burst of frames should not cost a skip)… */
   jumpAfterMs: number;
   /** …or at once above this lag, s (a tab back from the background, a network hiccup). */
   jumpNowAboveSec: number;
   /** currentTime this close past a range's end still counts as inside it (waiting for data), s. */
   edgeToleranceSec: number;
+  /**
+   * For this long after the first frame, any lag above speedUpAboveSec is jumped at once, ms:
+   * a joining player gets main's cached GOP as one burst, often after it has already started
+   * on the first frames of it, and a second of start-up lag is not drift worth playing off.
+   */
+  startupMs: number;
 }
 
 export const defaultLiveEdge: LiveEdgeConfig = {
-  targetLagSec: 0.15,
-  speedUpAboveSec: 0.3,
-  rateGainPerSec: 0.5,
-  maxRate: 1.25,
-  jumpAboveSec: 0.5,
+  targetLagSec: 0.2,
+  speedUpAboveSec: 0.5,
+  catchUpRate: 1.1,
+  maxCatchUpMs: 6000,
+  jumpAboveSec: 1.0,
   jumpAfterMs: 1000,
   jumpNowAboveSec: 2,
   edgeToleranceSec: 0.1,
+  startupMs: 3000,
 };
 
 export interface LiveEdgeState {
-  /** Speeding up until the lag is back at the target (hysteresis between speedUpAbove and target). */
-  catchingUp: boolean;
+  /** Since when the player has been speeding up (hysteresis: until the lag is back at the target), ms. */
+  catchUpSinceMs?: number;
   /** Since when the lag has been above jumpAboveSec, ms. */
   aboveSinceMs?: number;
 }
 
-export const initialLiveEdge: LiveEdgeState = { catchingUp: false };
+export const initialLiveEdge: LiveEdgeState = {};
 
 export interface LiveEdgeDecision {
   state: LiveEdgeState;
   rate: number;
   /** Seek here (seconds) now; undefined to stay. */
   seekTo?: number;
-  /** Why it seeks: currentTime is not in the newest data, or the lag grew too large. */
-  why?: 'outside' | 'lag';
+  /** Why it seeks: currentTime is not in the newest data, start-up lag, or the lag grew too large (drift). */
+  why?: 'outside' | 'start' | 'lag';
   /** buffered end − currentTime, s (0 when nothing is buffered). */
   lagSec: number;
 }
@@ -63,8 +76,14 @@ export interface LiveEdgeDecision {
 /**
  * What to do to stay at the live edge. Jumps land `targetLagSec` before the end of the newest
  * range (never before its start): the decoder starts there from the previous keyframe.
+ *
+ *   lag  0 ─────── 0.2 ──────── 0.5 ─────────── 1.0 ─────────── 2.0 ──▶
+ *        play at 1×        │ speed up 1.1× back  │ jump after 1 s   │ jump now
+ *                          │ to 0.2 (jump if it  │                  │
+ *                          │ takes over 6 s)     │                  │
+ *                          │ in the first 3 s of playing: jump now  │
  */
-export function liveEdge(state: LiveEdgeState, sample: { nowMs: number; currentTime: number; ranges: Ranges }, config: LiveEdgeConfig = defaultLiveEdge): LiveEdgeDecision {
+export function liveEdge(state: LiveEdgeState, sample: { nowMs: number; currentTime: number; ranges: Ranges; playingForMs?: number }, config: LiveEdgeConfig = defaultLiveEdge): LiveEdgeDecision {
   const last = sample.ranges[sample.ranges.length - 1];
   if (!last) return { state: initialLiveEdge, rate: 1, lagSec: 0 };
   const [lastStart, end] = last;
@@ -74,15 +93,25 @@ export function liveEdge(state: LiveEdgeState, sample: { nowMs: number; currentT
   // times went back, the very start) would wait there for ever.
   if (t < lastStart || t > end + config.edgeToleranceSec) return { state: initialLiveEdge, rate: 1, seekTo: edge, why: 'outside', lagSec: Math.max(0, end - t) };
   const lagSec = Math.max(0, end - t);
-  if (lagSec > config.jumpNowAboveSec) return { state: initialLiveEdge, rate: 1, seekTo: edge, why: 'lag', lagSec };
+  const jump = { state: initialLiveEdge, rate: 1, seekTo: edge, why: 'lag' as const, lagSec };
+  if (lagSec > config.speedUpAboveSec && (sample.playingForMs ?? Infinity) < config.startupMs) return { ...jump, why: 'start' };
+  if (lagSec > config.jumpNowAboveSec) return jump;
   let aboveSinceMs: number | undefined;
   if (lagSec > config.jumpAboveSec) {
     aboveSinceMs = state.aboveSinceMs ?? sample.nowMs;
-    if (sample.nowMs - aboveSinceMs >= config.jumpAfterMs) return { state: initialLiveEdge, rate: 1, seekTo: edge, why: 'lag', lagSec };
+    if (sample.nowMs - aboveSinceMs >= config.jumpAfterMs) return jump;
   }
-  const catchingUp = lagSec > config.speedUpAboveSec || (state.catchingUp && lagSec > config.targetLagSec);
-  const rate = catchingUp ? Math.min(config.maxRate, 1 + (lagSec - config.targetLagSec) * config.rateGainPerSec) : 1;
-  return { state: { catchingUp, ...(aboveSinceMs === undefined ? {} : { aboveSinceMs }) }, rate: Math.round(rate * 100) / 100, lagSec };
+  const catchingUp = lagSec > config.speedUpAboveSec || (state.catchUpSinceMs !== undefined && lagSec > config.targetLagSec);
+  let catchUpSinceMs: number | undefined;
+  if (catchingUp) {
+    catchUpSinceMs = state.catchUpSinceMs ?? sample.nowMs;
+    if (sample.nowMs - catchUpSinceMs >= config.maxCatchUpMs) return jump;
+  }
+  return {
+    state: { ...(catchUpSinceMs === undefined ? {} : { catchUpSinceMs }), ...(aboveSinceMs === undefined ? {} : { aboveSinceMs }) },
+    rate: catchingUp ? config.catchUpRate : 1,
+    lagSec,
+  };
 }
 
 export interface TrimConfig {

@@ -51,6 +51,12 @@ export interface PlayerStats {
   /** From getVideoPlaybackQuality(): frames decoded and dropped since start. */
   decodedFrames: number;
   droppedFrames: number;
+  /**
+   * Of the dropped frames, those dropped within a second after the player's own seeks (start,
+   * jumps to the live edge): decoding from the keyframe to the seek target drops the frames in
+   * between, which says nothing about whether the machine keeps up.
+   */
+  seekDroppedFrames: number;
   /** buffered end − currentTime, s. */
   bufferAheadSec: number;
   /** Fragment arrival in the page → frame shown (rVFC expectedDisplayTime), ms, smoothed. */
@@ -92,6 +98,11 @@ type Op =
   | { kind: 'append'; bytes: Uint8Array<ArrayBuffer>; media: boolean; retried?: boolean }
   | { kind: 'remove'; start: number; end: number }
   | { kind: 'reset'; mime?: string };
+
+/** Drops within this long after a seek are the seek's (decoding from the keyframe to the target), ms. */
+const seekSettleMs = 1000;
+/** After a failure, how long the response may take to end (main closes it on media:close), ms. */
+const finishDrainMs = 3000;
 
 class PlayerFailure extends Error {
   constructor(
@@ -151,9 +162,15 @@ export class MsePlayer {
     await run.play(path, signal);
   }
 
-  /** Stops fetching and releases the MediaSource; the <video> goes blank. */
-  stop(): void {
-    this.run?.dispose();
+  /**
+   * Releases the MediaSource at once (the <video> goes blank) and stops the fetch. With
+   * `drainMs`, the caller has asked main to close the stream (media:close): the response is left
+   * to end by itself, which main does at once, and is aborted only if it has not ended in that
+   * time. Ending the response from the server side is the clean way: an aborted fetch is a
+   * failed request in the page's network log.
+   */
+  stop(drainMs = 0): void {
+    this.run?.dispose(drainMs);
     this.run = null;
   }
 
@@ -190,11 +207,16 @@ class Run {
   private lastDataMs: number | undefined;
   private lastProgressMs: number | undefined;
   private readonly counters = { bytes: 0, fragments: 0, jumps: 0, skippedFragments: 0, reinits: 0 };
+  /** Drops counted against seeks: settled ones, and the one settling now (until `untilMs`). */
+  private seekDrops = { settled: 0, base: 0, untilMs: -Infinity };
   private latencyMs: number | undefined;
   private firstFrameMs: number | undefined;
   private mime: string | undefined;
   private init: InitInfo | null = null;
   private readonly cleanups: (() => void)[] = [];
+  /** The fetch is under way (so a stop can let main end it). */
+  private fetching = false;
+  private drainTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly video: HTMLVideoElement,
@@ -204,13 +226,15 @@ class Run {
 
   async play(path: string, outer: AbortSignal): Promise<void> {
     const signal = AbortSignal.any([outer, this.abort.signal]);
-    const onAbort = (): void => this.dispose();
+    const onAbort = (): void => this.dispose(0);
     signal.addEventListener('abort', onAbort, { once: true });
     this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
     try {
       await this.openMediaSource(signal);
+      if (this.finished) return;
       this.listen();
       this.timer = setInterval(() => this.tick(), this.config.tickMs);
+      this.fetching = true;
       const response = await fetch(path, { signal, cache: 'no-store' });
       if (!response.ok || !response.body) throw new PlayerFailure(await describeRefusal(response), response.status >= 500 || response.status === 404);
       this.mime = this.pickMime(response.headers.get('content-type'));
@@ -221,16 +245,28 @@ class Run {
       if (err instanceof PlayerFailure) this.finish('error', { words: err.words, retryable: err.retryable });
       else if (err instanceof Mp4FormatError) this.finish('error', { words: `the video data was damaged (${err.message})`, retryable: true });
       else this.finish('error', { words: `the video connection failed (${err instanceof Error ? err.message : String(err)})`, retryable: true });
+    } finally {
+      this.fetching = false;
+      clearTimeout(this.drainTimer);
     }
   }
 
-  dispose(): void {
+  /** Stops playing at once; the fetch is aborted now, or after `drainMs` if main has not ended it by then. */
+  dispose(drainMs = 0): void {
+    if (!this.finished) this.teardown();
+    if (drainMs > 0 && this.fetching) this.drainTimer ??= setTimeout(() => this.abort.abort(), drainMs);
+    else {
+      clearTimeout(this.drainTimer);
+      this.abort.abort();
+    }
+  }
+
+  private teardown(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     if (this.frameHandle !== undefined) this.video.cancelVideoFrameCallback(this.frameHandle);
     this.frameHandle = undefined;
     this.finished = true;
-    this.abort.abort();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.queue = [];
     this.queuedBytes = 0;
@@ -250,9 +286,11 @@ class Run {
     const ranges = copyRanges(this.video.buffered);
     const end = ranges[ranges.length - 1]?.[1];
     const video = this.init?.tracks.find((t) => t.handler === 'vide');
+    const settling = performance.now() < this.seekDrops.untilMs ? quality.droppedVideoFrames - this.seekDrops.base : 0;
     return {
       decodedFrames: quality.totalVideoFrames,
       droppedFrames: quality.droppedVideoFrames,
+      seekDroppedFrames: this.seekDrops.settled + settling,
       bufferAheadSec: end === undefined ? 0 : Math.max(0, end - this.video.currentTime),
       ...(this.latencyMs === undefined ? {} : { latencyMs: Math.round(this.latencyMs) }),
       ...(this.firstDataMs === undefined ? {} : { firstByteMs: Math.round(this.firstDataMs - this.startedMs) }),
@@ -267,7 +305,8 @@ class Run {
 
   private finish<K extends 'ended' | 'error'>(event: K, payload: PlayerEvents[K]): void {
     if (this.finished) return;
-    this.dispose();
+    // The listener closes the stream at main, which ends the response: drain rather than abort.
+    this.dispose(finishDrainMs);
     this.emit(event, payload);
   }
 
@@ -324,17 +363,21 @@ class Run {
   }
 
   private async read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-    this.cleanups.push(() => void reader.cancel().catch(() => undefined));
     for (;;) {
       const { done, value } = await reader.read();
-      if (done || this.finished) return;
-      const now = performance.now();
-      this.firstDataMs ??= now;
-      this.lastDataMs = now;
-      this.counters.bytes += value.byteLength;
-      for (const box of this.splitter.push(value)) for (const segment of this.assembler.push(box)) this.onSegment(segment, now);
-      this.pump();
+      if (done) return;
+      // Stopped with a drain: read the rest and drop it until main ends the response.
+      if (!this.finished) this.onChunk(value);
     }
+  }
+
+  private onChunk(value: Uint8Array): void {
+    const now = performance.now();
+    this.firstDataMs ??= now;
+    this.lastDataMs = now;
+    this.counters.bytes += value.byteLength;
+    for (const box of this.splitter.push(value)) for (const segment of this.assembler.push(box)) this.onSegment(segment, now);
+    this.pump();
   }
 
   private onSegment(segment: Segment, arrivalMs: number): void {
@@ -453,11 +496,14 @@ class Run {
     const now = performance.now();
     const video = this.video;
     const ranges = copyRanges(video.buffered);
+    this.settleSeekDrops(now);
     if (ranges.length > 0) {
-      const decision = liveEdge(this.edge, { nowMs: now, currentTime: video.currentTime, ranges }, this.config.liveEdge);
+      const playingForMs = this.firstFrameMs === undefined ? 0 : now - this.startedMs - this.firstFrameMs;
+      const decision = liveEdge(this.edge, { nowMs: now, currentTime: video.currentTime, ranges, playingForMs }, this.config.liveEdge);
       this.edge = decision.state;
       if (video.playbackRate !== decision.rate) video.playbackRate = decision.rate;
       if (decision.seekTo !== undefined) {
+        this.countSeekDrops(now);
         video.currentTime = decision.seekTo;
         if (decision.why === 'lag') this.counters.jumps += 1;
       }
@@ -477,6 +523,18 @@ class Run {
       this.stalledSent = true;
       this.emit('stalled', { reason: stall, words: stallWords[stall] });
     }
+  }
+
+  /** A seek starts (or extends) a second in which drops are put down to the seek. */
+  private countSeekDrops(now: number): void {
+    if (now >= this.seekDrops.untilMs) this.seekDrops.base = this.video.getVideoPlaybackQuality().droppedVideoFrames;
+    this.seekDrops.untilMs = now + seekSettleMs;
+  }
+
+  private settleSeekDrops(now: number): void {
+    if (this.seekDrops.untilMs === -Infinity || now < this.seekDrops.untilMs) return;
+    this.seekDrops.settled += this.video.getVideoPlaybackQuality().droppedVideoFrames - this.seekDrops.base;
+    this.seekDrops.untilMs = -Infinity;
   }
 
   private requestPlay(): void {

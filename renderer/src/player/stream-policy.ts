@@ -20,9 +20,9 @@
  *     that already plays main keeps it over an equal newcomer.
  *  6. At most `maxVideoTiles` video tiles; the rest get JPEG previews at `jpegIntervalMs`.
  *  7. A tile whose video falls behind (dropped frames, latency high or growing, repeated jumps to
- *     the live edge) steps down one level for `demotionMs`: main → sub → JPEG. Pins and
- *     maximised tiles are the operator's explicit wish and are not demoted; the focused tile is
- *     never demoted below video.
+ *     the live edge) steps down one level for `demotionMs`: main → sub → JPEG, one tile at a
+ *     time across the wall. Pins and maximised tiles are the operator's explicit wish and are
+ *     not demoted; the focused tile is never demoted below video.
  */
 
 export type Profile = 'main' | 'sub';
@@ -46,10 +46,22 @@ export type TileMode =
 export interface BehindRules {
   /** Judge over this much recent history, ms. */
   windowMs: number;
-  /** Dropped ÷ decoded frames over the window at or above this counts as behind… */
+  /** The first moments of a stream (decoder warm-up, the join burst, the first jump to the edge) are not judged, ms. */
+  warmupMs: number;
+  /**
+   * Dropped ÷ decoded frames over the window at or above this counts as behind… Measured on the
+   * 2-core machine, healthy 720p tiles drop a few % under software compositing (LAB-NOTES §4:
+   * 0.2–0.6 of 25 fps), the overloaded case ~15 %; a quarter is unmistakable.
+   */
   droppedRatio: number;
-  /** …once at least this many frames were decoded in the window (1 s at 25 fps). */
+  /** …once at least this many frames were decoded in the window (1 s at 25 fps)… */
   minFrames: number;
+  /**
+   * …and only while the buffer held data (mean buffer ahead at least this, s). Frames dropped
+   * with an empty buffer arrived late (a bursty source, the network): a smaller stream would
+   * not fix that, so it is not held against the tile's decoder.
+   */
+  minBufferSec: number;
   /** Arrival → shown latency at or above this, ms (LAB-NOTES §4: 80–220 ms is healthy, 4.8 s was the overloaded case). */
   latencyMs: number;
   /** Latency growing by this much across the window, ms, every sample higher than the one before. */
@@ -70,6 +82,12 @@ export interface StreamPolicyConfig {
   behind: BehindRules;
   /** How long a demotion lasts before the tile may step up again, ms. */
   demotionMs: number;
+  /**
+   * At most one demotion in this long across the whole wall, ms: when the machine is short of
+   * CPU every tile suffers, and relieving one lets the others recover; demoting all at once
+   * would overreact.
+   */
+  settleMs: number;
 }
 
 export const defaultStreamPolicy: StreamPolicyConfig = {
@@ -78,8 +96,9 @@ export const defaultStreamPolicy: StreamPolicyConfig = {
   maxMainStreams: 4,
   maxVideoTiles: 16,
   jpegIntervalMs: 1000,
-  behind: { windowMs: 5000, droppedRatio: 0.1, minFrames: 25, latencyMs: 1000, latencyGrowthMs: 300, jumps: 3 },
+  behind: { windowMs: 5000, warmupMs: 5000, droppedRatio: 0.25, minFrames: 25, minBufferSec: 0.1, latencyMs: 1000, latencyGrowthMs: 300, jumps: 3 },
   demotionMs: 60_000,
+  settleMs: 10_000,
 };
 
 /** What the player measured, cumulative since the stream started (the policy takes differences). */
@@ -88,6 +107,8 @@ export interface HealthSample {
   droppedFrames: number;
   latencyMs?: number;
   jumps: number;
+  /** buffered end − currentTime, s. */
+  bufferAheadSec?: number;
 }
 
 interface Demotion {
@@ -99,6 +120,7 @@ interface Demotion {
 interface History {
   /** The mode the samples belong to: a new stream starts a new history. */
   key: string;
+  startMs: number;
   samples: (HealthSample & { atMs: number })[];
 }
 
@@ -112,7 +134,9 @@ export function judgeBehind(samples: readonly (HealthSample & { atMs: number })[
   if (last.atMs - first.atMs < rules.windowMs * 0.8) return null;
   const decoded = last.decodedFrames - first.decodedFrames;
   const dropped = last.droppedFrames - first.droppedFrames;
-  if (decoded >= rules.minFrames && dropped / decoded >= rules.droppedRatio) return `${Math.round((100 * dropped) / decoded)} % of frames dropped`;
+  const buffers = window.map((s) => s.bufferAheadSec).filter((b) => b !== undefined);
+  const buffered = buffers.length === 0 || buffers.reduce((a, b) => a + b, 0) / buffers.length >= rules.minBufferSec;
+  if (buffered && decoded >= rules.minFrames && dropped / decoded >= rules.droppedRatio) return `${Math.round((100 * dropped) / decoded)} % of frames dropped`;
   if (last.latencyMs !== undefined && last.latencyMs >= rules.latencyMs) return `latency ${(last.latencyMs / 1000).toFixed(1)} s`;
   const latencies = window.map((s) => s.latencyMs);
   if (latencies.length >= 3 && latencies.every((l): l is number => l !== undefined)) {
@@ -135,6 +159,7 @@ export class StreamPolicy {
   private readonly demotions = new Map<string, Demotion>();
   private readonly histories = new Map<string, History>();
   private lastNeeds = new Map<string, TileNeeds>();
+  private lastDemotionMs = -Infinity;
 
   constructor(
     config: Partial<StreamPolicyConfig> = {},
@@ -150,15 +175,19 @@ export class StreamPolicy {
   report(tileId: string, sample: HealthSample): string | null {
     const mode = this.previous.get(tileId);
     if (!mode || mode.kind !== 'video') return null;
+    const needs = this.lastNeeds.get(tileId);
+    if (needs && (needs.maximised || (needs.pin !== 'auto' && needs.profiles.includes(needs.pin)))) return null;
     const key = mode.profile;
-    let history = this.histories.get(tileId);
-    if (!history || history.key !== key) this.histories.set(tileId, (history = { key, samples: [] }));
     const atMs = this.now();
+    let history = this.histories.get(tileId);
+    if (!history || history.key !== key) this.histories.set(tileId, (history = { key, startMs: atMs, samples: [] }));
+    if (atMs - history.startMs < this.config.behind.warmupMs) return null;
     history.samples.push({ ...sample, atMs });
     const keepMs = this.config.behind.windowMs * 2;
     while (history.samples.length > 2 && atMs - history.samples[0]!.atMs > keepMs) history.samples.shift();
     const why = judgeBehind(history.samples, this.config.behind);
-    if (!why) return null;
+    if (!why || atMs - this.lastDemotionMs < this.config.settleMs) return null;
+    this.lastDemotionMs = atMs;
     this.histories.delete(tileId);
     const existing = this.activeDemotion(tileId);
     const canSub = this.lastNeeds.get(tileId)?.profiles.includes('sub') ?? false;

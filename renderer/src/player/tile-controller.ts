@@ -79,6 +79,8 @@ const defaultBackoffMs = [1000, 2000, 4000, 8000, 15_000, 30_000];
 const stableAfterMs = 10_000;
 /** A still older than this is shown but a fresh one is fetched too, ms. */
 const stillFreshMs = 60_000;
+/** How long a closed stream's response may take to end before its fetch is aborted, ms. */
+const drainMs = 3000;
 /** How often players report health to the policy and the overlay refreshes, ms. */
 const healthEveryMs = 1000;
 
@@ -172,7 +174,7 @@ export class LiveTiles {
     let changed = false;
     for (const tile of this.tiles.values()) {
       const stats = tile.sampleStats();
-      if (stats && tile.view.picture === 'video' && this.policy.report(tile.id, { decodedFrames: stats.decodedFrames, droppedFrames: stats.droppedFrames, jumps: stats.jumps, ...(stats.latencyMs === undefined ? {} : { latencyMs: stats.latencyMs }) })) changed = true;
+      if (stats && tile.view.picture === 'video' && this.policy.report(tile.id, { decodedFrames: stats.decodedFrames, droppedFrames: stats.droppedFrames - stats.seekDroppedFrames, jumps: stats.jumps, bufferAheadSec: stats.bufferAheadSec, ...(stats.latencyMs === undefined ? {} : { latencyMs: stats.latencyMs }) })) changed = true;
     }
     // Demotions expire with time, so decide now and then even when nothing was reported.
     if (changed || ++this.ticks % 5 === 0) this.scheduleDecide(0);
@@ -414,14 +416,21 @@ export class TileController {
     this.firstStill.stop();
     if (keepFrame && this.view.picture === 'video') this.snapshot();
     if (!keepFrame) this.view.picture = this.view.stillSrc ? 'still' : 'none';
-    this.abort?.abort();
+    const abort = this.abort;
     this.abort = null;
-    this.player.stop();
     if (this.stream) {
       const { streamId } = this.stream;
       this.owner.track(streamId, null);
-      void this.owner.api.close({ streamId });
       this.stream = null;
+      // Closing at main ends the response cleanly; the player drains it meanwhile. Abort only
+      // if main could not close it (then nothing else would end the fetch).
+      void this.owner.api.close({ streamId }).then((closed) => {
+        if (!closed.ok) abort?.abort();
+      });
+      this.player.stop(drainMs);
+    } else {
+      abort?.abort();
+      this.player.stop();
     }
   }
 

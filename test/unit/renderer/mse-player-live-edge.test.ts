@@ -18,18 +18,18 @@ import {
 } from '../../../renderer/src/player/live-edge.js';
 
 describe('liveEdge', () => {
-  // Buffered 10.0–12.0 s; the rows move currentTime. target 0.15, speed up > 0.3, jump > 0.5 for 1 s or > 2 s at once.
+  // Buffered 10.0–12.0 s; the rows move currentTime. Target 0.2 s; speed up above 0.5 s;
+  // jump above 1 s held for 1 s, above 2 s at once.
   const ranges: Ranges = [[10, 12]];
   it.each([
-    // currentTime  lag    → rate   seekTo   why
-    [11.9, '0.10 s: at the edge', 1, undefined, undefined],
-    [11.8, '0.20 s: inside the hysteresis band', 1, undefined, undefined],
-    [11.6, '0.40 s: speed up', 1.13, undefined, undefined],
-    [11.55, '0.45 s: speed up more', 1.15, undefined, undefined],
-    [11.0, '1.0 s: over the jump line, but not for long yet', 1.25, undefined, undefined],
-    [9.5, 'before the buffer (start, new init)', 1, 11.85, 'outside'],
+    // currentTime  lag                                      rate  seekTo    why
+    [11.9, '0.1 s: at the edge', 1, undefined, undefined],
+    [11.6, '0.4 s: inside the band, leave it', 1, undefined, undefined],
+    [11.4, '0.6 s: speed up', 1.1, undefined, undefined],
+    [10.9, '1.1 s: over the jump line, not for long yet', 1.1, undefined, undefined],
+    [9.5, 'before the buffer (start, new init)', 1, 11.8, 'outside'],
     [12.05, 'just past the end: waiting for data, stay', 1, undefined, undefined],
-    [30, 'far past the end (times went back)', 1, 11.85, 'outside'],
+    [30, 'far past the end (times went back)', 1, 11.8, 'outside'],
   ])('currentTime %f (%s) → rate %f, seek %s', (currentTime, _what, rate, seekTo, why) => {
     const d = liveEdge(initialLiveEdge, { nowMs: 0, currentTime, ranges });
     expect(d.rate).toBe(rate);
@@ -38,41 +38,48 @@ describe('liveEdge', () => {
   });
 
   it('jumps at once when more than 2 s behind', () => {
-    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.9, ranges: [[10, 14]] })).toMatchObject({ seekTo: 13.85, why: 'lag', rate: 1 });
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.9, ranges: [[10, 14]] })).toMatchObject({ seekTo: 13.8, why: 'lag', rate: 1 });
   });
 
-  it('jumps to end − target once the lag has stayed above 0.5 s for a second', () => {
+  /** Runs the controller every 250 ms with currentTime given per step; one line per step. */
+  function run(times: number[], r: Ranges = ranges): string[] {
     let state: LiveEdgeState = initialLiveEdge;
-    const seen: string[] = [];
-    for (const nowMs of [0, 250, 500, 750, 1000]) {
-      const d = liveEdge(state, { nowMs, currentTime: 11.3, ranges });
+    return times.map((currentTime, i) => {
+      const d = liveEdge(state, { nowMs: i * 250, currentTime, ranges: r });
       state = d.state;
-      seen.push(d.seekTo === undefined ? `${nowMs}: ×${d.rate}` : `${nowMs}: seek ${d.seekTo} (${d.why})`);
-    }
-    expect(seen).toEqual(['0: ×1.25', '250: ×1.25', '500: ×1.25', '750: ×1.25', '1000: seek 11.85 (lag)']);
+      return d.seekTo === undefined ? `${i * 250}: ×${d.rate}` : `${i * 250}: seek ${d.seekTo} (${d.why})`;
+    });
+  }
+
+  it('jumps to end − target once the lag has stayed above 1 s for a second', () => {
+    expect(run([10.8, 10.8, 10.8, 10.8, 10.8])).toEqual(['0: ×1.1', '250: ×1.1', '500: ×1.1', '750: ×1.1', '1000: seek 11.8 (lag)']);
   });
 
-  it('forgets the timer when the lag drops below the jump line in between', () => {
-    let state = liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.3, ranges }).state;
-    state = liveEdge(state, { nowMs: 500, currentTime: 11.7, ranges }).state;
-    expect(state.aboveSinceMs).toBeUndefined();
-    expect(liveEdge(state, { nowMs: 1000, currentTime: 11.3, ranges }).seekTo).toBeUndefined();
+  it('forgets the jump timer when the lag drops below the line in between', () => {
+    expect(run([10.8, 10.8, 11.2, 10.8, 10.8])).toEqual(['0: ×1.1', '250: ×1.1', '500: ×1.1', '750: ×1.1', '1000: ×1.1']);
   });
 
   it('keeps speeding up until the lag is back at the target (hysteresis), then plays at 1×', () => {
-    let state = liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.6, ranges }).state;
-    expect(state.catchingUp).toBe(true);
-    const mid = liveEdge(state, { nowMs: 250, currentTime: 11.8, ranges });
-    expect(mid.rate).toBeGreaterThan(1);
-    state = mid.state;
-    const done = liveEdge(state, { nowMs: 500, currentTime: 11.9, ranges });
-    expect(done.rate).toBe(1);
-    expect(done.state.catchingUp).toBe(false);
+    expect(run([11.4, 11.6, 11.75, 11.85, 11.85])).toEqual(['0: ×1.1', '250: ×1.1', '500: ×1.1', '750: ×1', '1000: ×1']);
+  });
+
+  it('a speed-up that does not bring the lag down within 6 s gives way to a jump', () => {
+    const steps = Array.from({ length: 25 }, () => 11.4);
+    const seen = run(steps);
+    expect(seen.slice(0, 24).every((l) => l.endsWith('×1.1'))).toBe(true);
+    expect(seen[24]).toBe('6000: seek 11.8 (lag)');
+  });
+
+  it('in the first 3 s of playing, a lag over 0.5 s (the join burst) is jumped at once', () => {
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.4, ranges, playingForMs: 1200 })).toMatchObject({ seekTo: 11.8, why: 'start' });
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.6, ranges, playingForMs: 1200 }).seekTo).toBeUndefined();
+    const later = liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.4, ranges, playingForMs: 3000 });
+    expect([later.rate, later.seekTo]).toEqual([1.1, undefined]);
   });
 
   it('only the newest range is live: a player left in an older range jumps to the newest', () => {
     const d = liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 5.5, ranges: [[5, 6], [10, 12]] });
-    expect(d).toMatchObject({ seekTo: 11.85, why: 'outside' });
+    expect(d).toMatchObject({ seekTo: 11.8, why: 'outside' });
   });
 
   it('never lands before the newest range starts (a single frame buffered)', () => {
@@ -80,11 +87,12 @@ describe('liveEdge', () => {
   });
 
   it('does nothing with nothing buffered', () => {
-    expect(liveEdge({ catchingUp: true }, { nowMs: 0, currentTime: 3, ranges: [] })).toEqual({ state: initialLiveEdge, rate: 1, lagSec: 0 });
+    expect(liveEdge({ catchUpSinceMs: 5 }, { nowMs: 0, currentTime: 3, ranges: [] })).toEqual({ state: initialLiveEdge, rate: 1, lagSec: 0 });
   });
 
-  it('caps the rate', () => {
-    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 10.1, ranges }).rate).toBe(defaultLiveEdge.maxRate);
+  it('reports the lag', () => {
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.75, ranges }).lagSec).toBeCloseTo(0.25);
+    expect(defaultLiveEdge.speedUpAboveSec).toBe(0.5);
   });
 });
 

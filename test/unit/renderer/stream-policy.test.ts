@@ -137,7 +137,7 @@ describe('StreamPolicy', () => {
   });
 
   describe('falling behind', () => {
-    /** Reports one sample a second for `seconds` s: 25 frames decoded a second, `dropPerSec` of them dropped. */
+    /** Reports one sample a second for `seconds` s (25 frames decoded a second); the first 5 s are warm-up. */
     function feed(policy: StreamPolicy, time: ReturnType<typeof clock>, id: string, seconds: number, sample: (i: number) => Partial<HealthSample> = () => ({})): (string | null)[] {
       const out: (string | null)[] = [];
       for (let i = 0; i <= seconds; i++) {
@@ -152,13 +152,42 @@ describe('StreamPolicy', () => {
       const policy = new StreamPolicy({}, time.now);
       const wall = [tile('A', 400), tile('B', 400)];
       draw(policy, wall);
-      const verdicts = feed(policy, time, 'A', 5, (i) => ({ droppedFrames: 5 * i }));
-      expect(verdicts.filter(Boolean)).toEqual(['20 % of frames dropped']);
-      expect(draw(policy, wall)).toEqual(['A sub · fell behind (20 % of frames dropped); sub-stream for now', 'B main · tile is 400 px high']);
+      const verdicts = feed(policy, time, 'A', 10, (i) => ({ droppedFrames: 10 * i, bufferAheadSec: 0.2 }));
+      // Seconds 0–4 are warm-up; the window is full (4 s) at second 9.
+      expect(verdicts.map((v, i) => (v ? `${i}: ${v}` : null)).filter(Boolean)).toEqual(['9: 40 % of frames dropped']);
+      expect(draw(policy, wall)).toEqual(['A sub · fell behind (40 % of frames dropped); sub-stream for now', 'B main · tile is 400 px high']);
       time.advance(30_000);
-      expect(draw(policy, wall)[0]).toBe('A sub · fell behind (20 % of frames dropped); sub-stream for now');
+      expect(draw(policy, wall)[0]).toBe('A sub · fell behind (40 % of frames dropped); sub-stream for now');
       time.advance(30_000);
       expect(draw(policy, wall)[0]).toBe('A main · tile is 400 px high');
+    });
+
+    it('frames dropped with an empty buffer (late arrivals, a bursty source) do not demote', () => {
+      const time = clock();
+      const policy = new StreamPolicy({}, time.now);
+      draw(policy, [tile('A', 400)]);
+      expect(feed(policy, time, 'A', 12, (i) => ({ droppedFrames: 15 * i, bufferAheadSec: 0.04 })).every((v) => v === null)).toBe(true);
+    });
+
+    it('one demotion at a time across the wall: the next tile waits 10 s', () => {
+      const time = clock();
+      const policy = new StreamPolicy({}, time.now);
+      const wall = [tile('A', 400), tile('B', 400)];
+      draw(policy, wall);
+      const verdicts: string[] = [];
+      let aDemoted = false;
+      for (let i = 0; i <= 25; i++) {
+        // Both drop 40 % until A steps down; after that A recovers, B does not.
+        if (policy.report('A', { decodedFrames: 25 * i, droppedFrames: aDemoted ? 0 : 10 * i, jumps: 0 })) {
+          verdicts.push(`${i}: A`);
+          aDemoted = true;
+          draw(policy, wall);
+        }
+        if (policy.report('B', { decodedFrames: 25 * i, droppedFrames: 10 * i, jumps: 0 })) verdicts.push(`${i}: B`);
+        time.advance(1000);
+      }
+      // B was as bad as A from second 9 on, but waited for the wall to settle.
+      expect(verdicts).toEqual(['9: A', '19: B']);
     });
 
     it('sub → JPEG when the sub-stream falls behind too; the focused tile keeps video', () => {
@@ -166,9 +195,10 @@ describe('StreamPolicy', () => {
       const policy = new StreamPolicy({}, time.now);
       const wall = [tile('A', 120), tile('B', 120, { focused: true })];
       draw(policy, wall);
-      feed(policy, time, 'A', 5, (i) => ({ latencyMs: 800 + 100 * i }));
-      feed(policy, time, 'B', 5, (i) => ({ latencyMs: 800 + 100 * i }));
-      expect(draw(policy, wall)).toEqual(['A jpeg 1000 ms · fell behind (latency 1.2 s); previews for now', 'B sub · fell behind (latency 1.2 s); sub-stream for now']);
+      feed(policy, time, 'A', 10, (i) => ({ latencyMs: 500 + 100 * i }));
+      time.advance(10_000);
+      feed(policy, time, 'B', 10, (i) => ({ latencyMs: 500 + 100 * i }));
+      expect(draw(policy, wall)).toEqual(['A jpeg 1000 ms · fell behind (latency 1.4 s); previews for now', 'B sub · fell behind (latency 1.4 s); sub-stream for now']);
     });
 
     it('a camera without a sub-stream steps straight from main to JPEG', () => {
@@ -176,7 +206,7 @@ describe('StreamPolicy', () => {
       const policy = new StreamPolicy({}, time.now);
       const wall = [tile('A', 400, { profiles: ['main'] })];
       draw(policy, wall);
-      feed(policy, time, 'A', 5, (i) => ({ jumps: i }));
+      feed(policy, time, 'A', 10, (i) => ({ jumps: i }));
       expect(draw(policy, wall)).toEqual(['A jpeg 1000 ms · fell behind (skipped ahead 4 times to stay live); previews for now']);
     });
 
@@ -185,8 +215,9 @@ describe('StreamPolicy', () => {
       const policy = new StreamPolicy({}, time.now);
       const wall = [tile('A', 400, { maximised: true }), tile('B', 400, { pin: 'main' })];
       draw(policy, wall);
-      feed(policy, time, 'A', 5, (i) => ({ droppedFrames: 10 * i }));
-      feed(policy, time, 'B', 5, (i) => ({ droppedFrames: 10 * i }));
+      expect(feed(policy, time, 'A', 10, (i) => ({ droppedFrames: 10 * i }))).not.toContain('40 % of frames dropped');
+      time.advance(10_000);
+      expect(feed(policy, time, 'B', 10, (i) => ({ droppedFrames: 10 * i }))).not.toContain('40 % of frames dropped');
       expect(draw(policy, wall)).toEqual(['A main · maximised', 'B main · pinned to the main stream']);
     });
 
@@ -194,16 +225,16 @@ describe('StreamPolicy', () => {
       const time = clock();
       const policy = new StreamPolicy({}, time.now);
       draw(policy, [tile('A', 400)]);
-      feed(policy, time, 'A', 3, (i) => ({ droppedFrames: 10 * i }));
+      feed(policy, time, 'A', 7, (i) => ({ droppedFrames: 10 * i }));
       draw(policy, [tile('A', 150)]); // now sub
-      expect(feed(policy, time, 'A', 3, () => ({ droppedFrames: 0 })).every((v) => v === null)).toBe(true);
+      expect(feed(policy, time, 'A', 12, () => ({ droppedFrames: 0 })).every((v) => v === null)).toBe(true);
     });
 
     it('a forgotten tile loses its demotion', () => {
       const time = clock();
       const policy = new StreamPolicy({}, time.now);
       draw(policy, [tile('A', 400)]);
-      feed(policy, time, 'A', 5, (i) => ({ droppedFrames: 10 * i }));
+      expect(feed(policy, time, 'A', 10, (i) => ({ droppedFrames: 10 * i }))).toContain('40 % of frames dropped');
       policy.forget('A');
       expect(draw(policy, [tile('A', 400)])).toEqual(['A main · tile is 400 px high']);
     });
@@ -211,14 +242,16 @@ describe('StreamPolicy', () => {
 });
 
 describe('judgeBehind', () => {
-  const rules: StreamPolicyConfig['behind'] = { windowMs: 5000, droppedRatio: 0.1, minFrames: 25, latencyMs: 1000, latencyGrowthMs: 300, jumps: 3 };
-  const samples = (rows: [atMs: number, decoded: number, dropped: number, latencyMs: number | undefined, jumps: number][]) =>
-    rows.map(([atMs, decodedFrames, droppedFrames, latencyMs, jumps]) => ({ atMs, decodedFrames, droppedFrames, jumps, ...(latencyMs === undefined ? {} : { latencyMs }) }));
+  const rules: StreamPolicyConfig['behind'] = { windowMs: 5000, warmupMs: 5000, droppedRatio: 0.1, minFrames: 25, minBufferSec: 0.1, latencyMs: 1000, latencyGrowthMs: 300, jumps: 3 };
+  const samples = (rows: [atMs: number, decoded: number, dropped: number, latencyMs: number | undefined, jumps: number, bufferAheadSec?: number][]) =>
+    rows.map(([atMs, decodedFrames, droppedFrames, latencyMs, jumps, bufferAheadSec]) => ({ atMs, decodedFrames, droppedFrames, jumps, ...(latencyMs === undefined ? {} : { latencyMs }), ...(bufferAheadSec === undefined ? {} : { bufferAheadSec }) }));
 
   it.each([
     ['healthy', samples([[0, 0, 0, 120, 0], [2500, 62, 0, 130, 0], [5000, 125, 1, 125, 0]]), null],
     ['too short a window to judge', samples([[0, 0, 0, 120, 0], [3000, 75, 40, 3000, 9]]), null],
     ['10 % dropped', samples([[0, 0, 0, 120, 0], [5000, 125, 13, 130, 0]]), '10 % of frames dropped'],
+    ['10 % dropped with data in the buffer', samples([[0, 0, 0, 120, 0, 0.3], [5000, 125, 13, 130, 0, 0.2]]), '10 % of frames dropped'],
+    ['10 % dropped with the buffer running dry (frames arrived late)', samples([[0, 0, 0, 120, 0, 0.02], [5000, 125, 13, 130, 0, 0.05]]), null],
     ['dropping, but too few frames to say', samples([[0, 0, 0, 120, 0], [5000, 20, 10, 130, 0]]), null],
     ['latency over a second', samples([[0, 0, 0, 900, 0], [5000, 125, 0, 1200, 0]]), 'latency 1.2 s'],
     ['latency rising every sample by 300 ms in all', samples([[0, 0, 0, 200, 0], [2000, 50, 0, 350, 0], [4000, 100, 0, 420, 0], [5000, 125, 0, 520, 0]]), 'latency keeps growing'],

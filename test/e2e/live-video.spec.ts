@@ -1,0 +1,182 @@
+/**
+ * Live video end to end: `tessera serve --demo` (the simulator's sites, real RTSP cameras through
+ * main's ffmpeg pipeline), the real renderer in Chromium. Cameras placed from the camera panel
+ * appear on the Live screen as CameraTiles: the latest still first, then the <video>, which must
+ * really play (time advancing, frames decoded); the reason in words whenever a tile is not
+ * playing; the info overlay toggles and names the codec; no console errors, no failed requests.
+ *
+ * The cameras are RTSP demo cameras without audio (even simulator indices). The simulator's looped
+ * cameras with audio currently deliver their frames in bursts (nine frames 12 ms apart every
+ * ~360 ms), which Chromium shows as ~70 % dropped frames; that is reported to the simulator, and
+ * it is not what this test is about.
+ */
+import type { Page } from '@playwright/test';
+import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import { expect, test } from './fixtures.js';
+
+const site = 'Demo · RTSP cameras';
+/** Lobby is live-encoded (GOP 1 s), Parking South is a loop with a 4 s GOP, Main Entrance a loop with 1 s. */
+const cameraNames = ['Lobby', 'Parking South', 'Main Entrance'];
+
+let serve: ServeProcess | undefined;
+
+test.beforeAll(async () => {
+  // The first start on a machine encodes the simulator's loops (cached in .cache/sim-media).
+  test.setTimeout(300_000);
+  serve = await startServeProcess(['--demo'], undefined, 240_000);
+});
+
+test.afterAll(async () => {
+  await serve?.stop();
+});
+
+/** The tree rows of `site`'s cameras, by name (the same names exist on every demo site). */
+async function cameraRows(page: Page): Promise<Map<string, string>> {
+  const ids = await page.getByRole('tree', { name: 'Cameras' }).evaluate((tree, wanted) => {
+    const rows = [...tree.querySelectorAll<HTMLElement>('[role=treeitem]')];
+    const start = rows.findIndex((r) => r.getAttribute('aria-label') === wanted.site && r.getAttribute('aria-level') === '1');
+    const out: [string, string][] = [];
+    for (const row of rows.slice(start + 1)) {
+      if (row.getAttribute('aria-level') === '1') break;
+      const name = row.getAttribute('aria-label') ?? '';
+      if (wanted.names.includes(name)) out.push([name, row.id]);
+    }
+    return out;
+  }, { site, names: cameraNames });
+  return new Map(ids);
+}
+
+interface Snapshot {
+  atMs: number;
+  tile: string;
+  picture: string;
+  status: string;
+}
+
+/** Records every state of every live tile (picture shown, status words) from now on. */
+async function recordTiles(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const log: Snapshot[] = [];
+    (window as unknown as { __tiles: Snapshot[] }).__tiles = log;
+    const t0 = performance.now();
+    const snap = (): void => {
+      for (const tile of document.querySelectorAll<HTMLElement>('main[aria-label="Live cameras"] section[role=region]')) {
+        const entry = { atMs: Math.round(performance.now() - t0), tile: tile.getAttribute('aria-label') ?? '', picture: tile.dataset.picture ?? '', status: tile.querySelector('[data-testid=tile-status]')?.textContent?.trim() ?? '' };
+        const last = log.findLast((e) => e.tile === entry.tile);
+        if (!last || last.picture !== entry.picture || last.status !== entry.status) log.push(entry);
+      }
+    };
+    new MutationObserver(snap).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true, attributeFilter: ['data-picture', 'data-status'] });
+  });
+}
+
+async function videoProgress(page: Page, name: string): Promise<{ currentTime: number; frames: number }> {
+  return page
+    .getByRole('main', { name: 'Live cameras' })
+    .getByRole('region', { name, exact: true })
+    .locator('video')
+    .evaluate((v: HTMLVideoElement) => ({ currentTime: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames }));
+}
+
+test('placed cameras play live on the Live screen: still first, then video, with reasons and stream info', async ({ clean }) => {
+  test.setTimeout(180_000);
+  const { page, problems } = clean;
+  // Streams the page itself closed (media:close over the bridge), to tell their ends apart below.
+  const closed = new Set<string>();
+  page.on('websocket', (ws) =>
+    ws.on('framesent', (frame) => {
+      const message = JSON.parse(String(frame.payload)) as { channel?: string; input?: { streamId?: string } };
+      if (message.channel === 'media:close' && message.input?.streamId) closed.add(message.input.streamId);
+    }),
+  );
+  await page.goto(serve!.url);
+
+  // The camera panel lists the demo's RTSP cameras; their thumbnails are the tiles' first pictures.
+  const tree = page.getByRole('tree', { name: 'Cameras' });
+  await expect(tree.getByRole('treeitem', { name: site, exact: true })).toBeVisible({ timeout: 90_000 });
+  await expect.poll(async () => (await cameraRows(page)).size, { timeout: 60_000 }).toBe(cameraNames.length);
+  const rows = await cameraRows(page);
+  for (const name of cameraNames) {
+    const row = page.locator(`[id="${rows.get(name)}"]`);
+    await row.scrollIntoViewIfNeeded();
+    await expect(row).toHaveAccessibleDescription(/^Online/, { timeout: 60_000 });
+    await expect(row.locator('img')).toHaveAttribute('src', /^data:image\/jpeg;base64,/, { timeout: 45_000 });
+  }
+
+  await recordTiles(page);
+  // Double-click places a camera: the Live screen opens with it (the newest placed comes first).
+  for (const name of cameraNames) await page.locator(`[id="${rows.get(name)}"]`).dblclick();
+  const live = page.getByRole('main', { name: 'Live cameras' });
+  await expect(page.getByRole('button', { name: 'Live', exact: true })).toHaveAttribute('aria-current', 'page');
+  await expect(live.getByRole('region')).toHaveCount(cameraNames.length);
+
+  // Every tile reaches live video, and the video really plays.
+  for (const name of cameraNames) {
+    const tile = live.getByRole('region', { name, exact: true });
+    await expect(tile).toHaveAttribute('data-picture', 'video', { timeout: 30_000 });
+    await expect(tile.getByTestId('tile-status')).toHaveCount(0);
+  }
+  const before = new Map(await Promise.all(cameraNames.map(async (n) => [n, await videoProgress(page, n)] as const)));
+  await page.waitForTimeout(2000);
+  for (const name of cameraNames) {
+    const then = before.get(name)!;
+    const now = await videoProgress(page, name);
+    expect(now.currentTime - then.currentTime, `${name}: media time advances`).toBeGreaterThan(1);
+    expect(now.frames - then.frames, `${name}: frames are decoded`).toBeGreaterThan(20);
+  }
+
+  // Each tile showed a still before its video, and whenever it showed no video it said why.
+  const log = await page.evaluate(() => (window as unknown as { __tiles: Snapshot[] }).__tiles);
+  for (const name of cameraNames) {
+    const states = log.filter((e) => e.tile === name);
+    const firstStill = states.findIndex((e) => e.picture === 'still');
+    const firstVideo = states.findIndex((e) => e.picture === 'video');
+    expect(firstStill, `${name}: ${JSON.stringify(states)}`).toBeGreaterThanOrEqual(0);
+    expect(firstStill, `${name}: still before video`).toBeLessThan(firstVideo);
+    for (const state of states.filter((e) => e.picture !== 'video')) expect(state.status, `${name} at ${state.atMs} ms`).toMatch(/^(Starting|Connecting|Retrying|Failed|Preview)/);
+  }
+
+  // The info overlay: a named toggle, the stream's facts, the codec among them.
+  const first = live.getByRole('region', { name: cameraNames[0]!, exact: true });
+  await first.getByRole('button', { name: 'Show stream info' }).click();
+  const info = first.getByRole('group', { name: `Stream info of ${cameraNames[0]}` });
+  await expect(info).toBeVisible();
+  await expect(info.locator('[data-field="Codec"]')).toHaveText(/^avc1\.[0-9a-f]{6}$/);
+  await expect(info.locator('[data-field="Decode path"]')).toHaveText('camera stream copied, decoded by the browser');
+  await expect(info.locator('[data-field="Latency"]')).toHaveText(/^\d+ ms from arrival to screen$/);
+  await first.getByRole('button', { name: 'Hide stream info' }).click();
+  await expect(info).toBeHidden();
+
+  // Keyboard: the tile is a tab stop; I toggles the same overlay.
+  await first.focus();
+  await expect(first).toBeFocused();
+  await page.keyboard.press('i');
+  await expect(info).toBeVisible();
+
+  // The measured numbers, for the record (time to first frame from media:open, arrival → screen).
+  const measured: string[] = [];
+  for (const name of cameraNames) {
+    const tile = live.getByRole('region', { name, exact: true });
+    if ((await tile.getByRole('button', { name: 'Show stream info' }).count()) > 0) await tile.getByRole('button', { name: 'Show stream info' }).click();
+    const field = (f: string) => tile.locator(`[data-field="${f}"]`).textContent();
+    measured.push(`${name}: first frame ${await field('First frame')}; latency ${await field('Latency')}; buffer ${await field('Buffer ahead')}; ${await field('Frames')}; GOP ${await field('GOP')}`);
+  }
+  test.info().annotations.push({ type: 'measured', description: measured.join('\n') });
+  console.log(measured.join('\n'));
+
+  // Enter maximises a tile (the others leave the screen); Escape brings the grid back.
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await expect(live.getByRole('region')).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await expect(live.getByRole('region')).toHaveCount(cameraNames.length);
+  for (const name of cameraNames) await expect(live.getByRole('region', { name, exact: true })).toHaveAttribute('data-picture', 'video', { timeout: 30_000 });
+  expect(closed.size).toBe(cameraNames.length - 1);
+
+  // Chromium reports a fetch whose body was read through a ReadableStream reader as
+  // "net::ERR_ABORTED" when it ends, even when the server ended it normally (checked against a
+  // plain Node server: the same body read with arrayBuffer() is "finished", with getReader()
+  // "failed"). So the end of each stream the page closed itself is no problem; anything else is.
+  const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/([0-9a-f-]+) net::ERR_ABORTED$/;
+  expect(problems.filter((p) => !closed.has(streamEnd.exec(p)?.[1] ?? ''))).toEqual([]);
+});

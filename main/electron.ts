@@ -30,7 +30,6 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   const log = createLogger({ dir: dataPaths(dataDir).logs });
   hardenElectron(log.child('security'));
-  serveAppScheme();
   installMenu();
 
   const shell: Shell = {
@@ -50,6 +49,8 @@ async function start(): Promise<void> {
     },
   };
   const services = await compose({ dataDir, shell, log });
+  // After compose: the scheme also serves live video from the media broker. No window exists yet.
+  serveAppScheme(services.media);
   const windows = new WindowManager(services.settings, log.child('windows'));
   const disposeIpc = registerElectronIpc(services, () => windows.windowsList());
   shell.onDisplaysChanged(() => windows.sync());

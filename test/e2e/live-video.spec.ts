@@ -31,7 +31,7 @@ test.afterAll(async () => {
 });
 
 /** The tree rows of `site`'s cameras, by name (the same names exist on every demo site). */
-async function cameraRows(page: Page): Promise<Map<string, string>> {
+async function cameraRows(page: Page, names: readonly string[] = cameraNames): Promise<Map<string, string>> {
   const ids = await page.getByRole('tree', { name: 'Cameras' }).evaluate((tree, wanted) => {
     const rows = [...tree.querySelectorAll<HTMLElement>('[role=treeitem]')];
     const start = rows.findIndex((r) => r.getAttribute('aria-label') === wanted.site && r.getAttribute('aria-level') === '1');
@@ -42,7 +42,7 @@ async function cameraRows(page: Page): Promise<Map<string, string>> {
       if (wanted.names.includes(name)) out.push([name, row.id]);
     }
     return out;
-  }, { site, names: cameraNames });
+  }, { site, names: [...names] });
   return new Map(ids);
 }
 
@@ -179,4 +179,32 @@ test('placed cameras play live on the Live screen: still first, then video, with
   // "failed"). So the end of each stream the page closed itself is no problem; anything else is.
   const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/([0-9a-f-]+) net::ERR_ABORTED$/;
   expect(problems.filter((p) => !closed.has(streamEnd.exec(p)?.[1] ?? ''))).toEqual([]);
+});
+
+test('beyond the main-stream budget, a camera without a sub-stream gets JPEG previews at about one a second', async ({ clean }) => {
+  test.setTimeout(180_000);
+  const { page, problems } = clean;
+  // Plain RTSP cameras offer only a main stream, and the policy allows 4 main streams: the 5th
+  // placed camera cannot step down to a sub-stream, so it gets the JPEG player.
+  const five = [...cameraNames, 'Reception', 'Server Room'];
+  await page.goto(serve!.url);
+  await expect(page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem', { name: site, exact: true })).toBeVisible({ timeout: 90_000 });
+  await expect.poll(async () => (await cameraRows(page, five)).size, { timeout: 60_000 }).toBe(five.length);
+  const rows = await cameraRows(page, five);
+  for (const name of five) await page.locator(`[id="${rows.get(name)}"]`).dblclick();
+  const live = page.getByRole('main', { name: 'Live cameras' });
+  await expect(live.getByRole('region')).toHaveCount(five.length);
+
+  await expect(live.locator('section[data-picture="video"]')).toHaveCount(4, { timeout: 45_000 });
+  const preview = live.locator('section[data-mode="jpeg"]');
+  await expect(preview).toHaveCount(1);
+  await expect(preview.getByTestId('tile-status')).toHaveText('Preview, 1 picture/s · main-stream budget full (4) and the camera has no sub-stream');
+  // The previews keep coming: the picture changes within a few seconds (an RTSP still is an ffmpeg grab in main).
+  const picture = preview.locator('img');
+  await expect(picture).toHaveAttribute('src', /^data:image\/jpeg;base64,/, { timeout: 20_000 });
+  const first = await picture.getAttribute('src');
+  await expect.poll(() => picture.getAttribute('src'), { timeout: 15_000 }).not.toBe(first);
+  await preview.getByRole('button', { name: 'Show stream info' }).click();
+  await expect(preview.locator('[data-field="Picture"]')).toHaveText('JPEG previews every 1.0 s');
+  expect(problems).toEqual([]);
 });

@@ -236,7 +236,7 @@ class Run {
       this.timer = setInterval(() => this.tick(), this.config.tickMs);
       this.fetching = true;
       const response = await fetch(path, { signal, cache: 'no-store' });
-      if (!response.ok || !response.body) throw new PlayerFailure(await describeRefusal(response), response.status >= 500 || response.status === 404);
+      if (!response.ok || !response.body) throw new PlayerFailure(await describeRefusal(response), response.status >= 500 || response.status === 404 || response.status === 410);
       this.mime = this.pickMime(response.headers.get('content-type'));
       await this.read(response.body.getReader());
       if (!this.finished) this.finish('ended', { words: 'the video stream ended' });
@@ -556,7 +556,7 @@ async function describeRefusal(response: Response): Promise<string> {
   } catch (err) {
     detail = ` (${err instanceof Error ? err.message : 'no body'})`;
   }
-  if (response.status === 404) return `the stream is no longer open${detail}`;
+  if (response.status === 404 || response.status === 410) return `the stream is no longer open${detail}`;
   if (response.status === 401 || response.status === 403) return `the video stream was refused (${response.status})${detail}`;
   return `the video stream answered ${response.status}${detail}`;
 }

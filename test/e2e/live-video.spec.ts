@@ -46,6 +46,29 @@ async function cameraRows(page: Page, names: readonly string[] = cameraNames): P
   return new Map(ids);
 }
 
+/** Stream ids the page closed itself (media:close over the bridge), to tell their ends apart in the problems. */
+function closedStreams(page: Page): Set<string> {
+  const closed = new Set<string>();
+  page.on('websocket', (ws) =>
+    ws.on('framesent', (frame) => {
+      const message = JSON.parse(String(frame.payload)) as { channel?: string; input?: { streamId?: string } };
+      if (message.channel === 'media:close' && message.input?.streamId) closed.add(message.input.streamId);
+    }),
+  );
+  return closed;
+}
+
+/**
+ * The problems other than the end of a stream the page closed itself. Chromium reports a fetch
+ * whose body was read through a ReadableStream reader as "net::ERR_ABORTED" when it ends, even
+ * when the server ended it normally (checked against a plain Node server: the same body read with
+ * arrayBuffer() is "finished", with getReader() "failed").
+ */
+function unexpected(problems: readonly string[], closed: ReadonlySet<string>): string[] {
+  const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/([0-9a-f-]+) net::ERR_ABORTED$/;
+  return problems.filter((p) => !closed.has(streamEnd.exec(p)?.[1] ?? ''));
+}
+
 interface Snapshot {
   atMs: number;
   tile: string;
@@ -81,14 +104,7 @@ async function videoProgress(page: Page, name: string): Promise<{ currentTime: n
 test('placed cameras play live on the Live screen: still first, then video, with reasons and stream info', async ({ clean }) => {
   test.setTimeout(180_000);
   const { page, problems } = clean;
-  // Streams the page itself closed (media:close over the bridge), to tell their ends apart below.
-  const closed = new Set<string>();
-  page.on('websocket', (ws) =>
-    ws.on('framesent', (frame) => {
-      const message = JSON.parse(String(frame.payload)) as { channel?: string; input?: { streamId?: string } };
-      if (message.channel === 'media:close' && message.input?.streamId) closed.add(message.input.streamId);
-    }),
-  );
+  const closed = closedStreams(page);
   await page.goto(serve!.url);
 
   // The camera panel lists the demo's RTSP cameras; their thumbnails are the tiles' first pictures.
@@ -172,20 +188,15 @@ test('placed cameras play live on the Live screen: still first, then video, with
   await expect(live.getByRole('region')).toHaveCount(cameraNames.length);
   for (const name of cameraNames) await expect(live.getByRole('region', { name, exact: true })).toHaveAttribute('data-picture', 'video', { timeout: 30_000 });
   expect(closed.size).toBe(cameraNames.length - 1);
-
-  // Chromium reports a fetch whose body was read through a ReadableStream reader as
-  // "net::ERR_ABORTED" when it ends, even when the server ended it normally (checked against a
-  // plain Node server: the same body read with arrayBuffer() is "finished", with getReader()
-  // "failed"). So the end of each stream the page closed itself is no problem; anything else is.
-  const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/([0-9a-f-]+) net::ERR_ABORTED$/;
-  expect(problems.filter((p) => !closed.has(streamEnd.exec(p)?.[1] ?? ''))).toEqual([]);
+  expect(unexpected(problems, closed)).toEqual([]);
 });
 
 test('beyond the main-stream budget, a camera without a sub-stream gets JPEG previews at about one a second', async ({ clean }) => {
   test.setTimeout(180_000);
   const { page, problems } = clean;
-  // Plain RTSP cameras offer only a main stream, and the policy allows 4 main streams: the 5th
-  // placed camera cannot step down to a sub-stream, so it gets the JPEG player.
+  const closed = closedStreams(page);
+  // Plain RTSP cameras offer only a main stream, and the policy allows 4 main streams: of five
+  // such tiles, one cannot step down to a sub-stream, so it gets the JPEG player.
   const five = [...cameraNames, 'Reception', 'Server Room'];
   await page.goto(serve!.url);
   await expect(page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem', { name: site, exact: true })).toBeVisible({ timeout: 90_000 });
@@ -198,13 +209,24 @@ test('beyond the main-stream budget, a camera without a sub-stream gets JPEG pre
   await expect(live.locator('section[data-picture="video"]')).toHaveCount(4, { timeout: 45_000 });
   const preview = live.locator('section[data-mode="jpeg"]');
   await expect(preview).toHaveCount(1);
-  await expect(preview.getByTestId('tile-status')).toHaveText('Preview, 1 picture/s · main-stream budget full (4) and the camera has no sub-stream');
-  // The previews keep coming: the picture changes within a few seconds (an RTSP still is an ffmpeg grab in main).
-  const picture = preview.locator('img');
-  await expect(picture).toHaveAttribute('src', /^data:image\/jpeg;base64,/, { timeout: 20_000 });
-  const first = await picture.getAttribute('src');
-  await expect.poll(() => picture.getAttribute('src'), { timeout: 15_000 }).not.toBe(first);
-  await preview.getByRole('button', { name: 'Show stream info' }).click();
-  await expect(preview.locator('[data-field="Picture"]')).toHaveText('JPEG previews every 1.0 s');
-  expect(problems).toEqual([]);
+  // (After a demotion, see below, the preview tile is the demoted one and says so.)
+  await expect(preview.getByTestId('tile-status')).toHaveText(/^Preview, 1 picture\/s · (main-stream budget full \(4\) and the camera has no sub-stream|fell behind \(.+\); previews for now)$/);
+  // The previews keep coming: the picture changes within seconds (an RTSP still is an ffmpeg grab
+  // in main). Read through whichever tile is the preview one: Server Room's source delivers
+  // bunched frames (see the top), and once the policy demotes it for dropping them, it becomes
+  // the preview tile and the freed main stream goes to the other: still 4 video, 1 preview.
+  const seen = new Set<string>();
+  await expect
+    .poll(
+      async () => {
+        const src = await live.locator('section[data-mode="jpeg"] img').getAttribute('src', { timeout: 1000 }).catch(() => null);
+        if (src?.startsWith('data:image/jpeg;base64,')) seen.add(src);
+        return seen.size;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThanOrEqual(2);
+  await expect(live.locator('section[data-mode="jpeg"]')).toHaveCount(1);
+  await expect(live.locator('section[data-mode="video"]')).toHaveCount(4);
+  expect(unexpected(problems, closed)).toEqual([]);
 });

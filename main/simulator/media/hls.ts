@@ -52,7 +52,7 @@ export class HlsService {
 
   private session(cameraIndex: number, profile: ProfileName): Session {
     const key = `${cameraIndex}/${profile}`;
-    let session = this.sessions.get(key);
+    const session = this.sessions.get(key);
     if (session && !session.exited) {
       session.lastUsedMs = Date.now();
       return session;

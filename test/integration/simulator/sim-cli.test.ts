@@ -62,7 +62,7 @@ describe('tessera sim --json', () => {
   it('answers on every printed address', async () => {
     const urls = [
       ...(['aipix', 'eagleeye-v1', 'eagleeye-v3', 'exacq'] as const).map((kind) => (sites[kind] as { url: string }).url),
-      (sites['eagleeye-v3'] as { authUrl: string }).authUrl,
+      (sites['eagleeye-v3'] as unknown as { authUrl: string }).authUrl,
     ];
     for (const url of urls) {
       const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });

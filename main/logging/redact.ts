@@ -6,7 +6,7 @@
 const secretKey = /pass(word)?|secret|token|cookie|authori[sz]ation|auth_?key|session_?id|api_?key|credential|^a$|^s$/i;
 const secretQueryParam = /([?&;](?:A|s|token|access_token|refresh_token|auth_key|api_key|apikey|session|sessionid|sid|password|passwd|code)=)[^&;#\s"']*/gi;
 const urlPassword = /([a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi;
-const bearer = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
+const bearer = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=|-]+/g;
 
 export const REDACTED = '[redacted]';
 

@@ -9,6 +9,7 @@ import type { CredentialStore } from './credentials/credential-store.js';
 import type { SafeStorageLike } from './credentials/safe-storage-store.js';
 import { mediaHandlers } from './ipc/handlers/media-handlers.js';
 import { sitesHandlers } from './ipc/handlers/sites-handlers.js';
+import { wallHandlers } from './ipc/handlers/wall-handlers.js';
 import { EventHub } from './ipc/event-hub.js';
 import { IpcRouter, type Handlers } from './ipc/router.js';
 import type { Logger } from './logging/logger.js';
@@ -18,6 +19,7 @@ import { SettingsService } from './services/settings-service.js';
 import { SiteRepository } from './sites/site-repository.js';
 import { SiteService } from './sites/site-service.js';
 import { appVersion } from './version.js';
+import { WallService } from './wall/wall-service.js';
 
 /** What differs between the Electron app and serve mode, seen from the services. */
 export interface Shell {
@@ -35,6 +37,8 @@ export interface Services {
   sites: SiteService;
   /** Live video: one ffmpeg per camera × profile, shared by tiles (the shells serve media/stream/<id>). */
   media: MediaBroker;
+  /** Layouts, tours and what each display shows. */
+  wall: WallService;
   credentials: CredentialStore;
   dispose(): Promise<void>;
 }
@@ -62,6 +66,8 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     log: log.child('media'),
   });
 
+  const wall = new WallService(paths.wallFile, log.child('wall'));
+
   const disposers = [
     settings.onChanged((value) => events.publish('settings:changed', value)),
     shell.onDisplaysChanged((displays) => events.publish('app:displays-changed', displays)),
@@ -69,6 +75,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     sites.onCamerasChanged((value) => events.publish('cameras:changed', value)),
     // Every window gets every stream's state; a window keeps the ids it opened.
     media.onStates((value) => events.publish('media:state', value)),
+    wall.onChanged((value) => events.publish('wall:changed', value)),
   ];
 
   const handlers: Handlers = {
@@ -83,6 +90,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     'settings:set': (patch) => settings.set(patch),
     ...sitesHandlers(sites),
     ...mediaHandlers(media),
+    ...wallHandlers(wall),
   };
 
   return {
@@ -91,6 +99,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     settings,
     sites,
     media,
+    wall,
     credentials,
     async dispose() {
       for (const dispose of disposers) dispose();

@@ -34,6 +34,8 @@ export interface DataPaths {
   cache: string;
   settingsFile: string;
   sitesFile: string;
+  /** Layouts, tours and per-display assignments. */
+  wallFile: string;
   /** safeStorage ciphertexts, used only when no system keychain answers. */
   encryptedCredentialsFile: string;
 }
@@ -45,6 +47,7 @@ export function dataPaths(root: string): DataPaths {
     cache: join(root, 'cache'),
     settingsFile: join(root, 'settings.json'),
     sitesFile: join(root, 'sites.json'),
+    wallFile: join(root, 'wall.json'),
     encryptedCredentialsFile: join(root, 'credentials.enc.json'),
   };
 }

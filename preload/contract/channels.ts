@@ -27,6 +27,7 @@ import {
   twoFactorChooseSchema,
   twoFactorVerifySchema,
 } from './sites.js';
+import { layoutIdSchema, layoutSchema, setDisplaySchema, tourIdSchema, tourSchema, wallStateSchema } from './wall.js';
 
 const none = z.undefined();
 
@@ -51,6 +52,17 @@ export const requests = {
   'media:open': { input: mediaOpenSchema, result: mediaStreamSchema },
   /** The tile no longer shows the stream; the upstream stops shortly after its last viewer leaves. */
   'media:close': { input: streamIdSchema, result: z.null() },
+  /** Layouts, tours and what each display shows. */
+  'wall:get': { input: none, result: wallStateSchema },
+  /** Creates or replaces a layout (by id). */
+  'wall:save-layout': { input: layoutSchema, result: wallStateSchema },
+  /** Deletes a layout; tour steps using it are dropped, displays showing it keep it as an unsaved draft. */
+  'wall:delete-layout': { input: layoutIdSchema, result: wallStateSchema },
+  'wall:save-tour': { input: tourSchema, result: wallStateSchema },
+  /** Deletes a tour; displays running it stop it. */
+  'wall:delete-tour': { input: tourIdSchema, result: wallStateSchema },
+  /** Changes what one display shows: layout, unsaved draft, tour position, maximised tile. */
+  'wall:set-display': { input: setDisplaySchema, result: wallStateSchema },
 } as const satisfies Record<RequestChannel, { input: z.ZodType; result: z.ZodType }>;
 
 export const events = {
@@ -64,6 +76,8 @@ export const events = {
   'cameras:changed': z.array(cameraSchema),
   /** State of every open stream, all windows alike (connecting, playing, retrying with the reason…); a window keeps the ids it opened. */
   'media:state': z.array(streamStateSchema),
+  /** The whole wall after any change, from any window. */
+  'wall:changed': wallStateSchema,
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestInput<C extends RequestChannel> = z.input<(typeof requests)[C]['input']>;

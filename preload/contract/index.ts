@@ -6,6 +6,7 @@ export * from './result.js';
 export * from './app.js';
 export * from './sites.js';
 export * from './media.js';
+export * from './wall.js';
 export * from './names.js';
 export * from './channels.js';
 export * from './api.js';

@@ -19,8 +19,14 @@ export const requestChannels = [
   'cameras:still',
   'media:open',
   'media:close',
+  'wall:get',
+  'wall:save-layout',
+  'wall:delete-layout',
+  'wall:save-tour',
+  'wall:delete-tour',
+  'wall:set-display',
 ] as const;
-export const eventChannels = ['settings:changed', 'app:displays-changed', 'sites:changed', 'cameras:changed', 'media:state'] as const;
+export const eventChannels = ['settings:changed', 'app:displays-changed', 'sites:changed', 'cameras:changed', 'media:state', 'wall:changed'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

@@ -1,0 +1,119 @@
+/**
+ * Owns the wall document (layouts, tours, what each display shows): loaded once, every change
+ * validated as a whole, saved atomically, announced to every window. A file that cannot be read
+ * is moved aside by JsonFile and reported to the UI through `loadProblem`, never silently reset.
+ */
+import {
+  AppFailure,
+  wallDocumentSchema,
+  type Layout,
+  type SetDisplay,
+  type Tour,
+  type WallDocument,
+  type WallState,
+} from '../../preload/contract/index.js';
+import type { Logger } from '../logging/logger.js';
+import { JsonFile } from '../persistence/json-file.js';
+import { WALL_VERSION, wallMigrations } from './wall-migrations.js';
+
+export class WallService {
+  private readonly file: JsonFile<WallDocument>;
+  private document: WallDocument;
+  private readonly loadProblem: WallState['loadProblem'];
+  private readonly listeners = new Set<(state: WallState) => void>();
+
+  constructor(path: string, log: Logger) {
+    this.file = new JsonFile(path, wallDocumentSchema, WALL_VERSION, emptyWall, wallMigrations);
+    const loaded = this.file.load();
+    if (loaded.corrupt) log.warn('wall file was unreadable and was moved aside; starting with an empty wall', loaded.corrupt);
+    this.loadProblem = loaded.corrupt;
+    this.document = loaded.value;
+  }
+
+  state(): WallState {
+    return structuredClone(this.loadProblem ? { document: this.document, loadProblem: this.loadProblem } : { document: this.document });
+  }
+
+  saveLayout(layout: Layout): WallState {
+    return this.change((doc) => {
+      const index = doc.layouts.findIndex((l) => l.id === layout.id);
+      if (index === -1) doc.layouts.push(layout);
+      else doc.layouts[index] = layout;
+    });
+  }
+
+  /** Tour steps showing it are dropped (a tour left empty goes too); displays keep it as a draft. */
+  deleteLayout(layoutId: string): WallState {
+    return this.change((doc) => {
+      const layout = doc.layouts.find((l) => l.id === layoutId);
+      doc.layouts = doc.layouts.filter((l) => l.id !== layoutId);
+      for (const tour of doc.tours) tour.steps = tour.steps.filter((s) => s.layoutId !== layoutId);
+      const emptied = new Set(doc.tours.filter((t) => t.steps.length === 0).map((t) => t.id));
+      doc.tours = doc.tours.filter((t) => !emptied.has(t.id));
+      for (const display of Object.values(doc.displays)) {
+        if (display.tour && emptied.has(display.tour.tourId)) delete display.tour;
+        if (display.layoutId === layoutId) {
+          display.layoutId = null;
+          if (!display.draft && layout) display.draft = layout;
+        }
+      }
+    });
+  }
+
+  saveTour(tour: Tour): WallState {
+    return this.change((doc) => {
+      const index = doc.tours.findIndex((t) => t.id === tour.id);
+      if (index === -1) doc.tours.push(tour);
+      else doc.tours[index] = tour;
+      for (const display of Object.values(doc.displays)) {
+        if (display.tour?.tourId === tour.id && display.tour.stepIndex >= tour.steps.length) display.tour.stepIndex = 0;
+      }
+    });
+  }
+
+  deleteTour(tourId: string): WallState {
+    return this.change((doc) => {
+      doc.tours = doc.tours.filter((t) => t.id !== tourId);
+      for (const display of Object.values(doc.displays)) if (display.tour?.tourId === tourId) delete display.tour;
+    });
+  }
+
+  setDisplay({ displayId, ...patch }: SetDisplay): WallState {
+    return this.change((doc) => {
+      const display = (doc.displays[displayId] ??= { layoutId: null });
+      if (patch.layoutId !== undefined) display.layoutId = patch.layoutId;
+      if (patch.draft === null) delete display.draft;
+      else if (patch.draft !== undefined) display.draft = patch.draft;
+      if (patch.tour === null) delete display.tour;
+      else if (patch.tour !== undefined) {
+        const tour = doc.tours.find((t) => t.id === patch.tour?.tourId);
+        if (tour && patch.tour.stepIndex >= tour.steps.length) throw new AppFailure('conflict', `Tour "${tour.name}" has ${tour.steps.length} steps.`);
+        display.tour = patch.tour;
+      }
+      if (patch.maximisedCell === null) delete display.maximisedCell;
+      else if (patch.maximisedCell !== undefined) display.maximisedCell = patch.maximisedCell;
+    });
+  }
+
+  onChanged(listener: (state: WallState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies a change to a copy, validates the whole document, then saves and announces it. */
+  private change(mutate: (doc: WallDocument) => void): WallState {
+    const next = structuredClone(this.document);
+    mutate(next);
+    const checked = wallDocumentSchema.safeParse(next);
+    if (!checked.success) throw new AppFailure('conflict', `That change would break the wall: ${checked.error.issues[0]?.message ?? 'invalid'}.`);
+    this.file.save(checked.data);
+    this.document = checked.data;
+    const state = this.state();
+    for (const listener of this.listeners) listener(this.state());
+    return state;
+  }
+}
+
+export function emptyWall(): WallDocument {
+  return { layouts: [], tours: [], displays: {} };
+}

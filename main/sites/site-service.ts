@@ -378,8 +378,19 @@ export class SiteService {
         return { ...rest, state: change.state, recording: change.recording, ...(change.stateDetail ? { stateDetail: change.stateDetail } : {}) };
       });
       this.announceCameras();
-    });
+    }, () => void this.refreshAfterSessionLost(entry));
     this.announceCameras();
+  }
+
+  /** A push channel saw the session end: sign in again (once) and re-read the cameras. */
+  private async refreshAfterSessionLost(entry: SiteEntry): Promise<void> {
+    if (entry.status !== 'signed-in') return;
+    try {
+      entry.cameras = await this.withSession(entry, () => entry.adapter.listCameras());
+      this.announceCameras();
+    } catch (err) {
+      this.options.log.warn('signing in again after the status channel lost its session failed', { site: entry.config.name, error: err });
+    }
   }
 
   private async refreshPolledSites(): Promise<void> {

@@ -24,6 +24,13 @@ export interface CameraRecord {
   profiles: StreamProfileInfo[];
 }
 
+export interface StatusChange {
+  id: string;
+  state: CameraState;
+  recording: boolean;
+  stateDetail?: string;
+}
+
 export type SignInOutcome =
   | { kind: 'signed-in' }
   | { kind: 'two-factor'; channels: ('sms' | 'email')[] }
@@ -52,8 +59,12 @@ export interface VmsAdapter {
   listCameras(): Promise<CameraRecord[]>;
   /** Live still (atMs undefined) or the recorded frame at atMs. */
   still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
-  /** Status changes pushed by the site (poll/WebSocket); sites without push are refreshed by the catalogue. */
-  watchStatus?(onChange: (changes: { id: string; state: CameraState; recording: boolean; stateDetail?: string }[]) => void): () => void;
+  /**
+   * Status changes pushed by the site (poll/WebSocket); sites without push are refreshed by the
+   * catalogue. onSessionLost: the push channel found the session expired; the caller signs in
+   * again (the watch resumes by itself after the next sign-in).
+   */
+  watchStatus?(onChange: (changes: StatusChange[]) => void, onSessionLost?: () => void): () => void;
   serverLayouts?(): Promise<{ layouts: ServerLayout[]; tours: ServerTour[] }>;
   liveSource?(cameraId: string, profile: 'main' | 'sub'): Promise<LiveSource>;
   /**

@@ -136,6 +136,9 @@ class EagleEyeV1Adapter implements VmsAdapter {
   async still(cameraId: string, atMs?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
     // v1 images come in the sizes the camera sends (no width parameter): the caller scales.
     if (atMs === undefined) {
+      // The service still serves the last preview of a camera that went away: not a live picture.
+      const known = this.states.get(cameraId);
+      if (known && (known.state === 'offline' || known.state === 'off')) throw this.noLivePicture(cameraId, undefined, known.stateDetail);
       const picture = await this.client.image('prev', cameraId, 'now', 'pre');
       if (!picture) throw this.noLivePicture(cameraId);
       const now = this.ctx.now();
@@ -324,9 +327,9 @@ class EagleEyeV1Adapter implements VmsAdapter {
     return name ? `"${name}"` : cameraId;
   }
 
-  private noLivePicture(cameraId: string, lastMs?: number): AppFailure {
+  private noLivePicture(cameraId: string, lastMs?: number, why = 'it is offline or off'): AppFailure {
     const since = lastMs === undefined ? '' : ` since ${new Date(lastMs).toISOString()}`;
-    return new AppFailure('unreachable', `${this.site}: camera ${this.nameOf(cameraId)} has sent no live picture${since} (it is offline or off).`);
+    return new AppFailure('unreachable', `${this.site}: camera ${this.nameOf(cameraId)} has sent no live picture${since} (${why}).`);
   }
 
   private requirePending(): { token: string; codeSent: boolean } {

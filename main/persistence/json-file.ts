@@ -4,7 +4,7 @@
  * cannot be read as a valid document is moved aside (`name.corrupt-<time>.json`) and reported,
  * never silently overwritten.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 
@@ -51,7 +51,7 @@ export class JsonFile<T> {
     } catch (err) {
       reason = err instanceof Error ? err.message : String(err);
     }
-    const movedTo = join(dirname(this.path), `${basename(this.path, '.json')}.corrupt-${this.now()}.json`);
+    const movedTo = this.asideName();
     renameSync(this.path, movedTo);
     return { value: this.fallback(), corrupt: { movedTo, reason } };
   }
@@ -62,12 +62,26 @@ export class JsonFile<T> {
     const temp = `${this.path}.${process.pid}.tmp`;
     const fd = openSync(temp, 'w', 0o600);
     try {
-      writeSync(fd, `${JSON.stringify({ version: this.version, data: checked } satisfies Envelope, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      try {
+        writeSync(fd, `${JSON.stringify({ version: this.version, data: checked } satisfies Envelope, null, 2)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.path);
+    } catch (err) {
+      // A failed write (disk full, rename refused) leaves the old file as it was and no temp file.
+      rmSync(temp, { force: true });
+      throw err;
     }
-    renameSync(temp, this.path);
+  }
+
+  /** A name beside the file that no earlier moved-aside copy holds, so none is ever overwritten. */
+  private asideName(): string {
+    const stem = join(dirname(this.path), `${basename(this.path, '.json')}.corrupt-${this.now()}`);
+    let candidate = `${stem}.json`;
+    for (let n = 2; existsSync(candidate); n += 1) candidate = `${stem}-${n}.json`;
+    return candidate;
   }
 }
 

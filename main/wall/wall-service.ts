@@ -52,6 +52,9 @@ export class WallService {
       doc.tours = doc.tours.filter((t) => !emptied.has(t.id));
       for (const display of Object.values(doc.displays)) {
         if (display.tour && emptied.has(display.tour.tourId)) delete display.tour;
+        // A tour that lost steps but lives on: a display past its new end starts it over.
+        const tour = display.tour && doc.tours.find((t) => t.id === display.tour?.tourId);
+        if (display.tour && tour && display.tour.stepIndex >= tour.steps.length) display.tour.stepIndex = 0;
         if (display.layoutId === layoutId) {
           display.layoutId = null;
           if (!display.draft && layout) display.draft = layout;
@@ -106,7 +109,12 @@ export class WallService {
     mutate(next);
     const checked = wallDocumentSchema.safeParse(next);
     if (!checked.success) throw new AppFailure('conflict', `That change would break the wall: ${checked.error.issues[0]?.message ?? 'invalid'}.`);
-    this.file.save(checked.data);
+    try {
+      this.file.save(checked.data);
+    } catch (err) {
+      // The document in memory stays as it was on disk, so what the windows show stays true.
+      throw new AppFailure('io', `The wall could not be saved: ${err instanceof Error ? err.message : String(err)}.`);
+    }
     this.document = checked.data;
     const state = this.state();
     for (const listener of this.listeners) listener(this.state());

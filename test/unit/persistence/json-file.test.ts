@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,5 +58,37 @@ describe('JsonFile', () => {
     expect(() => file.save({ name: 'bad', tiles: 1.5 })).toThrow();
     expect(file.load().value).toEqual({ name: 'good', tiles: 1 });
     expect(readdirSync(dir)).toEqual(['doc.json']);
+  });
+
+  it('removes its temp file when the final rename fails', () => {
+    const { dir, path } = fresh();
+    // A non-empty directory where the file should go: the write succeeds, the rename cannot.
+    mkdirSync(join(path, 'occupied'), { recursive: true });
+    expect(() => new JsonFile(path, schema, 1, fallback).save({ name: 'x', tiles: 1 })).toThrow();
+    expect(readdirSync(dir)).toEqual(['doc.json']);
+    expect(readdirSync(path)).toEqual(['occupied']);
+  });
+
+  it('runs a migration table in order and saves the current version afterwards', () => {
+    const { path } = fresh();
+    writeFileSync(path, JSON.stringify({ version: 0, data: { title: 'v0', panes: [1, 2, 3] } }));
+    const calls: number[] = [];
+    const migrations = {
+      0: (d: unknown) => (calls.push(0), { name: (d as { title: string }).title, count: (d as { panes: unknown[] }).panes.length }),
+      1: (d: unknown) => (calls.push(1), { name: (d as { name: string }).name, tiles: (d as { count: number }).count }),
+    };
+    const file = new JsonFile(path, schema, 2, fallback, migrations);
+    expect(file.load()).toEqual({ value: { name: 'v0', tiles: 3 } });
+    expect(calls).toEqual([0, 1]);
+    file.save(file.load().value);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 2, data: { name: 'v0', tiles: 3 } });
+  });
+
+  it('moves a file aside when a migration throws, with the migration\'s reason', () => {
+    const { path } = fresh();
+    writeFileSync(path, JSON.stringify({ version: 0, data: null }));
+    const outcome = new JsonFile(path, schema, 1, fallback, { 0: () => { throw new Error('v0 file has no panes'); } }).load();
+    expect(outcome.corrupt?.reason).toBe('v0 file has no panes');
+    expect(existsSync(path)).toBe(false);
   });
 });

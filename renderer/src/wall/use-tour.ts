@@ -27,7 +27,6 @@ import {
   pauseTour,
   previousStep,
   remainingMs,
-  resumesAt,
   restoreTour,
   resumeTour,
   startTour,
@@ -161,9 +160,10 @@ export function useTour(displayId: Ref<string>) {
   function refreshDisplay(): void {
     clearTimeout(displayTimer);
     shownAt.value = now();
-    if (state.value.mode !== 'running') return;
-    const until = isHeld(state.value) ? resumesAt(state.value, options.value)! - shownAt.value : remainingMs(state.value, shownAt.value);
-    displayTimer = setTimeout(refreshDisplay, (until % 1000 || 1000) + 5);
+    // Paused and held tours show no countdown; the end of a hold comes through `schedule`.
+    if (state.value.mode !== 'running' || isHeld(state.value)) return;
+    const left = remainingMs(state.value, shownAt.value);
+    displayTimer = setTimeout(refreshDisplay, (left % 1000 || 1000) + 5);
   }
 
   // ---- operator controls ----

@@ -1,14 +1,19 @@
 /**
- * One BrowserWindow per wall display, following the screen: a display that is unplugged closes
- * its window, one that comes back gets its window (and its remembered mode) again.
+ * One BrowserWindow per wall display, following the screen and the settings: a display that is
+ * unplugged closes its window, one that comes back gets its window (and its remembered mode)
+ * again, a display that moves or changes resolution takes its window along, and a change of
+ * settings.windowModes applies at once. A renderer that crashes or hangs is brought back (see
+ * renderer-recovery.ts). The decisions are in window-plan.ts and renderer-recovery.ts, unit-tested;
+ * this file is the Electron half, which cannot run here.
  */
 import { BrowserWindow, screen, type Display as ElectronDisplay } from 'electron';
 import { fileURLToPath } from 'node:url';
 import type { Display } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { SettingsService } from '../services/settings-service.js';
-import { appOrigin } from './security-policy.js';
-import { diffWindows, planWindows, type WindowPlan } from './window-plan.js';
+import { RendererRecovery, defaultRecoveryLimits } from './renderer-recovery.js';
+import { crashPageUrl, windowUrl } from './window-pages.js';
+import { planWindows, toggledMode, windowActions, type WindowPlan } from './window-plan.js';
 
 export function toDisplay(d: ElectronDisplay, primaryId: number, index: number): Display {
   return {
@@ -25,8 +30,13 @@ export function currentDisplays(): Display[] {
   return screen.getAllDisplays().map((d, i) => toDisplay(d, primaryId, i));
 }
 
+interface WallWindow {
+  window: BrowserWindow;
+  plan: WindowPlan;
+}
+
 export class WindowManager {
-  private readonly windows = new Map<string, { window: BrowserWindow; plan: WindowPlan }>();
+  private readonly windows = new Map<string, WallWindow>();
 
   constructor(
     private readonly settings: SettingsService,
@@ -36,17 +46,24 @@ export class WindowManager {
   /** Bring the set of windows in line with the displays and settings now. */
   sync(): void {
     const plan = planWindows(currentDisplays(), this.settings.get());
-    const diff = diffWindows([...this.windows.values()].map((w) => w.plan), plan);
-    for (const id of diff.close) {
-      this.windows.get(id)?.window.destroy();
-      this.windows.delete(id);
+    for (const action of windowActions([...this.windows.values()].map((w) => w.plan), plan)) {
+      if (action.kind === 'close') {
+        const entry = this.windows.get(action.displayId);
+        this.windows.delete(action.displayId);
+        this.log.info('display gone; closing its window', { displayId: action.displayId });
+        // destroy(), not close(): a kiosk window refuses close() by design, and its display is gone.
+        if (entry && !entry.window.isDestroyed()) entry.window.destroy();
+      } else if (action.kind === 'update') {
+        const entry = this.windows.get(action.plan.displayId);
+        if (!entry || entry.window.isDestroyed()) continue;
+        entry.plan = action.plan;
+        this.log.info('window follows its display', { displayId: action.plan.displayId, moved: action.moved, mode: action.plan.mode });
+        applyPlan(entry.window, action.plan, action.moved);
+      } else {
+        this.log.info('opening a window for display', { displayId: action.plan.displayId, mode: action.plan.mode });
+        this.open(action.plan);
+      }
     }
-    for (const p of diff.update) {
-      const entry = this.windows.get(p.displayId)!;
-      entry.plan = p;
-      applyMode(entry.window, p);
-    }
-    for (const p of diff.open) this.open(p);
   }
 
   windowsList(): BrowserWindow[] {
@@ -54,6 +71,7 @@ export class WindowManager {
   }
 
   private open(plan: WindowPlan): void {
+    const { displayId } = plan;
     const window = new BrowserWindow({
       ...plan.bounds,
       show: false,
@@ -69,23 +87,73 @@ export class WindowManager {
         spellcheck: false,
       },
     });
-    this.windows.set(plan.displayId, { window, plan });
+    const entry: WallWindow = { window, plan };
+    this.windows.set(displayId, entry);
     window.once('ready-to-show', () => {
-      applyMode(window, plan);
+      applyPlan(window, entry.plan, true);
       window.show();
     });
-    // Kiosk walls must not close by accident: only quitting the app closes them.
+    // Kiosk walls must not close by accident: only quitting the app (or the display going) closes them.
     window.on('close', (event) => {
-      const current = this.windows.get(plan.displayId)?.plan;
-      if (current?.mode === 'kiosk' && !quitting) event.preventDefault();
+      if (entry.plan.mode === 'kiosk' && !quitting) event.preventDefault();
     });
-    window.on('closed', () => this.windows.delete(plan.displayId));
+    window.on('closed', () => {
+      // A display unplugged and plugged back may already have a new window under the same id.
+      if (this.windows.get(displayId) === entry) this.windows.delete(displayId);
+    });
+    // F11 goes through the settings, so the mode shown, the mode saved and the menu agree.
+    window.webContents.on('before-input-event', (event, input) => {
+      if (input.type !== 'keyDown' || input.key !== 'F11' || input.isAutoRepeat) return;
+      event.preventDefault();
+      const next = toggledMode(entry.plan.mode);
+      if (next !== entry.plan.mode) this.settings.set({ windowModes: { ...this.settings.get().windowModes, [displayId]: next } });
+    });
+    this.watchRenderer(entry);
+    void window.loadURL(windowUrl(displayId));
+  }
+
+  private watchRenderer({ window, plan: { displayId } }: WallWindow): void {
+    const recovery = new RendererRecovery(Date.now);
+    let hangTimer: NodeJS.Timeout | undefined;
+    const stopHangTimer = (): void => {
+      if (hangTimer) clearTimeout(hangTimer);
+      hangTimer = undefined;
+    };
+    const checkHang = (): void => {
+      hangTimer = undefined;
+      if (window.isDestroyed()) return;
+      const decision = recovery.hangCheck();
+      if (decision.action === 'wait') hangTimer = setTimeout(checkHang, decision.ms);
+      else if (decision.action === 'kill') {
+        this.log.error('window unresponsive too long; killing its renderer to reload it', { displayId, hangMs: defaultRecoveryLimits.hangMs });
+        // Ends in render-process-gone below, which reloads (and counts it as a crash).
+        window.webContents.forcefullyCrashRenderer();
+      }
+    };
     window.webContents.on('render-process-gone', (_event, details) => {
-      this.log.error('renderer gone; reloading the window', { displayId: plan.displayId, reason: details.reason });
-      if (!window.isDestroyed()) void window.loadURL(windowUrl(plan.displayId));
+      stopHangTimer();
+      if (window.isDestroyed() || details.reason === 'clean-exit') return;
+      const decision = recovery.crashed();
+      if (decision.action === 'reload') {
+        this.log.error('renderer gone; reloading the window', { displayId, reason: details.reason, exitCode: details.exitCode, crashesInPeriod: decision.crashesInPeriod });
+        void window.loadURL(windowUrl(displayId));
+      } else {
+        this.log.error('renderer keeps crashing; showing the error page instead of reloading', { displayId, reason: details.reason, crashesInPeriod: decision.crashesInPeriod });
+        void window.loadURL(crashPageUrl(displayId, decision.crashesInPeriod, defaultRecoveryLimits.periodMs));
+      }
     });
-    window.on('unresponsive', () => this.log.warn('window unresponsive', { displayId: plan.displayId }));
-    void window.loadURL(windowUrl(plan.displayId));
+    window.on('unresponsive', () => {
+      const waitMs = recovery.unresponsive();
+      this.log.warn('window unresponsive', { displayId, reloadInMs: waitMs });
+      stopHangTimer();
+      hangTimer = setTimeout(checkHang, waitMs);
+    });
+    window.on('responsive', () => {
+      this.log.info('window responsive again', { displayId });
+      recovery.responsive();
+      stopHangTimer();
+    });
+    window.on('closed', stopHangTimer);
   }
 }
 
@@ -94,12 +162,19 @@ export function markQuitting(): void {
   quitting = true;
 }
 
-function windowUrl(displayId: string): string {
-  return `${appOrigin}/index.html?display=${encodeURIComponent(displayId)}`;
-}
-
-function applyMode(window: BrowserWindow, plan: WindowPlan): void {
-  window.setBounds(plan.bounds);
-  window.setKiosk(plan.mode === 'kiosk');
-  window.setFullScreen(plan.mode === 'fullscreen' || plan.mode === 'kiosk');
+/**
+ * Puts a window in its plan's place and mode. A full-screen window cannot be moved, so a move
+ * leaves full screen, moves, then goes back: full screen lands on the display under the window.
+ */
+function applyPlan(window: BrowserWindow, plan: WindowPlan, moved: boolean): void {
+  const full = plan.mode !== 'windowed';
+  if (moved) {
+    if (window.isKiosk()) window.setKiosk(false);
+    if (window.isFullScreen()) window.setFullScreen(false);
+    window.setBounds(plan.bounds);
+  }
+  window.setAutoHideMenuBar(full);
+  window.setMenuBarVisibility(!full);
+  if (window.isKiosk() !== (plan.mode === 'kiosk')) window.setKiosk(plan.mode === 'kiosk');
+  if (window.isFullScreen() !== full) window.setFullScreen(full);
 }

@@ -1,6 +1,7 @@
 /**
  * Which windows the wall needs: one per display (or only the primary one), each with the mode
- * remembered for that display id. Pure, so display changes are tested without Electron.
+ * remembered for that display id, and the steps that turn the open windows into that plan.
+ * Pure, so display changes are tested without Electron.
  */
 import type { Display, Settings, WindowMode } from '../../preload/contract/index.js';
 
@@ -19,16 +20,45 @@ export function planWindows(displays: readonly Display[], settings: Settings): W
   }));
 }
 
-/** What to do to go from the open windows to the plan: open new ones, move or re-mode, close gone ones. */
-export function diffWindows(open: readonly WindowPlan[], plan: readonly WindowPlan[]): { open: WindowPlan[]; update: WindowPlan[]; close: string[] } {
-  const byId = new Map(open.map((w) => [w.displayId, w]));
+/**
+ * One step towards the plan. `update` says what changed, because moving a full-screen window
+ * means leaving full screen first, while a mode change alone does not touch the bounds.
+ */
+export type WindowAction =
+  | { kind: 'close'; displayId: string }
+  | { kind: 'update'; plan: WindowPlan; moved: boolean; modeChanged: boolean }
+  | { kind: 'open'; plan: WindowPlan };
+
+/**
+ * What to do to go from the open windows to the plan: close the windows of displays that went
+ * away first (so a display that came back under a new position never briefly has two windows),
+ * then move or re-mode the ones that stay, then open windows for new displays.
+ */
+export function windowActions(open: readonly WindowPlan[], plan: readonly WindowPlan[]): WindowAction[] {
+  const current = new Map(open.map((w) => [w.displayId, w]));
   const planned = new Set(plan.map((w) => w.displayId));
-  return {
-    open: plan.filter((w) => !byId.has(w.displayId)),
-    update: plan.filter((w) => {
-      const current = byId.get(w.displayId);
-      return current !== undefined && (current.mode !== w.mode || JSON.stringify(current.bounds) !== JSON.stringify(w.bounds));
-    }),
-    close: open.filter((w) => !planned.has(w.displayId)).map((w) => w.displayId),
-  };
+  const actions: WindowAction[] = open.filter((w) => !planned.has(w.displayId)).map((w) => ({ kind: 'close', displayId: w.displayId }));
+  for (const wanted of plan) {
+    const now = current.get(wanted.displayId);
+    if (!now) continue;
+    const moved = !sameBounds(now.bounds, wanted.bounds);
+    const modeChanged = now.mode !== wanted.mode;
+    if (moved || modeChanged) actions.push({ kind: 'update', plan: wanted, moved, modeChanged });
+  }
+  for (const wanted of plan) if (!current.has(wanted.displayId)) actions.push({ kind: 'open', plan: wanted });
+  return actions;
+}
+
+function sameBounds(a: Display['bounds'], b: Display['bounds']): boolean {
+  return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+}
+
+/**
+ * The mode F11 switches to: windowed and full screen swap; kiosk stays, because a kiosk wall
+ * must not leave full screen by a stray key (the operator changes it in the window-mode menu).
+ */
+export function toggledMode(mode: WindowMode): WindowMode {
+  if (mode === 'windowed') return 'fullscreen';
+  if (mode === 'fullscreen') return 'windowed';
+  return 'kiosk';
 }

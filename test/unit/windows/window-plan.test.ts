@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings, type Display } from '../../../preload/contract/index.js';
-import { diffWindows, planWindows } from '../../../main/windows/window-plan.js';
+import { planWindows, toggledMode, windowActions } from '../../../main/windows/window-plan.js';
+import { crashPageUrl, windowUrl } from '../../../main/windows/window-pages.js';
 import { isPermissionAllowed, isTrustedSenderUrl } from '../../../main/windows/security-policy.js';
 
 const display = (id: string, primary = false, x = 0): Display => ({ id, label: id, primary, bounds: { x, y: 0, width: 1920, height: 1080 }, scaleFactor: 1 });
@@ -18,13 +19,84 @@ describe('planWindows', () => {
     expect(planWindows([display('1'), display('2', true)], { ...defaultSettings, displays: 'primary' }).map((p) => p.displayId)).toEqual(['2']);
   });
 
-  it('closes the window of an unplugged display, reopens it when it returns, and moves a resized one', () => {
-    const both = planWindows([display('1', true), display('2', false, 1920)], defaultSettings);
-    const one = planWindows([display('1', true)], defaultSettings);
-    expect(diffWindows(both, one)).toEqual({ open: [], update: [], close: ['2'] });
-    expect(diffWindows(one, both).open.map((w) => w.displayId)).toEqual(['2']);
-    const moved = planWindows([display('1', true, 100)], defaultSettings);
-    expect(diffWindows(one, moved).update.map((w) => w.displayId)).toEqual(['1']);
+  it('uses the default mode for a display without a remembered one', () => {
+    const plan = planWindows([display('1', true), display('2', false, 1920)], { ...defaultSettings, defaultWindowMode: 'fullscreen', windowModes: { '1': 'windowed' } });
+    expect(plan.map((p) => p.mode)).toEqual(['windowed', 'fullscreen']);
+  });
+});
+
+describe('windowActions', () => {
+  const two = [display('1', true), display('2', false, 1920)];
+
+  it('does nothing when windows match the displays', () => {
+    const plan = planWindows(two, defaultSettings);
+    expect(windowActions(plan, plan)).toEqual([]);
+  });
+
+  it('opens a window for every display on start', () => {
+    expect(windowActions([], planWindows(two, defaultSettings))).toEqual([
+      { kind: 'open', plan: { displayId: '1', bounds: two[0]!.bounds, mode: 'windowed' } },
+      { kind: 'open', plan: { displayId: '2', bounds: two[1]!.bounds, mode: 'windowed' } },
+    ]);
+  });
+
+  it('closes the window of an unplugged display and reopens it, with its mode, when it returns', () => {
+    const settings = { ...defaultSettings, windowModes: { '2': 'kiosk' as const } };
+    const both = planWindows(two, settings);
+    const one = planWindows([display('1', true)], settings);
+    expect(windowActions(both, one)).toEqual([{ kind: 'close', displayId: '2' }]);
+    expect(windowActions(one, both)).toEqual([{ kind: 'open', plan: { displayId: '2', bounds: two[1]!.bounds, mode: 'kiosk' } }]);
+  });
+
+  it('moves a window whose display moved or changed resolution, keeping its mode', () => {
+    const before = planWindows(two, { ...defaultSettings, windowModes: { '2': 'fullscreen' } });
+    const resized = { ...display('2', false, 1920), bounds: { x: 1920, y: 0, width: 3840, height: 2160 } };
+    const after = planWindows([display('1', true), resized], { ...defaultSettings, windowModes: { '2': 'fullscreen' } });
+    expect(windowActions(before, after)).toEqual([{ kind: 'update', plan: { displayId: '2', bounds: resized.bounds, mode: 'fullscreen' }, moved: true, modeChanged: false }]);
+  });
+
+  it('changes the mode of a window when settings.windowModes changes, without moving it', () => {
+    const before = planWindows(two, defaultSettings);
+    const after = planWindows(two, { ...defaultSettings, windowModes: { '1': 'kiosk' } });
+    expect(windowActions(before, after)).toEqual([{ kind: 'update', plan: { ...before[0]!, mode: 'kiosk' }, moved: false, modeChanged: true }]);
+  });
+
+  it('closes before it opens when displays are swapped for new ones', () => {
+    const before = planWindows(two, defaultSettings);
+    const after = planWindows([display('1', true, 100), display('3', false, 1920)], defaultSettings);
+    expect(windowActions(before, after).map((a) => (a.kind === 'close' ? `close ${a.displayId}` : `${a.kind} ${a.plan.displayId}`))).toEqual(['close 2', 'update 1', 'open 3']);
+  });
+
+  it('follows a switch to the primary display only, and back', () => {
+    const all = planWindows(two, defaultSettings);
+    const primary = planWindows(two, { ...defaultSettings, displays: 'primary' });
+    expect(windowActions(all, primary)).toEqual([{ kind: 'close', displayId: '2' }]);
+    expect(windowActions(primary, all).map((a) => a.kind)).toEqual(['open']);
+  });
+});
+
+describe('toggledMode (F11)', () => {
+  it('swaps windowed and full screen and leaves kiosk alone', () => {
+    expect(toggledMode('windowed')).toBe('fullscreen');
+    expect(toggledMode('fullscreen')).toBe('windowed');
+    expect(toggledMode('kiosk')).toBe('kiosk');
+  });
+});
+
+describe('window pages', () => {
+  it('loads each window with its display id', () => {
+    expect(windowUrl('2528732444')).toBe('tessera://app/index.html?display=2528732444');
+    expect(new URL(windowUrl('a&b c')).searchParams.get('display')).toBe('a&b c');
+  });
+
+  it('shows a crash page with no script and a link back to the same display', () => {
+    const url = crashPageUrl('7<script>', 3, 60_000);
+    expect(url.startsWith('data:text/html;charset=utf-8,')).toBe(true);
+    const html = decodeURIComponent(url.slice(url.indexOf(',') + 1));
+    expect(html).toContain('crashed 3 times within 60 seconds');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain(`href="${windowUrl('7<script>').replace(/</g, '&#60;')}"`);
+    expect(isTrustedSenderUrl(windowUrl('7<script>'))).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { compose } from '../compose.js';
 import { createLogger } from '../logging/logger.js';
 import { dataPaths, resolveUserDataDir, simulatorCacheDir } from '../paths.js';
-import { createServeShell } from '../serve/serve-shell.js';
+import { createServeShell, displayUrls } from '../serve/serve-shell.js';
 import { startDemo } from '../sites/demo-sites.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { startServeServer } from '../serve/server.js';
@@ -47,7 +47,8 @@ ${commonUsage}`,
     const log = createLogger({ dir: dataPaths(dataDir).logs, echo: true });
     if (!loopback.has(host)) log.warn(`serving on ${host}: anyone who can reach this address and has the token can see the wall`);
 
-    const services = await compose({ dataDir, shell: createServeShell(displays), log });
+    const shell = createServeShell(displays);
+    const services = await compose({ dataDir, shell, log });
     const wantDemo = Boolean(values.demo) || (Boolean(values['demo-when-empty']) && services.sites.list().length === 0);
     let sim: SimulatorHandle | undefined;
     if (wantDemo) {
@@ -57,8 +58,12 @@ ${commonUsage}`,
     void services.sites.restoreSessions();
     const handle = await startServeServer({ host, port, rendererDir: rendererDir(), services, log: log.child('serve') });
     log.info('serve mode ready', { port: handle.port, dataDir });
-    if (values.json) io.stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token })}\n`);
-    else io.stdout.write(`Tessera is running. Open this address in a browser:\n  ${handle.url}\n(Ctrl-C stops it; data in ${dataDir})\n`);
+    const walls = displayUrls(handle.url, shell.displays());
+    if (values.json) io.stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token, displays: walls })}\n`);
+    else {
+      const list = walls.map((d, i) => `  Display ${i + 1}: ${d.url}\n`).join('');
+      io.stdout.write(`Tessera is running. Open this address in a browser:\n  ${handle.url}\nEach wall display has its own address (open each in its own browser, full screen):\n${list}(Ctrl-C stops it; data in ${dataDir})\n`);
+    }
 
     await io.stopSignal;
     await handle.close();

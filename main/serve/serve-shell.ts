@@ -23,3 +23,16 @@ export function createServeShell(displayCount: number): Shell {
     onDisplaysChanged: () => () => undefined,
   };
 }
+
+/** Each display's own address: the served app's address with `display` set, token kept. */
+export function displayUrls(appUrl: string, displays: readonly Display[]): { id: string; label: string; url: string }[] {
+  return displays.map((display) => {
+    const url = new URL(appUrl);
+    const token = url.searchParams.get('token');
+    // display first, then token: the token is what a person cuts off when sharing a link.
+    url.search = '';
+    url.searchParams.set('display', display.id);
+    if (token !== null) url.searchParams.set('token', token);
+    return { id: display.id, label: display.label, url: url.toString() };
+  });
+}

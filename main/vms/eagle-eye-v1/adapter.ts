@@ -99,7 +99,8 @@ class EagleEyeV1Adapter implements VmsAdapter {
     const digits = code.trim();
     // Checked here: a malformed code must not count as one of the service's 3 allowed failures.
     if (!/^\d{4}$/.test(digits)) throw new AppFailure('two-factor-required', `${this.site}: the two-factor code is the 4 digits Eagle Eye sent; try again.`);
-    if (!pending.codeSent) throw new AppFailure('conflict', `${this.site}: choose SMS or e-mail first, so Eagle Eye sends a code.`);
+    // two-factor-required, not a conflict: the site keeps waiting for the code (SiteService).
+    if (!pending.codeSent) throw new AppFailure('two-factor-required', `${this.site}: choose SMS or e-mail first, so Eagle Eye sends a code.`);
     let user: WireUser;
     try {
       user = await this.client.authorize(pending.token, digits);

@@ -188,7 +188,8 @@ describe('Eagle Eye v1 two-factor through the real adapter', () => {
     const outcome = await adapter.signIn({ username: site.twoFactorUsername, password: site.password });
     expect(outcome).toEqual({ kind: 'two-factor', channels: ['sms', 'email'] });
     // No code was sent yet: nothing goes to the service.
-    expect((await failure(adapter.verifyTwoFactor!('4242'))).error.code).toBe('conflict');
+    const early = await failure(adapter.verifyTwoFactor!('4242'));
+    expect(early.error).toMatchObject({ code: 'two-factor-required', message: 'HQ Eagle Eye: choose SMS or e-mail first, so Eagle Eye sends a code.' });
     await adapter.chooseTwoFactor!('email');
     const malformed = await failure(adapter.verifyTwoFactor!('12a4'));
     expect(malformed.error.code).toBe('two-factor-required');
@@ -273,6 +274,40 @@ describe('Eagle Eye v1 cameras, status, stills, layouts', () => {
       await adapter.signOut();
     }
   });
+
+  it('the long poll survives server errors (retries with backoff) and stops when told', async () => {
+    const { adapter, http, log } = await signedIn(fast.url);
+    await adapter.listCameras();
+    const seen: StatusChange[] = [];
+    let polls = 0;
+    const request = http.request.bind(http);
+    http.request = (req) => {
+      if (req.path === 'poll') polls += 1;
+      return request(req);
+    };
+    const stop = adapter.watchStatus!((changes) => seen.push(...changes));
+    const target = esns()[3]!;
+    try {
+      await until('a first poll', 5000, () => (polls > 0 ? true : undefined));
+      await admin('/faults', { errorRate: 1 });
+      await until('a logged poll failure', 30_000, () => log.lines.find((l) => l.message === 'status poll failed; retrying'));
+      await admin('/faults', { errorRate: 0 });
+      await admin('/cameras/3/offline');
+      await until('the offline change after the errors', 30_000, () => seen.find((c) => c.id === target && c.state === 'offline'));
+    } finally {
+      stop();
+      await admin('/cameras/3/online');
+    }
+    // Stopped: at most the poll in flight finishes; no new one starts.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const after = polls;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(polls).toBe(after);
+    // The failures were logged without a secret.
+    const logged = JSON.stringify(log.lines);
+    for (const secret of http.secrets) expect(logged).not.toContain(secret);
+    await adapter.signOut();
+  }, 60_000);
 
   it('takes a live still (a JPEG of now) and a recorded still at a time in the past', async () => {
     const { adapter } = await signedIn();

@@ -1,0 +1,97 @@
+// The baseline of the live benchmark, run as its own Node process so its CPU is measured apart:
+// plain ffmpeg remux of each stream (the LAB-NOTES settings: fast probe, one frame per fragment,
+// never keyframe-only fragments) served over HTTP on 127.0.0.1, and a minimal page that plays
+// every stream through MSE in a grid. No recovery, no policy, no catch-up: the bare pipeline.
+//
+// Usage: node bench/live/baseline-server.js '<json {streams: [{name, url}]}>'
+// Prints one JSON line {url} when listening; stops on SIGTERM/SIGINT or when stdin closes.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+
+const config = JSON.parse(process.argv[2] ?? '{}');
+const streams = config.streams ?? [];
+const ffmpegBin = process.env.FFMPEG_BIN || 'ffmpeg';
+const children = new Set();
+
+function remuxArgs(url) {
+  return [
+    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    '-probesize', '32', '-analyzeduration', '0', '-rtsp_transport', 'tcp', '-timeout', '5000000',
+    '-i', url, '-map', '0:v:0', '-an', '-c:v', 'copy',
+    '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '40000', 'pipe:1',
+  ];
+}
+
+function page() {
+  const columns = Math.ceil(Math.sqrt(streams.length));
+  const rows = Math.ceil(streams.length / columns);
+  const sections = streams.map((s, i) => `<section role="region" aria-label="${s.name.replace(/[<>&"]/g, '')}" data-mode="video" data-index="${i}"><video muted autoplay playsinline></video></section>`).join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>baseline</title><style>
+html,body{margin:0;height:100%;background:#000;overflow:hidden}
+main{display:grid;height:100vh;grid-template-columns:repeat(${columns},1fr);grid-template-rows:repeat(${rows},1fr);gap:2px}
+section{position:relative;min-width:0;min-height:0}video{width:100%;height:100%;object-fit:contain;display:block}
+</style></head><body><main aria-label="Baseline">${sections}</main><script>
+function boxes(buf){const out=[];let o=0;while(buf.length-o>=8){const size=new DataView(buf.buffer,buf.byteOffset+o,4).getUint32(0);if(size<8||buf.length-o<size)break;out.push({type:String.fromCharCode(...buf.subarray(o+4,o+8)),data:buf.subarray(o,o+size)});o+=size;}return{out,rest:buf.subarray(o)};}
+function codec(moov){for(let i=0;i<moov.length-8;i++){if(moov[i]===0x61&&moov[i+1]===0x76&&moov[i+2]===0x63&&moov[i+3]===0x43){const h=(b)=>b.toString(16).padStart(2,'0');return 'avc1.'+h(moov[i+5])+h(moov[i+6])+h(moov[i+7]);}}return 'avc1.42e01e';}
+async function play(section){
+  const i=section.dataset.index,name=section.getAttribute('aria-label'),video=section.querySelector('video');
+  window.__bench&&window.__bench.markOpen(name);
+  const res=await fetch('/stream/'+i);const reader=res.body.getReader();
+  let buf=new Uint8Array(0),init=[],sb=null,queue=[],seeked=false;
+  const ms=new MediaSource();video.src=URL.createObjectURL(ms);
+  await new Promise(r=>ms.addEventListener('sourceopen',r,{once:true}));
+  const pump=()=>{if(!sb||sb.updating)return;const b=video.buffered;
+    if(!seeked&&b.length){video.currentTime=b.start(0);seeked=true;video.play().catch(()=>{});}
+    if(b.length&&b.end(b.length-1)-b.start(0)>10){sb.remove(0,b.end(b.length-1)-5);return;}
+    if(!queue.length)return;const n=queue.reduce((a,c)=>a+c.length,0),all=new Uint8Array(n);let o=0;for(const c of queue){all.set(c,o);o+=c.length;}queue=[];sb.appendBuffer(all);};
+  for(;;){const {value,done}=await reader.read();if(done)break;
+    const joined=new Uint8Array(buf.length+value.length);joined.set(buf);joined.set(value,buf.length);
+    const {out,rest}=boxes(joined);buf=rest.slice();
+    for(const box of out){
+      if(!sb){init.push(box.data);if(box.type==='moov'){const n=init.reduce((a,c)=>a+c.length,0),seg=new Uint8Array(n);let o=0;for(const c of init){seg.set(c,o);o+=c.length;}
+        sb=ms.addSourceBuffer('video/mp4; codecs="'+codec(box.data)+'"');sb.mode='segments';sb.addEventListener('updateend',pump);queue.push(seg);}}
+      else queue.push(box.data);}
+    pump();}
+}
+for(const s of document.querySelectorAll('section[data-index]'))play(s).catch(e=>console.error('baseline tile',e));
+</script></body></html>`;
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (url.pathname === '/') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page());
+    return;
+  }
+  const m = /^\/stream\/(\d+)$/.exec(url.pathname);
+  const stream = m ? streams[Number(m[1])] : undefined;
+  if (!stream) {
+    res.writeHead(404).end();
+    return;
+  }
+  const child = spawn(ffmpegBin, remuxArgs(stream.url), { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.stderr.on('data', (d) => process.stderr.write(`baseline ffmpeg ${stream.name}: ${d}`));
+  res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': 'no-store' });
+  child.stdout.pipe(res);
+  const stop = () => child.kill('SIGKILL');
+  res.on('close', stop);
+  child.on('exit', () => {
+    children.delete(child);
+    res.end();
+  });
+});
+
+function shutdown() {
+  for (const child of children) child.kill('SIGKILL');
+  server.close();
+  process.exit(0);
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, shutdown);
+// The bench holds stdin open: if the bench dies without a signal, this process follows.
+process.stdin.on('end', shutdown);
+process.stdin.resume();
+
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/` })}\n`);
+});

@@ -1,0 +1,188 @@
+// Runs inside the page (Playwright addInitScript), for Tessera and for the baseline page alike.
+// It only observes what any page exposes: tiles (section[role=region], named by aria-label),
+// their <video> (getVideoPlaybackQuality, requestVideoFrameCallback metadata) and <img>, and the
+// app's `media:open` requests on its WebSocket (the moment a tile asks for a stream).
+// Node reads window.__bench.snapshot() and window.__bench.report().
+
+/* global window, document, performance, WebSocket, MutationObserver */
+export function pageProbe(options) {
+  const clockNames = new Set(options.clockNames);
+  const origin = performance.timeOrigin;
+  const wall = (t) => origin + t;
+  const tiles = new Map(); // name → record
+  const opens = new Map(); // cameraId or name → first request time (wall ms)
+
+  const tile = (name) => {
+    let t = tiles.get(name);
+    if (!t) {
+      t = { name, seenAt: null, stillAt: null, firstFrameAt: null, presented: 0, decoded: 0, dropped: 0, updates: [], edges: [], diffs: [], videos: new Map() };
+      tiles.set(name, t);
+    }
+    return t;
+  };
+  const update = (t, at) => {
+    t.updates.push(at);
+    if (t.updates.length > 4000) t.updates.splice(0, 2000);
+  };
+
+  // The app asks main for a stream with `media:open` over its bridge WebSocket.
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data === 'string' && data.includes('"media:open"')) {
+      try {
+        const cameraId = JSON.parse(data).input?.cameraId;
+        if (cameraId && !opens.has(cameraId)) opens.set(cameraId, wall(performance.now()));
+      } catch {
+        // not JSON: not ours to judge
+      }
+    }
+    return send.call(this, data);
+  };
+
+  // Decoded/dropped counters per video element, accumulated so a reset (new MediaSource on the
+  // same element) or a replaced element never loses or double-counts frames.
+  const poll = (t) => {
+    for (const [video, last] of t.videos) {
+      const q = video.getVideoPlaybackQuality();
+      const dDecoded = q.totalVideoFrames >= last.total ? q.totalVideoFrames - last.total : q.totalVideoFrames;
+      const dDropped = q.droppedVideoFrames >= last.dropped ? q.droppedVideoFrames - last.dropped : q.droppedVideoFrames;
+      t.decoded += dDecoded - dDropped;
+      t.dropped += dDropped;
+      last.total = q.totalVideoFrames;
+      last.dropped = q.droppedVideoFrames;
+    }
+  };
+
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+
+  /** Luminance of the clock's time of day (white text over a darkened band) in the frame on screen. */
+  const clockLuma = (video) => {
+    const h = video.videoHeight;
+    const w = video.videoWidth;
+    if (!h || !w) return null;
+    const x0 = Math.round(0.4 * h);
+    const x1 = Math.min(w, Math.round(0.75 * h));
+    const y0 = Math.round(0.915 * h);
+    const y1 = Math.min(h, Math.round(0.985 * h));
+    const cw = x1 - x0;
+    const ch = y1 - y0;
+    if (canvas.width !== cw || canvas.height !== ch) {
+      canvas.width = cw;
+      canvas.height = ch;
+    }
+    ctx.drawImage(video, x0, y0, cw, ch, 0, 0, cw, ch);
+    const px = ctx.getImageData(0, 0, cw, ch).data;
+    const luma = new Uint8Array(cw * ch);
+    for (let i = 0; i < luma.length; i++) luma[i] = px[i * 4] * 0.3 + px[i * 4 + 1] * 0.59 + px[i * 4 + 2] * 0.11;
+    return luma;
+  };
+
+  const watchVideo = (video, t) => {
+    if (t.videos.has(video)) return;
+    t.videos.set(video, { total: 0, dropped: 0 });
+    let prevLuma = null;
+    let prevMediaTime = null;
+    const onFrame = (now, meta) => {
+      if (!video.isConnected) return;
+      const at = wall(meta.expectedDisplayTime ?? now);
+      t.firstFrameAt ??= at;
+      t.presented += 1;
+      update(t, at);
+      if (clockNames.has(t.name)) {
+        const luma = clockLuma(video);
+        if (luma && prevLuma && luma.length === prevLuma.length) {
+          // Pixels that swing between text white and the dark band: a digit changed. Coding
+          // noise moves antialiased edges by far less than this.
+          let diff = 0;
+          for (let i = 0; i < luma.length; i++) if (Math.abs(luma[i] - prevLuma[i]) > 120) diff += 1;
+          t.diffs.push(diff);
+          if (t.diffs.length > 3000) t.diffs.splice(0, 1500);
+          if (diff >= Math.max(8, luma.length * 0.004) && prevMediaTime !== null) t.edges.push({ wallMs: at, mediaTime: meta.mediaTime, prevMediaTime, diff });
+        }
+        prevLuma = luma;
+      }
+      prevMediaTime = meta.mediaTime;
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  };
+
+  const scan = () => {
+    const now = wall(performance.now());
+    const count = new Map();
+    for (const section of document.querySelectorAll('section[role=region]')) {
+      const label = section.getAttribute('aria-label');
+      if (!label) continue;
+      // Two tiles of one camera share a label: the second is "<name> #2", in DOM order.
+      const k = (count.get(label) ?? 0) + 1;
+      count.set(label, k);
+      const name = k === 1 ? label : `${label} #${k}`;
+      const t = tile(name);
+      t.seenAt ??= now;
+      t.section = section;
+      const picture = section.dataset.picture;
+      if (picture === 'still' || picture === 'video') t.stillAt ??= now;
+      for (const video of section.querySelectorAll('video')) watchVideo(video, t);
+      const img = section.querySelector('img');
+      const src = img?.getAttribute('src') ?? null;
+      if (src && src !== t.lastSrc) {
+        t.lastSrc = src;
+        // A new still (JPEG preview) is a picture update too.
+        if (picture !== 'video') update(t, now);
+      }
+    }
+  };
+  new MutationObserver(scan).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-picture', 'src', 'data-mode'] });
+  setInterval(() => {
+    scan();
+    for (const t of tiles.values()) poll(t);
+  }, 500);
+
+  window.__bench = {
+    markOpen(key) {
+      if (!opens.has(key)) opens.set(key, wall(performance.now()));
+    },
+    snapshot() {
+      scan();
+      const out = [];
+      for (const t of tiles.values()) {
+        poll(t);
+        const video = [...t.videos.keys()].reverse().find((v) => v.isConnected) ?? null;
+        const end = video && video.buffered.length ? video.buffered.end(video.buffered.length - 1) : null;
+        out.push({
+          name: t.name,
+          atMs: Date.now(),
+          mode: t.section?.dataset.mode ?? (video ? 'video' : null),
+          picture: t.section?.dataset.picture ?? null,
+          decoded: t.decoded,
+          dropped: t.dropped,
+          presented: t.presented,
+          videoHeight: video?.videoHeight ?? 0,
+          currentTime: video?.currentTime ?? null,
+          bufferAhead: video && end !== null ? end - video.currentTime : null,
+        });
+      }
+      return out;
+    },
+    report(fromMs, toMs) {
+      return {
+        opens: Object.fromEntries(opens),
+        tiles: [...tiles.values()].map((t) => {
+          const inWindow = t.updates.filter((u) => u >= fromMs && u <= toMs);
+          let maxGap = inWindow.length ? Math.max(inWindow[0] - fromMs, toMs - inWindow[inWindow.length - 1]) : toMs - fromMs;
+          for (let i = 1; i < inWindow.length; i++) maxGap = Math.max(maxGap, inWindow[i] - inWindow[i - 1]);
+          return {
+            name: t.name,
+            seenAt: t.seenAt,
+            stillAt: t.stillAt,
+            firstFrameAt: t.firstFrameAt,
+            maxUpdateGapMs: maxGap,
+            edges: t.edges.filter((e) => e.wallMs >= fromMs && e.wallMs <= toMs),
+            diffs: t.diffs.slice(-300),
+          };
+        }),
+      };
+    },
+  };
+}

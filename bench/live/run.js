@@ -1,0 +1,248 @@
+// `npm run bench:live`: one run = the Tessera phase, then the baseline phase, on the same sources
+// and the same Chromium, then the table and the JSON. See options.js for the command line.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { chromium } from '@playwright/test';
+import { needsBuild } from '../../scripts/needs-build.js';
+import { firstJsonLine, installCleanup, start, stop, stopAll } from './children.js';
+import { runCapMs, simIndexes } from './options.js';
+import { pageProbe } from './page-probe.js';
+import { loadAverage, machineTicks, startSampler } from './proc.js';
+import { clockEdgeLatencies, cpuByGroup, processesBlock, ratios, summary, tileRow } from './stats.js';
+import { formatReport } from './table.js';
+import { addRtspSite, addSimSite, camerasOf, connectBridge, removeTempDirs, root, showLayout, simMountUrl, startServe, startSim } from './tessera.js';
+
+// The flags of playwright.config.ts (chromiumArgs), repeated here because that file is TypeScript.
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
+const chromiumBin = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const ffmpegBin = process.env.FFMPEG_BIN || 'ffmpeg';
+
+const log = (m) => process.stderr.write(`bench: ${m}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Keeps each source mount read by a cheap ffmpeg copy until the phase's own players run, so both
+ * phases start on warm simulator publishers (the simulator starts a camera's publisher on the
+ * first reader, and makes its loop file on first use). Resolves once every keeper got bytes.
+ */
+async function warmSources(urls, timeoutMs) {
+  const keepers = [...new Set(urls)].map((url) => {
+    const child = start(ffmpegBin, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-map', '0:v:0', '-c', 'copy', '-f', 'mpegts', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const got = new Promise((resolve) => child.stdout.once('data', () => resolve(true)));
+    child.stdout.resume();
+    return { child, got };
+  });
+  const until = Date.now() + timeoutMs;
+  const ready = await Promise.race([Promise.all(keepers.map((k) => k.got)), sleep(timeoutMs).then(() => false)]);
+  if (!ready) log(`some sources gave no bytes within ${Math.round(timeoutMs / 1000)} s (first run makes the simulator's loops)`);
+  void until;
+  return { stop: () => Promise.all(keepers.map((k) => stop(k.child, 1000))) };
+}
+
+/** Puts the N tiles on screen: the wall of display browser-1 (WallView), else the Live screen. */
+async function arrangeTessera(page, phase) {
+  const wallVideo = page.locator('main[aria-label^="Wall on"] section[role=region] video');
+  try {
+    await wallVideo.first().waitFor({ state: 'attached', timeout: 30_000 });
+    return 'wall';
+  } catch {
+    // The wall view does not show camera tiles (yet): place the cameras on the Live screen.
+  }
+  const names = [...new Set(phase.names)];
+  if (phase.names.length > 16) throw new Error('the wall view shows no camera tiles and the Live screen holds at most 16');
+  log('the wall shows no camera tiles; using the Live screen (double-click in the camera panel)');
+  const tree = page.getByRole('tree', { name: 'Cameras' });
+  await tree.getByRole('treeitem', { name: phase.siteName, exact: true }).waitFor({ timeout: 60_000 });
+  const ids = await tree.evaluate((el, wanted) => {
+    const rows = [...el.querySelectorAll('[role=treeitem]')];
+    const startAt = rows.findIndex((r) => r.getAttribute('aria-label') === wanted.site && r.getAttribute('aria-level') === '1');
+    const out = {};
+    for (const row of rows.slice(startAt + 1)) {
+      if (row.getAttribute('aria-level') === '1') break;
+      out[row.getAttribute('aria-label')] = row.id;
+    }
+    return out;
+  }, { site: phase.siteName });
+  for (const name of [...names].reverse()) {
+    if (!ids[name]) throw new Error(`camera ${name} is not in the camera panel`);
+    await page.locator(`[id="${ids[name]}"]`).dblclick();
+  }
+  return 'live';
+}
+
+/** Unique tile keys in DOM order, as the probe names them (a repeated name gets " #2", " #3"…). */
+function tileKeys(names) {
+  const seen = new Map();
+  return names.map((n) => {
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return k === 1 ? n : `${n} #${k}`;
+  });
+}
+
+/**
+ * One phase: Chromium on the page, wait until every tile shows a picture, warm up, then measure
+ * for the window: the page's counters at both ends, /proc every second, and the probe's report.
+ */
+async function measurePhase(o, phase) {
+  log(`${phase.kind}: warming ${new Set(phase.warmUrls).size} source(s)`);
+  const keepers = await warmSources(phase.warmUrls, 300_000);
+  const browser = await chromium.launch({ executablePath: chromiumBin, args: chromiumArgs, headless: true });
+  try {
+    const context = await browser.newContext({ viewport: o.viewport });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.addInitScript(pageProbe, { clockNames: phase.clockNames });
+    await page.goto(phase.url);
+    const screen = phase.kind === 'tessera' ? await arrangeTessera(page, phase) : 'baseline';
+    const keys = tileKeys(phase.names);
+    const wanted = new Set(keys);
+    // Focus the first tile (the clock camera): the policy keeps a focused tile at full video.
+    await page.locator(`section[role=region][aria-label="${phase.names[0].replace(/"/g, '')}"]`).first().focus().catch(() => undefined);
+
+    const readyBy = Date.now() + 90_000 + 2000 * keys.length;
+    let snap;
+    for (;;) {
+      snap = (await page.evaluate(() => window.__bench.snapshot())).filter((t) => wanted.has(t.name));
+      const showing = snap.filter((t) => t.presented > 0 || (t.mode === 'jpeg' && t.picture === 'still'));
+      if (showing.length === keys.length) break;
+      if (Date.now() > readyBy) {
+        log(`${phase.kind}: only ${showing.length} of ${keys.length} tiles show a picture; measuring anyway`);
+        break;
+      }
+      await sleep(1000);
+    }
+    await keepers.stop();
+    log(`${phase.kind}: ${snap.length} tiles on the ${screen}; warm-up ${o.warmup} s, then ${o.seconds} s of measuring`);
+    await sleep(o.warmup * 1000);
+
+    const mainPid = phase.mainPid;
+    const groups = (p, rootPid) => {
+      if (rootPid === mainPid) return p.pid === mainPid ? 'main' : p.comm === 'ffmpeg' ? 'ffmpeg' : 'main';
+      if (rootPid === phase.simPid) return 'simulator';
+      if (rootPid === process.pid) return /chrom/i.test(p.comm) ? 'renderer' : p.pid === process.pid ? 'bench' : p.comm === 'ffmpeg' ? 'keeper' : 'bench';
+      return 'idle';
+    };
+    const sampler = startSampler(() => [mainPid, ...phase.otherRoots, process.pid], groups);
+    const a = (await page.evaluate(() => window.__bench.snapshot())).filter((t) => wanted.has(t.name));
+    const fromMs = Date.now();
+    const machineFrom = machineTicks();
+    await sleep(o.seconds * 1000);
+    const machineTo = machineTicks();
+    const b = (await page.evaluate(() => window.__bench.snapshot())).filter((t) => wanted.has(t.name));
+    const toMs = Date.now();
+    const samples = sampler.stop();
+    const report = await page.evaluate(([f, t]) => window.__bench.report(f, t), [fromMs, toMs]);
+    const processes = processesBlock(cpuByGroup(samples));
+    // The machine is shared: how busy it was in all (every process, every tenant), % of all cores.
+    processes.machineBusyPct = Math.round((1000 * (machineTo.busy - machineFrom.busy)) / (machineTo.total - machineFrom.total)) / 10;
+    processes.loadAverage = loadAverage();
+
+    const byName = new Map(report.tiles.map((t) => [t.name, t]));
+    const start = new Map(a.map((t) => [t.name, t]));
+    const tiles = [];
+    for (const [i, key] of keys.entries()) {
+      const end = b.find((t) => t.name === key);
+      const begin = start.get(key);
+      const r = byName.get(key);
+      if (!end || !begin || !r) {
+        tiles.push({ camera: key, decodedFps: null, droppedPct: null, ttffMs: null, latencyMs: null, mode: 'missing' });
+        continue;
+      }
+      const openAt = report.opens[phase.openKeys[i]];
+      tiles.push(
+        tileRow(begin, end, {
+          ttffMs: openAt && r.firstFrameAt ? r.firstFrameAt - openAt : null,
+          stillMs: r.seenAt && r.stillAt ? r.stillAt - r.seenAt : null,
+          latencies: phase.clockNames.includes(key) ? clockEdgeLatencies(r.edges) : [],
+          maxUpdateGapMs: r.maxUpdateGapMs,
+        }),
+      );
+    }
+    // Per-stream cost: one ffmpeg per upstream in both phases (their most at once in the window).
+    return { tiles, processes, summary: summary(tiles, processes, processes.ffmpegProcesses), screen, windowS: (toMs - fromMs) / 1000, problems: problems.slice(0, 20), clockDiffs: report.tiles.filter((t) => phase.clockNames.includes(t.name)).map((t) => t.diffs.slice(-60)) };
+  } finally {
+    await browser.close().catch(() => undefined);
+    await keepers.stop();
+  }
+}
+
+export async function runLive(o) {
+  const started = Date.now();
+  installCleanup(runCapMs(o));
+  if (needsBuild()) {
+    log('out/ is stale: npm run build');
+    const built = spawnSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('the build failed');
+  }
+  let sim = null;
+  let streams; // per tile: {name, url} of the requested profile
+  if (o.sourceUrl) streams = Array.from({ length: o.tiles }, () => ({ name: 'Source', url: o.sourceUrl }));
+  else {
+    // Even simulator cameras only: the odd ones carry audio and their loops reach readers in
+    // bursts (see test/e2e/live-video.spec.ts), which any player shows as dropped frames. Past 32
+    // tiles the even cameras repeat: a second tile of a camera shares its upstream in Tessera.
+    const simCameras = simIndexes(o.tiles);
+    log(`starting the simulator with ${Math.max(...simCameras) + 1} cameras`);
+    sim = await startSim(Math.max(...simCameras) + 1);
+    streams = simCameras.map((c) => ({ name: sim.sites.rtsp[c].name, url: simMountUrl(sim.sites, c, o.profile), index: c }));
+  }
+  // Only the simulator's camera 0 is live-encoded with the real wall clock burned in (the others
+  // loop a pre-encoded clip): its tile carries the source → display latency.
+  const clockNames = sim ? [streams[0].name] : [];
+  const warmUrls = sim
+    ? streams.flatMap((s) => (o.profile === 'main' ? [simMountUrl(sim.sites, s.index, 'main'), simMountUrl(sim.sites, s.index, 'sub')] : [simMountUrl(sim.sites, s.index, 'sub')]))
+    : [o.sourceUrl];
+
+  log('starting tessera serve');
+  const serve = await startServe();
+  const bridge = await connectBridge(serve);
+  const site = sim ? await addSimSite(bridge, sim.sites['eagleeye-v3']) : await addRtspSite(bridge, o.sourceUrl);
+  if (site.status !== 'signed-in') throw new Error(`the bench site did not sign in: ${site.status} ${JSON.stringify(site.lastError)}`);
+  const cams = await camerasOf(bridge, site.id, sim ? sim.sites.rtsp.length : 1);
+  const cameraIds = streams.map((s) => (sim ? cams.find((c) => c.name === s.name)?.id : cams[0].id));
+  if (cameraIds.some((id) => !id)) throw new Error('a simulator camera is missing from the site');
+  await showLayout(bridge, cameraIds);
+  const displayUrl = new URL(serve.url);
+  displayUrl.searchParams.set('display', 'browser-1');
+
+  const tessera = await measurePhase(o, {
+    kind: 'tessera', url: displayUrl.href, names: streams.map((s) => s.name), openKeys: cameraIds, clockNames, warmUrls,
+    siteName: site.name, mainPid: serve.child.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
+  });
+  bridge.close();
+
+  let baseline = null;
+  if (o.baseline) {
+    // Tessera's idle upstreams linger a few seconds; stop serve so it takes no CPU from the baseline.
+    await serve.stop();
+    const server = start(process.execPath, [new URL('./baseline-server.js', import.meta.url).pathname, JSON.stringify({ streams })], { cwd: root });
+    const ready = await firstJsonLine(server, 'the baseline server', 20_000);
+    server.stdout.resume();
+    server.stderr.on('data', (d) => process.stderr.write(d));
+    baseline = await measurePhase(o, {
+      kind: 'baseline', url: ready.url, names: streams.map((s) => s.name), openKeys: streams.map((s) => s.name), clockNames, warmUrls,
+      mainPid: server.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
+    });
+    await stop(server);
+  }
+  await stopAll();
+  if (!o.keepDirs) removeTempDirs();
+
+  const result = {
+    tiles: tessera.tiles,
+    processes: tessera.processes,
+    summary: tessera.summary,
+    ...(baseline ? { baseline: { tiles: baseline.tiles, processes: baseline.processes, summary: baseline.summary }, ratios: ratios(tessera, baseline) } : {}),
+    config: { tiles: o.tiles, seconds: o.seconds, warmup: o.warmup, profile: o.profile, sourceUrl: o.sourceUrl ? '(given)' : null, viewport: o.viewport, screen: tessera.screen, clockTile: clockNames[0] ?? null },
+    machine: { loadAverageAtEnd: loadAverage(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), chromium: chromiumBin, node: process.version },
+    notes: { tesseraProblems: tessera.problems, baselineProblems: baseline?.problems ?? [], clockDiffs: { tessera: tessera.clockDiffs, baseline: baseline?.clockDiffs ?? [] } },
+    runSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  process.stdout.write(formatReport(result));
+  if (o.json) writeFileSync(o.json, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}

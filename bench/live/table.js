@@ -1,0 +1,53 @@
+// The human-readable report of a run (pure: result object in, text out).
+
+const cell = (v, unit = '') => (v === null || v === undefined ? '—' : `${v}${unit}`);
+
+function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function tileTable(tiles) {
+  return table(
+    ['tile', 'mode', 'px', 'decoded fps', 'shown fps', 'dropped %', 'TTFF ms', 'still ms', 'latency ms (p50/p90, n)', 'max gap ms'],
+    tiles.map((t) => [
+      t.camera, cell(t.mode), cell(t.height), cell(t.decodedFps), cell(t.shownFps), cell(t.droppedPct), cell(t.ttffMs), cell(t.stillMs),
+      t.latencySamples ? `${t.latencyMs}/${t.latencyP90Ms}, ${t.latencySamples}${t.latencyGrowthMsPerMin !== null ? `, ${t.latencyGrowthMsPerMin >= 0 ? '+' : ''}${t.latencyGrowthMsPerMin}/min` : ''}` : '—',
+      cell(t.maxUpdateGapMs),
+    ]),
+  );
+}
+
+function totals(name, r) {
+  const p = r.processes;
+  const s = r.summary;
+  return [name, `${s.cleanTiles}/${s.tiles}`, cell(s.decodedFpsMean), cell(s.droppedPctMean), cell(s.ttffMedianMs), cell(s.ttffMaxMs), cell(s.latencyMedianMs), cell(p.mainCpuPct), cell(p.ffmpegCpuPct), cell(p.ffmpegProcesses), cell(s.mainPlusFfmpegCpuPctPerStream), cell(p.rendererCpuPct), cell(p.rssMb)];
+}
+
+export function formatReport(result) {
+  const out = [];
+  const c = result.config;
+  out.push(`\nTessera live benchmark: ${c.tiles} tiles, ${c.profile} profile requested, ${c.seconds} s window (after ${c.warmup} s warm-up), viewport ${c.viewport.width}x${c.viewport.height}, tiles on the ${c.screen}`);
+  out.push(`machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memGb} GiB; latency from the burned-in clock of ${c.clockTile ?? '(no clock source)'}\n`);
+  out.push('Tessera, per tile:');
+  out.push(tileTable(result.tiles));
+  if (result.baseline) {
+    out.push('\nBaseline (ffmpeg remux -c copy, 1-frame fragments, plain MSE page), per tile:');
+    out.push(tileTable(result.baseline.tiles));
+  }
+  out.push('\nTotals (CPU in % of one core over the window; RSS summed, MB):');
+  const header = ['run', 'clean tiles', 'fps/tile', 'dropped %', 'TTFF p50', 'TTFF max', 'latency p50', 'main CPU', 'ffmpeg CPU', 'ffmpegs', '(main+ffmpeg)/stream', 'renderer CPU', 'RSS MB'];
+  const rows = [totals('Tessera', result)];
+  if (result.baseline) rows.push(totals('baseline', result.baseline));
+  out.push(table(header, rows));
+  if (result.ratios) {
+    const r = result.ratios;
+    out.push('\nTessera ÷ baseline:');
+    out.push(table(['clean tiles', 'fps', 'TTFF p50', 'latency p50', 'main CPU', 'ffmpeg CPU', 'renderer CPU', 'RSS'], [[cell(r.cleanTiles), cell(r.decodedFps), cell(r.ttffMedian), cell(r.latencyMedian), cell(r.mainCpu), cell(r.ffmpegCpu), cell(r.rendererCpu), cell(r.rss)]]));
+  }
+  const other = result.processes.otherCpuPct;
+  if (other && Object.keys(other).length) out.push(`\nOther processes during the Tessera window (% of one core): ${Object.entries(other).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  out.push(`clean tile = ≥ 24 decoded fps and < 1 % dropped; TTFF = the page's request → first presented frame; max gap = longest time a tile showed no new picture in the window.\n`);
+  return `${out.join('\n')}\n`;
+}

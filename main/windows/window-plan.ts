@@ -30,14 +30,18 @@ export type WindowAction =
   | { kind: 'open'; plan: WindowPlan };
 
 /**
- * What to do to go from the open windows to the plan: close the windows of displays that went
- * away first (so a display that came back under a new position never briefly has two windows),
- * then move or re-mode the ones that stay, then open windows for new displays.
+ * What to do to go from the open windows to the plan: move or re-mode the windows that stay, open
+ * windows for new displays, then close the windows of displays that went away. Closing last means
+ * the app never has zero windows in the middle of a change (that would quit it on Windows and
+ * Linux), e.g. when the only display is swapped for another. No displays at all is taken as a
+ * transient report (a monitor waking up, a dock reconnecting): the windows stay until displays
+ * come back.
  */
 export function windowActions(open: readonly WindowPlan[], plan: readonly WindowPlan[]): WindowAction[] {
+  if (plan.length === 0) return [];
   const current = new Map(open.map((w) => [w.displayId, w]));
   const planned = new Set(plan.map((w) => w.displayId));
-  const actions: WindowAction[] = open.filter((w) => !planned.has(w.displayId)).map((w) => ({ kind: 'close', displayId: w.displayId }));
+  const actions: WindowAction[] = [];
   for (const wanted of plan) {
     const now = current.get(wanted.displayId);
     if (!now) continue;
@@ -46,6 +50,7 @@ export function windowActions(open: readonly WindowPlan[], plan: readonly Window
     if (moved || modeChanged) actions.push({ kind: 'update', plan: wanted, moved, modeChanged });
   }
   for (const wanted of plan) if (!current.has(wanted.displayId)) actions.push({ kind: 'open', plan: wanted });
+  for (const w of open) if (!planned.has(w.displayId)) actions.push({ kind: 'close', displayId: w.displayId });
   return actions;
 }
 

@@ -61,10 +61,16 @@ describe('windowActions', () => {
     expect(windowActions(before, after)).toEqual([{ kind: 'update', plan: { ...before[0]!, mode: 'kiosk' }, moved: false, modeChanged: true }]);
   });
 
-  it('closes before it opens when displays are swapped for new ones', () => {
+  it('opens before it closes when displays are swapped for new ones, so the app never has no window', () => {
     const before = planWindows(two, defaultSettings);
     const after = planWindows([display('1', true, 100), display('3', false, 1920)], defaultSettings);
-    expect(windowActions(before, after).map((a) => (a.kind === 'close' ? `close ${a.displayId}` : `${a.kind} ${a.plan.displayId}`))).toEqual(['close 2', 'update 1', 'open 3']);
+    expect(windowActions(before, after).map((a) => (a.kind === 'close' ? `close ${a.displayId}` : `${a.kind} ${a.plan.displayId}`))).toEqual(['update 1', 'open 3', 'close 2']);
+    const onlyNew = planWindows([display('9', true)], defaultSettings);
+    expect(windowActions(before, onlyNew).map((a) => a.kind)).toEqual(['open', 'close', 'close']);
+  });
+
+  it('keeps the windows when the system briefly reports no display at all', () => {
+    expect(windowActions(planWindows(two, defaultSettings), planWindows([], defaultSettings))).toEqual([]);
   });
 
   it('follows a switch to the primary display only, and back', () => {

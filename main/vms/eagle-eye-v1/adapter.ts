@@ -164,7 +164,12 @@ class EagleEyeV1Adapter implements VmsAdapter {
     const layouts: ServerLayout[] = [];
     // One at a time: a handful of layouts, and the service counts requests per session.
     for (const id of ids) {
-      const wire = await this.client.layout(id);
+      const wire = await this.client.layout(id).catch((err: unknown) => {
+        // Deleted between the list and this read: not an error of the whole list.
+        if (err instanceof AppFailure && err.error.code === 'not-found') return undefined;
+        throw err;
+      });
+      if (!wire) continue;
       const configuration = this.configurationOf(wire);
       if (!configuration) continue;
       const { layout, dropped } = toServerLayout(wire, configuration, this.ctx.site.id);

@@ -497,18 +497,28 @@ describe('Eagle Eye v1 failures are specific and clean', () => {
       expect(err.error.message).not.toMatch(/s3cr3tkey|tok-secret-1|p4ss-secret/);
     });
 
-    it('a still that is not a JPEG, and a layout with an unreadable configuration', async () => {
-      const { adapter, http } = adapterFor(url);
+    it('a still that is not a JPEG; layouts: an unreadable one is left out, a deleted one skipped', async () => {
+      const { adapter, http, log } = adapterFor(url);
       await adapter.signIn({ username: 'u', password: 'an0ther-secret' });
       answer = json('{"oops":true}');
       const err = await failure(adapter.still('10000001'));
       expect(err.error.message).toMatch(/expected a JPEG picture of camera 10000001 but got application\/json/);
       expectClean(err, http);
-      answer = (res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(res.req.url?.startsWith('/g/layout/list') ? '[["l1","Broken",[],"R"]]' : '{"id":"l1","name":"Broken","configuration":"{not json"}');
+      // One layout unreadable, one deleted since the list was read (404), one fine.
+      const layouts: Record<string, string> = {
+        l1: '{"id":"l1","name":"Broken","configuration":"{not json"}',
+        l3: '{"id":"l3","name":"Good","configuration":"{\\"panes\\":[{\\"type\\":\\"preview\\",\\"size\\":2,\\"cameras\\":[\\"10000001\\"]}]}"}',
       };
-      expect((await adapter.serverLayouts!()).layouts).toEqual([]);
+      answer = (res) => {
+        const reqUrl = new URL(res.req.url ?? '/', 'http://x');
+        if (reqUrl.pathname === '/g/layout/list') return void res.writeHead(200, { 'content-type': 'application/json' }).end('[["l1","Broken",[],"R"],["l2","Gone",[],"R"],["l3","Good",[],"R"]]');
+        const body = layouts[reqUrl.searchParams.get('id') ?? ''];
+        if (!body) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Layout matching the ID was not found');
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      };
+      const read = await adapter.serverLayouts!();
+      expect(read.layouts).toEqual([{ id: 'l3', siteId: 'hq', name: 'Good', columns: 3, rows: 2, tiles: [{ x: 0, y: 0, width: 2, height: 2, cameraIds: ['hq/10000001'] }] }]);
+      expect(log.lines.some((l) => l.message.includes('cannot read'))).toBe(true);
     });
   });
 });

@@ -240,16 +240,16 @@ test('a two-step tour switches on time, prefetches, holds on interaction, pauses
   const clickedAt = Date.now();
   await wall.click();
   await expect(status).toHaveText(`Paused (resumes after ${idleS} s idle)`);
+  const heldFrom = (await tourLog(page)).find((e) => e.at >= clickedAt && e.text.startsWith('Paused'))!;
   await expect(status).toHaveText(/^Step \d of 2 · .+ · \d s$/, { timeout: idleS * 1000 + 2000 });
-  await expect.poll(async () => stepChanges(await tourLog(page), clickedAt).length, { timeout: dwellS * 1000 + 2000 }).toBeGreaterThan(0);
+  await expect.poll(async () => stepChanges(await tourLog(page), heldFrom.at).length, { timeout: dwellS * 1000 + 2000 }).toBeGreaterThan(0);
   log = await tourLog(page);
-  const heldFrom = log.find((e) => e.at >= clickedAt && e.text.startsWith('Paused'))!;
   const heldMs = log.find((e) => e.at > heldFrom.at && !e.text.startsWith('Paused'))!.at - heldFrom.at;
-  const firstSwitchAfterClick = stepChanges(log, clickedAt)[0]!.at - clickedAt;
-  console.log(`interaction hold: ${heldMs} ms (idle ${idleS * 1000}); next switch ${firstSwitchAfterClick} ms after the click`);
+  const nextSwitch = stepChanges(log, heldFrom.at)[0]!.at - heldFrom.at;
+  console.log(`interaction hold: ${heldMs} ms (idle ${idleS * 1000}); next switch ${nextSwitch} ms after the hold began`);
   expect(Math.abs(heldMs - idleS * 1000)).toBeLessThanOrEqual(toleranceMs);
-  expect(firstSwitchAfterClick).toBeGreaterThanOrEqual(idleS * 1000);
-  expect(firstSwitchAfterClick).toBeLessThanOrEqual((idleS + dwellS) * 1000 + toleranceMs);
+  expect(nextSwitch).toBeGreaterThanOrEqual(idleS * 1000);
+  expect(nextSwitch).toBeLessThanOrEqual((idleS + dwellS) * 1000 + toleranceMs);
 
   // Pause: nothing moves for longer than a dwell; Next and Previous step while paused; keys ] and T.
   await controls.getByRole('button', { name: 'Pause tour' }).click();
@@ -294,9 +294,34 @@ test('a two-step tour switches on time, prefetches, holds on interaction, pauses
   console.log(`after reload: step 2 shown for ${back[1]!.at - back[0]!.at} ms before the switch (full dwell ${dwellS * 1000})`);
   expect(Math.abs(back[1]!.at - back[0]!.at - dwellS * 1000)).toBeLessThanOrEqual(toleranceMs);
 
+  // Restart the server on the same data: the tour comes back at the persisted step, running.
+  // Paused first, so the step is known: step 1 (Lobby only), then run on.
+  await controls.getByRole('button', { name: 'Pause tour' }).click();
+  if ((await status.getAttribute('data-step')) !== '0') await page.keyboard.press(']');
+  await expect(status).toHaveText('Step 1 of 2 · Lobby only · paused');
+  await page.keyboard.press('T');
+  await expect.poll(persisted).toBe('step 0, running');
+  await page.goto('about:blank'); // no page left talking to a server that goes away
+  await serve!.stop();
+  serve = await startServeProcess(['--demo'], serve!.dataDir, 240_000);
+  const restartedAt = Date.now();
+  await page.goto(serve.url);
+  await expect(controls.getByRole('button', { name: 'Pause tour' })).toBeVisible({ timeout: 60_000 });
+  // The demo's RTSP camera ids may change with the simulator's ports, so the tiles are counted, not named.
+  await expect.poll(async () => (await tourLog(page)).some((e) => e.at >= restartedAt && e.step === '0' && e.wall.split('|').length === 1), { timeout: 10_000 }).toBe(true);
+  expect(stepChanges(await tourLog(page), restartedAt)[0]?.step).toBe('0');
+
   await controls.getByRole('button', { name: 'Stop tour' }).click();
   await expect(controls.getByRole('button', { name: 'Start tour' })).toBeVisible();
   await expect.poll(persisted).toBe('none');
+
+  // Unsaved layout changes on the display: starting a tour is refused with the reason, nothing switches.
+  await ok(invoke<WallState>(page, 'wall:set-display', { displayId, draft: layout('lobby-only', 'Lobby only', 2, 1, [lobby!.id]) }));
+  await controls.getByRole('button', { name: 'Start tour' }).click();
+  await expect(controls.getByRole('alert')).toHaveText(/unsaved layout changes\. Save or discard them first/);
+  await expect(controls.getByRole('button', { name: 'Start tour' })).toBeVisible();
+  expect(await persisted()).toBe('none');
+  await ok(invoke<WallState>(page, 'wall:set-display', { displayId, draft: null }));
 
   const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/[0-9a-f-]+ net::ERR_ABORTED$/;
   expect(problems.filter((p) => !streamEnd.test(p))).toEqual([]);

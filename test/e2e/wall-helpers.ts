@@ -1,0 +1,97 @@
+/**
+ * Shared steps of the wall's end-to-end tests: find demo cameras in the camera panel, tell the
+ * end of a stream the page closed itself from a real failure, measure a tile's video progress.
+ */
+import type { Locator, Page } from '@playwright/test';
+
+/** The demo's RTSP cameras play most steadily (no audio, see live-video.spec.ts). */
+export const rtspSite = 'Demo · RTSP cameras';
+
+export function wallOf(page: Page): Locator {
+  return page.getByRole('main', { name: /^Wall on / });
+}
+
+/** The tree rows of `site`'s cameras, by name (the same names exist on every demo site): name → row element id. */
+export async function cameraRows(page: Page, names: readonly string[], site = rtspSite): Promise<Map<string, string>> {
+  const ids = await page.getByRole('tree', { name: 'Cameras' }).evaluate(
+    (tree, wanted) => {
+      const rows = [...tree.querySelectorAll<HTMLElement>('[role=treeitem]')];
+      const start = rows.findIndex((r) => r.getAttribute('aria-label') === wanted.site && r.getAttribute('aria-level') === '1');
+      const out: [string, string][] = [];
+      for (const row of rows.slice(start + 1)) {
+        if (row.getAttribute('aria-level') === '1') break;
+        const name = row.getAttribute('aria-label') ?? '';
+        if (wanted.names.includes(name)) out.push([name, row.id]);
+      }
+      return out;
+    },
+    { site, names: [...names] },
+  );
+  return new Map(ids);
+}
+
+/** Stream ids the page closed itself (media:close over the bridge), to tell their ends apart in the problems. */
+export function closedStreams(page: Page): Set<string> {
+  const closed = new Set<string>();
+  page.on('websocket', (ws) =>
+    ws.on('framesent', (frame) => {
+      const message = JSON.parse(String(frame.payload)) as { channel?: string; input?: { streamId?: string } };
+      if (message.channel === 'media:close' && message.input?.streamId) closed.add(message.input.streamId);
+    }),
+  );
+  return closed;
+}
+
+/**
+ * The problems other than the end of a stream the page closed itself. Chromium reports a fetch
+ * whose body was read through a ReadableStream reader as "net::ERR_ABORTED" when it ends, even
+ * when the server ended it normally (checked against a plain Node server: the same body read with
+ * arrayBuffer() is "finished", with getReader() "failed"). A page that is reloaded or left ends
+ * every stream it had open the same way: pass `anyStreamEnd` then.
+ */
+export function unexpected(problems: readonly string[], closed: ReadonlySet<string>, anyStreamEnd = false): string[] {
+  const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/([0-9a-f-]+) net::ERR_ABORTED$/;
+  return problems.filter((p) => {
+    const id = streamEnd.exec(p)?.[1];
+    return id === undefined || !(anyStreamEnd || closed.has(id));
+  });
+}
+
+export async function videoProgress(tile: Locator): Promise<{ currentTime: number; frames: number }> {
+  return tile.locator('video').evaluate((v: HTMLVideoElement) => ({ currentTime: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames }));
+}
+
+/**
+ * Waits (bounded) until every tile plays: the <video> shown, media time and decoded frames
+ * advancing over a 2 s window. A stream that just started may still be jumping to its live edge,
+ * so the window is taken again until it advances or the time is up.
+ */
+export async function expectPlaying(page: Page, tiles: readonly Locator[], timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const [i, tile] of tiles.entries()) {
+    let last = '';
+    for (;;) {
+      const picture = await tile.getAttribute('data-picture');
+      if (picture === 'video') {
+        const then = await videoProgress(tile);
+        await page.waitForTimeout(2000);
+        const now = await videoProgress(tile);
+        if (now.currentTime - then.currentTime > 1 && now.frames - then.frames > 20) break;
+        last = `media time +${(now.currentTime - then.currentTime).toFixed(2)} s, ${now.frames - then.frames} frames in 2 s`;
+      } else {
+        last = `picture ${picture}, status "${(await tile.getByTestId('tile-status').allTextContents()).join(' ')}"`;
+        await page.waitForTimeout(500);
+      }
+      if (Date.now() > deadline) throw new Error(`tile ${i + 1} (${await tile.getAttribute('aria-label')}) does not play: ${last}`);
+    }
+  }
+}
+
+/** Leaves whatever the display shows for a blank "Untitled" 2×2, discarding unsaved changes. */
+export async function freshWall(page: Page): Promise<void> {
+  const wall = wallOf(page);
+  const unsaved = await wall.getByTestId('unsaved').isVisible();
+  await wall.getByRole('button', { name: 'New layout' }).click();
+  if (unsaved) await page.getByRole('alertdialog', { name: 'Unsaved changes' }).getByRole('button', { name: 'Discard changes' }).click();
+  await wall.getByRole('region', { name: 'Empty tile 4' }).waitFor();
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppFailure, type Layout, type Tour, type WallState } from '../../../preload/contract/index.js';
 import { WallService } from '../../../main/wall/wall-service.js';
-import { WALL_VERSION } from '../../../main/wall/wall-migrations.js';
+import { WALL_VERSION, wallMigrations } from '../../../main/wall/wall-migrations.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
 function fresh() {
@@ -238,5 +238,13 @@ describe('WallService: a file it cannot read', () => {
     } finally {
       Date.now = fixedNow;
     }
+  });
+});
+
+describe('wall migrations', () => {
+  it('has a migration from every older version (1 … WALL_VERSION-1), so a version bump cannot ship without one', () => {
+    const versions = Array.from({ length: WALL_VERSION - 1 }, (_, i) => i + 1);
+    expect(versions.filter((v) => typeof wallMigrations[v] !== 'function')).toEqual([]);
+    expect(Object.keys(wallMigrations).map(Number).filter((v) => v < 1 || v >= WALL_VERSION)).toEqual([]);
   });
 });

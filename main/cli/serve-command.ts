@@ -26,7 +26,7 @@ browser, guarded by a random token that is part of the printed address.
 
   --port N         port to listen on (default: a free port)
   --host ADDRESS   address to bind (default 127.0.0.1; anything else exposes the wall to the network)
-  --displays N     number of wall displays, each its own address (default 1)
+  --displays N     number of wall displays, each with its own address, printed at start (default 1)
   --demo           also start the built-in VMS simulator and show its cameras (the demo site)
   --demo-when-empty  the same, but only while no site of your own is configured (npm start)
 ${commonUsage}`,

@@ -14,6 +14,7 @@ import { AppFailure, type Camera, type SiteConfig } from '../../../preload/contr
 import { runCli } from '../../../main/cli/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { MediaBroker } from '../../../main/media/media-broker.js';
+import type { Upstream } from '../../../main/media/upstream.js';
 import { SiteRepository } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
 import { createEagleEyeV1Module, eagleEyeV1Module } from '../../../main/simulator/een-v1/index.js';
@@ -27,7 +28,7 @@ import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
-import { decode, RecordingSink } from '../media/helpers.js';
+import { decode, RecordingSink, waitForState } from '../media/helpers.js';
 
 type V1Site = SiteDescription & { twoFactorUsername: string; twoFactorPassword: string; twoFactorCode: string; failingUsers: Record<string, string> };
 
@@ -420,6 +421,16 @@ describe('Eagle Eye v1 through the SiteService', () => {
       expect(decoded).toMatchObject({ codec: 'h264', width: 640, height: 360, audio: 'aac' });
       expect(decoded.frames).toBeGreaterThan(20);
       console.info(`[een-v1] live FLV through the broker: first fragment ${sink.firstFragmentAtMs! - openedAt} ms`);
+      // Sessions expire; the open FLV keeps flowing, but a reconnect must sign in again (once):
+      // liveSource checks isauth first, so the SiteService re-logs in instead of ffmpeg failing.
+      const before = authenticates;
+      await admin('/sessions/expire');
+      const expiredAt = Date.now();
+      process.kill((broker.upstreamOf(streamId) as Upstream).pid!, 'SIGKILL');
+      await waitForState(broker, streamId, (s) => s.status === 'retrying', 10_000, 'retrying');
+      await waitForState(broker, streamId, (s) => s.status === 'playing', 30_000, 'playing with a new session');
+      expect(authenticates).toBe(before + 1);
+      console.info(`[een-v1] expired session + reconnect → playing again in ${Date.now() - expiredAt} ms`);
       broker.close(streamId);
     } finally {
       await broker.dispose();

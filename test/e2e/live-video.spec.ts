@@ -1,7 +1,7 @@
 /**
  * Live video end to end: `tessera serve --demo` (the simulator's sites, real RTSP cameras through
  * main's ffmpeg pipeline), the real renderer in Chromium. Cameras placed from the camera panel
- * appear on the Live screen as CameraTiles: the latest still first, then the <video>, which must
+ * go onto the wall's empty tiles as CameraTiles: the latest still first, then the <video>, which must
  * really play (time advancing, frames decoded); the reason in words whenever a tile is not
  * playing; the info overlay toggles and names the codec; no console errors, no failed requests.
  *
@@ -13,6 +13,7 @@
 import type { Page } from '@playwright/test';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { expect, test } from './fixtures.js';
+import { cameraRows as siteCameraRows, closedStreams, freshWall, unexpected, wallOf } from './wall-helpers.js';
 
 const site = 'Demo · RTSP cameras';
 /** Lobby is live-encoded (GOP 1 s), Parking South is a loop with a 4 s GOP, Main Entrance a loop with 1 s. */
@@ -30,43 +31,9 @@ test.afterAll(async () => {
   await serve?.stop();
 });
 
-/** The tree rows of `site`'s cameras, by name (the same names exist on every demo site). */
-async function cameraRows(page: Page, names: readonly string[] = cameraNames): Promise<Map<string, string>> {
-  const ids = await page.getByRole('tree', { name: 'Cameras' }).evaluate((tree, wanted) => {
-    const rows = [...tree.querySelectorAll<HTMLElement>('[role=treeitem]')];
-    const start = rows.findIndex((r) => r.getAttribute('aria-label') === wanted.site && r.getAttribute('aria-level') === '1');
-    const out: [string, string][] = [];
-    for (const row of rows.slice(start + 1)) {
-      if (row.getAttribute('aria-level') === '1') break;
-      const name = row.getAttribute('aria-label') ?? '';
-      if (wanted.names.includes(name)) out.push([name, row.id]);
-    }
-    return out;
-  }, { site, names: [...names] });
-  return new Map(ids);
-}
-
-/** Stream ids the page closed itself (media:close over the bridge), to tell their ends apart in the problems. */
-function closedStreams(page: Page): Set<string> {
-  const closed = new Set<string>();
-  page.on('websocket', (ws) =>
-    ws.on('framesent', (frame) => {
-      const message = JSON.parse(String(frame.payload)) as { channel?: string; input?: { streamId?: string } };
-      if (message.channel === 'media:close' && message.input?.streamId) closed.add(message.input.streamId);
-    }),
-  );
-  return closed;
-}
-
-/**
- * The problems other than the end of a stream the page closed itself. Chromium reports a fetch
- * whose body was read through a ReadableStream reader as "net::ERR_ABORTED" when it ends, even
- * when the server ended it normally (checked against a plain Node server: the same body read with
- * arrayBuffer() is "finished", with getReader() "failed").
- */
-function unexpected(problems: readonly string[], closed: ReadonlySet<string>): string[] {
-  const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/([0-9a-f-]+) net::ERR_ABORTED$/;
-  return problems.filter((p) => !closed.has(streamEnd.exec(p)?.[1] ?? ''));
+/** The tree rows of the RTSP site's cameras, by name. */
+function cameraRows(page: Page, names: readonly string[] = cameraNames): Promise<Map<string, string>> {
+  return siteCameraRows(page, names, site);
 }
 
 interface Snapshot {
@@ -83,7 +50,7 @@ async function recordTiles(page: Page): Promise<void> {
     (window as unknown as { __tiles: Snapshot[] }).__tiles = log;
     const t0 = performance.now();
     const snap = (): void => {
-      for (const tile of document.querySelectorAll<HTMLElement>('main[aria-label="Live cameras"] section[role=region]')) {
+      for (const tile of document.querySelectorAll<HTMLElement>('main[aria-label^="Wall on"] section[data-camera-id]')) {
         const entry = { atMs: Math.round(performance.now() - t0), tile: tile.getAttribute('aria-label') ?? '', picture: tile.dataset.picture ?? '', status: tile.querySelector('[data-testid=tile-status]')?.textContent?.trim() ?? '' };
         const last = log.findLast((e) => e.tile === entry.tile);
         if (!last || last.picture !== entry.picture || last.status !== entry.status) log.push(entry);
@@ -94,18 +61,18 @@ async function recordTiles(page: Page): Promise<void> {
 }
 
 async function videoProgress(page: Page, name: string): Promise<{ currentTime: number; frames: number }> {
-  return page
-    .getByRole('main', { name: 'Live cameras' })
+  return wallOf(page)
     .getByRole('region', { name, exact: true })
     .locator('video')
     .evaluate((v: HTMLVideoElement) => ({ currentTime: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames }));
 }
 
-test('placed cameras play live on the Live screen: still first, then video, with reasons and stream info', async ({ clean }) => {
+test('placed cameras play live on the wall: still first, then video, with reasons and stream info', async ({ clean }) => {
   test.setTimeout(180_000);
   const { page, problems } = clean;
   const closed = closedStreams(page);
   await page.goto(serve!.url);
+  await freshWall(page);
 
   // The camera panel lists the demo's RTSP cameras; their thumbnails are the tiles' first pictures.
   const tree = page.getByRole('tree', { name: 'Cameras' });
@@ -120,11 +87,12 @@ test('placed cameras play live on the Live screen: still first, then video, with
   }
 
   await recordTiles(page);
-  // Double-click places a camera: the Live screen opens with it (the newest placed comes first).
+  // Double-click places a camera on the wall's first empty tile.
   for (const name of cameraNames) await page.locator(`[id="${rows.get(name)}"]`).dblclick();
-  const live = page.getByRole('main', { name: 'Live cameras' });
-  await expect(page.getByRole('button', { name: 'Live', exact: true })).toHaveAttribute('aria-current', 'page');
-  await expect(live.getByRole('region')).toHaveCount(cameraNames.length);
+  const live = wallOf(page);
+  const cameraTiles = live.locator('section[data-camera-id]');
+  await expect(cameraTiles).toHaveCount(cameraNames.length);
+  for (const [i, name] of cameraNames.entries()) await expect(live.getByRole('region', { name, exact: true })).toHaveAttribute('data-cell-index', String(i));
 
   // Every tile reaches live video, and the video really plays.
   for (const name of cameraNames) {
@@ -185,7 +153,7 @@ test('placed cameras play live on the Live screen: still first, then video, with
   await page.keyboard.press('Enter');
   await expect(live.getByRole('region')).toHaveCount(1);
   await page.keyboard.press('Escape');
-  await expect(live.getByRole('region')).toHaveCount(cameraNames.length);
+  await expect(cameraTiles).toHaveCount(cameraNames.length);
   for (const name of cameraNames) await expect(live.getByRole('region', { name, exact: true })).toHaveAttribute('data-picture', 'video', { timeout: 30_000 });
   expect(closed.size).toBe(cameraNames.length - 1);
   expect(unexpected(problems, closed)).toEqual([]);
@@ -200,11 +168,16 @@ test('beyond the main-stream budget, a camera without a sub-stream gets JPEG pre
   const five = [...cameraNames, 'Reception', 'Server Room'];
   await page.goto(serve!.url);
   await expect(page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem', { name: site, exact: true })).toBeVisible({ timeout: 90_000 });
+  await freshWall(page);
+  // The first test's wall played until freshWall replaced it; those streams' ends are not this test's.
+  problems.length = 0;
   await expect.poll(async () => (await cameraRows(page, five)).size, { timeout: 60_000 }).toBe(five.length);
   const rows = await cameraRows(page, five);
+  // Five cameras on a 2×2: the fifth grows the wall to 3×3.
   for (const name of five) await page.locator(`[id="${rows.get(name)}"]`).dblclick();
-  const live = page.getByRole('main', { name: 'Live cameras' });
-  await expect(live.getByRole('region')).toHaveCount(five.length);
+  const live = wallOf(page);
+  await expect(live.locator('section[data-camera-id]')).toHaveCount(five.length);
+  await expect(live.getByRole('button', { name: '3×3', exact: true })).toHaveAttribute('aria-pressed', 'true');
 
   await expect(live.locator('section[data-picture="video"]')).toHaveCount(4, { timeout: 45_000 });
   const preview = live.locator('section[data-mode="jpeg"]');

@@ -2,7 +2,7 @@
  * Shared steps of the wall's end-to-end tests: find demo cameras in the camera panel, tell the
  * end of a stream the page closed itself from a real failure, measure a tile's video progress.
  */
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** The demo's RTSP cameras play most steadily (no audio, see live-video.spec.ts). */
 export const rtspSite = 'Demo · RTSP cameras';
@@ -90,6 +90,7 @@ export async function expectPlaying(page: Page, tiles: readonly Locator[], timeo
 /** Leaves whatever the display shows for a blank "Untitled" 2×2, discarding unsaved changes. */
 export async function freshWall(page: Page): Promise<void> {
   const wall = wallOf(page);
+  await expect(wall).toHaveAttribute('data-loaded', 'true');
   const unsaved = await wall.getByTestId('unsaved').isVisible();
   await wall.getByRole('button', { name: 'New layout' }).click();
   if (unsaved) await page.getByRole('alertdialog', { name: 'Unsaved changes' }).getByRole('button', { name: 'Discard changes' }).click();

@@ -5,6 +5,9 @@
 //
 // Usage: node bench/live/baseline-server.js '<json {streams: [{name, url}]}>'
 // Prints one JSON line {url} when listening; stops on SIGTERM/SIGINT or when stdin closes.
+//
+// Each stream is served from its own port: Chromium opens at most 6 HTTP/1.1 connections per
+// host:port, so N long responses from one origin would leave all but 6 tiles waiting.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 
@@ -22,7 +25,7 @@ function remuxArgs(url) {
   ];
 }
 
-function page() {
+function page(streamUrls) {
   const columns = Math.ceil(Math.sqrt(streams.length));
   const rows = Math.ceil(streams.length / columns);
   const sections = streams.map((s, i) => `<section role="region" aria-label="${s.name.replace(/[<>&"]/g, '')}" data-mode="video" data-index="${i}"><video muted autoplay playsinline></video></section>`).join('');
@@ -36,7 +39,7 @@ function codec(moov){for(let i=0;i<moov.length-8;i++){if(moov[i]===0x61&&moov[i+
 async function play(section){
   const i=section.dataset.index,name=section.getAttribute('aria-label'),video=section.querySelector('video');
   window.__bench&&window.__bench.markOpen(name);
-  const res=await fetch('/stream/'+i);const reader=res.body.getReader();
+  const res=await fetch(${JSON.stringify(streamUrls)}[i]);const reader=res.body.getReader();
   let buf=new Uint8Array(0),init=[],sb=null,queue=[],seeked=false;
   const ms=new MediaSource();video.src=URL.createObjectURL(ms);
   await new Promise(r=>ms.addEventListener('sourceopen',r,{once:true}));
@@ -57,34 +60,36 @@ for(const s of document.querySelectorAll('section[data-index]'))play(s).catch(e=
 </script></body></html>`;
 }
 
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (url.pathname === '/') {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page());
-    return;
-  }
-  const m = /^\/stream\/(\d+)$/.exec(url.pathname);
-  const stream = m ? streams[Number(m[1])] : undefined;
-  if (!stream) {
-    res.writeHead(404).end();
-    return;
-  }
+function serveStream(stream, res) {
   const child = spawn(ffmpegBin, remuxArgs(stream.url), { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.stderr.on('data', (d) => process.stderr.write(`baseline ffmpeg ${stream.name}: ${d}`));
-  res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': 'no-store' });
+  res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
   child.stdout.pipe(res);
-  const stop = () => child.kill('SIGKILL');
-  res.on('close', stop);
+  res.on('close', () => child.kill('SIGKILL'));
   child.on('exit', () => {
     children.delete(child);
     res.end();
   });
+}
+
+const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+const servers = [];
+const streamUrls = [];
+for (const stream of streams) {
+  const server = createServer((req, res) => (req.url === '/stream' ? serveStream(stream, res) : res.writeHead(404).end()));
+  servers.push(server);
+  streamUrls.push(`http://127.0.0.1:${await listen(server)}/stream`);
+}
+const pageServer = createServer((req, res) => {
+  if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page(streamUrls));
+  else res.writeHead(404).end();
 });
+servers.push(pageServer);
 
 function shutdown() {
   for (const child of children) child.kill('SIGKILL');
-  server.close();
+  for (const server of servers) server.close();
   process.exit(0);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, shutdown);
@@ -92,6 +97,4 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, shutdown);
 process.stdin.on('end', shutdown);
 process.stdin.resume();
 
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/` })}\n`);
-});
+process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${await listen(pageServer)}/` })}\n`);

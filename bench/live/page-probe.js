@@ -98,7 +98,7 @@ export function pageProbe(options) {
           for (let i = 0; i < luma.length; i++) if (Math.abs(luma[i] - prevLuma[i]) > 120) diff += 1;
           t.diffs.push(diff);
           if (t.diffs.length > 3000) t.diffs.splice(0, 1500);
-          if (diff >= Math.max(8, luma.length * 0.004) && prevMediaTime !== null) t.edges.push({ wallMs: at, mediaTime: meta.mediaTime, prevMediaTime, diff });
+          if (diff >= Math.max(8, luma.length * 0.0025) && prevMediaTime !== null) t.edges.push({ wallMs: at, mediaTime: meta.mediaTime, prevMediaTime, diff });
         }
         prevLuma = luma;
       }

@@ -5,7 +5,7 @@ export interface ProcSample { atMs: number; procs: { pid: number; group: string;
 export interface Group { cpuPct: number; rssMb: number; processes: number }
 export interface Processes { mainCpuPct: number; ffmpegCpuPct: number; rendererCpuPct: number; rssMb: number; [extra: string]: unknown }
 export interface TileRow { camera: string; decodedFps: number | null; droppedPct: number | null; ttffMs: number | null; latencyMs: number | null; [extra: string]: unknown }
-export interface Summary { tiles: number; cleanTiles: number; decodedFpsMean: number | null; droppedPctMean: number | null; ttffMedianMs: number | null; ttffMaxMs: number | null; latencyMedianMs: number | null; mainPlusFfmpegCpuPctPerStream: number | null }
+export interface Summary { tiles: number; cleanTiles: number; decodedFpsMean: number | null; droppedPctMean: number | null; ttffMedianMs: number | null; ttffMaxMs: number | null; latencyMedianMs: number | null; stillMedianMs: number | null; tilesUpdatingEverySecond: number; modes: Record<string, number>; mainPlusFfmpegCpuPctPerStream: number | null }
 export interface PhaseResult { tiles: TileRow[]; processes: Processes; summary: Summary }
 export function quantile(values: readonly number[], q: number): number | null;
 export function median(values: readonly number[]): number | null;

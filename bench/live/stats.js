@@ -171,6 +171,14 @@ export function summary(tiles, processes, streams) {
     ttffMedianMs: round(median(ttff), 0),
     ttffMaxMs: ttff.length ? Math.max(...ttff) : null,
     latencyMedianMs: round(median(lat), 0),
+    stillMedianMs: round(median(tiles.map((t) => t.stillMs).filter((v) => v !== null && v !== undefined)), 0),
+    // The degradation target: every tile shows a new picture at least once a second.
+    tilesUpdatingEverySecond: tiles.filter((t) => t.maxUpdateGapMs !== null && t.maxUpdateGapMs !== undefined && t.maxUpdateGapMs <= 1000).length,
+    modes: tiles.reduce((acc, t) => {
+      const k = t.mode === 'video' ? `video ${t.height ?? '?'}p` : String(t.mode);
+      acc[k] = (acc[k] ?? 0) + 1;
+      return acc;
+    }, {}),
     mainPlusFfmpegCpuPctPerStream: streams > 0 ? round((processes.mainCpuPct + processes.ffmpegCpuPct) / streams, 2) : null,
   };
 }

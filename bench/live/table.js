@@ -41,10 +41,16 @@ export function formatReport(result) {
   const rows = [totals('Tessera', result)];
   if (result.baseline) rows.push(totals('baseline', result.baseline));
   out.push(table(header, rows));
+  out.push('');
   if (result.ratios) {
     const r = result.ratios;
     out.push('\nTessera ÷ baseline:');
     out.push(table(['clean tiles', 'fps', 'TTFF p50', 'latency p50', 'main CPU', 'ffmpeg CPU', 'renderer CPU', 'RSS'], [[cell(r.cleanTiles), cell(r.decodedFps), cell(r.ttffMedian), cell(r.latencyMedian), cell(r.mainCpu), cell(r.ffmpegCpu), cell(r.rendererCpu), cell(r.rss)]]));
+  }
+  for (const [name, r] of [['Tessera', result], ['baseline', result.baseline]]) {
+    if (!r) continue;
+    const s = r.summary;
+    out.push(`${name}: tiles ${Object.entries(s.modes ?? {}).map(([k, v]) => `${v} × ${k}`).join(', ')}; ${s.tilesUpdatingEverySecond}/${s.tiles} updated at least once a second; first picture (still) median ${cell(s.stillMedianMs, ' ms')}; media responses ${s.mediaRequests ? `${s.mediaRequests.requested} asked, at most ${s.mediaRequests.maxInFlight} in flight and ${s.mediaRequests.maxAnswered} answered at once` : '—'}; machine ${cell(r.processes.machineBusyPct, ' %')} busy (all tenants), load ${(r.processes.loadAverage ?? []).join(' ')}`);
   }
   const other = result.processes.otherCpuPct;
   if (other && Object.keys(other).length) out.push(`\nOther processes during the Tessera window (% of one core): ${Object.entries(other).map(([k, v]) => `${k} ${v}`).join(', ')}`);

@@ -14,8 +14,12 @@ import { expect, test } from './fixtures.js';
 
 const dwellS = 3;
 const idleS = 4;
-/** How far a switch may land from its due time: a timeout on a 2-core machine shared with ffmpeg, plus a frame. */
-const toleranceMs = 400;
+/**
+ * How far a switch may land from its due time, as the page sees it (the status or wall redrawn).
+ * Measured ±20 ms on a quiet 2-core machine, up to ~420 ms with a 16-tile benchmark running beside
+ * (load 20); a switch a whole second off is a bug.
+ */
+const toleranceMs = 750;
 
 let serve: ServeProcess | undefined;
 
@@ -153,6 +157,18 @@ test('a two-step tour switches on time, prefetches, holds on interaction, pauses
   const { page, problems } = clean;
   await recordFromLoad(page);
   await recordMediaRequests(page);
+  const consoleGone: string[] = [];
+  // Across reloads (the in-page log starts again with each page).
+  const closedIds = new Set<string | undefined>();
+  page.on('websocket', (ws) =>
+    ws.on('framesent', (frame) => {
+      const message = JSON.parse(String(frame.payload)) as { channel?: string; input?: { streamId?: string } };
+      if (message.channel === 'media:close') closedIds.add(message.input?.streamId);
+    }),
+  );
+  page.on('console', (message) => {
+    if (message.text().includes('status of 410')) consoleGone.push(message.location().url);
+  });
   await page.goto(serve!.url);
 
   // Two layouts on demo RTSP cameras, saved through the contract; the display shows the first.
@@ -323,6 +339,11 @@ test('a two-step tour switches on time, prefetches, holds on interaction, pauses
   expect(await persisted()).toBe('none');
   await ok(invoke<WallState>(page, 'wall:set-display', { displayId, draft: null }));
 
+  // Tiles come and go with every switch: the end of a stream the page closed itself (aborted, or
+  // 410 Gone when its fetch was still on the way) is normal; anything else is a problem.
   const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/[0-9a-f-]+ net::ERR_ABORTED$/;
-  expect(problems.filter((p) => !streamEnd.test(p))).toEqual([]);
+  const gone = 'console error: Failed to load resource: the server responded with a status of 410 (Gone)';
+  const goneUrls = consoleGone.map((url) => /\/media\/stream\/([0-9a-f-]+)/.exec(url)?.[1]);
+  expect(goneUrls.filter((id) => !closedIds.has(id))).toEqual([]);
+  expect(problems.filter((p) => !streamEnd.test(p) && p !== gone)).toEqual([]);
 });

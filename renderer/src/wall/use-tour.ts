@@ -119,7 +119,8 @@ export function useTour(displayId: Ref<string>) {
   // ---- applying the scheduler's output ----
   async function applyStep(event: Extract<TourEvent, { type: 'step' }>): Promise<void> {
     const position = tourPosition(state.value);
-    const patch = display.value.layoutId === event.layoutId ? {} : { layoutId: event.layoutId };
+    // Never under unsaved edits (a restore or a tour edit can still name a step then): the draft stays on screen.
+    const patch = display.value.layoutId === event.layoutId || hasDraft.value ? {} : { layoutId: event.layoutId };
     if (Object.keys(patch).length > 0 || !samePosition(position)) await wall.setDisplay({ displayId: displayId.value, ...patch, tour: position });
     // The new tiles have asked for their streams by now (or will within the broker's linger).
     if (state.value.preloaded === null) releasePrefetch();

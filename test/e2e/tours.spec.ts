@@ -339,6 +339,18 @@ test('a two-step tour switches on time, prefetches, holds on interaction, pauses
   expect(await persisted()).toBe('none');
   await ok(invoke<WallState>(page, 'wall:set-display', { displayId, draft: null }));
 
+  // Deleting the running tour in the editor stops it on this display.
+  await controls.getByRole('button', { name: 'Start tour' }).click();
+  await expect(controls.getByRole('button', { name: 'Pause tour' })).toBeVisible();
+  await controls.getByRole('button', { name: 'Edit tours…' }).click();
+  await editor.getByRole('button', { name: 'Delete tour' }).click();
+  await page.getByRole('alertdialog', { name: 'Delete tour?' }).getByRole('button', { name: 'Delete tour' }).click();
+  await expect(editor.getByRole('status')).toHaveText('Deleted tour "Lobby and quad".');
+  await editor.getByRole('button', { name: 'Close' }).click();
+  await expect(controls.getByRole('button', { name: 'Start tour' })).toBeDisabled();
+  await expect(status).toBeHidden();
+  await expect.poll(persisted).toBe('none');
+
   // Tiles come and go with every switch: the end of a stream the page closed itself (aborted, or
   // 410 Gone when its fetch was still on the way) is normal; anything else is a problem.
   const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/[0-9a-f-]+ net::ERR_ABORTED$/;

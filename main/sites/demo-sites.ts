@@ -25,7 +25,7 @@ export function demoSites(sites: SimulatorHandle['sites']): { config: SiteConfig
     if (!site || !hasAdapter(kind)) continue;
     if (Array.isArray(site)) {
       if (site.length === 0) continue; // no RTSP server installed: the HTTP sites still work
-      out.push({ config: { id: `demo-${kind}`, name: names[kind], kind, url: '', username: '', rtspCameras: site.map((c) => ({ name: String(c.name), url: c.url })) }, password: '' });
+      out.push({ config: { id: `demo-${kind}`, name: names[kind], kind, url: '', username: '', rtspCameras: site.map((c, i) => ({ id: `demo-camera-${i + 1}`, name: String(c.name), url: c.url })) }, password: '' });
     } else {
       const description = site as { url: string; username: string; password: string; clientId?: string; clientSecret?: string };
       if (kind === 'eagleeye-v3') {

@@ -29,7 +29,15 @@ export type Capabilities = z.infer<typeof capabilitiesSchema>;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' });
 const rtspUrl = z.url({ protocol: /^rtsps?$/, error: 'must be an rtsp:// address' });
 
-export const rtspCameraSchema = z.object({ name: z.string().trim().min(1).max(120), url: rtspUrl });
+export const rtspCameraSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  url: rtspUrl,
+  /**
+   * A fixed id for cameras whose address changes between starts (the demo's RTSP server takes a
+   * free port each time), so walls keep them. Without it the id is derived from the URL.
+   */
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+});
 export type RtspCameraEntry = z.infer<typeof rtspCameraSchema>;
 
 /** A site as stored and as the UI edits it: no password, token or cookie. */

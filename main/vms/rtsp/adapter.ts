@@ -23,7 +23,7 @@ class RtspAdapter implements VmsAdapter {
   constructor(private readonly ctx: AdapterContext) {}
 
   private get entries() {
-    return (this.ctx.site.rtspCameras ?? []).map((c) => ({ ...c, id: rtspCameraId(c.url) }));
+    return (this.ctx.site.rtspCameras ?? []).map((c) => ({ ...c, id: c.id ?? rtspCameraId(c.url) }));
   }
 
   async signIn(credentials: Credentials) {

@@ -16,28 +16,31 @@ import { addRtspSite, addSimSite, camerasOf, connectBridge, removeTempDirs, root
 // The flags of playwright.config.ts (chromiumArgs), repeated here because that file is TypeScript.
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
 const chromiumBin = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const ffmpegBin = process.env.FFMPEG_BIN || 'ffmpeg';
 
+const ffmpegBin = process.env.FFMPEG_BIN || 'ffmpeg';
 const log = (m) => process.stderr.write(`bench: ${m}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Keeps each source mount read by a cheap ffmpeg copy until the phase's own players run, so both
- * phases start on warm simulator publishers (the simulator starts a camera's publisher on the
- * first reader, and makes its loop file on first use). Resolves once every keeper got bytes.
+ * Starts each source mount with a cheap ffmpeg copy, one after the other, and keeps them read
+ * until the phase's own players run: real cameras publish all the time, while the simulator
+ * starts a camera's publisher on the first RTSP reader. One at a time on purpose: the
+ * simulator's GStreamer relay answers DESCRIBE only once the publisher sends, and it handles
+ * sessions in one thread, so many cold mounts opened at once stall every new session (seen as
+ * "Invalid data found when processing input" in ffmpeg) for minutes on a loaded machine.
  */
-async function warmSources(urls, timeoutMs) {
-  const keepers = [...new Set(urls)].map((url) => {
+async function warmSources(urls, perSourceMs = 20_000) {
+  const keepers = [];
+  let cold = 0;
+  for (const url of new Set(urls)) {
     const child = start(ffmpegBin, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-map', '0:v:0', '-c', 'copy', '-f', 'mpegts', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const got = new Promise((resolve) => child.stdout.once('data', () => resolve(true)));
+    keepers.push(child);
+    const got = await Promise.race([new Promise((resolve) => child.stdout.once('data', () => resolve(true))), sleep(perSourceMs).then(() => false)]);
     child.stdout.resume();
-    return { child, got };
-  });
-  const until = Date.now() + timeoutMs;
-  const ready = await Promise.race([Promise.all(keepers.map((k) => k.got)), sleep(timeoutMs).then(() => false)]);
-  if (!ready) log(`some sources gave no bytes within ${Math.round(timeoutMs / 1000)} s (first run makes the simulator's loops)`);
-  void until;
-  return { stop: () => Promise.all(keepers.map((k) => stop(k.child, 1000))) };
+    if (!got) cold += 1;
+  }
+  if (cold) log(`${cold} source(s) gave no bytes within ${perSourceMs / 1000} s each`);
+  return { stop: () => Promise.all(keepers.map((k) => stop(k, 1000))) };
 }
 
 /** Puts the N tiles on screen: the wall of display browser-1 (WallView), else the Live screen. */
@@ -86,8 +89,9 @@ function tileKeys(names) {
  * for the window: the page's counters at both ends, /proc every second, and the probe's report.
  */
 async function measurePhase(o, phase) {
-  log(`${phase.kind}: warming ${new Set(phase.warmUrls).size} source(s)`);
-  const keepers = await warmSources(phase.warmUrls, 300_000);
+  const started = Date.now();
+  const keepers = await warmSources(phase.warmUrls);
+  log(`${phase.kind}: ${new Set(phase.warmUrls).size} source(s) publishing after ${Math.round((Date.now() - started) / 1000)} s`);
   const browser = await chromium.launch({ executablePath: chromiumBin, args: chromiumArgs, headless: true });
   try {
     const context = await browser.newContext({ viewport: o.viewport });
@@ -139,7 +143,7 @@ async function measurePhase(o, phase) {
     const groups = (p, rootPid) => {
       if (rootPid === mainPid) return p.pid === mainPid ? 'main' : p.comm === 'ffmpeg' ? 'ffmpeg' : 'main';
       if (rootPid === phase.simPid) return 'simulator';
-      if (rootPid === process.pid) return /chrom/i.test(p.comm) ? 'renderer' : p.pid === process.pid ? 'bench' : p.comm === 'ffmpeg' ? 'keeper' : 'bench';
+      if (rootPid === process.pid) return /chrom/i.test(p.comm) ? 'renderer' : p.pid === process.pid ? 'bench' : 'bench';
       return 'idle';
     };
     const sampler = startSampler(() => [mainPid, ...phase.otherRoots, process.pid], groups);
@@ -211,10 +215,10 @@ export async function runLive(o) {
   // Only the simulator's camera 0 is live-encoded with the real wall clock burned in (the others
   // loop a pre-encoded clip): its tile carries the source → display latency.
   const clockNames = sim ? [streams[0].name] : [];
-  const warmUrls = sim
-    ? // Both profiles: Tessera's policy picks main or sub per tile from its size, whatever was asked.
-      streams.flatMap((s) => [simMountUrl(sim.sites, s.index, 'main'), simMountUrl(sim.sites, s.index, 'sub')])
-    : [o.sourceUrl];
+  // Tessera's policy picks each tile's profile from its height: big tiles (up to 9 on the default
+  // viewport) want main, smaller ones sub; warm what it may open.
+  const mounts = (profiles) => (sim ? streams.flatMap((s) => profiles.map((p) => simMountUrl(sim.sites, s.index, p))) : [o.sourceUrl]);
+  const tesseraWarm = mounts(o.tiles <= 9 || o.profile === 'main' ? ['sub', 'main'] : ['sub']);
 
   log('starting tessera serve');
   const serve = await startServe();
@@ -229,8 +233,8 @@ export async function runLive(o) {
   displayUrl.searchParams.set('display', 'browser-1');
 
   const tessera = await measurePhase(o, {
-    kind: 'tessera', url: displayUrl.href, names: streams.map((s) => s.name), openKeys: cameraIds, clockNames, warmUrls,
-    siteName: site.name, mainPid: serve.child.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
+    kind: 'tessera', url: displayUrl.href, names: streams.map((s) => s.name), openKeys: cameraIds, clockNames,
+    warmUrls: tesseraWarm, siteName: site.name, mainPid: serve.child.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
   });
   bridge.close();
 
@@ -243,8 +247,8 @@ export async function runLive(o) {
     server.stdout.resume();
     server.stderr.on('data', (d) => process.stderr.write(d));
     baseline = await measurePhase(o, {
-      kind: 'baseline', url: ready.url, names: streams.map((s) => s.name), openKeys: streams.map((s) => s.name), clockNames, warmUrls,
-      mainPid: server.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
+      kind: 'baseline', url: ready.url, names: streams.map((s) => s.name), openKeys: streams.map((s) => s.name), clockNames,
+      warmUrls: mounts([o.profile]), mainPid: server.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
     });
     await stop(server);
   }

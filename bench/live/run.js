@@ -11,7 +11,7 @@ import { pageProbe } from './page-probe.js';
 import { loadAverage, machineTicks, startSampler } from './proc.js';
 import { clockEdgeLatencies, cpuByGroup, processesBlock, ratios, summary, tileRow } from './stats.js';
 import { formatReport } from './table.js';
-import { addRtspSite, addSimSite, camerasOf, connectBridge, removeTempDirs, root, showLayout, simMountUrl, startServe, startSim } from './tessera.js';
+import { addRtspSite, addSimSite, camerasOf, connectBridge, removeTempDirs, root, showLayout, simMountUrl, startServe, startSim, upstreamLog } from './tessera.js';
 
 // The flags of playwright.config.ts (chromiumArgs), repeated here because that file is TypeScript.
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
@@ -237,6 +237,7 @@ export async function runLive(o) {
     warmUrls: tesseraWarm, siteName: site.name, mainPid: serve.child.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
   });
   bridge.close();
+  tessera.upstreams = upstreamLog(serve.dataDir);
 
   let baseline = null;
   if (o.baseline) {
@@ -262,7 +263,7 @@ export async function runLive(o) {
     ...(baseline ? { baseline: { tiles: baseline.tiles, processes: baseline.processes, summary: baseline.summary }, ratios: ratios(tessera, baseline) } : {}),
     config: { tiles: o.tiles, seconds: o.seconds, warmup: o.warmup, profile: o.profile, sourceUrl: o.sourceUrl ? '(given)' : null, viewport: o.viewport, screen: tessera.screen, clockTile: clockNames[0] ?? null },
     machine: { loadAverageAtEnd: loadAverage(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), chromium: chromiumBin, node: process.version },
-    notes: { tesseraProblems: tessera.problems, baselineProblems: baseline?.problems ?? [], clockDiffs: { tessera: tessera.clockDiffs, baseline: baseline?.clockDiffs ?? [] } },
+    notes: { tesseraUpstreams: tessera.upstreams, tesseraProblems: tessera.problems, baselineProblems: baseline?.problems ?? [], clockDiffs: { tessera: tessera.clockDiffs, baseline: baseline?.clockDiffs ?? [] } },
     runSeconds: Math.round((Date.now() - started) / 1000),
   };
   process.stdout.write(formatReport(result));

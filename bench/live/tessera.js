@@ -1,7 +1,7 @@
 // The system under test: the simulator (`tessera sim`), `tessera serve` with a fresh data folder,
 // and the serve bridge (the same WebSocket contract the renderer uses) to add the site and put
 // the bench layout on display browser-1.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,10 +41,33 @@ export function simMountUrl(sites, index, profile) {
 }
 
 export async function startServe() {
-  const child = start(process.execPath, [tesseraBin, 'serve', '--json', '--data-dir', tempDir('bench-serve-')], { cwd: root });
+  const dataDir = tempDir('bench-serve-');
+  const child = start(process.execPath, [tesseraBin, 'serve', '--json', '--data-dir', dataDir], { cwd: root });
   const ready = await firstJsonLine(child, 'tessera serve', 60_000);
   child.stdout.resume();
-  return { child, url: ready.url, token: ready.token, stop: () => stop(child) };
+  return { child, dataDir, url: ready.url, token: ready.token, stop: () => stop(child) };
+}
+
+/** What serve's log says about its upstreams: starts and ends by reason (for the JSON notes). */
+export function upstreamLog(dataDir) {
+  const counts = {};
+  let text = '';
+  try {
+    text = readFileSync(join(dataDir, 'logs', 'tessera.log'), 'utf8');
+  } catch {
+    return counts;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.includes('main.media')) continue;
+    try {
+      const entry = JSON.parse(line);
+      const key = [entry.msg, entry.profile, entry.reason].filter(Boolean).join(' · ');
+      counts[key] = (counts[key] ?? 0) + 1;
+    } catch {
+      // a line cut by the stop: not counted
+    }
+  }
+  return counts;
 }
 
 /** A client of serve's bridge: request(channel, input) and event listeners. */

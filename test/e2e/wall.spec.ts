@@ -15,9 +15,8 @@ import { cameraRows, closedStreams, expectPlaying, freshWall, refusedStreams, rt
 
 const four = ['Lobby', 'Parking South', 'Main Entrance', 'Reception'];
 /**
- * The wall must survive a server restart, so its cameras must keep their ids: the demo's RTSP
- * cameras do not (their id hashes the URL, and the demo's RTSP server takes a new port on every
- * start), the exacqVision site's do (the device ids). Its cameras also offer a sub-stream.
+ * The exacqVision demo site's cameras: they offer a sub-stream (cheaper on the 2 shared cores)
+ * and keep their ids across a server restart (device ids), which the restart check needs.
  */
 const site = 'Demo · exacqVision';
 // Tiles under 229 px high take the sub-stream (stream-policy.ts): cheaper on the 2 shared cores.

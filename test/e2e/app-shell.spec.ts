@@ -8,7 +8,7 @@ test('opens the app through serve mode, calls app:info over the real bridge and 
 
   await page.goto(serve.url);
   await expect(page.getByTestId('app-version')).toHaveText(`v${pkg.version} · serve · Browser display 1`);
-  await expect(page.getByRole('status')).toHaveText('Connected');
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Connected');
   for (const n of [1, 2, 3, 4]) await expect(page.getByRole('region', { name: `Empty tile ${n}` })).toBeVisible();
   expect(bridgeFrames.some((frame) => JSON.parse(frame).channel === 'app:info')).toBe(true);
   // The token has left the address bar but the session goes on (cookie).

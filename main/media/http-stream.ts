@@ -1,16 +1,15 @@
 /**
- * The stream channel in both shells: GET media/stream/<id> answers ONE long response,
+ * The stream channel in Electron: GET media/stream/<id> on the app scheme answers ONE long response,
  *   Content-Type: video/mp4; codecs="avc1.4d401e[,mp4a.40.2]"
  *   body: init segment (ftyp+moov), the cached GOP when the upstream runs already, then live
  *         fragments (moof+mdat) as they come; a new init segment whenever the upstream restarted.
  * Headers go out only once the init segment is known (the codecs come from its avcC/esds), so the
  * fetch stays pending while the camera connects; media:state says why.
  *
- * Serve mode answers on its HTTP server (token checked before this), Electron on the app scheme
- * (protocol.handle → Response with a ReadableStream). Back-pressure is the same in both: a
- * response whose queue is above QUEUE_BUDGET_BYTES is "not draining" (see viewer.ts).
+ * Electron answers on the app scheme (protocol.handle → Response with a ReadableStream); serve
+ * mode sends the same bytes over a WebSocket (ws-stream.ts). Back-pressure is the same in both:
+ * a consumer whose queue is above QUEUE_BUDGET_BYTES is "not draining" (see viewer.ts).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ViewerSink } from './viewer.js';
 
 /**
@@ -33,43 +32,6 @@ function mediaHeaders(contentType: string): Record<string, string> {
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
   };
-}
-
-/** Serve mode: streams one viewer over a Node HTTP response. */
-export function serveMediaHttp(media: MediaAttachSource, streamId: string, req: IncomingMessage, res: ServerResponse, budgetBytes = QUEUE_BUDGET_BYTES): void {
-  let ended = false;
-  const sink: ViewerSink = {
-    open(contentType) {
-      res.writeHead(200, mediaHeaders(contentType));
-      // Send the headers now: the fetch resolves, and the player can set up MediaSource.
-      res.flushHeaders();
-    },
-    write(chunk) {
-      if (ended || res.destroyed) return true;
-      res.write(chunk);
-      return res.writableLength < budgetBytes;
-    },
-    onDrain(callback) {
-      res.once('drain', callback);
-    },
-    end() {
-      if (ended) return;
-      ended = true;
-      if (!res.headersSent) res.writeHead(410, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('This stream was closed.\n');
-      else res.end();
-    },
-  };
-  const gone = media.attach(streamId, sink);
-  if (!gone) {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('There is no such stream (it was closed, or never opened).\n');
-    return;
-  }
-  // The player aborted the fetch, reloaded or went away: release the viewer like media:close.
-  res.once('close', () => {
-    ended = true;
-    gone();
-  });
-  req.socket.setNoDelay(true);
 }
 
 /**

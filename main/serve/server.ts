@@ -10,7 +10,8 @@ import { WebSocketServer } from 'ws';
 import type { Services } from '../compose.js';
 import type { Logger } from '../logging/logger.js';
 import { cookieName, hostAllowed, newToken, originAllowed, sameToken, tokenFromRequest } from './auth.js';
-import { mediaPathPattern, serveMediaHttp } from '../media/http-stream.js';
+import { mediaPathPattern } from '../media/http-stream.js';
+import { serveMediaSocket } from '../media/ws-stream.js';
 import { attachBridgeClient, maxMessageBytes } from './bridge.js';
 import { serveStatic } from './static-files.js';
 
@@ -56,12 +57,7 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
       // The page keeps working after the token leaves the address bar (reloads, display URLs).
       res.setHeader('set-cookie', `${cookieName(port)}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
     }
-    // Live video before static files: one long fMP4 response per tile (main/media/http-stream.ts).
-    const media = mediaPathPattern.exec(url.pathname);
-    if (media) {
-      if (req.method !== 'GET') return refuse(res, 405, 'Streams are read with GET.');
-      return serveMediaHttp(services.media, media[1]!, req, res);
-    }
+    if (mediaPathPattern.test(url.pathname)) return refuse(res, 426, 'Live video is read over a WebSocket on this path.');
     serveStatic(options.rendererDir, url.pathname, res).catch((err: unknown) => {
       log.error('static file failed', { path: url.pathname, error: err });
       if (!res.headersSent) refuse(res, 500, 'Tessera could not read its own files.');
@@ -69,9 +65,11 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     });
   });
 
+  // Two kinds of WebSocket: the contract (/bridge) and live video, one per tile (media/ws-stream.ts).
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://serve.invalid');
-    if (url.pathname !== '/bridge' || !hostAllowed(req.headers.host, host, port) || !originAllowed(req.headers.origin, host, port)) {
+    const media = mediaPathPattern.exec(url.pathname);
+    if ((url.pathname !== '/bridge' && !media) || !hostAllowed(req.headers.host, host, port) || !originAllowed(req.headers.origin, host, port)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -82,7 +80,8 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
         ws.close(UNAUTHORIZED_CLOSE_CODE, 'unauthorized');
         return;
       }
-      attachBridgeClient(ws, services, log, url.searchParams.get('display') ?? undefined);
+      if (media) serveMediaSocket(services.media, media[1]!, ws);
+      else attachBridgeClient(ws, services, log, url.searchParams.get('display') ?? undefined);
     });
   });
 

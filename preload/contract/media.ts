@@ -1,25 +1,30 @@
 /**
  * DTOs of the `media` namespace. Live video does not travel over invoke: `media:open` returns a
- * same-origin path (`media/stream/<id>`) that the player fetches as one long fragmented-MP4
- * response. The path is the same in both shells (Electron serves it on the app scheme, serve mode
- * over HTTP with the token cookie) and carries no secret: main alone knows the camera's URL.
+ * same-origin path (`media/stream/<id>`) that the player reads as one long fragmented-MP4
+ * stream. The path carries no secret: main alone knows the camera's URL.
+ * - Electron: `fetch(path)` on the app scheme (main/media/http-stream.ts) — one long response.
+ * - Serve mode: a WebSocket on the same path (main/media/ws-stream.ts), authenticated by the
+ *   token cookie like /bridge: a first text message MediaSocketHead (the response's status and
+ *   Content-Type), then binary messages holding the body's bytes, then a normal close. (One
+ *   HTTP response per tile would hit the browser's 6 connections per host.)
  *
- * The response (main/media/http-stream.ts):
- * - Headers come only once the camera's init segment is known, so `fetch(path)` stays pending
- *   while the camera connects (media:state says why). `Content-Type` is
+ * The stream:
+ * - The head comes only once the camera's init segment is known, so opening stays pending while
+ *   the camera connects (media:state says why). `Content-Type` is
  *   `video/mp4; codecs="avc1.xxxxxx[,mp4a.40.2]"`: pass it to `MediaSource.addSourceBuffer`.
  * - Body: the init segment (ftyp+moov); for a stream that already runs, the fragments from the
  *   last keyframe on (a burst up to one GOP behind live: seek to the live edge); then one
  *   fragment (moof+mdat) per frame as it comes. Fragments always resume at a keyframe.
  * - When the camera's upstream restarted (network cut, camera back online, ffmpeg restarted) a
- *   NEW init segment arrives in the same response, and media timestamps start again near 0:
+ *   NEW init segment arrives in the same stream, and media timestamps start again near 0:
  *   on every top-level `ftyp` box, reset the SourceBuffer (abort, remove all, or a new
  *   SourceBuffer) before appending it; when its codecs differ (`info.codec` in media:state),
  *   use `changeType` or a new SourceBuffer.
  * - A viewer that does not read fast enough loses fragments until it drains and the next
  *   keyframe; main never buffers more than ~2 MB per viewer.
- * - Aborting the fetch (tile gone, reload) closes the stream like `media:close`. A stream whose
- *   path is not fetched within 30 s is closed. 404: unknown or closed id; 410: closed meanwhile.
+ * - Aborting the fetch / closing the socket (tile gone, reload) closes the stream like
+ *   `media:close`. A stream whose path is not opened within 30 s is closed. 404: unknown or
+ *   closed id; 410: closed meanwhile.
  */
 import { z } from 'zod';
 
@@ -73,3 +78,12 @@ export const streamStateSchema = z.object({
   info: streamInfoSchema,
 });
 export type StreamState = z.infer<typeof streamStateSchema>;
+
+/** Serve mode: the first (text) message on a media WebSocket, what the response's status line and headers would say. */
+export interface MediaSocketHead {
+  status: number;
+  /** With 200: the stream's `video/mp4; codecs="…"`. */
+  contentType?: string;
+  /** Otherwise: why, in words. */
+  text?: string;
+}

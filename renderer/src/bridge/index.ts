@@ -5,6 +5,8 @@
  */
 import { ref } from 'vue';
 import { buildApi, type TesseraApi } from '../../../preload/contract/index.js';
+import type { MediaFetch } from '../player/mse-player.js';
+import { socketMediaFetch } from './ws-media.js';
 import { createWsTransport, type ConnectionState } from './ws-transport.js';
 
 /** Connection to main; always "open" in Electron. */
@@ -16,3 +18,6 @@ function pickBridge(): TesseraApi {
 }
 
 export const tessera: TesseraApi = pickBridge();
+
+/** How players read live streams: fetch on Electron's app scheme, a WebSocket per tile in serve mode. */
+export const mediaFetch: MediaFetch | undefined = window.tessera ? undefined : socketMediaFetch(window.location);

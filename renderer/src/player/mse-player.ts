@@ -29,7 +29,15 @@ import {
 } from './live-edge.js';
 import { BoxSplitter, codecsOf, Mp4FormatError, SegmentAssembler, type InitInfo, type Segment } from './mp4-boxes.js';
 
+/**
+ * Reads a stream path as one long Response: fetch on Electron's app scheme; in serve mode a
+ * WebSocket dressed as a Response (bridge/ws-media.ts).
+ */
+export type MediaFetch = (path: string, signal: AbortSignal) => Promise<Response>;
+
 export interface MsePlayerConfig {
+  /** How the stream's bytes are read. */
+  fetch: MediaFetch;
   liveEdge: LiveEdgeConfig;
   trim: TrimConfig;
   stall: StallConfig;
@@ -40,6 +48,7 @@ export interface MsePlayerConfig {
 }
 
 export const defaultMsePlayerConfig: MsePlayerConfig = {
+  fetch: (path, signal) => fetch(path, { signal, cache: 'no-store' }),
   liveEdge: defaultLiveEdge,
   trim: defaultTrim,
   stall: defaultStall,
@@ -235,7 +244,7 @@ class Run {
       this.listen();
       this.timer = setInterval(() => this.tick(), this.config.tickMs);
       this.fetching = true;
-      const response = await fetch(path, { signal, cache: 'no-store' });
+      const response = await this.config.fetch(path, signal);
       if (!response.ok || !response.body) throw new PlayerFailure(await describeRefusal(response), response.status >= 500 || response.status === 404 || response.status === 410);
       this.mime = this.pickMime(response.headers.get('content-type'));
       await this.read(response.body.getReader());

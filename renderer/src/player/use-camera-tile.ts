@@ -4,7 +4,7 @@
  * from the component's props. Returns the reactive TileView the component renders.
  */
 import { onBeforeUnmount, onMounted, reactive, watchEffect, type Ref } from 'vue';
-import { tessera } from '../bridge/index.js';
+import { mediaFetch, tessera } from '../bridge/index.js';
 import { useCamerasStore } from '../stores/cameras.js';
 import type { Pin, Profile } from './stream-policy.js';
 import { emptyTileView, LiveTiles, type TileView } from './tile-controller.js';
@@ -21,6 +21,7 @@ function liveTiles(): LiveTiles {
     still: (input: { cameraId: string; width?: number }) => tessera.cameras.still(input),
   };
   shared = new LiveTiles(api, {
+    ...(mediaFetch ? { player: { fetch: mediaFetch } } : {}),
     cachedStill: (cameraId) => {
       const thumbnail = cameras.thumbnails.get(cameraId);
       return thumbnail?.src && thumbnail.timestampMs !== undefined ? { src: thumbnail.src, timestampMs: thumbnail.timestampMs } : undefined;

@@ -1,21 +1,23 @@
 /**
  * The whole main-process path in serve mode: compose() with a real RTSP site on the simulator,
- * media:open over the WebSocket bridge, GET media/stream/<id> over HTTP with the token, decoded
- * frames, the GOP cache for a second tile, media:state events, abort = close, linger, and
- * back-pressure against a reader that does not read.
+ * media:open over the WebSocket bridge, the stream's own WebSocket (media/stream/<id>, token
+ * cookie), decoded frames, the GOP cache for a second tile, media:state events, close = media:close,
+ * linger, more streams at once than a browser's 6 HTTP connections per host, and back-pressure
+ * against a reader that does not read (Electron Response; the socket's in test/unit/media/ws-stream.test.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { StreamState } from '../../../preload/contract/index.js';
+import type { MediaSocketHead, StreamState } from '../../../preload/contract/index.js';
 import { compose, type Services } from '../../../main/compose.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { Fmp4Splitter, parseFragment, parseInit, type InitInfo } from '../../../main/media/fmp4.js';
 import { mediaResponse } from '../../../main/media/http-stream.js';
+import { cookieName } from '../../../main/serve/auth.js';
 import { createServeShell } from '../../../main/serve/serve-shell.js';
-import { startServeServer, type ServeHandle } from '../../../main/serve/server.js';
+import { startServeServer, UNAUTHORIZED_CLOSE_CODE, type ServeHandle } from '../../../main/serve/server.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
@@ -78,39 +80,40 @@ interface Reading {
   abort(): void;
 }
 
-/** GETs a stream path like the player's fetch, parsing what arrives; resolves at the headers. */
-async function fetchStream(path: string, query = `?token=${token}`): Promise<Reading> {
-  const abort = new AbortController();
-  const res = await fetch(`http://127.0.0.1:${serve.port}/${path}${query}`, { signal: abort.signal });
-  const reading: Reading = {
-    status: res.status,
-    contentType: res.headers.get('content-type'),
-    headersAtMs: Date.now(),
+/** Opens a stream's WebSocket like the player in serve mode, parsing what arrives; resolves at the head. */
+async function readStream(path: string, cookie = `${cookieName(serve.port)}=${token}`): Promise<Reading & { closeCode: Promise<number> }> {
+  const socket = new WebSocket(`ws://127.0.0.1:${serve.port}/${path}`, { headers: { origin: `http://127.0.0.1:${serve.port}`, cookie } });
+  const splitter = new Fmp4Splitter();
+  let headSeen: (head: MediaSocketHead) => void;
+  const head = new Promise<MediaSocketHead>((resolve) => (headSeen = resolve));
+  const closeCode = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  const reading: Reading & { closeCode: Promise<number> } = {
+    status: 0,
+    contentType: null,
+    headersAtMs: 0,
     firstFragmentAtMs: null,
     initInfo: null,
     keyframes: [],
     bytes: [],
-    done: Promise.resolve(),
-    abort: () => abort.abort(),
+    done: closeCode.then(() => undefined),
+    abort: () => socket.close(1000),
+    closeCode,
   };
-  const splitter = new Fmp4Splitter();
-  reading.done = (async () => {
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        const buf = Buffer.from(chunk);
-        reading.bytes.push(buf);
-        for (const segment of splitter.push(buf)) {
-          if (segment.kind === 'init') reading.initInfo = parseInit(segment.bytes);
-          else {
-            reading.firstFragmentAtMs ??= Date.now();
-            reading.keyframes.push(parseFragment(segment.bytes, reading.initInfo!).keyframe);
-          }
-        }
+  socket.on('message', (data: Buffer, binary: boolean) => {
+    if (!binary) return headSeen(JSON.parse(String(data)) as MediaSocketHead);
+    reading.bytes.push(data);
+    for (const segment of splitter.push(data)) {
+      if (segment.kind === 'init') reading.initInfo = parseInit(segment.bytes);
+      else {
+        reading.firstFragmentAtMs ??= Date.now();
+        reading.keyframes.push(parseFragment(segment.bytes, reading.initInfo!).keyframe);
       }
-    } catch (err) {
-      if (!abort.signal.aborted) throw err;
     }
-  })();
+  });
+  const first = await Promise.race([head, closeCode.then((code) => ({ status: -code }))]);
+  reading.status = first.status;
+  reading.contentType = 'contentType' in first ? (first.contentType ?? null) : null;
+  reading.headersAtMs = Date.now();
   return reading;
 }
 
@@ -159,13 +162,13 @@ afterAll(async () => {
 });
 
 describe('live video in serve mode', () => {
-  it('media:open over the bridge, GET media/stream/<id> with the token: headers once the codecs are known, decodable fMP4', async () => {
+  it('media:open over the bridge, the stream socket with the token cookie: head once the codecs are known, decodable fMP4', async () => {
     const openedAt = Date.now();
     const opened = await call<{ streamId: string; cameraId: string; profile: string; path: string }>('media:open', { cameraId, profile: 'sub' });
     expect(opened.ok).toBe(true);
     const stream = opened.value!;
     expect(stream.path).toBe(`media/stream/${stream.streamId}`);
-    const first = await fetchStream(stream.path);
+    const first = await readStream(stream.path);
     expect(first.status).toBe(200);
     expect(first.contentType).toMatch(/^video\/mp4; codecs="avc1\.[0-9a-f]{6}"$/);
     await until(() => first.keyframes.length >= 50, 30_000, '50 fragments');
@@ -179,36 +182,53 @@ describe('live video in serve mode', () => {
     // A second tile of the same camera: from the GOP cache, well under the 4 s GOP.
     const secondAt = Date.now();
     const second = await call<{ streamId: string; path: string }>('media:open', { cameraId, profile: 'sub' });
-    const secondReading = await fetchStream(second.value!.path);
+    const secondReading = await readStream(second.value!.path);
     await until(() => secondReading.firstFragmentAtMs !== null, 5_000, 'a first fragment for the second tile');
     const secondMs = secondReading.firstFragmentAtMs! - secondAt;
     expect(secondMs).toBeLessThan(1_000);
     expect(secondReading.keyframes[0]).toBe(true);
     expect(services.media.upstreamKeys()).toEqual([`${cameraId}|sub`]);
-    console.info(`[media] serve mode: first tile headers ${first.headersAtMs - openedAt} ms, first fragment ${first.firstFragmentAtMs! - openedAt} ms; second tile first fragment ${secondMs} ms (invoke + HTTP + GOP cache, GOP 4 s)`);
+    console.info(`[media] serve mode: first tile headers ${first.headersAtMs - openedAt} ms, first fragment ${first.firstFragmentAtMs! - openedAt} ms; second tile first fragment ${secondMs} ms (invoke + socket + GOP cache, GOP 4 s)`);
 
-    // Aborting the fetch (tile closed, page reloaded) closes that viewer like media:close.
+    // Closing the socket (tile closed, page reloaded) closes that viewer like media:close.
     first.abort();
     await stateEvent((s) => !s.some((x) => x.streamId === stream.streamId) && s.some((x) => x.streamId === second.value!.streamId), 5_000, 'the aborted tile gone');
-    // media:close ends the other response; the upstream stops after the linger.
+    // media:close ends the other stream with a normal close; the upstream stops after the linger.
     expect(await call('media:close', { streamId: second.value!.streamId })).toEqual({ ok: true, value: null });
-    await secondReading.done;
+    expect(await secondReading.closeCode).toBe(1000);
     await until(() => services.media.upstreamKeys().length === 0, 10_000, 'the upstream stopping after its linger');
     expect(JSON.stringify(log.lines)).not.toContain('secret-pw');
   });
 
-  it('guards the route: 401 without the token, 404 for an unknown or closed stream, 405 for HEAD; open validates its input', async () => {
+  it('guards the route: 4401 without the token, 404 for an unknown or closed stream, 426 for plain HTTP; open validates its input', async () => {
     const opened = await call<{ streamId: string; path: string }>('media:open', { cameraId, profile: 'sub' });
-    expect((await fetch(`http://127.0.0.1:${serve.port}/${opened.value!.path}`)).status).toBe(401);
-    expect((await fetch(`http://127.0.0.1:${serve.port}/${opened.value!.path}?token=${token}`, { method: 'HEAD' })).status).toBe(405);
+    const refused = await readStream(opened.value!.path, '');
+    expect(await refused.closeCode).toBe(UNAUTHORIZED_CLOSE_CODE);
+    expect((await fetch(`http://127.0.0.1:${serve.port}/${opened.value!.path}?token=${token}`)).status).toBe(426);
     await call('media:close', { streamId: opened.value!.streamId });
-    expect((await fetch(`http://127.0.0.1:${serve.port}/${opened.value!.path}?token=${token}`)).status).toBe(404);
-    expect((await fetch(`http://127.0.0.1:${serve.port}/media/stream/not-a-stream?token=${token}`)).status).toBe(404);
+    const closed = await readStream(opened.value!.path);
+    expect(closed.status).toBe(404);
+    expect(await closed.closeCode).toBe(1000);
+    expect((await readStream('media/stream/not-a-stream')).status).toBe(404);
     expect(await call('media:open', { cameraId, profile: 'ultra' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await call('media:close', { streamId: 'never-opened' })).toEqual({ ok: true, value: null });
   });
 
-  it('a reader that does not read: main holds at most the budget, drops (counted), then resumes at a keyframe', async () => {
+  it('nine tiles at once, each on its own socket (a browser has 6 HTTP connections per host), each get fragments', async () => {
+    const readings = [];
+    for (let i = 0; i < 9; i++) {
+      const opened = await call<{ streamId: string; path: string }>('media:open', { cameraId, profile: 'sub' });
+      readings.push({ streamId: opened.value!.streamId, reading: await readStream(opened.value!.path) });
+    }
+    await until(() => readings.every(({ reading }) => reading.keyframes.length >= 5), 20_000, 'five fragments on each of nine sockets');
+    expect(readings.every(({ reading }) => reading.status === 200 && reading.keyframes[0] === true)).toBe(true);
+    for (const { streamId, reading } of readings) {
+      await call('media:close', { streamId });
+      expect(await reading.closeCode).toBe(1000);
+    }
+  });
+
+  it('an Electron Response nobody reads: main holds at most the budget, drops (counted), then resumes at a keyframe', async () => {
     const budget = 64 * 1024;
     const { streamId } = services.media.open(cameraId, 'sub');
     const res = await mediaResponse(services.media, streamId, undefined, budget);

@@ -1,0 +1,69 @@
+/**
+ * Serve mode's way to read a live stream: a WebSocket on the stream's path (protocol in
+ * preload/contract/media.ts), handed to the player as the `Response` that Electron's fetch on the
+ * app scheme gives, so the player has one code path. A long HTTP response per tile would hit the
+ * browser's 6 connections per host, and a wall has more tiles than that.
+ *
+ * The socket carries the session cookie like /bridge. Bytes are queued as they arrive (a socket
+ * has no pull); the player bounds what it keeps and main drops for a tile that falls behind.
+ */
+import type { MediaSocketHead } from '../../../preload/contract/index.js';
+import type { MediaFetch } from '../player/mse-player.js';
+
+const UNAUTHORIZED = 4401;
+
+export function socketMediaFetch(location: Location): MediaFetch {
+  const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
+  return (path, signal) =>
+    new Promise<Response>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const ws = new WebSocket(new URL(path, base));
+      ws.binaryType = 'arraybuffer';
+      let body: ReadableStreamDefaultController<Uint8Array> | null = null;
+      /** The player cancelled its reader: nothing more may be enqueued. */
+      let cancelled = false;
+      let answered = false;
+      const answer = (status: number, text: string, contentType = 'text/plain; charset=utf-8', stream?: ReadableStream<Uint8Array>): void => {
+        answered = true;
+        resolve(new Response(stream ?? text, { status, headers: { 'content-type': contentType } }));
+      };
+      const onAbort = (): void => {
+        ws.close(1000);
+        if (!answered) reject(signal.reason);
+        else if (!cancelled) body?.error(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      ws.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
+        if (typeof event.data !== 'string') {
+          if (!cancelled) body?.enqueue(new Uint8Array(event.data));
+          return;
+        }
+        if (answered) return;
+        const head = JSON.parse(event.data) as MediaSocketHead;
+        if (head.status !== 200) return answer(head.status, head.text ?? '');
+        const stream = new ReadableStream<Uint8Array>({
+          start: (controller) => {
+            body = controller;
+          },
+          cancel: () => {
+            cancelled = true;
+            ws.close(1000);
+          },
+        });
+        answer(200, '', head.contentType, stream);
+      });
+      ws.addEventListener('close', (event) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) return;
+        if (!answered) {
+          if (event.code === UNAUTHORIZED) answer(401, 'the page has no valid token; open the address `tessera serve` printed');
+          else reject(new Error(`the video connection closed before the stream started (code ${event.code})`));
+          return;
+        }
+        // A normal close is the end of the stream; anything else cut it.
+        if (cancelled) return;
+        if (event.code === 1000) body?.close();
+        else body?.error(new Error(`the video connection was cut (code ${event.code})`));
+      });
+    });
+}

@@ -60,6 +60,16 @@ class Factory(GstRtspServer.RTSPMediaFactory):
         )
         self.connect("media-configure", self.on_configure)
 
+    def do_gen_key(self, url):
+        # One shared media per mount, whatever the query. The default key includes the query, so
+        # each client URL with its own token or session (Eagle Eye v3 appends esn, stream_session
+        # and access_token) got a media of its own: a second udpsrc bound to the same UDP port
+        # (SO_REUSEADDR), and the kernel gives each datagram to one socket only. One media then
+        # starved: its DESCRIBE waited for a preroll that never came (ffmpeg: "Invalid data found
+        # when processing input" after its timeout) or its running readers stalled. A camera
+        # serves one stream per path and uses the query only to authorize.
+        return self.path
+
     def on_configure(self, _factory, media):
         emit("open " + self.path)
         media.connect("unprepared", lambda _m: emit("close " + self.path))

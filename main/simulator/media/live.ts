@@ -8,6 +8,7 @@ import { ffmpegBin } from './binaries.js';
 import type { CatalogueEntry } from './catalogue.js';
 import { liveJpegArgs, liveRemuxArgs, LOOP_SECONDS, renderStillArgs, stillFromFileArgs } from './ffmpeg-args.js';
 import { JpegSplitter } from './jpeg-splitter.js';
+import { LoopPreviews, PREVIEW_FPS, previewIndex } from './live-previews.js';
 import { stdinConsumer, type LiveSource } from './live-source.js';
 import { childOutput, terminate, type ProcessGroup } from './processes.js';
 import { SimNotFound, SimOffline, type ProfileName } from '../types.js';
@@ -23,7 +24,11 @@ export interface LiveServiceOptions {
 }
 
 export class LiveService {
-  constructor(private readonly o: LiveServiceOptions) {}
+  private readonly previews: LoopPreviews;
+
+  constructor(private readonly o: LiveServiceOptions) {
+    this.previews = new LoopPreviews(o.procs);
+  }
 
   /** Throws SimNotFound / SimOffline; returns the camera's catalogue entry. */
   entryOnline(cameraIndex: number): CatalogueEntry {
@@ -50,6 +55,8 @@ export class LiveService {
     const profile: ProfileName = width && width > camera.profiles.sub.width ? 'main' : 'sub';
     const stream = camera.profiles[profile];
     const timestampMs = this.o.now();
+    // The preview size of a loop camera: from memory, as a VMS answers it.
+    if (this.hasPreviews(cameraIndex, width)) return { jpeg: await this.previewAt(cameraIndex, timestampMs), timestampMs };
     let args: string[];
     if (camera.liveMode === 'encode') {
       args = renderStillArgs({
@@ -57,8 +64,7 @@ export class LiveService {
         clockOffsetSec: (timestampMs - Date.now()) / 1000,
       }, width);
     } else {
-      const startedAt = this.o.source(cameraIndex, profile).startedAtMs;
-      const elapsedSec = ((startedAt === null ? timestampMs : timestampMs - startedAt) / 1000) % LOOP_SECONDS;
+      const elapsedSec = this.loopPositionSec(cameraIndex, profile, timestampMs);
       const frameSec = Math.floor(elapsedSec * stream.fps) / stream.fps;
       const gop = camera.gopSeconds;
       const inputSeekSec = Math.max(0, Math.floor(frameSec / gop) * gop - gop);
@@ -72,6 +78,7 @@ export class LiveService {
   /** JPEG frames at `fps` until the returned stop is called (decodes the sub stream unless wider). */
   jpegs(cameraIndex: number, fps: number, width: number | undefined, onFrame: (jpeg: Buffer, timestampMs: number) => void): () => void {
     const { camera } = this.entryOnline(cameraIndex);
+    if (fps <= PREVIEW_FPS && this.hasPreviews(cameraIndex, width)) return this.previewFrames(cameraIndex, fps, onFrame);
     const profile: ProfileName = width && width > camera.profiles.sub.width ? 'main' : 'sub';
     const child = this.o.procs.spawn(ffmpegBin(), liveJpegArgs(Math.max(0.1, Math.min(fps, 25)), width, camera.profiles[profile].width));
     const unsubscribe = this.o.source(cameraIndex, profile).subscribe(stdinConsumer(child));
@@ -88,6 +95,41 @@ export class LiveService {
       void terminate(child);
     };
     child.once('exit', stop);
+    return stop;
+  }
+
+  /** Whether pictures of this camera and width come from its loop's previews (sub-stream size). */
+  private hasPreviews(cameraIndex: number, width: number | undefined): boolean {
+    const camera = this.o.entries[cameraIndex]!.camera;
+    return camera.liveMode === 'loop' && (width === undefined || width === camera.profiles.sub.width);
+  }
+
+  /** Where the loop is now, s: where the live source plays it, or would (now mod loop length) when nobody watches. */
+  private loopPositionSec(cameraIndex: number, profile: ProfileName, nowMs: number): number {
+    const startedAt = this.o.source(cameraIndex, profile).startedAtMs;
+    return ((startedAt === null ? nowMs : nowMs - startedAt) / 1000) % LOOP_SECONDS;
+  }
+
+  private async previewAt(cameraIndex: number, nowMs: number): Promise<Buffer> {
+    const frames = await this.previews.frames(await this.o.loopFile(cameraIndex, 'sub'));
+    return frames[previewIndex(this.loopPositionSec(cameraIndex, 'sub', nowMs), frames.length)]!;
+  }
+
+  /** A preview feed from memory: the picture now, every 1/fps s, while the camera stays online. */
+  private previewFrames(cameraIndex: number, fps: number, onFrame: (jpeg: Buffer, timestampMs: number) => void): () => void {
+    let stopped = false;
+    const tick = async (): Promise<void> => {
+      if (!this.o.isOnline(cameraIndex)) return stop();
+      const nowMs = this.o.now();
+      const jpeg = await this.previewAt(cameraIndex, nowMs).catch(() => null);
+      if (jpeg && !stopped) onFrame(jpeg, nowMs);
+    };
+    const timer = setInterval(() => void tick(), 1000 / Math.max(0.1, fps));
+    const stop = (): void => {
+      stopped = true;
+      clearInterval(timer);
+    };
+    void tick();
     return stop;
   }
 }

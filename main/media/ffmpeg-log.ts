@@ -124,12 +124,16 @@ export function failureFromExit(facts: ExitFacts): FailureWords {
     [/Stream map '0:v:0' matches no streams|does not contain any stream/i, { reason: 'the source sends no video' }],
     [/Could not find tag for codec|not currently supported in container|Unknown encoder|Decoder .* not found/i, { reason: 'codec not supported' }],
     [/could not find codec parameters|unspecified size|dimensions not set/i, { reason: 'the picture size could not be read from the stream', probe: true }],
+    // ffmpeg's words when an RTSP server leaves DESCRIBE unanswered until -timeout (or answers
+    // garbage): before any video, so it is the camera or its relay, not the video, that failed.
+    [/^rtsps?:\/\/\S*: Invalid data found when processing input/m, { reason: 'the camera did not answer the request for its video (RTSP) in time' }],
     [/Invalid data found|moov atom not found|Invalid NAL/i, { reason: 'the source sent something that is not playable video' }],
   ];
   for (const [pattern, words] of rules) if (pattern.test(text)) return words;
   if (facts.code === 0) return { reason: 'the camera ended the stream' };
   if (facts.signal) return { reason: `the video process stopped unexpectedly (${facts.signal})` };
-  const last = redactString(text.trim().split('\n').pop()?.trim() ?? '');
+  // ffmpeg prefixes input errors with the whole URL (query and token included): the error is the part that says something.
+  const last = redactString(text.trim().split('\n').pop()?.trim().replace(/^[a-z][a-z0-9+.-]*:\/\/\S*: /i, '') ?? '');
   return { reason: last ? `the video process failed (${last.slice(0, 120)})` : `the video process failed (exit ${facts.code ?? '?'})` };
 }
 

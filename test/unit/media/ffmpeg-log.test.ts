@@ -99,6 +99,8 @@ describe('failureFromExit', () => {
     ["Stream map '0:v:0' matches no streams.\nTo ignore this, add a trailing '?' to the map.", { reason: 'the source sends no video' }],
     ['[mp4 @ 0x5] Could not find tag for codec pcm_alaw in stream #1, codec not currently supported in container', { reason: 'codec not supported' }],
     ['http://h/x.flv: Invalid data found when processing input', { reason: 'the source sent something that is not playable video' }],
+    // Measured: a server that answers OPTIONS but never DESCRIBE, ffmpeg -timeout 5 s.
+    ['rtsp://127.0.0.1:554/cam/x/sub?esn=x&access_token=t: Invalid data found when processing input', { reason: 'the camera did not answer the request for its video (RTSP) in time' }],
     ["[flv @ 0x5] Could not find codec parameters for stream 0 (Video: h264, none): unspecified size\nConsider increasing the value for the 'analyzeduration' (0) and 'probesize' (32) options", { reason: 'the picture size could not be read from the stream', probe: true }],
     ['[mp4 @ 0x5] dimensions not set\nCould not write header for output file #0 (incorrect codec parameters ?): Invalid argument', { reason: 'the picture size could not be read from the stream', probe: true }],
   ])('%s', (stderr, expected) => {
@@ -109,6 +111,7 @@ describe('failureFromExit', () => {
     expect(exit('frame= 100', 0)).toEqual({ reason: 'the camera ended the stream' });
     expect(exit('', null, 'SIGKILL')).toEqual({ reason: 'the video process stopped unexpectedly (SIGKILL)' });
     expect(exit('something odd at rtsp://admin:pw@cam/x', 1)).toEqual({ reason: 'the video process failed (something odd at rtsp://admin:[redacted]@cam/x)' });
+    expect(exit('rtsp://127.0.0.1:554/cam/x/sub?esn=x&stream_session=0f3e&access_token=secret: Operation not permitted', 1)).toEqual({ reason: 'the video process failed (Operation not permitted)' });
     expect(exit('', 187)).toEqual({ reason: 'the video process failed (exit 187)' });
   });
 

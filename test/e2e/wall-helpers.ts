@@ -1,6 +1,6 @@
 /**
- * Shared steps of the wall's end-to-end tests: find demo cameras in the camera panel, tell the
- * end of a stream the page closed itself from a real failure, measure a tile's video progress.
+ * Shared steps of the wall's end-to-end tests: find demo cameras in the camera panel, the streams
+ * the page closed, a tile's video progress.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
@@ -30,7 +30,7 @@ export async function cameraRows(page: Page, names: readonly string[], site = rt
   return new Map(ids);
 }
 
-/** Stream ids the page closed itself (media:close over the bridge), to tell their ends apart in the problems. */
+/** Stream ids the page closed itself (media:close over the bridge). */
 export function closedStreams(page: Page): Set<string> {
   const closed = new Set<string>();
   page.on('websocket', (ws) =>
@@ -40,42 +40,6 @@ export function closedStreams(page: Page): Set<string> {
     }),
   );
   return closed;
-}
-
-/**
- * Media streams the server refused (404/410: a stream id it no longer knows, as when the page
- * closed the stream before its request arrived; the player then opens a new one).
- */
-export function refusedStreams(page: Page): string[] {
-  const refused: string[] = [];
-  page.on('response', (response) => {
-    const id = /\/media\/stream\/([0-9a-f-]+)$/.exec(new URL(response.url()).pathname)?.[1];
-    if (id && (response.status() === 404 || response.status() === 410)) refused.push(id);
-  });
-  return refused;
-}
-
-/**
- * The problems other than the end of a stream the page closed itself. Chromium reports a fetch
- * whose body was read through a ReadableStream reader as "net::ERR_ABORTED" when it ends, even
- * when the server ended it normally (checked against a plain Node server: the same body read with
- * arrayBuffer() is "finished", with getReader() "failed"). A page that is reloaded or left ends
- * every stream it had open the same way: pass `anyStreamEnd` then. Chromium also logs a refused
- * request ("Failed to load resource: … 410 (Gone)", without its address): as many such lines as
- * `refused` (refusedStreams) holds closed streams are theirs.
- */
-export function unexpected(problems: readonly string[], closed: ReadonlySet<string>, anyStreamEnd = false, refused: readonly string[] = []): string[] {
-  const streamEnd = /^request failed: http:\/\/[^/]+\/media\/stream\/([0-9a-f-]+) net::ERR_ABORTED$/;
-  const refusal = /^console error: Failed to load resource: the server responded with a status of (404 \(Not Found\)|410 \(Gone\))$/;
-  let refusalsOfClosed = refused.filter((id) => anyStreamEnd || closed.has(id)).length;
-  return problems.filter((p) => {
-    if (refusal.test(p) && refusalsOfClosed > 0) {
-      refusalsOfClosed -= 1;
-      return false;
-    }
-    const id = streamEnd.exec(p)?.[1];
-    return id === undefined || !(anyStreamEnd || closed.has(id));
-  });
 }
 
 export async function videoProgress(tile: Locator): Promise<{ currentTime: number; frames: number }> {

@@ -28,7 +28,9 @@ export function socketMediaFetch(location: Location): MediaFetch {
         resolve(new Response(stream ?? text, { status, headers: { 'content-type': contentType } }));
       };
       const onAbort = (): void => {
-        ws.close(1000);
+        // Closing a socket still connecting makes the browser log an error: close it once open.
+        if (ws.readyState === WebSocket.CONNECTING) ws.addEventListener('open', () => ws.close(1000), { once: true });
+        else ws.close(1000);
         if (!answered) reject(signal.reason);
         else if (!cancelled) body?.error(signal.reason);
       };

@@ -32,21 +32,24 @@ test('a 3×3 wall of live demo cameras', async ({ page }) => {
   await freshWall(page);
   const wall = wallOf(page);
   await wall.getByRole('button', { name: '3×3', exact: true }).click();
-  // Nine online cameras, that site's first: simulator cameras with an even index (no audio
-  // track; those play most steadily), not the RTSP site's (no sub-stream: beyond four main
-  // streams they would show JPEG previews).
+  // Nine online cameras, that site's first and every camera name once before any repeats (the
+  // demo has eight cameras per site, some offline by design), not the RTSP site's (no sub-stream:
+  // beyond four main streams they would show JPEG previews).
   const rows = await page.getByRole('tree', { name: 'Cameras' }).evaluate(
     (tree, wanted) => {
-      const picked: { id: string; first: boolean }[] = [];
+      const picked: { id: string; name: string; first: boolean }[] = [];
       let siteName = '';
       for (const row of tree.querySelectorAll<HTMLElement>('[role=treeitem]')) {
         if (row.getAttribute('aria-level') === '1') siteName = row.getAttribute('aria-label') ?? '';
-        else if (!row.hasAttribute('aria-expanded') && siteName !== wanted.skip && wanted.names.includes(row.getAttribute('aria-label') ?? '') && (document.getElementById(`${row.id}-desc`)?.textContent ?? '').startsWith('Online'))
-          picked.push({ id: row.id, first: siteName === wanted.first });
+        else if (!row.hasAttribute('aria-expanded') && siteName !== wanted.skip && (document.getElementById(`${row.id}-desc`)?.textContent ?? '').startsWith('Online'))
+          picked.push({ id: row.id, name: row.getAttribute('aria-label') ?? '', first: siteName === wanted.first });
       }
-      return [...picked.filter((p) => p.first), ...picked.filter((p) => !p.first)].slice(0, 9).map((p) => p.id);
+      const ordered = [...picked.filter((p) => p.first), ...picked.filter((p) => !p.first)];
+      const seen = new Set<string>();
+      const distinct = ordered.filter((p) => !seen.has(p.name) && seen.add(p.name));
+      return [...distinct, ...ordered.filter((p) => !distinct.includes(p))].slice(0, 9).map((p) => p.id);
     },
-    { first: site, skip: 'Demo · RTSP cameras', names: ['Lobby', 'Parking South', 'Main Entrance', 'Reception', 'Staff Corridor', 'Cafeteria', 'Stairwell West', 'Bike Shed', 'Mail Room', 'Courtyard'] },
+    { first: site, skip: 'Demo · RTSP cameras' },
   );
   expect(rows).toHaveLength(9);
   for (const id of rows) await page.locator(`[id="${id}"]`).dblclick();
@@ -64,6 +67,13 @@ test('a 3×3 wall of live demo cameras', async ({ page }) => {
   await expect(wall.locator('section[data-mode="jpeg"] img')).toHaveCount(9 - (await playing()));
   // Every playing picture has moved on from its first frame.
   await expect.poll(() => wall.locator('section[data-picture="video"] video').evaluateAll((videos) => videos.every((v) => (v as HTMLVideoElement).currentTime > 2)), { timeout: 30_000 }).toBe(true);
+  // A saved, named layout, as an operator's wall would be.
+  await wall.getByRole('button', { name: 'Save', exact: true }).click();
+  const saveAs = page.getByRole('dialog', { name: 'Save layout as' });
+  await saveAs.getByRole('textbox', { name: 'Layout name' }).fill('Front of house');
+  await saveAs.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(saveAs).toBeHidden();
   await page.mouse.move(0, 0);
+  await expect(page.getByText('camera placed')).toBeHidden({ timeout: 15_000 }).catch(() => undefined);
   await page.screenshot({ path: output });
 });

@@ -6,25 +6,41 @@
  * the image is already loading" — every stream gets a new picture before any stream gets two,
  * so a slow link or a busy main degrades every tile's rate evenly instead of starving some.
  *
- * Each still costs main a request to the VMS (or an ffmpeg grab for RTSP cameras), so the pool is
- * small: one request in flight per `tilesPerRequest` tiles, never more than `maxInFlight`.
+ * The pool is sized to what the tiles want (Little's law): pictures per second × the time one
+ * still takes (measured), with headroom — 48 tiles at one picture a second need 2 requests in
+ * flight when main answers in 20 ms and 11 when a distant VMS takes 150 ms — and a wall that
+ * appears at once gets its first pictures in parallel. Never more than `maxInFlight` (12 keep
+ * 48 tiles at 1 s up to 250 ms a still): a slow or failing VMS must not be flooded; past that
+ * every tile's rate degrades evenly.
  */
 import type { Result, Still } from '../../../preload/contract/index.js';
 
 export interface JpegRotationConfig {
-  /** One request in flight per this many subscribed tiles. */
-  tilesPerRequest: number;
-  /** And never more than this many at once. */
+  /** Never more requests in flight than this. */
   maxInFlight: number;
+  /** Requests in flight ÷ (pictures per second × seconds per still): above 1 absorbs jitter. */
+  headroom: number;
+  /** What one still is assumed to take before any was measured, ms. */
+  initialLatencyMs: number;
   /** How often due pictures are looked for, ms. */
   tickMs: number;
 }
 
-export const defaultJpegRotation: JpegRotationConfig = { tilesPerRequest: 4, maxInFlight: 3, tickMs: 200 };
+export const defaultJpegRotation: JpegRotationConfig = { maxInFlight: 12, headroom: 1.5, initialLatencyMs: 250, tickMs: 100 };
+
+/**
+ * How long before its interval ends a tile's next still is due, ms. The interval is the longest
+ * wanted gap between pictures, so the fetch starts early by what can stretch it: the wait for the
+ * next tick, the wait for a free request (at most a tick ÷ headroom with the pool sized as
+ * above) and the still's own time.
+ */
+export function earlyStartMs(config: Pick<JpegRotationConfig, 'tickMs'>, latencyMs: number): number {
+  return 2 * config.tickMs + latencyMs;
+}
 
 export interface RotationEntry {
   id: string;
-  /** Wanted time between pictures, ms; Infinity for a single picture. */
+  /** Longest wanted time between pictures, ms; Infinity for a single picture. */
   intervalMs: number;
   /** When the last fetch for it started (ms); undefined before the first. */
   lastStartMs?: number;
@@ -33,19 +49,46 @@ export interface RotationEntry {
   urgent: boolean;
 }
 
-/** Size of the request pool for this many subscribed tiles. */
-export function rotationSlots(tiles: number, config: Pick<JpegRotationConfig, 'tilesPerRequest' | 'maxInFlight'>): number {
-  if (tiles === 0) return 0;
-  return Math.max(1, Math.min(config.maxInFlight, Math.ceil(tiles / config.tilesPerRequest)));
+export interface RotationDemand {
+  /** Pictures per second all subscribed tiles want together. */
+  perSecond: number;
+  /** Tiles still waiting for their first picture (fetched in parallel, up to the bound). */
+  firstPictures: number;
+  /** What one still takes now, ms (measured). */
+  latencyMs: number;
+}
+
+/** Size of the request pool for this demand; 0 when nothing is subscribed. */
+export function rotationSlots(demand: RotationDemand, config: Pick<JpegRotationConfig, 'maxInFlight' | 'headroom'>): number {
+  const steady = Math.ceil((demand.perSecond * demand.latencyMs * config.headroom) / 1000);
+  const wanted = Math.max(steady, demand.firstPictures);
+  if (wanted === 0 && demand.perSecond === 0) return 0;
+  return Math.max(1, Math.min(config.maxInFlight, wanted));
+}
+
+/** What a set of subscriptions asks of the pool. */
+export function demandOf(entries: readonly RotationEntry[], latencyMs: number): RotationDemand {
+  let perSecond = 0;
+  let firstPictures = 0;
+  for (const e of entries) {
+    if (Number.isFinite(e.intervalMs) && e.intervalMs > 0) perSecond += 1000 / e.intervalMs;
+    if (e.lastStartMs === undefined) firstPictures += 1;
+  }
+  return { perSecond, firstPictures, latencyMs };
+}
+
+/** Moving average of still latency: recent answers count most, one outlier does not resize the pool. */
+export function nextLatency(previousMs: number | undefined, sampleMs: number): number {
+  return previousMs === undefined ? sampleMs : previousMs * 0.8 + sampleMs * 0.2;
 }
 
 /**
- * The entries to fetch now, in order: due ones only (never fetched, or interval elapsed), not
- * already loading; urgent first, then the one served longest ago (fair rotation).
+ * The entries to fetch now, in order: due ones only (never fetched, or interval elapsed — less
+ * `earlyMs`, at most half of it), not already loading; urgent first, then the one served longest ago (fair rotation).
  */
-export function pickDue(entries: readonly RotationEntry[], nowMs: number, freeSlots: number): string[] {
+export function pickDue(entries: readonly RotationEntry[], nowMs: number, freeSlots: number, earlyMs = 0): string[] {
   if (freeSlots <= 0) return [];
-  const due = entries.filter((e) => !e.inFlight && (e.lastStartMs === undefined || nowMs - e.lastStartMs >= e.intervalMs));
+  const due = entries.filter((e) => !e.inFlight && (e.lastStartMs === undefined || nowMs - e.lastStartMs >= e.intervalMs - Math.min(earlyMs, e.intervalMs / 2)));
   due.sort((a, b) => Number(b.urgent) - Number(a.urgent) || (a.lastStartMs ?? -Infinity) - (b.lastStartMs ?? -Infinity));
   return due.slice(0, freeSlots).map((e) => e.id);
 }
@@ -80,6 +123,7 @@ export class JpegRotation {
   private readonly subs = new Map<string, Subscription>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private nextId = 0;
+  private latencyMs: number | undefined;
 
   constructor(
     private readonly fetchStill: StillFetcher,
@@ -117,8 +161,8 @@ export class JpegRotation {
   pump(): void {
     const entries = [...this.subs.values()];
     const inFlight = entries.filter((e) => e.inFlight).length;
-    const free = rotationSlots(entries.length, this.config) - inFlight;
-    for (const id of pickDue(entries, this.now(), free)) {
+    const free = rotationSlots(demandOf(entries, this.latencyMs ?? this.config.initialLatencyMs), this.config) - inFlight;
+    for (const id of pickDue(entries, this.now(), free, earlyStartMs(this.config, this.latencyMs ?? this.config.initialLatencyMs))) {
       const sub = this.subs.get(id);
       if (sub) void this.fetch(sub);
     }
@@ -127,6 +171,11 @@ export class JpegRotation {
   /** Requests in flight now (for tests and the overlay). */
   get inFlight(): number {
     return [...this.subs.values()].filter((s) => s.inFlight).length;
+  }
+
+  /** What one still takes lately, ms (undefined before the first answer). */
+  get measuredLatencyMs(): number | undefined {
+    return this.latencyMs;
   }
 
   private async fetch(sub: Subscription): Promise<void> {
@@ -139,6 +188,7 @@ export class JpegRotation {
     } catch (err) {
       result = { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err), retryable: true } };
     }
+    if (result.ok) this.latencyMs = nextLatency(this.latencyMs, this.now() - sub.lastStartMs);
     sub.inFlight = false;
     sub.urgent = false;
     if (!sub.closed) {

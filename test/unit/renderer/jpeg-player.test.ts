@@ -4,18 +4,37 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Result, Still } from '../../../preload/contract/index.js';
-import { JpegPlayer, JpegRotation, pickDue, rotationSlots, type JpegFrame, type RotationEntry } from '../../../renderer/src/player/jpeg-player.js';
+import { demandOf, earlyStartMs, JpegPlayer, JpegRotation, nextLatency, pickDue, rotationSlots, type JpegFrame, type RotationEntry } from '../../../renderer/src/player/jpeg-player.js';
 
 describe('rotationSlots', () => {
+  const config = { maxInFlight: 12, headroom: 1.5 };
   it.each([
-    [0, 0],
-    [1, 1],
-    [4, 1],
-    [5, 2],
-    [8, 2],
-    [9, 3],
-    [40, 3],
-  ])('%i tiles → %i requests in flight', (tiles, slots) => expect(rotationSlots(tiles, { tilesPerRequest: 4, maxInFlight: 3 })).toBe(slots));
+    ['nothing subscribed', { perSecond: 0, firstPictures: 0, latencyMs: 250 }, 0],
+    ['one tile a second, fast main', { perSecond: 1, firstPictures: 0, latencyMs: 20 }, 1],
+    ['48 tiles a second, 20 ms a still', { perSecond: 48, firstPictures: 0, latencyMs: 20 }, 2],
+    ['48 tiles a second, 150 ms a still', { perSecond: 48, firstPictures: 0, latencyMs: 150 }, 11],
+    ['48 tiles a second, a slow VMS: bounded', { perSecond: 48, firstPictures: 0, latencyMs: 2000 }, 12],
+    ['a wall appearing: first pictures in parallel', { perSecond: 48, firstPictures: 48, latencyMs: 20 }, 12],
+    ['3 new tiles among many', { perSecond: 20, firstPictures: 3, latencyMs: 20 }, 3],
+  ])('%s', (_words, demand, slots) => expect(rotationSlots(demand, config)).toBe(slots));
+});
+
+describe('demandOf and nextLatency', () => {
+  it('adds up the wanted rates; single pictures add none; never-fetched tiles count as first pictures', () => {
+    const entries: RotationEntry[] = [
+      { id: 'a', intervalMs: 1000, inFlight: false, urgent: false, lastStartMs: 5 },
+      { id: 'b', intervalMs: 500, inFlight: false, urgent: true },
+      { id: 'c', intervalMs: Infinity, inFlight: false, urgent: true },
+    ];
+    expect(demandOf(entries, 40)).toEqual({ perSecond: 3, firstPictures: 2, latencyMs: 40 });
+  });
+
+  it('a still is due early by two ticks and its own time', () => expect(earlyStartMs({ tickMs: 100 }, 30)).toBe(230));
+
+  it('the latency follows recent answers, one outlier moves it a fifth of the way', () => {
+    expect(nextLatency(undefined, 30)).toBe(30);
+    expect(nextLatency(30, 530)).toBe(130);
+  });
 });
 
 describe('pickDue', () => {
@@ -39,6 +58,12 @@ describe('pickDue', () => {
   });
 
   it('no free slot, nothing', () => expect(pickDue([e('A', undefined)], 0, 0)).toEqual([]));
+
+  it('starts up to earlyMs before the interval ends, at most half an interval early', () => {
+    expect(pickDue([e('A', 0)], 799, 1, 200)).toEqual([]);
+    expect(pickDue([e('A', 0)], 800, 1, 200)).toEqual(['A']);
+    expect(pickDue([e('A', 0)], 499, 1, 10_000)).toEqual([]);
+  });
 });
 
 describe('JpegRotation', () => {
@@ -62,8 +87,8 @@ describe('JpegRotation', () => {
     return answered.map((p) => p.cameraId);
   }
 
-  it('with 8 tiles, 2 requests in flight, every camera served once before any is served twice', async () => {
-    const rotation = new JpegRotation(fetchStill, { tilesPerRequest: 4, maxInFlight: 3 }, () => now);
+  it('with 8 tiles, 2 requests in flight at most, every camera served once before any is served twice', async () => {
+    const rotation = new JpegRotation(fetchStill, { maxInFlight: 2 }, () => now);
     const cameras = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8'];
     for (const cameraId of cameras) rotation.add({ cameraId, width: 320, intervalMs: 1000, onFrame: () => undefined, onError: () => undefined });
     const order: string[] = [];
@@ -85,12 +110,39 @@ describe('JpegRotation', () => {
     expect(pending.map((p) => [p.cameraId, p.width])).toEqual([['c1', 640]]);
     await answerAll(42);
     expect(frames).toEqual([{ src: 'data:image/jpeg;base64,AAAA', timestampMs: 42 }]);
-    now = 900;
-    await vi.advanceTimersByTimeAsync(200);
+    // Due 2 ticks (100 ms) + one still's time (answered at once: 0 ms) before the interval ends.
+    now = 799;
+    await vi.advanceTimersByTimeAsync(100);
     expect(pending).toHaveLength(0);
-    now = 1000;
-    await vi.advanceTimersByTimeAsync(200);
+    now = 800;
+    await vi.advanceTimersByTimeAsync(100);
     expect(pending).toHaveLength(1);
+  });
+
+  it('sizes the pool to the measured latency: a wall appears in parallel, then few requests keep 48 tiles at 1 s', async () => {
+    const rotation = new JpegRotation(fetchStill, {}, () => now);
+    for (let i = 0; i < 48; i++) rotation.add({ cameraId: `c${i}`, width: 320, intervalMs: 1000, onFrame: () => undefined, onError: () => undefined });
+    expect(rotation.inFlight).toBe(12);
+    let served = 0;
+    // Main answers in 20 ms: the first pictures go 12 at a time.
+    while (served < 48) {
+      now += 20;
+      served += (await answerAll()).length;
+    }
+    expect(rotation.measuredLatencyMs).toBe(20);
+    // Steady state: 48 a second × 20 ms × 1.5 → 2 in flight.
+    let maxInFlight = 0;
+    const perCamera = new Map<string, number>();
+    for (let t = 0; t < 3000; t += 20) {
+      now += 20;
+      await vi.advanceTimersByTimeAsync(20);
+      maxInFlight = Math.max(maxInFlight, rotation.inFlight);
+      for (const id of await answerAll()) perCamera.set(id, (perCamera.get(id) ?? 0) + 1);
+    }
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+    // Every tile refreshed about once a second over the 3 s.
+    expect(perCamera.size).toBe(48);
+    expect(Math.min(...perCamera.values())).toBeGreaterThanOrEqual(3);
   });
 
   it('reports a refusal in words and keeps rotating', async () => {
@@ -120,7 +172,7 @@ describe('JpegPlayer', () => {
   it('never replaces a newer picture with an older one', async () => {
     const answers: ((r: Result<Still>) => void)[] = [];
     let now = 0;
-    const rotation = new JpegRotation(() => new Promise((resolve) => answers.push(resolve)), { tilesPerRequest: 1, maxInFlight: 3, tickMs: 10_000 }, () => now);
+    const rotation = new JpegRotation(() => new Promise((resolve) => answers.push(resolve)), { maxInFlight: 3, tickMs: 10_000 }, () => now);
     const shown: number[] = [];
     const player = new JpegPlayer(rotation);
     player.start('c1', { width: 320, intervalMs: 1000 }, (f) => shown.push(f.timestampMs), () => undefined);

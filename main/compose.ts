@@ -14,6 +14,7 @@ import { EventHub } from './ipc/event-hub.js';
 import { IpcRouter, type Handlers } from './ipc/router.js';
 import type { Logger } from './logging/logger.js';
 import { MediaBroker } from './media/media-broker.js';
+import { StillCache } from './media/still-cache.js';
 import { dataPaths } from './paths.js';
 import { SettingsService } from './services/settings-service.js';
 import { SiteRepository } from './sites/site-repository.js';
@@ -66,6 +67,8 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     log: log.child('media'),
   });
 
+  // Live stills: one VMS request per camera however many tiles and displays show it.
+  const stills = new StillCache({ fetch: (cameraId, width) => sites.still(cameraId, undefined, width) });
   const wall = new WallService(paths.wallFile, log.child('wall'));
 
   const disposers = [
@@ -88,7 +91,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     }),
     'settings:get': () => settings.get(),
     'settings:set': (patch) => settings.set(patch),
-    ...sitesHandlers(sites),
+    ...sitesHandlers(sites, stills),
     ...mediaHandlers(media),
     ...wallHandlers(wall),
   };

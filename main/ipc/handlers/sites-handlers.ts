@@ -1,10 +1,11 @@
-/** Handlers of the `sites` and `cameras` namespaces: thin, all logic is in SiteService. */
+/** Handlers of the `sites` and `cameras` namespaces: thin, all logic is in SiteService (live stills through the StillCache). */
+import type { StillCache } from '../../media/still-cache.js';
 import type { SiteService } from '../../sites/site-service.js';
 import type { Handlers } from '../router.js';
 
 type SiteChannels = 'sites:list' | 'sites:add' | 'sites:remove' | 'sites:sign-in' | 'sites:sign-out' | 'sites:two-factor-choose' | 'sites:two-factor-verify' | 'sites:layouts' | 'cameras:list' | 'cameras:still';
 
-export function sitesHandlers(sites: SiteService): Pick<Handlers, SiteChannels> {
+export function sitesHandlers(sites: SiteService, stills: StillCache): Pick<Handlers, SiteChannels> {
   return {
     'sites:list': () => sites.list(),
     'sites:add': (input) => sites.add(input),
@@ -19,7 +20,7 @@ export function sitesHandlers(sites: SiteService): Pick<Handlers, SiteChannels> 
     'sites:layouts': ({ siteId }) => sites.layouts(siteId),
     'cameras:list': () => sites.cameras(),
     'cameras:still': async ({ cameraId, atMs, width }) => {
-      const still = await sites.still(cameraId, atMs, width);
+      const still = atMs === undefined ? await stills.live(cameraId, width) : await sites.still(cameraId, atMs, width);
       return { contentType: 'image/jpeg' as const, base64: still.jpeg.toString('base64'), timestampMs: still.timestampMs };
     },
   };

@@ -81,6 +81,11 @@ def main():
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")
     server.set_service("0")
+    # One thread per client (the default is one thread for all): DESCRIBE of a mount that is not
+    # publishing yet blocks its thread until the publisher's first keyframe prerolls the media.
+    # With one thread, N cold mounts opened at once were prerolled one after the other and every
+    # other client's requests (SETUP, PLAY, even of warm mounts) waited behind them.
+    server.get_thread_pool().set_max_threads(-1)
     mounts = server.get_mount_points()
     factories = {}
     udp = {}

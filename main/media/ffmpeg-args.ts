@@ -99,8 +99,15 @@ function audioArgs(source: LiveSource, plan: MediaPlan): string[] {
   return ['-c:a', 'copy', ...(adts ? ['-bsf:a', 'aac_adtstoasc'] : [])];
 }
 
-export function fmp4OutputArgs(fragmentUs = 40_000): string[] {
-  return ['-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', String(fragmentUs), 'pipe:1'];
+/**
+ * `delayMoov`: write the init segment with the first fragment, not at start. Needed when audio is
+ * copied: ADTS AAC (HLS, MPEG-TS) gets its AudioSpecificConfig from the first packet, through
+ * aac_adtstoasc, and an init written before it has an esds without it ("mp4a.40", which MSE
+ * refuses). Costs at most one fragment (one frame) of start-up.
+ */
+export function fmp4OutputArgs(fragmentUs = 40_000, delayMoov = false): string[] {
+  const flags = `frag_keyframe+empty_moov+default_base_moof${delayMoov ? '+delay_moov' : ''}`;
+  return ['-f', 'mp4', '-movflags', flags, '-frag_duration', String(fragmentUs), 'pipe:1'];
 }
 
 /** The whole command line of one live upstream. */
@@ -114,7 +121,7 @@ export function liveArgs(source: LiveSource, options: LiveArgsOptions): string[]
     ...maps,
     ...videoArgs(plan, options.transcodeGop ?? 50),
     ...audioArgs(source, plan),
-    ...fmp4OutputArgs(options.fragmentUs),
+    ...fmp4OutputArgs(options.fragmentUs, plan.audio === 'copy'),
   ];
 }
 

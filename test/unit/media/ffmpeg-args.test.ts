@@ -10,6 +10,8 @@ const head = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
 const httpProbe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];
 const rawProbe = ['-probesize', '32768', '-analyzeduration', '0', '-fpsprobesize', '0'];
 const fmp4 = ['-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '40000', 'pipe:1'];
+/** With audio copied, the init segment waits for the first packet's AAC config (delay_moov). */
+const fmp4Audio = ['-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof+delay_moov', '-frag_duration', '40000', 'pipe:1'];
 const copyAv = ['-map', '0:v:0', '-map', '0:a:0?', '-c:v', 'copy', '-c:a', 'copy'];
 const x264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0'];
 const hevcPlan: MediaPlan = { video: 'h264', audio: 'copy', transcodeReason: 'HEVC' };
@@ -25,32 +27,32 @@ describe('liveArgs', () => {
     [
       'RTSP, remux: TCP, 5 s socket timeout, fast probe (the SDP has the parameter sets)',
       rtsp, defaultPlan, {},
-      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '32', '-analyzeduration', '0', '-i', rtsp.url, ...copyAv, ...fmp4],
+      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '32', '-analyzeduration', '0', '-i', rtsp.url, ...copyAv, ...fmp4Audio],
     ],
     [
       'RTSP, HEVC camera: re-encode with x264 ultrafast/zerolatency, 2 s GOP',
       rtsp, hevcPlan, {},
-      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '32', '-analyzeduration', '0', '-i', rtsp.url, '-map', '0:v:0', '-map', '0:a:0?', ...x264, '-c:a', 'copy', ...fmp4],
+      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '32', '-analyzeduration', '0', '-i', rtsp.url, '-map', '0:v:0', '-map', '0:a:0?', ...x264, '-c:a', 'copy', ...fmp4Audio],
     ],
     [
       'RTSP after a fast probe found no picture size (SDP without parameter sets): probe 2 MB / 2 s',
       rtsp, { video: 'copy', audio: 'copy', probe: 'thorough' }, {},
-      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '2000000', '-analyzeduration', '2000000', '-i', rtsp.url, ...copyAv, ...fmp4],
+      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '2000000', '-analyzeduration', '2000000', '-i', rtsp.url, ...copyAv, ...fmp4Audio],
     ],
     [
       'HTTP-FLV probing longer too',
       flv, { video: 'copy', audio: 'copy', probe: 'thorough' }, {},
-      [...head, '-rw_timeout', '5000000', '-headers', 'Cookie: auth_key=c001~abc\r\n', '-probesize', '2000000', '-analyzeduration', '2000000', '-f', 'flv', '-i', flv.url, ...copyAv, ...fmp4],
+      [...head, '-rw_timeout', '5000000', '-headers', 'Cookie: auth_key=c001~abc\r\n', '-probesize', '2000000', '-analyzeduration', '2000000', '-f', 'flv', '-i', flv.url, ...copyAv, ...fmp4Audio],
     ],
     [
       'Eagle Eye live FLV with its session cookie as a header',
       flv, defaultPlan, {},
-      [...head, '-rw_timeout', '5000000', '-headers', 'Cookie: auth_key=c001~abc\r\n', ...httpProbe, '-f', 'flv', '-i', flv.url, ...copyAv, ...fmp4],
+      [...head, '-rw_timeout', '5000000', '-headers', 'Cookie: auth_key=c001~abc\r\n', ...httpProbe, '-f', 'flv', '-i', flv.url, ...copyAv, ...fmp4Audio],
     ],
     [
       'HLS (AIPIX, Eagle Eye v3): newest segment first; ADTS AAC to MP4 form',
       hls, defaultPlan, {},
-      [...head, '-rw_timeout', '5000000', ...httpProbe, '-live_start_index', '-1', '-f', 'hls', '-i', hls.url, ...copyAv, '-bsf:a', 'aac_adtstoasc', ...fmp4],
+      [...head, '-rw_timeout', '5000000', ...httpProbe, '-live_start_index', '-1', '-f', 'hls', '-i', hls.url, ...copyAv, '-bsf:a', 'aac_adtstoasc', ...fmp4Audio],
     ],
     [
       'MPEG-TS over HTTP with two headers, audio dropped (G.711)',
@@ -60,7 +62,7 @@ describe('liveArgs', () => {
     [
       'exacq native H.264 (raw Annex-B, stamped at 25 fps)',
       h264, defaultPlan, {},
-      [...head, '-rw_timeout', '5000000', ...rawProbe, '-framerate', '25', '-f', 'h264', '-i', h264.url, ...copyAv, ...fmp4],
+      [...head, '-rw_timeout', '5000000', ...rawProbe, '-framerate', '25', '-f', 'h264', '-i', h264.url, ...copyAv, ...fmp4Audio],
     ],
     [
       'raw H.264 at a known rate, longer fragments, re-encode with a 60-frame GOP',

@@ -78,16 +78,18 @@ interface Reading {
   bytes: Buffer[];
   done: Promise<void>;
   abort(): void;
+  /** The socket's close code, once closed. */
+  closeCode: Promise<number>;
 }
 
 /** Opens a stream's WebSocket like the player in serve mode, parsing what arrives; resolves at the head. */
-async function readStream(path: string, cookie = `${cookieName(serve.port)}=${token}`): Promise<Reading & { closeCode: Promise<number> }> {
+async function readStream(path: string, cookie = `${cookieName(serve.port)}=${token}`): Promise<Reading> {
   const socket = new WebSocket(`ws://127.0.0.1:${serve.port}/${path}`, { headers: { origin: `http://127.0.0.1:${serve.port}`, cookie } });
   const splitter = new Fmp4Splitter();
   let headSeen: (head: MediaSocketHead) => void;
   const head = new Promise<MediaSocketHead>((resolve) => (headSeen = resolve));
   const closeCode = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  const reading: Reading & { closeCode: Promise<number> } = {
+  const reading: Reading = {
     status: 0,
     contentType: null,
     headersAtMs: 0,
@@ -215,7 +217,7 @@ describe('live video in serve mode', () => {
   });
 
   it('nine tiles at once, each on its own socket (a browser has 6 HTTP connections per host), each get fragments', async () => {
-    const readings = [];
+    const readings: { streamId: string; reading: Reading }[] = [];
     for (let i = 0; i < 9; i++) {
       const opened = await call<{ streamId: string; path: string }>('media:open', { cameraId, profile: 'sub' });
       readings.push({ streamId: opened.value!.streamId, reading: await readStream(opened.value!.path) });

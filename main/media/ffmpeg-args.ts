@@ -81,7 +81,11 @@ export function inputArgs(source: LiveSource, options: Pick<LiveArgsOptions, 'ra
       return [...common, '-f', 'mpegts', '-i', source.url];
     case 'hls':
       // Start at the newest segment: the default (3 from the end) starts 3 segments behind live.
-      return [...common, '-live_start_index', '-1', '-f', 'hls', '-i', source.url];
+      // `-re`: the demuxer hands over a whole segment (1–4 s of frames) the moment it is
+      // downloaded, then nothing until the next one; the player saw a lag of a segment, jumped
+      // to the edge (dropping the GOP up to it) and starved. Read at the media's own rate, the
+      // segment leaves as frames at 25 fps, one segment behind live.
+      return [...common, '-re', '-live_start_index', '-1', '-f', 'hls', '-i', source.url];
     case 'h264':
       return [...common, '-framerate', String(options.rawFrameRate ?? 25), '-f', 'h264', '-i', source.url];
   }

@@ -50,9 +50,9 @@ describe('liveArgs', () => {
       [...head, '-rw_timeout', '5000000', '-headers', 'Cookie: auth_key=c001~abc\r\n', ...httpProbe, '-f', 'flv', '-i', flv.url, ...copyAv, ...fmp4Audio],
     ],
     [
-      'HLS (AIPIX, Eagle Eye v3): newest segment first; ADTS AAC to MP4 form',
+      'HLS (AIPIX, Eagle Eye v3): newest segment first, read at real time (-re); ADTS AAC to MP4 form',
       hls, defaultPlan, {},
-      [...head, '-rw_timeout', '5000000', ...httpProbe, '-live_start_index', '-1', '-f', 'hls', '-i', hls.url, ...copyAv, '-bsf:a', 'aac_adtstoasc', ...fmp4Audio],
+      [...head, '-rw_timeout', '5000000', ...httpProbe, '-re', '-live_start_index', '-1', '-f', 'hls', '-i', hls.url, ...copyAv, '-bsf:a', 'aac_adtstoasc', ...fmp4Audio],
     ],
     [
       'MPEG-TS over HTTP with two headers, audio dropped (G.711)',

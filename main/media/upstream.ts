@@ -100,6 +100,13 @@ export interface UpstreamOptions {
   tuning?: Partial<UpstreamTuning>;
 }
 
+/** How a source delivers its video, for the info overlay. */
+export function deliveryWords(source: LiveSource): string {
+  if (source.kind === 'rtsp') return 'RTSP';
+  const words: Record<typeof source.format, string> = { flv: 'HTTP-FLV', mpegts: 'MPEG-TS over HTTP', hls: 'HLS segments, read at real time', h264: 'raw H.264 over HTTP' };
+  return words[source.format];
+}
+
 /** Words for a failure to get the source from the site. */
 export function failureFromResolve(err: unknown): FailureWords {
   if (err instanceof AppFailure) {
@@ -190,6 +197,7 @@ export class Upstream implements UpstreamLike {
       ...(video?.width ? { width: video.width } : {}),
       ...(video?.height ? { height: video.height } : {}),
       ...stats,
+      ...(this.source ? { delivery: deliveryWords(this.source) } : {}),
       transcoded: this.plan.video !== 'copy',
       ...(this.plan.transcodeReason && this.plan.video !== 'copy' ? { transcodeReason: this.plan.transcodeReason } : {}),
     };

@@ -60,6 +60,11 @@ export const streamInfoSchema = z.object({
   bitrateKbps: z.number().optional(),
   /** Keyframe interval, ms (a second viewer starts at once from the cached GOP). */
   gopMs: z.number().optional(),
+  /**
+   * How the camera's video reaches main, in words ("RTSP", "HLS segments, read at real time"):
+   * segment-based delivery comes in clumps, and the player holds more buffer for it.
+   */
+  delivery: z.string().optional(),
   /** True when main re-encodes (the camera's codec cannot be played), with the reason. */
   transcoded: z.boolean(),
   transcodeReason: z.string().optional(),

@@ -53,6 +53,68 @@ export const defaultLiveEdge: LiveEdgeConfig = {
   startupMs: 3000,
 };
 
+/**
+ * When media fragments reached the page, kept for `windowMs`: the longest gap between two of
+ * them is how much buffer the stream needs to play without running dry. An RTSP camera sends a
+ * frame every 40 ms; a paced live HLS source arrives in clumps ~0.3 s apart (ffmpeg's -re waits
+ * on whichever of the interleaved audio and video is ahead), and a player holding only 0.2 s
+ * then runs dry between clumps. With an audio track Chromium's clock runs on through a video
+ * underflow, so the frames of the next clump are late and dropped (~70 % on the demo's AIPIX
+ * tiles).
+ */
+export class ArrivalGaps {
+  private gaps: { atMs: number; gapMs: number }[] = [];
+  private lastMs: number | undefined;
+
+  constructor(private readonly windowMs = 10_000) {}
+
+  add(arrivalMs: number): void {
+    if (this.lastMs !== undefined) this.gaps.push({ atMs: arrivalMs, gapMs: arrivalMs - this.lastMs });
+    this.lastMs = arrivalMs;
+    while (this.gaps.length > 0 && arrivalMs - this.gaps[0]!.atMs > this.windowMs) this.gaps.shift();
+  }
+
+  /** A new session (restarted upstream): the wait for it is not a gap of the stream. */
+  clear(): void {
+    this.gaps = [];
+    this.lastMs = undefined;
+  }
+
+  /** The longest gap within the window before nowMs, ms (0 with fewer than two arrivals). */
+  maxGapMs(nowMs: number): number {
+    let max = 0;
+    for (const g of this.gaps) if (nowMs - g.atMs <= this.windowMs) max = Math.max(max, g.gapMs);
+    return max;
+  }
+}
+
+export interface JitterConfig {
+  /** Buffer kept beyond the longest recent gap, s (decode and composite of the next frame). */
+  marginSec: number;
+  /** The target never grows by more than this, s: a source that stops for seconds is stalled, not jittery. */
+  maxExtraSec: number;
+}
+
+export const defaultJitter: JitterConfig = { marginSec: 0.1, maxExtraSec: 1.0 };
+
+/**
+ * The live-edge rules for a stream whose data arrives up to `gapSec` apart: the target lag is
+ * at least the gap plus a margin, and every threshold above it moves up by as much, so playing
+ * off a clump is neither sped up nor jumped. A steady stream (gaps under targetLag − margin,
+ * i.e. RTSP at 40 ms) gets the rules unchanged.
+ */
+export function liveEdgeForGaps(config: LiveEdgeConfig, gapSec: number, jitter: JitterConfig = defaultJitter): LiveEdgeConfig {
+  const extra = Math.min(jitter.maxExtraSec, Math.max(0, gapSec + jitter.marginSec - config.targetLagSec));
+  if (extra === 0) return config;
+  return {
+    ...config,
+    targetLagSec: config.targetLagSec + extra,
+    speedUpAboveSec: config.speedUpAboveSec + extra,
+    jumpAboveSec: config.jumpAboveSec + extra,
+    jumpNowAboveSec: config.jumpNowAboveSec + extra,
+  };
+}
+
 export interface LiveEdgeState {
   /** Since when the player has been speeding up (hysteresis: until the lag is back at the target), ms. */
   catchUpSinceMs?: number;

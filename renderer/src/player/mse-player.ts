@@ -9,17 +9,21 @@
  * 'ended', 'error') and the tile controller decides.
  */
 import {
+  ArrivalGaps,
   ArrivalLog,
+  defaultJitter,
   defaultLiveEdge,
   defaultStall,
   defaultTrim,
   initialLiveEdge,
   liveEdge,
+  liveEdgeForGaps,
   quotaTrim,
   smooth,
   stallCheck,
   stallWords,
   trimPlan,
+  type JitterConfig,
   type LiveEdgeConfig,
   type LiveEdgeState,
   type Ranges,
@@ -39,6 +43,8 @@ export interface MsePlayerConfig {
   /** How the stream's bytes are read. */
   fetch: MediaFetch;
   liveEdge: LiveEdgeConfig;
+  /** How the live-edge target grows for a stream whose data arrives in clumps. */
+  jitter: JitterConfig;
   trim: TrimConfig;
   stall: StallConfig;
   /** How often the player looks at the buffer, ms: fine enough for a 0.5 s live-edge rule. */
@@ -50,6 +56,7 @@ export interface MsePlayerConfig {
 export const defaultMsePlayerConfig: MsePlayerConfig = {
   fetch: (path, signal) => fetch(path, { signal, cache: 'no-store' }),
   liveEdge: defaultLiveEdge,
+  jitter: defaultJitter,
   trim: defaultTrim,
   stall: defaultStall,
   tickMs: 250,
@@ -68,6 +75,10 @@ export interface PlayerStats {
   seekDroppedFrames: number;
   /** buffered end − currentTime, s. */
   bufferAheadSec: number;
+  /** The buffer the player aims to hold, s: the default, or more when the data arrives in clumps. */
+  targetLagSec: number;
+  /** The longest gap between arriving fragments over the last 10 s, ms. */
+  arrivalGapMs: number;
   /** Fragment arrival in the page → frame shown (rVFC expectedDisplayTime), ms, smoothed. */
   latencyMs?: number;
   /** start() → first byte and → first frame shown, ms. */
@@ -198,6 +209,7 @@ class Run {
   private readonly splitter = new BoxSplitter();
   private readonly assembler = new SegmentAssembler();
   private readonly arrivals = new ArrivalLog();
+  private readonly gaps = new ArrivalGaps();
   private mediaSource: MediaSource | null = null;
   private sourceBuffer: SourceBuffer | null = null;
   private objectUrl: string | null = null;
@@ -295,12 +307,15 @@ class Run {
     const ranges = copyRanges(this.video.buffered);
     const end = ranges[ranges.length - 1]?.[1];
     const video = this.init?.tracks.find((t) => t.handler === 'vide');
-    const settling = performance.now() < this.seekDrops.untilMs ? quality.droppedVideoFrames - this.seekDrops.base : 0;
+    const now = performance.now();
+    const settling = now < this.seekDrops.untilMs ? quality.droppedVideoFrames - this.seekDrops.base : 0;
     return {
       decodedFrames: quality.totalVideoFrames,
       droppedFrames: quality.droppedVideoFrames,
       seekDroppedFrames: this.seekDrops.settled + settling,
       bufferAheadSec: end === undefined ? 0 : Math.max(0, end - this.video.currentTime),
+      targetLagSec: this.edgeConfig(now).targetLagSec,
+      arrivalGapMs: Math.round(this.gaps.maxGapMs(now)),
       ...(this.latencyMs === undefined ? {} : { latencyMs: Math.round(this.latencyMs) }),
       ...(this.firstDataMs === undefined ? {} : { firstByteMs: Math.round(this.firstDataMs - this.startedMs) }),
       ...(this.firstFrameMs === undefined ? {} : { firstFrameMs: Math.round(this.firstFrameMs) }),
@@ -397,6 +412,7 @@ class Run {
         // A restarted upstream: its times start afresh, so the old data must go (see 'reset').
         this.counters.reinits += 1;
         this.arrivals.clear();
+        this.gaps.clear();
         const changed = mimeFor(segment.info) !== (this.init ? mimeFor(this.init) : undefined);
         this.enqueue({ kind: 'reset', ...(changed ? { mime: mimeFor(segment.info) } : {}) });
         this.waitForKeyframe = false;
@@ -427,6 +443,7 @@ class Run {
       }
     }
     if (segment.videoStartSec !== undefined) this.arrivals.add(segment.videoStartSec, arrivalMs);
+    this.gaps.add(arrivalMs);
     this.enqueue({ kind: 'append', bytes: segment.bytes, media: true });
   }
 
@@ -508,7 +525,7 @@ class Run {
     this.settleSeekDrops(now);
     if (ranges.length > 0) {
       const playingForMs = this.firstFrameMs === undefined ? 0 : now - this.startedMs - this.firstFrameMs;
-      const decision = liveEdge(this.edge, { nowMs: now, currentTime: video.currentTime, ranges, playingForMs }, this.config.liveEdge);
+      const decision = liveEdge(this.edge, { nowMs: now, currentTime: video.currentTime, ranges, playingForMs }, this.edgeConfig(now));
       this.edge = decision.state;
       if (video.playbackRate !== decision.rate) video.playbackRate = decision.rate;
       if (decision.seekTo !== undefined) {
@@ -532,6 +549,11 @@ class Run {
       this.stalledSent = true;
       this.emit('stalled', { reason: stall, words: stallWords[stall] });
     }
+  }
+
+  /** The live-edge rules for how unevenly this stream's data has been arriving. */
+  private edgeConfig(now: number): LiveEdgeConfig {
+    return liveEdgeForGaps(this.config.liveEdge, this.gaps.maxGapMs(now) / 1000, this.config.jitter);
   }
 
   /** A seek starts (or extends) a second in which drops are put down to the seek. */

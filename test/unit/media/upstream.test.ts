@@ -61,7 +61,7 @@ describe('Upstream', () => {
     play(runner);
     expect(upstream.snapshot()).toEqual({
       status: 'playing',
-      info: { codec: 'avc1.42c00a,mp4a.40.2', width: 160, height: 90, fps: 9.6, bitrateKbps: expect.any(Number), gopMs: 500, transcoded: false },
+      info: { codec: 'avc1.42c00a,mp4a.40.2', width: 160, height: 90, fps: 9.6, bitrateKbps: expect.any(Number), gopMs: 500, delivery: 'RTSP', transcoded: false },
     });
   });
 

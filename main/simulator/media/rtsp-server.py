@@ -9,6 +9,8 @@ Each mount is one *shared* media fed by RTP/H.264 on its own 127.0.0.1 UDP port:
     udpsrc ! rtph264depay ! h264parse ! rtph264pay name=pay0
 An ffmpeg publisher (started by Node) sends RTP to that port. Why a relay: only
 gst-rtsp-server among the servers tried here serves RTSP over TCP (LAB-NOTES section 1).
+The server binds every mount's port (and the next one, for RTCP) at start-up and holds it;
+each media's udpsrc reads from that socket instead of binding the port itself.
 
 Protocol with the parent process (one line each, UTF-8):
   stdout  ready {"port": P, "udp": {"/cam/..": U, ...}}   once, when listening
@@ -19,6 +21,7 @@ Protocol with the parent process (one line each, UTF-8):
 Closing stdin (parent exit) stops the server, so it can never outlive the simulator.
 """
 import json
+import os
 import socket
 import sys
 import threading
@@ -27,7 +30,7 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstRtspServer  # noqa: E402
 
 CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96"
 
@@ -37,26 +40,65 @@ def emit(line):
     sys.stdout.flush()
 
 
-def free_udp_port():
-    # The port is closed again before udpsrc binds it; a collision is unlikely on 127.0.0.1
-    # and would show as a mount that never prerolls.
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+# Large receive buffer: a 720p keyframe is ~60 RTP packets sent back to back.
+RTP_RCVBUF = 2097152
+
+
+def reserve_rtp_port():
+    """Binds an RTP port P and P + 1 on 127.0.0.1 and returns both sockets, held for good.
+
+    Held, not just picked: a udpsrc binds its port only when the media is prepared (first
+    client), and until then any process could take it from the ephemeral range, above all the
+    ffmpeg publishers, which bind an ephemeral P and then P + 1 for RTCP. The mount then failed
+    to prepare and answered every DESCRIBE with 503 (the live bench lost camera 26's sub stream
+    that way for a whole run). P + 1 is held because each publisher sends its RTCP sender
+    reports there: as another mount's RTP port it would feed that mount foreign packets.
+    """
+    refused = []
+    try:
+        while True:
+            rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            rtp.bind(("127.0.0.1", 0))
+            rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                rtcp.bind(("127.0.0.1", rtp.getsockname()[1] + 1))
+            except (OSError, OverflowError):
+                # P + 1 is taken (or P is the last port): keep P until done so it is not drawn again.
+                rtcp.close()
+                refused.append(rtp)
+                continue
+            rtp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RTP_RCVBUF)
+            # Nobody reads the RTCP socket: the kernel drops what no longer fits its small buffer.
+            rtcp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            return rtp, rtcp
+    finally:
+        for s in refused:
+            s.close()
+
+
+def drain(sock):
+    """Drops the datagrams queued while no media read the socket (stale frames, up to the buffer)."""
+    while True:
+        try:
+            sock.recv(65536, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
 
 
 class Factory(GstRtspServer.RTSPMediaFactory):
-    def __init__(self, path, udp_port):
+    def __init__(self, path):
         super().__init__()
         self.path = path
+        self.rtp, self.rtcp = reserve_rtp_port()
+        self.udp_port = self.rtp.getsockname()[1]
+        # udpsrc reads a duplicate of the held socket; close-socket=false leaves it open when a
+        # media is torn down, so the next media of the mount reads the same port.
+        self.gsocket = Gio.Socket.new_from_fd(os.dup(self.rtp.fileno()))
         self.set_shared(True)
-        # Large buffer: a 720p keyframe is ~60 RTP packets sent back to back.
         self.set_launch(
-            "( udpsrc address=127.0.0.1 port=%d buffer-size=2097152 caps=\"%s\" "
+            "( udpsrc name=rtpsrc close-socket=false caps=\"%s\" "
             "! rtph264depay ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
-            % (udp_port, CAPS)
+            % CAPS
         )
         self.connect("media-configure", self.on_configure)
 
@@ -71,6 +113,9 @@ class Factory(GstRtspServer.RTSPMediaFactory):
         return self.path
 
     def on_configure(self, _factory, media):
+        # The publisher may have run with no media reading (an HTTP consumer holds it): start live.
+        drain(self.rtp)
+        media.get_element().get_by_name("rtpsrc").set_property("socket", self.gsocket)
         emit("open " + self.path)
         media.connect("unprepared", lambda _m: emit("close " + self.path))
 
@@ -90,8 +135,8 @@ def main():
     factories = {}
     udp = {}
     for path in config["mounts"]:
-        udp[path] = free_udp_port()
-        factories[path] = Factory(path, udp[path])
+        factories[path] = Factory(path)
+        udp[path] = factories[path].udp_port
         mounts.add_factory(path, factories[path])
     server.attach(None)
     loop = GLib.MainLoop()

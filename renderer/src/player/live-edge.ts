@@ -57,10 +57,9 @@ export const defaultLiveEdge: LiveEdgeConfig = {
  * When media fragments reached the page, kept for `windowMs`: the longest gap between two of
  * them is how much buffer the stream needs to play without running dry. An RTSP camera sends a
  * frame every 40 ms; a paced live HLS source arrives in clumps ~0.3 s apart (ffmpeg's -re waits
- * on whichever of the interleaved audio and video is ahead), and a player holding only 0.2 s
- * then runs dry between clumps. With an audio track Chromium's clock runs on through a video
- * underflow, so the frames of the next clump are late and dropped (~70 % on the demo's AIPIX
- * tiles).
+ * on whichever of the interleaved audio and video is ahead) and stops for up to ~1 s at a
+ * segment boundary (the demuxer's playlist reload), and a player holding only 0.2 s runs dry
+ * there, then sees the catch-up as lag to speed up or jump away.
  */
 export class ArrivalGaps {
   private gaps: { atMs: number; gapMs: number }[] = [];

@@ -104,8 +104,11 @@ export class HlsService {
     if (!session) return;
     this.sessions.delete(key);
     session.unsubscribe();
-    void terminate(session.child);
-    void rm(session.dir, { recursive: true, force: true });
+    // The segmenter may be writing a segment right now: remove its folder once it has exited.
+    // A folder left behind (removal failed) goes with the run folder when the simulator closes.
+    void terminate(session.child)
+      .then(() => rm(session.dir, { recursive: true, force: true, maxRetries: 3 }))
+      .catch(() => undefined);
   }
 
   private sweep(): void {

@@ -224,13 +224,13 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
         library.close();
         for (const s of sources.values()) s.stop();
         await procs.killAll();
-        await rm(runDir, { recursive: true, force: true });
+        await rm(runDir, { recursive: true, force: true, maxRetries: 3 });
       },
     };
   } catch (err) {
     library.close();
     await procs.killAll();
-    await rm(runDir, { recursive: true, force: true });
+    await rm(runDir, { recursive: true, force: true, maxRetries: 3 });
     throw err;
   }
 }

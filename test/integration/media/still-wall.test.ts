@@ -1,7 +1,7 @@
 /**
  * The JPEG part of a 64-tile wall, end to end without a page: 48 tiles in the renderer's JPEG
  * rotation (the real JpegRotation), each still fetched through the `cameras:still` handler, the
- * SiteService and the Eagle Eye v3 adapter from the real simulator (48 cameras, real HTTP, real
+ * SiteService and the Eagle Eye v3 adapter from the real simulator (24 cameras, two tiles each, real HTTP, real
  * ffmpeg behind the simulator's previews). Measures what the operator sees: request → first
  * picture per tile, and how often each tile gets a new picture. The numbers are printed for the
  * bench report; the assertions are generous bounds that a broken path still fails.
@@ -26,6 +26,11 @@ import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 
 const TILES = 48;
+/**
+ * Two tiles per camera, as in the bench's 64-tile wall (64 tiles over 32 cameras): half the
+ * simulator loops to make on a fresh machine (each camera's loop costs seconds of ffmpeg once).
+ */
+const CAMERAS = 24;
 const WINDOW_MS = 15_000;
 
 let sim: SimulatorHandle;
@@ -33,7 +38,7 @@ let sites: SiteService;
 let cameraIds: string[];
 
 beforeAll(async () => {
-  sim = await startTestSimulator([createEagleEyeV3Module()], { cameras: TILES, rtsp: false });
+  sim = await startTestSimulator([createEagleEyeV3Module()], { cameras: CAMERAS, rtsp: false });
   sites = new SiteService({ repository: new SiteRepository(join(mkdtempSync(join(tmpdir(), 'tessera-stills-')), 'sites.json')), credentials: sessionOnlyStore(), log: memoryLogger(), refreshMs: 0 });
   const demo = demoSites(sim.sites).find((d) => d.config.kind === 'eagleeye-v3')!;
   await sites.addTransient(demo.config, demo.password, { browserOpener: fetchingOpener });
@@ -71,16 +76,17 @@ const quantile = (values: readonly number[], q: number): number => {
 
 describe('48 JPEG tiles through cameras:still', () => {
   it('every tile gets its first picture, then a new one about every second', async () => {
-    expect(cameraIds.length).toBeGreaterThanOrEqual(TILES - 2);
+    expect(cameraIds.length).toBeGreaterThanOrEqual(CAMERAS / 2);
+    const tiles = Array.from({ length: TILES }, (_, i) => cameraIds[i % cameraIds.length]!);
     const took: number[] = [];
     const rotation = new JpegRotation(fetcher(took));
     const startMs = Date.now();
     const firstMs: number[] = [];
-    const arrivals = new Map<string, number[]>();
+    const arrivals: number[][] = [];
     const errors: string[] = [];
-    const handles = cameraIds.map((cameraId) => {
+    const handles = tiles.map((cameraId) => {
       const seen: number[] = [];
-      arrivals.set(cameraId, seen);
+      arrivals.push(seen);
       let lastTimestamp = -Infinity;
       return rotation.add({
         cameraId,
@@ -98,7 +104,7 @@ describe('48 JPEG tiles through cameras:still', () => {
     });
     // Settle (first pictures), then measure over a fixed window.
     const settleUntil = Date.now() + 10_000;
-    while (firstMs.length < cameraIds.length && Date.now() < settleUntil) await new Promise((r) => setTimeout(r, 50));
+    while (firstMs.length < tiles.length && Date.now() < settleUntil) await new Promise((r) => setTimeout(r, 50));
     const windowStart = Date.now();
     await new Promise((r) => setTimeout(r, WINDOW_MS));
     const windowEnd = Date.now();
@@ -106,14 +112,15 @@ describe('48 JPEG tiles through cameras:still', () => {
 
     const gaps: number[] = [];
     const intervals: number[] = [];
-    for (const seen of arrivals.values()) {
+    for (const seen of arrivals) {
       const inWindow = seen.filter((t) => t >= windowStart && t <= windowEnd);
       const edges = [windowStart, ...inWindow, windowEnd];
       gaps.push(Math.max(...edges.slice(1).map((t, i) => t - edges[i]!)));
       intervals.push(inWindow.length > 0 ? (windowEnd - windowStart) / inWindow.length : Infinity);
     }
     const report = {
-      tiles: cameraIds.length,
+      tiles: tiles.length,
+      cameras: cameraIds.length,
       firstPictureMs: { median: quantile(firstMs, 0.5), p90: quantile(firstMs, 0.9), max: Math.max(...firstMs), got: firstMs.length },
       refreshIntervalMs: { median: Math.round(quantile(intervals, 0.5)), max: Math.round(Math.max(...intervals)) },
       maxGapMs: { median: quantile(gaps, 0.5), max: Math.max(...gaps) },
@@ -122,7 +129,7 @@ describe('48 JPEG tiles through cameras:still', () => {
     };
     console.log(`still wall: ${JSON.stringify(report)}`);
     expect(errors).toEqual([]);
-    expect(firstMs.length).toBe(cameraIds.length);
+    expect(firstMs.length).toBe(tiles.length);
     // Generous bounds (the targets — first picture under 300 ms, every tile at least once a
     // second — are the bench's to report): the ffmpeg-per-still simulator and the 3-request pool
     // gave a 6 s median first picture and a new picture every 7.5 s on this machine.

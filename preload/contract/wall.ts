@@ -5,6 +5,7 @@
  * by hand is checked the same way on load.
  */
 import { z } from 'zod';
+import { profileNameSchema } from './media.js';
 
 /** The largest grid side; 8×8 = 64 tiles, the most a layout may hold. */
 export const MAX_GRID_SIDE = 8;
@@ -27,6 +28,11 @@ export const cellSchema = z
     cameraIds: z.array(z.string().min(1).max(200)).max(64),
     /** Carousel dwell per camera; used only with two or more cameras. */
     dwellMs: dwellMs.optional(),
+    /**
+     * The operator's stream choice for this tile; absent = automatic (the stream policy picks by
+     * tile size and budgets). Optional, so wall files written before it stay valid.
+     */
+    pin: profileNameSchema.optional(),
   })
   .strict();
 export type Cell = z.infer<typeof cellSchema>;

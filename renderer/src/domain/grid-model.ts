@@ -1,6 +1,6 @@
 /**
  * The wall's layout grid, pure: presets, merge, split, fit a dropped group, swap, set and remove a
- * camera, spatial neighbours for arrow keys. No Vue, no DOM, no I/O: every function takes a layout
+ * camera, pin a tile's stream, spatial neighbours for arrow keys. No Vue, no DOM, no I/O: every function takes a layout
  * and returns a new one (never mutates), and every layout it returns satisfies the contract's
  * layoutProblem() (cells tile the grid exactly) with cells in reading order (top-left first).
  */
@@ -75,6 +75,16 @@ function withCameras(cell: Cell, cameraIds: string[], dwellMs?: number): Cell {
   return cameraIds.length > 1 && dwellMs !== undefined ? { ...rest, cameraIds, dwellMs } : { ...rest, cameraIds };
 }
 
+/**
+ * `cell` taking over what `source` shows: its cameras, dwell and stream pin. The pin travels with
+ * the picture when tiles are redrawn (preset, merge, split, swap), since the operator pinned
+ * what they were watching; replacing a tile's camera keeps the tile's own pin.
+ */
+function withContentOf(cell: Cell, source: Cell): Cell {
+  const { pin: _pin, ...moved } = withCameras(cell, source.cameraIds, source.dwellMs);
+  return source.pin ? { ...moved, pin: source.pin } : moved;
+}
+
 /** Returns the layout with new cells, checked: a bug here must not reach main as a broken layout. */
 function rebuilt<L extends Grid>(layout: L, columns: number, rows: number, cells: Cell[]): L {
   const next = { ...layout, columns, rows, cells: inReadingOrder(cells) };
@@ -112,7 +122,7 @@ export function applyPreset<L extends Grid>(layout: L, id: PresetId): Applied<L>
   const target = inReadingOrder(p.rects.map(emptyCell));
   const old = inReadingOrder(layout.cells);
   const source = old.length <= target.length ? old : old.filter((c) => c.cameraIds.length > 0);
-  const cells = target.map((cell, i) => (source[i] ? withCameras(cell, source[i].cameraIds, source[i].dwellMs) : cell));
+  const cells = target.map((cell, i) => (source[i] ? withContentOf(cell, source[i]) : cell));
   const dropped = source.slice(target.length).flatMap((c) => c.cameraIds);
   return { layout: rebuilt(layout, p.columns, p.rows, cells), dropped };
 }
@@ -153,13 +163,13 @@ export function mergeCells<L extends Grid>(layout: L, indices: readonly number[]
   const area = selected.reduce((sum, c) => sum + c.w * c.h, 0);
   if (area !== box.w * box.h) return { ok: false, reason: 'The selected tiles do not form a rectangle.' };
   const keeper = selected.find((c) => c.cameraIds.length > 0);
-  const merged = keeper ? withCameras(emptyCell(box), keeper.cameraIds, keeper.dwellMs) : emptyCell(box);
+  const merged = keeper ? withContentOf(emptyCell(box), keeper) : emptyCell(box);
   const dropped = selected.filter((c) => c !== keeper).flatMap((c) => c.cameraIds);
   const rest = cells.filter((c) => !selected.includes(c));
   return { ok: true, layout: rebuilt(layout, layout.columns, layout.rows, [...rest, merged]), dropped };
 }
 
-/** Splits a merged cell back into 1×1 cells; the top-left one keeps its cameras. */
+/** Splits a merged cell back into 1×1 cells; the top-left one keeps its cameras and pin. */
 export function splitCell<L extends Grid>(layout: L, index: number): Outcome<L> {
   const cells = inReadingOrder(layout.cells);
   const cell = cells[index];
@@ -167,7 +177,7 @@ export function splitCell<L extends Grid>(layout: L, index: number): Outcome<L> 
   if (cell.w === 1 && cell.h === 1) return { ok: false, reason: 'Only a merged tile can be split.' };
   const parts: Cell[] = [];
   for (let y = cell.y; y < cell.y + cell.h; y += 1) for (let x = cell.x; x < cell.x + cell.w; x += 1) parts.push(emptyCell({ x, y, w: 1, h: 1 }));
-  parts[0] = withCameras(parts[0]!, cell.cameraIds, cell.dwellMs);
+  parts[0] = withContentOf(parts[0]!, cell);
   return { ok: true, layout: rebuilt(layout, layout.columns, layout.rows, [...cells.filter((c) => c !== cell), ...parts]), dropped: [] };
 }
 
@@ -181,7 +191,7 @@ export function removeCamera<L extends Grid>(layout: L, index: number): L {
   return mapCell(layout, index, (c) => withCameras(c, []));
 }
 
-/** Exchanges two tiles' cameras (and carousel dwell); the tiles' shapes stay. */
+/** Exchanges two tiles' cameras (and carousel dwell and pin); the tiles' shapes stay. */
 export function swapCells<L extends Grid>(layout: L, a: number, b: number): L {
   const cells = inReadingOrder(layout.cells);
   const first = cells[a];
@@ -189,9 +199,20 @@ export function swapCells<L extends Grid>(layout: L, a: number, b: number): L {
   if (!first || !second) throw new RangeError(`no tile ${first ? b : a} in a layout of ${cells.length}`);
   if (a === b) return layout;
   const next = [...cells];
-  next[a] = withCameras(first, second.cameraIds, second.dwellMs);
-  next[b] = withCameras(second, first.cameraIds, first.dwellMs);
+  next[a] = withContentOf(first, second);
+  next[b] = withContentOf(second, first);
   return rebuilt(layout, layout.columns, layout.rows, next);
+}
+
+/** A tile's stream choice: 'auto' leaves it to the stream policy, 'main' or 'sub' pins it. */
+export type TilePin = 'auto' | NonNullable<Cell['pin']>;
+
+/** Pins a tile to a stream profile, or back to automatic (stored as no pin, like older files). */
+export function setPin<L extends Grid>(layout: L, index: number, pin: TilePin): L {
+  return mapCell(layout, index, (c) => {
+    const { pin: _old, ...rest } = c;
+    return pin === 'auto' ? rest : { ...rest, pin };
+  });
 }
 
 function mapCell<L extends Grid>(layout: L, index: number, change: (cell: Cell) => Cell): L {

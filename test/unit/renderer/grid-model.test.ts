@@ -20,6 +20,7 @@ import {
   presets,
   removeCamera,
   setCamera,
+  setPin,
   splitCell,
   swapCells,
   type Direction,
@@ -239,6 +240,47 @@ describe('single-tile edits', () => {
     expect(firstEmpty(layout)).toBe(3);
     expect(cellsShowing(layout, 'a')).toEqual([0, 2]);
     expect(firstEmpty(make('1', ['a']))).toBe(-1);
+  });
+});
+
+describe('setPin: a tile pinned to a stream profile', () => {
+  const pins = (layout: Layout): string[] => layout.cells.map((c) => c.pin ?? 'auto');
+
+  it('pins one tile, and automatic removes the pin (stored like a file written before pins)', () => {
+    const layout = make('2×2', ['a', 'b']);
+    const pinned = checked(setPin(layout, 1, 'main'));
+    expect(pins(pinned)).toEqual(['auto', 'main', 'auto', 'auto']);
+    expect(pins(checked(setPin(pinned, 1, 'sub')))).toEqual(['auto', 'sub', 'auto', 'auto']);
+    const back = checked(setPin(pinned, 1, 'auto'));
+    expect(back.cells[1]).not.toHaveProperty('pin');
+    expect(back).toEqual(layout);
+    expect(pins(layout), 'the input is not changed').toEqual(['auto', 'auto', 'auto', 'auto']);
+    expect(() => setPin(layout, 4, 'main')).toThrow(RangeError);
+  });
+
+  it('keeps the pin when the tile gets another camera or is emptied', () => {
+    const pinned = setPin(make('2×2', ['a', 'b']), 0, 'main');
+    expect(checked(setCamera(pinned, 0, 'z')).cells[0]).toMatchObject({ cameraIds: ['z'], pin: 'main' });
+    expect(checked(removeCamera(pinned, 0)).cells[0]).toMatchObject({ cameraIds: [], pin: 'main' });
+  });
+
+  it('moves the pin with the picture on swap, preset, merge and split', () => {
+    const pinned = setPin(make('1+5', ['a', '-', 'c']), 2, 'main');
+    const swapped = checked(swapCells(pinned, 0, 2));
+    expect(cameras(swapped).slice(0, 3)).toEqual(['c', '-', 'a']);
+    expect(pins(swapped)).toEqual(['main', 'auto', 'auto', 'auto', 'auto', 'auto']);
+
+    const redrawn = checked(applyPreset(swapped, '2×2').layout);
+    expect(cameras(redrawn), 'fewer tiles: the tiles with cameras close up').toEqual(['c', 'a', '-', '-']);
+    expect(pins(redrawn)).toEqual(['main', 'auto', 'auto', 'auto']);
+
+    const quad = setPin(make('2×2', ['-', 'b']), 1, 'sub');
+    const merged = mergeCells(quad, [0, 1]);
+    if (!merged.ok) throw new Error(merged.reason);
+    expect(checked(merged.layout).cells[0]).toMatchObject({ w: 2, cameraIds: ['b'], pin: 'sub' });
+    const split = splitCell(merged.layout, 0);
+    if (!split.ok) throw new Error(split.reason);
+    expect(pins(checked(split.layout))).toEqual(['sub', 'auto', 'auto', 'auto']);
   });
 });
 

@@ -94,6 +94,20 @@ describe('WallService: every change is checked as a whole', () => {
     expect(failure(() => wall.saveLayout(holed)).message).toMatch(/no tile covers column 2, row 2/);
   });
 
+  it('keeps a tile’s stream pin across a restart and refuses a pin that is not a profile', () => {
+    const { path } = fresh();
+    const wall = new WallService(path, memoryLogger());
+    const pinned = quad('lobby', ['s/1']);
+    pinned.cells[0] = { ...pinned.cells[0]!, pin: 'main' };
+    wall.saveLayout(pinned);
+    expect(new WallService(path, memoryLogger()).state().document.layouts[0]!.cells[0]).toEqual({ x: 0, y: 0, w: 1, h: 1, cameraIds: ['s/1'], pin: 'main' });
+
+    const bad = quad('bad');
+    bad.cells[0] = { ...bad.cells[0]!, pin: 'hd' as 'main' };
+    expect(failure(() => wall.saveLayout(bad)).error.code).toBe('conflict');
+    expect(wall.state().document.layouts.map((l) => l.id)).toEqual(['lobby']);
+  });
+
   it('refuses a tour that uses a layout that does not exist', () => {
     const wall = new WallService(fresh().path, memoryLogger());
     wall.saveLayout(quad('lobby'));

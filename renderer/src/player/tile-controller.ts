@@ -79,6 +79,8 @@ const defaultBackoffMs = [1000, 2000, 4000, 8000, 15_000, 30_000];
 const stableAfterMs = 10_000;
 /** A still older than this is shown but a fresh one is fetched too, ms. */
 const stillFreshMs = 60_000;
+/** How long opening the video waits for the tile's first still, ms (see showFirstPicture). */
+const stillHeadStartMs = 300;
 /** How long a closed stream's response may take to end before its fetch is aborted, ms. */
 const drainMs = 3000;
 /** How often players report health to the policy and the overlay refreshes, ms. */
@@ -309,7 +311,8 @@ export class TileController {
     this.retryTimer = undefined;
     Object.assign(this.view, { mode: 'video', profile });
     this.view.status = { kind: 'connecting' };
-    this.showFirstPicture(needs.cameraId);
+    await this.showFirstPicture(needs.cameraId);
+    if (attempt !== this.attempt || this.disposed) return;
     this.openedAtMs = performance.now();
     const opened = await this.owner.api.open({ cameraId: needs.cameraId, profile });
     if (attempt !== this.attempt || this.disposed) {
@@ -340,22 +343,38 @@ export class TileController {
     this.stableTimer = setTimeout(() => (this.backoffIndex = 0), stableAfterMs);
   }
 
-  /** Shows a picture at once while video starts: the one on screen, the app's cached still, or a fetched one. */
-  private showFirstPicture(cameraId: string): void {
-    if (this.view.stillSrc) return;
+  /**
+   * Shows a picture at once while video starts: the one on screen, the app's cached still, or a
+   * fetched one. Resolves when that picture is up, or after `stillHeadStartMs`: opening a wall
+   * starts every tile's ffmpeg and decoder at once, and on a small machine that burst kept the
+   * stills (2–30 ms in main) from the screen for 1–2 s, so video waits a moment behind them.
+   */
+  private showFirstPicture(cameraId: string): Promise<void> {
+    if (this.view.stillSrc) return Promise.resolve();
     const cached = this.owner.options.cachedStill?.(cameraId);
     if (cached) this.setStill(cached);
-    if (cached && Date.now() - cached.timestampMs < stillFreshMs) return;
-    this.firstStill.start(
-      cameraId,
-      { width: this.stillWidth(), intervalMs: Infinity, urgent: true },
-      (frame) => {
-        this.firstStill.stop();
-        if (this.view.picture !== 'video') this.setStill(frame);
-      },
-      // The status line already tells why video is not there; a missing still adds nothing.
-      () => this.firstStill.stop(),
-    );
+    if (cached && Date.now() - cached.timestampMs < stillFreshMs) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, stillHeadStartMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.firstStill.start(
+        cameraId,
+        { width: this.stillWidth(), intervalMs: Infinity, urgent: true },
+        (frame) => {
+          this.firstStill.stop();
+          if (this.view.picture !== 'video') this.setStill(frame);
+          done();
+        },
+        // The status line already tells why video is not there; a missing still adds nothing.
+        () => {
+          this.firstStill.stop();
+          done();
+        },
+      );
+    });
   }
 
   private startJpeg(intervalMs: number, why: string): void {

@@ -11,7 +11,8 @@ ffmpeg and the renderer, with Tessera's figures as ratios to the baseline's.
   --tiles N          tiles on the wall, 1–64 (default 16)
   --seconds S        measuring window per phase, 5–900 (default 60)
   --profile P        sub (360p, default) or main (720p): the streams the baseline plays and the
-                     bench warms; Tessera's stream policy picks each tile's profile itself
+                     bench warms; main also pins every Tessera tile to main (within the stream
+                     policy's main-stream budget), sub leaves the choice to the policy
   --source-url URL   one RTSP source for every tile instead of the simulator (no latency then)
   --json FILE        write the results as JSON
   --warmup S         seconds between "all tiles playing" and the window (default 8)
@@ -65,13 +66,18 @@ export function parseBenchArgs(argv) {
   };
 }
 
-/** The wall layout for N tiles: ⌈√N⌉ columns, cells in reading order, empty cells fill the grid. */
-export function gridLayout(cameraIds, id = 'bench') {
+/**
+ * The wall layout for N tiles: ⌈√N⌉ columns, cells in reading order, empty cells fill the grid.
+ * With profile 'main' every camera tile is pinned to the main stream, so Tessera asks for the
+ * baseline's 720p (left automatic, the policy gives small tiles the sub-stream); the stream
+ * policy's main-stream budget still caps how many get it.
+ */
+export function gridLayout(cameraIds, { profile = 'sub', id = 'bench' } = {}) {
   const n = cameraIds.length;
   const columns = Math.ceil(Math.sqrt(n));
   const rows = Math.ceil(n / columns);
   const cells = [];
-  for (let i = 0; i < columns * rows; i++) cells.push({ x: i % columns, y: Math.floor(i / columns), w: 1, h: 1, cameraIds: i < n ? [cameraIds[i]] : [] });
+  for (let i = 0; i < columns * rows; i++) cells.push({ x: i % columns, y: Math.floor(i / columns), w: 1, h: 1, cameraIds: i < n ? [cameraIds[i]] : [], ...(profile === 'main' && i < n ? { pin: 'main' } : {}) });
   return { id, name: `Bench ${n} tiles`, columns, rows, cells, overlay: true };
 }
 

@@ -228,7 +228,7 @@ export async function runLive(o) {
   const cams = await camerasOf(bridge, site.id, sim ? sim.sites.rtsp.length : 1);
   const cameraIds = streams.map((s) => (sim ? cams.find((c) => c.name === s.name)?.id : cams[0].id));
   if (cameraIds.some((id) => !id)) throw new Error('a simulator camera is missing from the site');
-  await showLayout(bridge, cameraIds);
+  await showLayout(bridge, cameraIds, o.profile);
   const displayUrl = new URL(serve.url);
   displayUrl.searchParams.set('display', 'browser-1');
 

@@ -156,9 +156,9 @@ export async function camerasOf(bridge, siteId, atLeast, timeoutMs = 60_000) {
   }
 }
 
-/** Saves the bench layout and shows it on display browser-1. */
-export async function showLayout(bridge, cameraIds) {
-  const layout = gridLayout(cameraIds);
+/** Saves the bench layout (tiles pinned to main when the bench runs --profile main) and shows it on display browser-1. */
+export async function showLayout(bridge, cameraIds, profile) {
+  const layout = gridLayout(cameraIds, { profile });
   await bridge.request('wall:save-layout', layout);
   await bridge.request('wall:set-display', { displayId: 'browser-1', layoutId: layout.id });
   return layout;

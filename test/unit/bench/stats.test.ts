@@ -109,6 +109,13 @@ describe('command line and layout', () => {
     expect(layoutSchema.safeParse(gridLayout(Array.from({ length: 64 }, (_, i) => `s/${i}`))).success).toBe(true);
   });
 
+  it('pins every camera tile to main for --profile main and leaves --profile sub to the stream policy', () => {
+    const main = gridLayout(['s/a', 's/b', 's/c'], { profile: 'main' });
+    expect(main.cells.map((c) => c.pin)).toEqual(['main', 'main', 'main', undefined]);
+    expect(layoutSchema.safeParse(main).success).toBe(true);
+    expect(gridLayout(['s/a', 's/b', 's/c'], { profile: 'sub' }).cells.some((c) => 'pin' in c)).toBe(false);
+  });
+
   it('uses the audio-free even simulator cameras, repeating them past 32 tiles', () => {
     expect(simIndexes(3)).toEqual([0, 2, 4]);
     expect(simIndexes(64)[32]).toBe(0);

@@ -227,6 +227,18 @@ test('keyboard: find a camera, move between tiles, tile menu, show everywhere, z
   await expect(where).toBeHidden();
   await expect(lobby).toBeFocused();
 
+  // The tile menu's stream choice: automatic is checked; pinning to main marks the tile and plays main.
+  await page.keyboard.press('Shift+F10');
+  await expect(menu.getByRole('menuitemradio', { name: 'Stream: automatic' })).toHaveAttribute('aria-checked', 'true');
+  await menu.getByRole('menuitemradio', { name: 'Stream: main (full quality)' }).click();
+  await expect(lobby).toContainText('main · pinned');
+  await expect(lobby.locator('.tile__profile')).toHaveText('main', { timeout: 30_000 });
+  await page.keyboard.press('Shift+F10');
+  await expect(menu.getByRole('menuitemradio', { name: 'Stream: main (full quality)' })).toHaveAttribute('aria-checked', 'true');
+  await expect(menu.getByRole('menuitemradio', { name: 'Stream: automatic' })).toHaveAttribute('aria-checked', 'false');
+  await page.keyboard.press('Escape');
+  await expect(lobby).toBeFocused();
+
   // Help overlay: ? opens it, it lists the tour keys too, Escape closes it.
   await page.keyboard.press('?');
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });

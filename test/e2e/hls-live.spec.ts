@@ -10,8 +10,11 @@ import { expect, test } from './fixtures.js';
 import { cameraRows, freshWall, wallOf } from './wall-helpers.js';
 
 const site = 'Demo · AIPIX';
-/** Loops with audio (a 4 s and a 1 s GOP): no live encoder in the simulator for these. */
-const cameraNames = ['Parking South', 'Main Entrance'];
+/**
+ * Loops (no live encoder in the simulator for these): Parking South (4 s GOP, video only) and
+ * Loading Dock (1 s GOP, with AAC audio: Chromium's clock is then the audio's).
+ */
+const cameraNames = ['Parking South', 'Loading Dock'];
 
 let serve: ServeProcess | undefined;
 

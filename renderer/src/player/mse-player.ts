@@ -77,6 +77,8 @@ export interface PlayerStats {
   bufferAheadSec: number;
   /** The buffer the player aims to hold, s: the default, or more when the data arrives in clumps. */
   targetLagSec: number;
+  /** Of that, what it holds above its default because the data arrives in clumps, ms. */
+  clumpLagMs: number;
   /** The longest gap between arriving fragments over the last 10 s, ms. */
   arrivalGapMs: number;
   /** Fragment arrival in the page → frame shown (rVFC expectedDisplayTime), ms, smoothed. */
@@ -315,6 +317,7 @@ class Run {
       seekDroppedFrames: this.seekDrops.settled + settling,
       bufferAheadSec: end === undefined ? 0 : Math.max(0, end - this.video.currentTime),
       targetLagSec: this.edgeConfig(now).targetLagSec,
+      clumpLagMs: Math.round(Math.max(0, this.edgeConfig(now).targetLagSec - this.config.liveEdge.targetLagSec) * 1000),
       arrivalGapMs: Math.round(this.gaps.maxGapMs(now)),
       ...(this.latencyMs === undefined ? {} : { latencyMs: Math.round(this.latencyMs) }),
       ...(this.firstDataMs === undefined ? {} : { firstByteMs: Math.round(this.firstDataMs - this.startedMs) }),

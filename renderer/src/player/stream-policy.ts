@@ -106,6 +106,11 @@ export interface HealthSample {
   decodedFrames: number;
   droppedFrames: number;
   latencyMs?: number;
+  /**
+   * Latency the player keeps on purpose because its data arrives in clumps (HLS segments), ms:
+   * not "behind", so the latency rule allows it on top.
+   */
+  clumpLagMs?: number;
   jumps: number;
   /** buffered end − currentTime, s. */
   bufferAheadSec?: number;
@@ -137,7 +142,7 @@ export function judgeBehind(samples: readonly (HealthSample & { atMs: number })[
   const buffers = window.map((s) => s.bufferAheadSec).filter((b) => b !== undefined);
   const buffered = buffers.length === 0 || buffers.reduce((a, b) => a + b, 0) / buffers.length >= rules.minBufferSec;
   if (buffered && decoded >= rules.minFrames && dropped / decoded >= rules.droppedRatio) return `${Math.round((100 * dropped) / decoded)} % of frames dropped`;
-  if (last.latencyMs !== undefined && last.latencyMs >= rules.latencyMs) return `latency ${(last.latencyMs / 1000).toFixed(1)} s`;
+  if (last.latencyMs !== undefined && last.latencyMs >= rules.latencyMs + (last.clumpLagMs ?? 0)) return `latency ${(last.latencyMs / 1000).toFixed(1)} s`;
   const latencies = window.map((s) => s.latencyMs);
   if (latencies.length >= 3 && latencies.every((l): l is number => l !== undefined)) {
     const rising = latencies.every((l, i) => i === 0 || l > latencies[i - 1]!);

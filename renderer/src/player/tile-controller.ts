@@ -176,7 +176,7 @@ export class LiveTiles {
     let changed = false;
     for (const tile of this.tiles.values()) {
       const stats = tile.sampleStats();
-      if (stats && tile.view.picture === 'video' && this.policy.report(tile.id, { decodedFrames: stats.decodedFrames, droppedFrames: stats.droppedFrames - stats.seekDroppedFrames, jumps: stats.jumps, bufferAheadSec: stats.bufferAheadSec, ...(stats.latencyMs === undefined ? {} : { latencyMs: stats.latencyMs }) })) changed = true;
+      if (stats && tile.view.picture === 'video' && this.policy.report(tile.id, { decodedFrames: stats.decodedFrames, droppedFrames: stats.droppedFrames - stats.seekDroppedFrames, jumps: stats.jumps, bufferAheadSec: stats.bufferAheadSec, clumpLagMs: stats.clumpLagMs, ...(stats.latencyMs === undefined ? {} : { latencyMs: stats.latencyMs }) })) changed = true;
     }
     // Demotions expire with time, so decide now and then even when nothing was reported.
     if (changed || ++this.ticks % 5 === 0) this.scheduleDecide(0);

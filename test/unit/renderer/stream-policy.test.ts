@@ -254,6 +254,8 @@ describe('judgeBehind', () => {
     ['10 % dropped with the buffer running dry (frames arrived late)', samples([[0, 0, 0, 120, 0, 0.02], [5000, 125, 13, 130, 0, 0.05]]), null],
     ['dropping, but too few frames to say', samples([[0, 0, 0, 120, 0], [5000, 20, 10, 130, 0]]), null],
     ['latency over a second', samples([[0, 0, 0, 900, 0], [5000, 125, 0, 1200, 0]]), 'latency 1.2 s'],
+    ['1.2 s of which 0.8 s is kept on purpose for clumpy data (HLS)', samples([[0, 0, 0, 900, 0], [5000, 125, 0, 1200, 0]]).map((s) => ({ ...s, clumpLagMs: 800 })), null],
+    ['clumpy data, and still a second late beyond that', samples([[0, 0, 0, 900, 0], [5000, 125, 0, 1900, 0]]).map((s) => ({ ...s, clumpLagMs: 800 })), 'latency 1.9 s'],
     ['latency rising every sample by 300 ms in all', samples([[0, 0, 0, 200, 0], [2000, 50, 0, 350, 0], [4000, 100, 0, 420, 0], [5000, 125, 0, 520, 0]]), 'latency keeps growing'],
     ['latency up and down', samples([[0, 0, 0, 200, 0], [2000, 50, 0, 600, 0], [4000, 100, 0, 300, 0], [5000, 125, 0, 520, 0]]), null],
     ['three jumps to the live edge', samples([[0, 0, 0, 200, 2], [5000, 125, 0, 200, 5]]), 'skipped ahead 3 times to stay live'],

@@ -6,7 +6,11 @@ Run with /usr/bin/python3 (the Debian interpreter that has `gi`), not a pyenv on
     rtsp-server.py '{"mounts": ["/cam/1000a000/main", ...]}'
 
 Each mount is one *shared* media fed by RTP/H.264 on its own 127.0.0.1 UDP port:
-    udpsrc ! rtph264depay ! h264parse ! rtph264pay name=pay0
+    udpsrc ! rtpjitterbuffer mode=none ! rtph264depay ! h264parse ! rtph264pay name=pay0
+The jitter buffer stamps frames by their RTP timestamps: without it the depayloader takes the
+arrival time, and a publisher that sends in clumps (a looped clip with audio, read with -re,
+arrives ~9 frames at once every ~360 ms) gave frames nearly equal timestamps, which a browser
+shows at once and drops (a tile dropped 70 % of its frames).
 An ffmpeg publisher (started by Node) sends RTP to that port. Why a relay: only
 gst-rtsp-server among the servers tried here serves RTSP over TCP (LAB-NOTES section 1).
 The server binds every mount's port (and the next one, for RTCP) at start-up and holds it;
@@ -97,6 +101,7 @@ class Factory(GstRtspServer.RTSPMediaFactory):
         self.set_shared(True)
         self.set_launch(
             "( udpsrc name=rtpsrc close-socket=false caps=\"%s\" "
+            "! rtpjitterbuffer mode=none latency=0 "
             "! rtph264depay ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
             % CAPS
         )

@@ -798,8 +798,10 @@ describe('Eagle Eye v1 simulator', () => {
       // (A packet with side data prints an extra empty line.)
       const pts = stdout.split('\n').map((line) => parseFloat(line)).filter(Number.isFinite);
       for (let i = 1; i < pts.length; i += 1) expect(pts[i]! - pts[i - 1]!).toBeLessThan(1);
-      // ~6 s recorded (from the key frame before the start) + live until the end timestamp.
-      expect(pts.at(-1)! - pts[0]!).toBeGreaterThan(7);
+      // ~6 s recorded (from the key frame before the start), then live toward the end timestamp:
+      // more than the recorded part shows the live part joined (how much live arrives before the
+      // end depends on the machine's load: 0.7–4 s measured).
+      expect(pts.at(-1)! - pts[0]!).toBeGreaterThan(6.3);
     });
 
     async function downloadMp4(c: Client, path: string, timeoutMs: number): Promise<{ statuses: number[]; ids: Set<string>; body: Buffer }> {

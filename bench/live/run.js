@@ -43,35 +43,10 @@ async function warmSources(urls, perSourceMs = 20_000) {
   return { stop: () => Promise.all(keepers.map((k) => stop(k, 1000))) };
 }
 
-/** Puts the N tiles on screen: the wall of display browser-1 (WallView), else the Live screen. */
-async function arrangeTessera(page, phase) {
-  const wallVideo = page.locator('main[aria-label^="Wall on"] section[role=region] video');
-  try {
-    await wallVideo.first().waitFor({ state: 'attached', timeout: 30_000 });
-    return 'wall';
-  } catch {
-    // The wall view does not show camera tiles (yet): place the cameras on the Live screen.
-  }
-  const names = [...new Set(phase.names)];
-  if (phase.names.length > 16) throw new Error('the wall view shows no camera tiles and the Live screen holds at most 16');
-  log('the wall shows no camera tiles; using the Live screen (double-click in the camera panel)');
-  const tree = page.getByRole('tree', { name: 'Cameras' });
-  await tree.getByRole('treeitem', { name: phase.siteName, exact: true }).waitFor({ timeout: 60_000 });
-  const ids = await tree.evaluate((el, wanted) => {
-    const rows = [...el.querySelectorAll('[role=treeitem]')];
-    const startAt = rows.findIndex((r) => r.getAttribute('aria-label') === wanted.site && r.getAttribute('aria-level') === '1');
-    const out = {};
-    for (const row of rows.slice(startAt + 1)) {
-      if (row.getAttribute('aria-level') === '1') break;
-      out[row.getAttribute('aria-label')] = row.id;
-    }
-    return out;
-  }, { site: phase.siteName });
-  for (const name of [...names].reverse()) {
-    if (!ids[name]) throw new Error(`camera ${name} is not in the camera panel`);
-    await page.locator(`[id="${ids[name]}"]`).dblclick();
-  }
-  return 'live';
+/** Waits until the wall of display browser-1 shows its camera tiles (the bench layout puts them there). */
+async function arrangeTessera(page) {
+  await page.locator('main[aria-label^="Wall on"] section[role=region] video').first().waitFor({ state: 'attached', timeout: 30_000 });
+  return 'wall';
 }
 
 /** Unique tile keys in DOM order, as the probe names them (a repeated name gets " #2", " #3"…). */
@@ -117,7 +92,7 @@ async function measurePhase(o, phase) {
     });
     for (const ev of ['requestfinished', 'requestfailed']) page.on(ev, (r) => (media.pending.delete(r), media.answered.delete(r)));
     await page.goto(phase.url);
-    const screen = phase.kind === 'tessera' ? await arrangeTessera(page, phase) : 'baseline';
+    const screen = phase.kind === 'tessera' ? await arrangeTessera(page) : 'baseline';
     const keys = tileKeys(phase.names);
     const wanted = new Set(keys);
     // Focus the first tile (the clock camera): the policy keeps a focused tile at full video.
@@ -234,7 +209,7 @@ export async function runLive(o) {
 
   const tessera = await measurePhase(o, {
     kind: 'tessera', url: displayUrl.href, names: streams.map((s) => s.name), openKeys: cameraIds, clockNames,
-    warmUrls: tesseraWarm, siteName: site.name, mainPid: serve.child.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
+    warmUrls: tesseraWarm, mainPid: serve.child.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
   });
   bridge.close();
   tessera.upstreams = upstreamLog(serve.dataDir);

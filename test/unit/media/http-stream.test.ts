@@ -1,18 +1,8 @@
 /** The Electron shape of the stream channel (Response + ReadableStream), without Electron or sockets. */
 import { describe, expect, it } from 'vitest';
-import { mediaPathPattern, mediaResponse, type MediaAttachSource } from '../../../main/media/http-stream.js';
-import type { ViewerSink } from '../../../main/media/viewer.js';
+import { mediaPathPattern, mediaResponse } from '../../../main/media/http-stream.js';
 import { settle } from './fake-runner.js';
-
-class Source implements MediaAttachSource {
-  sink: ViewerSink | null = null;
-  goneCalls = 0;
-  attach(streamId: string, sink: ViewerSink): (() => void) | null {
-    if (streamId !== 'known') return null;
-    this.sink = sink;
-    return () => (this.goneCalls += 1);
-  }
-}
+import { FakeSource } from './fake-source.js';
 
 describe('mediaPathPattern', () => {
   it.each([
@@ -28,12 +18,12 @@ describe('mediaPathPattern', () => {
 
 describe('mediaResponse', () => {
   it('answers 404 for an unknown stream', async () => {
-    const res = await mediaResponse(new Source(), 'nope');
+    const res = await mediaResponse(new FakeSource(), 'nope');
     expect(res.status).toBe(404);
   });
 
   it('answers once the codecs are known, then streams the bytes written', async () => {
-    const source = new Source();
+    const source = new FakeSource();
     let answered = false;
     const pending = mediaResponse(source, 'known').then((r) => {
       answered = true;
@@ -54,7 +44,7 @@ describe('mediaResponse', () => {
   });
 
   it('reports "not draining" above the budget, and drained once the reader caught up', async () => {
-    const source = new Source();
+    const source = new FakeSource();
     const pending = mediaResponse(source, 'known', undefined, 10);
     source.sink!.open('video/mp4');
     const res = await pending;
@@ -71,7 +61,7 @@ describe('mediaResponse', () => {
   });
 
   it('the reader cancelling (fetch aborted in the page) releases the viewer', async () => {
-    const source = new Source();
+    const source = new FakeSource();
     const pending = mediaResponse(source, 'known');
     source.sink!.open('video/mp4');
     const res = await pending;
@@ -81,7 +71,7 @@ describe('mediaResponse', () => {
   });
 
   it('the request signal aborting releases the viewer, even before the headers', async () => {
-    const source = new Source();
+    const source = new FakeSource();
     const abort = new AbortController();
     void mediaResponse(source, 'known', abort.signal);
     abort.abort();
@@ -89,7 +79,7 @@ describe('mediaResponse', () => {
   });
 
   it('answers 410 when the stream is closed before its first init segment', async () => {
-    const source = new Source();
+    const source = new FakeSource();
     const pending = mediaResponse(source, 'known');
     source.sink!.end();
     expect((await pending).status).toBe(410);

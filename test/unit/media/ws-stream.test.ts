@@ -2,19 +2,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { MediaAttachSource } from '../../../main/media/http-stream.js';
-import type { ViewerSink } from '../../../main/media/viewer.js';
 import { serveMediaSocket } from '../../../main/media/ws-stream.js';
-
-class Source implements MediaAttachSource {
-  sink: ViewerSink | null = null;
-  goneCalls = 0;
-  attach(streamId: string, sink: ViewerSink): (() => void) | null {
-    if (streamId !== 'known') return null;
-    this.sink = sink;
-    return () => (this.goneCalls += 1);
-  }
-}
+import { FakeSource } from './fake-source.js';
 
 interface Client {
   ws: WebSocket;
@@ -32,7 +21,7 @@ afterEach(() => {
 });
 
 /** A server that hands each connection to serveMediaSocket, and a client connected to it. */
-async function connect(source: Source, streamId: string, budget?: number): Promise<Client> {
+async function connect(source: FakeSource, streamId: string, budget?: number): Promise<Client> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   servers.push(server);
   await new Promise((resolve) => server.once('listening', resolve));
@@ -57,13 +46,13 @@ async function until(check: () => boolean, what: string, timeoutMs = 2_000): Pro
 
 describe('serveMediaSocket', () => {
   it('says 404 and closes normally for an unknown stream', async () => {
-    const client = await connect(new Source(), 'nope');
+    const client = await connect(new FakeSource(), 'nope');
     expect(await client.closed).toBe(1000);
     expect(client.texts.map((t) => JSON.parse(t))).toEqual([{ status: 404, text: expect.stringContaining('no such stream') }]);
   });
 
   it('sends the head once the codecs are known, then the bytes as binary messages, then a normal close', async () => {
-    const source = new Source();
+    const source = new FakeSource();
     const client = await connect(source, 'known');
     await until(() => source.sink !== null, 'attach');
     expect(client.texts).toEqual([]); // nothing before the init segment
@@ -77,7 +66,7 @@ describe('serveMediaSocket', () => {
   });
 
   it('says 410 when the stream is closed before its first init segment', async () => {
-    const source = new Source();
+    const source = new FakeSource();
     const client = await connect(source, 'known');
     await until(() => source.sink !== null, 'attach');
     source.sink!.end();
@@ -86,7 +75,7 @@ describe('serveMediaSocket', () => {
   });
 
   it('reports "not draining" while more than the budget waits to be written, and drained once written', async () => {
-    const source = new Source();
+    const source = new FakeSource();
     await connect(source, 'known', 10);
     await until(() => source.sink !== null, 'attach');
     source.sink!.open('video/mp4');
@@ -98,7 +87,7 @@ describe('serveMediaSocket', () => {
   });
 
   it('the page closing its socket releases the viewer', async () => {
-    const source = new Source();
+    const source = new FakeSource();
     const client = await connect(source, 'known');
     await until(() => source.sink !== null, 'attach');
     source.sink!.open('video/mp4');

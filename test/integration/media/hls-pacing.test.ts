@@ -28,6 +28,16 @@ afterAll(async () => {
   await sim?.stop();
 });
 
+/** Views camera 2's live sub-stream through the broker until `fragments` fMP4 fragments came, then closes it. */
+async function record(fragments: number): Promise<RecordingSink> {
+  const { streamId } = broker.open('aipix/2', 'sub');
+  const sink = new RecordingSink();
+  broker.attach(streamId, sink);
+  await sink.fragments(fragments, 40_000);
+  broker.close(streamId);
+  return sink;
+}
+
 interface Arrival {
   atMs: number;
   mediaMs: number;
@@ -49,11 +59,7 @@ function arrivals(sink: RecordingSink): Arrival[] {
 
 describe('AIPIX live HLS through the broker', () => {
   it('fragments arrive paced to real time, not a segment at a time', async () => {
-    const { streamId } = broker.open('aipix/2', 'sub');
-    const sink = new RecordingSink();
-    broker.attach(streamId, sink);
-    await sink.fragments(25 * 12, 40_000);
-    broker.close(streamId);
+    const sink = await record(25 * 12);
     const all = arrivals(sink);
     const t0 = all[0]!.atMs;
     // Skip the first second: the start-up (the newest segment) may come at once.
@@ -78,11 +84,7 @@ describe('AIPIX live HLS through the broker', () => {
   });
 
   it('audio and video start together and stay together (no A/V offset for the audio clock to drop frames on)', async () => {
-    const { streamId } = broker.open('aipix/2', 'sub');
-    const sink = new RecordingSink();
-    broker.attach(streamId, sink);
-    await sink.fragments(25 * 4, 40_000);
-    broker.close(streamId);
+    const sink = await record(25 * 4);
     let init: InitInfo | null = null;
     const ends = { video: [] as number[], audio: [] as number[] };
     const starts: { video?: number; audio?: number } = {};

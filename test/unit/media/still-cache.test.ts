@@ -11,7 +11,15 @@ function harness(options: { freshMs?: number; maxCameras?: number } = {}) {
     fetch: (cameraId, width) => new Promise((resolve, reject) => asked.push({ cameraId, width, resolve, reject })),
   });
   const still = (timestampMs: number): LiveStill => ({ jpeg: Buffer.from([timestampMs & 0xff]), timestampMs });
-  return { cache, asked, still, advance: (ms: number) => (now += ms) };
+  /** cache.live() that must ask the VMS anew; the VMS answers at once with a picture taken at `timestampMs`. */
+  const fromVms = async (cameraId: string, width: number, timestampMs: number): Promise<LiveStill> => {
+    const before = asked.length;
+    const answer = cache.live(cameraId, width);
+    expect(asked, `a new VMS request for ${cameraId}`).toHaveLength(before + 1);
+    asked.at(-1)!.resolve(still(timestampMs));
+    return answer;
+  };
+  return { cache, asked, still, fromVms, advance: (ms: number) => (now += ms) };
 }
 
 describe('widthServes', () => {
@@ -27,18 +35,13 @@ describe('widthServes', () => {
 
 describe('StillCache', () => {
   it('answers from memory while the picture is fresh, then asks the VMS again', async () => {
-    const { cache, asked, still, advance } = harness({ freshMs: 500 });
-    const first = cache.live('cam', 320);
-    asked[0]!.resolve(still(1000));
-    expect((await first).timestampMs).toBe(1000);
+    const { cache, asked, fromVms, advance } = harness({ freshMs: 500 });
+    expect((await fromVms('cam', 320, 1000)).timestampMs).toBe(1000);
     advance(499);
     expect((await cache.live('cam', 320)).timestampMs).toBe(1000);
     expect(asked).toHaveLength(1);
     advance(1);
-    const again = cache.live('cam', 320);
-    expect(asked).toHaveLength(2);
-    asked[1]!.resolve(still(1500));
-    expect((await again).timestampMs).toBe(1500);
+    expect((await fromVms('cam', 320, 1500)).timestampMs).toBe(1500);
   });
 
   it('requests while a fetch is under way join it (two tiles of one camera cost one request)', async () => {
@@ -67,14 +70,11 @@ describe('StillCache', () => {
   });
 
   it('keeps no failure: the next request asks again', async () => {
-    const { cache, asked, still } = harness();
+    const { cache, asked, fromVms } = harness();
     const failing = cache.live('cam', 320);
     asked[0]!.reject(new Error('camera offline'));
     await expect(failing).rejects.toThrow('camera offline');
-    const next = cache.live('cam', 320);
-    expect(asked).toHaveLength(2);
-    asked[1]!.resolve(still(3));
-    expect((await next).timestampMs).toBe(3);
+    expect((await fromVms('cam', 320, 3)).timestampMs).toBe(3);
   });
 
   it('an older answer arriving late never replaces a newer picture', async () => {
@@ -90,12 +90,8 @@ describe('StillCache', () => {
   });
 
   it('keeps at most maxCameras pictures, dropping the least recently refreshed', async () => {
-    const { cache, asked, still } = harness({ maxCameras: 2 });
-    for (const id of ['a', 'b', 'c']) {
-      const p = cache.live(id, 320);
-      asked.at(-1)!.resolve(still(1));
-      await p;
-    }
+    const { cache, asked, fromVms } = harness({ maxCameras: 2 });
+    for (const id of ['a', 'b', 'c']) await fromVms(id, 320, 1);
     expect(cache.size).toBe(2);
     await cache.live('c', 320);
     expect(asked).toHaveLength(3);

@@ -5,7 +5,7 @@
  * demuxer handed over whole segments, the player jumped to the edge and starved, and Chromium's
  * audio clock ran on through each underflow and dropped the late frames.
  */
-import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
 import { cameraRows, freshWall, wallOf } from './wall-helpers.js';
 
@@ -21,21 +21,12 @@ const cameraNames = ['Parking South', 'Loading Dock'];
 // persistent regression (the segment bursts this spec was written for) still fails every try.
 test.describe.configure({ retries: 2 });
 
-let serve: ServeProcess | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  serve = await startServeProcess(['--demo'], undefined, 240_000);
-});
-
-test.afterAll(async () => {
-  await serve?.stop();
-});
+const serve = useDemoServe();
 
 test('AIPIX live HLS tiles keep playing video for 20 s with under 5 % of frames dropped', async ({ clean }) => {
   test.setTimeout(180_000);
   const { page, problems } = clean;
-  await page.goto(serve!.url);
+  await page.goto(serve.current.url);
   await freshWall(page);
   const tree = page.getByRole('tree', { name: 'Cameras' });
   await expect(tree.getByRole('treeitem', { name: site, exact: true })).toBeVisible({ timeout: 90_000 });

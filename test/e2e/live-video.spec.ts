@@ -11,7 +11,7 @@
  * it is not what this test is about.
  */
 import type { Page } from '@playwright/test';
-import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
 import { cameraRows as siteCameraRows, closedStreams, freshWall, wallOf } from './wall-helpers.js';
 
@@ -19,17 +19,7 @@ const site = 'Demo · RTSP cameras';
 /** Lobby is live-encoded (GOP 1 s), Parking South is a loop with a 4 s GOP, Main Entrance a loop with 1 s. */
 const cameraNames = ['Lobby', 'Parking South', 'Main Entrance'];
 
-let serve: ServeProcess | undefined;
-
-test.beforeAll(async () => {
-  // The first start on a machine encodes the simulator's loops (cached in .cache/sim-media).
-  test.setTimeout(300_000);
-  serve = await startServeProcess(['--demo'], undefined, 240_000);
-});
-
-test.afterAll(async () => {
-  await serve?.stop();
-});
+const serve = useDemoServe();
 
 /** The tree rows of the RTSP site's cameras, by name. */
 function cameraRows(page: Page, names: readonly string[] = cameraNames): Promise<Map<string, string>> {
@@ -71,7 +61,7 @@ test('placed cameras play live on the wall: still first, then video, with reason
   test.setTimeout(180_000);
   const { page, problems } = clean;
   const closed = closedStreams(page);
-  await page.goto(serve!.url);
+  await page.goto(serve.current.url);
   await freshWall(page);
 
   // The camera panel lists the demo's RTSP cameras; their thumbnails are the tiles' first pictures.
@@ -165,7 +155,7 @@ test('beyond the main-stream budget, a camera without a sub-stream gets JPEG pre
   // Plain RTSP cameras offer only a main stream, and the policy allows 4 main streams: of five
   // such tiles, one cannot step down to a sub-stream, so it gets the JPEG player.
   const five = [...cameraNames, 'Reception', 'Server Room'];
-  await page.goto(serve!.url);
+  await page.goto(serve.current.url);
   await expect(page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem', { name: site, exact: true })).toBeVisible({ timeout: 90_000 });
   await freshWall(page);
   await expect.poll(async () => (await cameraRows(page, five)).size, { timeout: 60_000 }).toBe(five.length);

@@ -9,7 +9,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { Camera, Layout, Result, WallState } from '../../preload/contract/index.js';
-import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
 
 const dwellS = 3;
@@ -21,17 +21,7 @@ const idleS = 4;
  */
 const toleranceMs = 750;
 
-let serve: ServeProcess | undefined;
-
-test.beforeAll(async () => {
-  // The first start on a machine encodes the simulator's loops (cached in .cache/sim-media).
-  test.setTimeout(300_000);
-  serve = await startServeProcess(['--demo'], undefined, 240_000);
-});
-
-test.afterAll(async () => {
-  await serve?.stop();
-});
+const serve = useDemoServe();
 
 /** One request over the serve-mode bridge from the page, on a socket of its own (the contract, as another window uses it). */
 async function invoke<T>(page: Page, channel: string, input: unknown): Promise<Result<T>> {
@@ -53,7 +43,7 @@ async function invoke<T>(page: Page, channel: string, input: unknown): Promise<R
       ws.close();
       return result;
     },
-    { channel, input, token: serve!.token },
+    { channel, input, token: serve.current.token },
   ) as Promise<Result<T>>;
 }
 
@@ -169,7 +159,7 @@ test('a two-step tour switches on time, prefetches, holds on interaction, pauses
   page.on('console', (message) => {
     if (message.text().includes('status of 410')) consoleGone.push(message.location().url);
   });
-  await page.goto(serve!.url);
+  await page.goto(serve.current.url);
 
   // Two layouts on demo RTSP cameras, saved through the contract; the display shows the first.
   let lobby: Camera | undefined;
@@ -318,10 +308,9 @@ test('a two-step tour switches on time, prefetches, holds on interaction, pauses
   await page.keyboard.press('T');
   await expect.poll(persisted).toBe('step 0, running');
   await page.goto('about:blank'); // no page left talking to a server that goes away
-  await serve!.stop();
-  serve = await startServeProcess(['--demo'], serve!.dataDir, 240_000);
+  await serve.restart();
   const restartedAt = Date.now();
-  await page.goto(serve.url);
+  await page.goto(serve.current.url);
   await expect(controls.getByRole('button', { name: 'Pause tour' })).toBeVisible({ timeout: 60_000 });
   // The demo's RTSP camera ids may change with the simulator's ports, so the tiles are counted, not named.
   await expect.poll(async () => (await tourLog(page)).some((e) => e.at >= restartedAt && e.step === '0' && e.wall.split('|').length === 1), { timeout: 10_000 }).toBe(true);

@@ -4,7 +4,7 @@
  * `npm run build`:  TESSERA_SCREENSHOT=1 npx playwright test test/e2e/wall-screenshot.spec.ts
  */
 import { fileURLToPath } from 'node:url';
-import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
 import { freshWall, wallOf } from './wall-helpers.js';
 
@@ -16,18 +16,11 @@ const site = 'Demo · Eagle Eye v3';
 test.skip(!process.env.TESSERA_SCREENSHOT, 'writes docs/wall-3x3.png only when TESSERA_SCREENSHOT is set');
 test.use({ viewport: { width: 1280, height: 720 } });
 
-let serve: ServeProcess | undefined;
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  serve = await startServeProcess(['--demo'], undefined, 240_000);
-});
-test.afterAll(async () => {
-  await serve?.stop();
-});
+const serve = useDemoServe();
 
 test('a 3×3 wall of live demo cameras', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto(serve!.url);
+  await page.goto(serve.current.url);
   await expect(page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem', { name: site, exact: true })).toBeVisible({ timeout: 90_000 });
   await freshWall(page);
   const wall = wallOf(page);

@@ -9,7 +9,7 @@
  * Frugal on the 2 shared cores: four RTSP tiles at most play at once.
  */
 import type { Page } from '@playwright/test';
-import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
 import { cameraRows, expectPlaying, freshWall, rtspSite, wallOf } from './wall-helpers.js';
 
@@ -22,22 +22,12 @@ const site = 'Demo · exacqVision';
 // Tiles under 229 px high take the sub-stream (stream-policy.ts): cheaper on the 2 shared cores.
 test.use({ viewport: { width: 1100, height: 540 } });
 
-let serve: ServeProcess | undefined;
+const serve = useDemoServe();
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
-  // The first start on a machine encodes the simulator's loops (cached in .cache/sim-media).
-  test.setTimeout(300_000);
-  serve = await startServeProcess(['--demo'], undefined, 240_000);
-});
-
-test.afterAll(async () => {
-  await serve?.stop();
-});
-
 async function openWall(page: Page): Promise<void> {
-  await page.goto(serve!.url);
+  await page.goto(serve.current.url);
   for (const name of [site, rtspSite]) await expect(page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem', { name, exact: true })).toBeVisible({ timeout: 90_000 });
   await expect(wallOf(page).getByRole('region').first()).toBeVisible();
 }
@@ -146,9 +136,7 @@ test('build a wall by dragging cameras; it plays, maximises, merges, and survive
   await expect(wall.getByRole('button', { name: 'Names and status' })).toHaveAttribute('aria-pressed', 'false');
 
   // Restart the server on the same data folder: the same wall again, and it plays.
-  const dataDir = serve!.dataDir;
-  await serve!.stop();
-  serve = await startServeProcess(['--demo'], dataDir, 240_000);
+  await serve.restart();
   await openWall(page);
   await expect(wall.locator('section[role=region]')).toHaveCount(5, { timeout: 30_000 });
   await expect.poll(() => wallPicture(page), { timeout: 30_000 }).toEqual(built);

@@ -224,11 +224,14 @@ export function eventsBetween(
   statusFrom: number,
 ): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
-  if (wanted.size === 0 || toMs <= fromMs) return out;
+  if (wanted.size === 0) return out;
   const base = (ms: number): Record<string, unknown> => ({ timestamp: formatEen(ms), cameraid: t.esn });
   const want = (code: string): boolean => wanted.has(code);
+  // Time-window events need a window; the online/offline ones below are taken by position and
+  // must be reported even when this answer falls in the same millisecond as the previous one.
+  const hasWindow = toMs > fromMs;
 
-  if (want('PRFR') || want('MRBX')) {
+  if (hasWindow && (want('PRFR') || want('MRBX'))) {
     const frames: number[] = [];
     for (const span of t.imageSpans) {
       const a = Math.max(fromMs + 1, span.startMs);
@@ -244,25 +247,25 @@ export function eventsBetween(
       if (inMotion !== undefined) out.MRBX = { ...base(inMotion), boxes: [motionBox(inMotion)] };
     }
   }
-  if (want('PRTH')) {
+  if (hasWindow && want('PRTH')) {
     const ms = latest(t.thumbs, (x) => x, fromMs, toMs);
     if (ms !== undefined) out.PRTH = { ...base(ms), previewid: Math.floor(ms / 3_600_000) * 3600, eventid: videoId(t.esn, ms), file_offset: 0, frame_size: 3000 };
   }
-  if (want('VRES')) {
+  if (hasWindow && want('VRES')) {
     const s = latest(t.recorded, (x) => x.startMs, fromMs, toMs);
     if (s) out.VRES = { ...base(s.startMs), videoid: videoId(t.esn, s.startMs), format: 'FLV', status: 0 };
   }
-  if (want('VREE')) {
+  if (hasWindow && want('VREE')) {
     // Only clips that really ended (the running one is listed up to now but still recording).
     const ended = t.recorded.filter((s) => s.startMs !== t.runningStartMs);
     const s = latest(ended, (x) => x.endMs, fromMs, toMs);
     if (s) out.VREE = { ...base(s.endMs), videoid: videoId(t.esn, s.startMs), videosize: Math.round((s.endMs - s.startMs) * 250), format: 'FLV', status: 0 };
   }
-  if (want('EMES')) {
+  if (hasWindow && want('EMES')) {
     const m = latest(t.motion, (x) => x.startMs, fromMs, toMs);
     if (m) out.EMES = { ...base(m.startMs), videoid: videoId(t.esn, m.startMs), eventid: videoId(t.esn, m.startMs + 1) };
   }
-  if (want('EMEE')) {
+  if (hasWindow && want('EMEE')) {
     const m = latest(t.motion, (x) => x.endMs, fromMs, toMs);
     if (m) out.EMEE = { ...base(m.endMs), eventid: videoId(t.esn, m.startMs + 1) };
   }

@@ -125,6 +125,10 @@ describe('poll events', () => {
     // By position: a change recorded in the very millisecond of the last answer is still new,
     // and one already reported is not reported again.
     expect(eventsBetween(timeline, T0 + 30 * S, T0 + 30 * S + 1, all, 0).RCOF).toBeDefined();
+    // Even when this answer comes in the same millisecond as the last one (an empty time window):
+    // the long poll wakes on the knob at once, so the change and both answers can share a millisecond.
+    const sameMs = eventsBetween(timeline, T0 + 30 * S, T0 + 30 * S, all, 0);
+    expect(Object.keys(sameMs).sort()).toEqual(['ECOF', 'RCOF']);
     expect(eventsBetween(timeline, T0 + 29 * S, T0 + 32 * S, all, 1).RCOF).toBeUndefined();
   });
 

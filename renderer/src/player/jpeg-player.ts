@@ -45,6 +45,8 @@ export interface RotationEntry {
   /** When the last fetch for it started (ms); undefined before the first. */
   lastStartMs?: number;
   inFlight: boolean;
+  /** A fetch for it has finished (its first picture came, or failed). */
+  answered?: boolean;
   /** A first picture for a tile that shows nothing yet goes before refreshes. */
   urgent: boolean;
 }
@@ -52,7 +54,11 @@ export interface RotationEntry {
 export interface RotationDemand {
   /** Pictures per second all subscribed tiles want together. */
   perSecond: number;
-  /** Tiles still waiting for their first picture (fetched in parallel, up to the bound). */
+  /**
+   * Tiles still waiting for their first picture, those being fetched included (fetched in
+   * parallel, up to the bound): counting only the ones not yet asked for gave a wall's tiles,
+   * added one by one, one slot fewer than they needed each, so half of them queued behind the rest.
+   */
   firstPictures: number;
   /** What one still takes now, ms (measured). */
   latencyMs: number;
@@ -72,7 +78,7 @@ export function demandOf(entries: readonly RotationEntry[], latencyMs: number): 
   let firstPictures = 0;
   for (const e of entries) {
     if (Number.isFinite(e.intervalMs) && e.intervalMs > 0) perSecond += 1000 / e.intervalMs;
-    if (e.lastStartMs === undefined) firstPictures += 1;
+    if (!e.answered) firstPictures += 1;
   }
   return { perSecond, firstPictures, latencyMs };
 }
@@ -190,6 +196,7 @@ export class JpegRotation {
     }
     if (result.ok) this.latencyMs = nextLatency(this.latencyMs, this.now() - sub.lastStartMs);
     sub.inFlight = false;
+    sub.answered = true;
     sub.urgent = false;
     if (!sub.closed) {
       if (result.ok) sub.request.onFrame({ src: `data:${result.value.contentType};base64,${result.value.base64}`, timestampMs: result.value.timestampMs });

@@ -20,13 +20,14 @@ describe('rotationSlots', () => {
 });
 
 describe('demandOf and nextLatency', () => {
-  it('adds up the wanted rates; single pictures add none; never-fetched tiles count as first pictures', () => {
+  it('adds up the wanted rates; single pictures add none; tiles without an answer yet (asked or not) count as first pictures', () => {
     const entries: RotationEntry[] = [
-      { id: 'a', intervalMs: 1000, inFlight: false, urgent: false, lastStartMs: 5 },
+      { id: 'a', intervalMs: 1000, inFlight: false, urgent: false, lastStartMs: 5, answered: true },
       { id: 'b', intervalMs: 500, inFlight: false, urgent: true },
       { id: 'c', intervalMs: Infinity, inFlight: false, urgent: true },
+      { id: 'd', intervalMs: Infinity, inFlight: true, urgent: true, lastStartMs: 7 },
     ];
-    expect(demandOf(entries, 40)).toEqual({ perSecond: 3, firstPictures: 2, latencyMs: 40 });
+    expect(demandOf(entries, 40)).toEqual({ perSecond: 3, firstPictures: 3, latencyMs: 40 });
   });
 
   it('a still is due early by two ticks and its own time', () => expect(earlyStartMs({ tickMs: 100 }, 30)).toBe(230));
@@ -117,6 +118,15 @@ describe('JpegRotation', () => {
     now = 800;
     await vi.advanceTimersByTimeAsync(100);
     expect(pending).toHaveLength(1);
+  });
+
+  it('a wall of video tiles appearing one by one asks for every first still at once (up to the bound)', async () => {
+    const rotation = new JpegRotation(fetchStill, {}, () => now);
+    for (let i = 0; i < 16; i++) rotation.add({ cameraId: `c${i}`, width: 320, intervalMs: Infinity, urgent: true, onFrame: () => undefined, onError: () => undefined });
+    expect(rotation.inFlight).toBe(12);
+    now += 20;
+    await answerAll();
+    expect(pending.map((p) => p.cameraId)).toEqual(['c12', 'c13', 'c14', 'c15']);
   });
 
   it('sizes the pool to the measured latency: a wall appears in parallel, then few requests keep 48 tiles at 1 s', async () => {

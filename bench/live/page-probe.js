@@ -25,13 +25,40 @@ export function pageProbe(options) {
     if (t.updates.length > 4000) t.updates.splice(0, 2000);
   };
 
-  // The app asks main for a stream with `media:open` over its bridge WebSocket.
+  // The app asks main for a stream with `media:open` and for a still with `cameras:still` over its
+  // bridge WebSocket; answers carry the request's id. A tile's first picture splits into: tile
+  // seen → still asked (the page) → answer in (main and the socket) → on screen (the page).
+  const stills = new Map(); // cameraId → { askedAt, answeredAt }
+  const stillIds = new Map(); // request id → cameraId
+  const listening = new WeakSet();
+  const onAnswer = (event) => {
+    if (typeof event.data !== 'string' || !stillIds.size) return;
+    try {
+      const id = JSON.parse(event.data).id;
+      const cameraId = stillIds.get(id);
+      if (cameraId === undefined) return;
+      stillIds.delete(id);
+      const s = stills.get(cameraId);
+      if (s && s.answeredAt === null) s.answeredAt = wall(performance.now());
+    } catch {
+      // not JSON: not ours to judge
+    }
+  };
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
-    if (typeof data === 'string' && data.includes('"media:open"')) {
+    if (typeof data === 'string' && (data.includes('"media:open"') || data.includes('"cameras:still"'))) {
       try {
-        const cameraId = JSON.parse(data).input?.cameraId;
-        if (cameraId && !opens.has(cameraId)) opens.set(cameraId, wall(performance.now()));
+        const frame = JSON.parse(data);
+        const cameraId = frame.input?.cameraId;
+        if (cameraId && frame.channel === 'media:open' && !opens.has(cameraId)) opens.set(cameraId, wall(performance.now()));
+        if (cameraId && frame.channel === 'cameras:still' && !stills.has(cameraId)) {
+          stills.set(cameraId, { askedAt: wall(performance.now()), answeredAt: null });
+          stillIds.set(frame.id, cameraId);
+          if (!listening.has(this)) {
+            listening.add(this);
+            this.addEventListener('message', onAnswer);
+          }
+        }
       } catch {
         // not JSON: not ours to judge
       }
@@ -121,6 +148,7 @@ export function pageProbe(options) {
       const t = tile(name);
       t.seenAt ??= now;
       t.section = section;
+      t.cameraId ??= section.dataset.cameraId ?? null;
       const picture = section.dataset.picture;
       if (picture === 'still' || picture === 'video') t.stillAt ??= now;
       for (const video of section.querySelectorAll('video')) watchVideo(video, t);
@@ -176,6 +204,7 @@ export function pageProbe(options) {
             name: t.name,
             seenAt: t.seenAt,
             stillAt: t.stillAt,
+            still: (t.cameraId && stills.get(t.cameraId)) || null,
             firstFrameAt: t.firstFrameAt,
             maxUpdateGapMs: maxGap,
             edges: t.edges.filter((e) => e.wallMs >= fromMs && e.wallMs <= toMs),

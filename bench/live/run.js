@@ -152,6 +152,8 @@ async function measurePhase(o, phase) {
         tileRow(begin, end, {
           ttffMs: openAt && r.firstFrameAt ? r.firstFrameAt - openAt : null,
           stillMs: r.seenAt && r.stillAt ? r.stillAt - r.seenAt : null,
+          stillAskMs: r.seenAt && r.still ? r.still.askedAt - r.seenAt : null,
+          stillAnswerMs: r.still?.answeredAt ? r.still.answeredAt - r.still.askedAt : null,
           latencies: phase.clockNames.includes(key) ? clockEdgeLatencies(r.edges) : [],
           maxUpdateGapMs: r.maxUpdateGapMs,
         }),

@@ -152,6 +152,8 @@ export function tileRow(a, b, extra = {}) {
     bufferAheadMs: b.bufferAhead === null || b.bufferAhead === undefined ? null : round(b.bufferAhead * 1000, 0),
     maxUpdateGapMs: round(extra.maxUpdateGapMs ?? null, 0),
     stillMs: round(extra.stillMs ?? null, 0),
+    stillAskMs: round(extra.stillAskMs ?? null, 0),
+    stillAnswerMs: round(extra.stillAnswerMs ?? null, 0),
   };
 }
 
@@ -159,6 +161,8 @@ export function tileRow(a, b, extra = {}) {
 export function cleanTiles(tiles, minFps = 24, maxDroppedPct = 1) {
   return tiles.filter((t) => t.decodedFps !== null && t.decodedFps >= minFps && t.droppedPct !== null && t.droppedPct < maxDroppedPct).length;
 }
+
+const medianOf = (tiles, field) => round(median(tiles.map((t) => t[field]).filter((v) => v !== null && v !== undefined)), 0);
 
 export function summary(tiles, processes, streams) {
   const ttff = tiles.map((t) => t.ttffMs).filter((v) => v !== null);
@@ -171,7 +175,10 @@ export function summary(tiles, processes, streams) {
     ttffMedianMs: round(median(ttff), 0),
     ttffMaxMs: ttff.length ? Math.max(...ttff) : null,
     latencyMedianMs: round(median(lat), 0),
-    stillMedianMs: round(median(tiles.map((t) => t.stillMs).filter((v) => v !== null && v !== undefined)), 0),
+    stillMedianMs: medianOf(tiles, 'stillMs'),
+    // Where the first picture's time goes: tile seen → still asked, asked → answered.
+    stillAskMedianMs: medianOf(tiles, 'stillAskMs'),
+    stillAnswerMedianMs: medianOf(tiles, 'stillAnswerMs'),
     // The degradation target: every tile shows a new picture at least once a second.
     tilesUpdatingEverySecond: tiles.filter((t) => t.maxUpdateGapMs !== null && t.maxUpdateGapMs !== undefined && t.maxUpdateGapMs <= 1000).length,
     modes: tiles.reduce((acc, t) => {

@@ -50,7 +50,7 @@ export function formatReport(result) {
   for (const [name, r] of [['Tessera', result], ['baseline', result.baseline]]) {
     if (!r) continue;
     const s = r.summary;
-    out.push(`${name}: tiles ${Object.entries(s.modes ?? {}).map(([k, v]) => `${v} × ${k}`).join(', ')}; ${s.tilesUpdatingEverySecond}/${s.tiles} updated at least once a second; first picture (still) median ${cell(s.stillMedianMs, ' ms')}; ${s.mediaRequests?.requested ? `media HTTP responses ${s.mediaRequests.requested} asked, at most ${s.mediaRequests.maxInFlight} in flight and ${s.mediaRequests.maxAnswered} answered at once; ` : ''}machine ${cell(r.processes.machineBusyPct, ' %')} busy (all tenants), load ${(r.processes.loadAverage ?? []).join(' ')}`);
+    out.push(`${name}: tiles ${Object.entries(s.modes ?? {}).map(([k, v]) => `${v} × ${k}`).join(', ')}; ${s.tilesUpdatingEverySecond}/${s.tiles} updated at least once a second; first picture (still) median ${cell(s.stillMedianMs, ' ms')}${s.stillAnswerMedianMs !== null && s.stillAnswerMedianMs !== undefined ? ` (asked after ${cell(s.stillAskMedianMs, ' ms')}, answered in ${cell(s.stillAnswerMedianMs, ' ms')})` : ''}; ${s.mediaRequests?.requested ? `media HTTP responses ${s.mediaRequests.requested} asked, at most ${s.mediaRequests.maxInFlight} in flight and ${s.mediaRequests.maxAnswered} answered at once; ` : ''}machine ${cell(r.processes.machineBusyPct, ' %')} busy (all tenants), load ${(r.processes.loadAverage ?? []).join(' ')}`);
   }
   const other = result.processes.otherCpuPct;
   if (other && Object.keys(other).length) out.push(`\nOther processes during the Tessera window (% of one core): ${Object.entries(other).map(([k, v]) => `${k} ${v}`).join(', ')}`);

@@ -34,6 +34,11 @@ export interface MediaPlan {
    * lacks sprop-parameter-sets, or a relay that has not seen its feed's SPS yet).
    */
   probe?: 'fast' | 'thorough';
+  /**
+   * Live HLS: follow (default) = Tessera follows the playlist (hls-follower.ts) and pipes the
+   * MPEG-TS segments in; demuxer = ffmpeg reads the playlist itself, for fMP4 segments.
+   */
+  hls?: 'follow' | 'demuxer';
 }
 
 export const defaultPlan: MediaPlan = { video: 'copy', audio: 'copy' };
@@ -67,12 +72,15 @@ function headerArgs(headers: Record<string, string>): string[] {
 }
 
 /** Input options and the input itself, per kind of live source. */
-export function inputArgs(source: LiveSource, options: Pick<LiveArgsOptions, 'rawFrameRate'> & { probe?: MediaPlan['probe'] } = {}): string[] {
+export function inputArgs(source: LiveSource, options: Pick<LiveArgsOptions, 'rawFrameRate'> & Pick<MediaPlan, 'probe' | 'hls'> = {}): string[] {
   const thorough = options.probe === 'thorough';
   if (source.kind === 'rtsp') {
     return ['-rtsp_transport', 'tcp', '-timeout', String(IO_TIMEOUT_US), ...(thorough ? thoroughProbe : ['-probesize', '32', '-analyzeduration', '0']), '-i', source.url];
   }
   const probe = thorough ? thoroughProbe : source.format === 'h264' ? rawProbe : httpProbe;
+  // `-re`: the segments come a whole one (1–4 s of frames) at a time; read at the media's own
+  // rate, they leave as frames at 25 fps instead of a burst the player would jump over and starve.
+  if (source.format === 'hls' && options.hls !== 'demuxer') return [...probe, '-re', '-f', 'mpegts', '-i', 'pipe:0'];
   const common = ['-rw_timeout', String(IO_TIMEOUT_US), ...headerArgs(source.headers), ...probe];
   switch (source.format) {
     case 'flv':
@@ -80,11 +88,8 @@ export function inputArgs(source: LiveSource, options: Pick<LiveArgsOptions, 'ra
     case 'mpegts':
       return [...common, '-f', 'mpegts', '-i', source.url];
     case 'hls':
-      // Start at the newest segment: the default (3 from the end) starts 3 segments behind live.
-      // `-re`: the demuxer hands over a whole segment (1–4 s of frames) the moment it is
-      // downloaded, then nothing until the next one; the player saw a lag of a segment, jumped
-      // to the edge (dropping the GOP up to it) and starved. Read at the media's own rate, the
-      // segment leaves as frames at 25 fps, one segment behind live.
+      // fMP4 segments only (see MediaPlan.hls). Start at the newest segment: the default (3
+      // from the end) starts 3 segments behind live.
       return [...common, '-re', '-live_start_index', '-1', '-f', 'hls', '-i', source.url];
     case 'h264':
       return [...common, '-framerate', String(options.rawFrameRate ?? 25), '-f', 'h264', '-i', source.url];
@@ -121,7 +126,7 @@ export function liveArgs(source: LiveSource, options: LiveArgsOptions): string[]
   const maps = ['-map', '0:v:0', ...(plan.audio === 'copy' ? ['-map', '0:a:0?'] : [])];
   return [
     ...quiet,
-    ...inputArgs(source, { ...options, ...(plan.probe ? { probe: plan.probe } : {}) }),
+    ...inputArgs(source, { ...options, ...(plan.probe ? { probe: plan.probe } : {}), ...(plan.hls ? { hls: plan.hls } : {}) }),
     ...maps,
     ...videoArgs(plan, options.transcodeGop ?? 50),
     ...audioArgs(source, plan),

@@ -86,7 +86,7 @@ export function planFor(streams: readonly InputStream[], current: MediaPlan): Me
 }
 
 export function samePlan(a: MediaPlan, b: MediaPlan): boolean {
-  return a.video === b.video && a.audio === b.audio && (a.probe ?? 'fast') === (b.probe ?? 'fast');
+  return a.video === b.video && a.audio === b.audio && (a.probe ?? 'fast') === (b.probe ?? 'fast') && (a.hls ?? 'follow') === (b.hls ?? 'follow');
 }
 
 export interface ExitFacts {

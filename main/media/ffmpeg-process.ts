@@ -21,14 +21,23 @@ export interface PipelineHandle {
   readonly pid: number | undefined;
   /** Stops the process; resolves once it has exited. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Input for `-i pipe:0` (runs started with `{ stdin: true }`). False when the process takes no
+   * more: it is gone, or MAX_STDIN_BACKLOG bytes wait unread (it stopped reading).
+   */
+  write?(bytes: Buffer): boolean;
 }
 
-export type PipelineRunner = (args: readonly string[], handlers: PipelineHandlers) => PipelineHandle;
+export type PipelineRunner = (args: readonly string[], handlers: PipelineHandlers, options?: { stdin?: boolean }) => PipelineHandle;
 
 export const KILL_AFTER_MS = 2_000;
+/** Unread input at most, bytes: a live feed is read at real time, so this much unread means a stuck process. */
+export const MAX_STDIN_BACKLOG = 32 * 1024 * 1024;
 
-export const spawnFfmpeg: PipelineRunner = (args, handlers) => {
-  const child = spawn(ffmpegPath(), [...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+export const spawnFfmpeg: PipelineRunner = (args, handlers, options = {}) => {
+  const child = spawn(ffmpegPath(), [...args], { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
+  // Writing to a process that just exited fails with EPIPE: its exit is reported by 'close'.
+  child.stdin?.on('error', () => undefined);
   let exited = false;
   let spawnError: string | undefined;
   const exitPromise = new Promise<void>((resolve) => {
@@ -48,12 +57,23 @@ export const spawnFfmpeg: PipelineRunner = (args, handlers) => {
       resolve();
     });
   });
-  child.stdout.on('data', (chunk: Buffer) => handlers.onData(chunk));
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => handlers.onStderr(text));
+  // Both are pipes (stdio above); only stdin depends on the options.
+  child.stdout!.on('data', (chunk: Buffer) => handlers.onData(chunk));
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => handlers.onStderr(text));
   let stopping: Promise<void> | null = null;
+  const stdin = child.stdin;
   return {
     pid: child.pid,
+    ...(stdin
+      ? {
+          write(bytes: Buffer): boolean {
+            if (exited || stdin.destroyed || !stdin.writable || stdin.writableLength > MAX_STDIN_BACKLOG) return false;
+            stdin.write(bytes);
+            return true;
+          },
+        }
+      : {}),
     stop() {
       if (exited) return Promise.resolve();
       stopping ??= (async () => {

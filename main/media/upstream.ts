@@ -11,7 +11,9 @@
  *                                                          (site offers no live video, no ffmpeg)
  *
  * Every attempt asks the SiteService for the source again (liveSource signs in again when the
- * session expired), so a rotated token or URL is picked up. The first ffmpeg output (the input
+ * session expired), so a rotated token or URL is picked up. Live HLS is followed by Tessera
+ * (hls-follower.ts) and piped into ffmpeg: a link refused mid-stream (its token expired) is
+ * renewed the same way, without restarting the process. The first ffmpeg output (the input
  * dump) is the probe: when the camera's codec cannot be played the process is restarted at once
  * with a re-encode plan (MediaPlan), without counting as a failure.
  */
@@ -23,6 +25,7 @@ import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { defaultPlan, liveArgs, redactArgs, type LiveArgsOptions, type MediaPlan } from './ffmpeg-args.js';
 import { failureFromExit, InputDumpReader, planFor, samePlan, tail, type FailureWords } from './ffmpeg-log.js';
+import { HlsFollower, type FollowerEnd, type HlsLink } from './hls-follower.js';
 import type { PipelineHandle, PipelineRunner } from './ffmpeg-process.js';
 import { Fmp4Error, Fmp4Splitter, parseFragment, parseInit } from './fmp4.js';
 import { StreamStats } from './stream-stats.js';
@@ -132,6 +135,8 @@ export class Upstream implements UpstreamLike {
   private plan: MediaPlan = defaultPlan;
   private source: LiveSource | null = null;
   private pipeline: PipelineHandle | null = null;
+  /** Feeds the current process when the source is live HLS. */
+  private follower: HlsFollower | null = null;
   private splitter = new Fmp4Splitter();
   private dump = new InputDumpReader();
   private stderrTail = '';
@@ -184,6 +189,7 @@ export class Upstream implements UpstreamLike {
     this.o.clock.clearTimeout(this.retryTimer);
     this.o.clock.clearTimeout(this.watchdog);
     this.retryTimer = this.watchdog = null;
+    this.stopFollower();
     const pipeline = this.pipeline;
     this.pipeline = null;
     await Promise.all([pipeline?.stop(), ...this.dying]);
@@ -274,7 +280,11 @@ export class Upstream implements UpstreamLike {
     this.lastDataMs = null;
     this.spawnedAtMs = this.o.clock.now();
     this.scheduleWatchdog(this.tuning.connectTimeoutMs);
-    this.pipeline = this.o.runner(args, {
+    this.stopFollower();
+    const follow = source.kind === 'http' && source.format === 'hls' && this.plan.hls !== 'demuxer';
+    const pipeline = this.o.runner(
+      args,
+      {
       onData: (chunk) => {
         if (generation === this.generation) this.onData(chunk);
       },
@@ -284,7 +294,55 @@ export class Upstream implements UpstreamLike {
       onExit: (exit) => {
         if (generation === this.generation) this.onExit(exit);
       },
+    },
+      follow ? { stdin: true } : undefined,
+    );
+    this.pipeline = pipeline;
+    if (follow) this.follow(source, pipeline, generation);
+  }
+
+  private follow(source: LiveSource & { kind: 'http' }, pipeline: PipelineHandle, generation: number): void {
+    const where = { camera: this.o.spec.cameraId, profile: this.o.spec.profile };
+    this.follower = new HlsFollower({
+      link: { url: source.url, headers: source.headers },
+      renew: () => this.renewLink(generation),
+      write: (bytes) => generation === this.generation && (pipeline.write?.(bytes) ?? false),
+      onEnd: (end) => {
+        if (generation === this.generation) this.followerEnded(end);
+      },
+      clock: this.o.clock,
+      log: this.o.log,
+      logFields: where,
     });
+    this.follower.start();
+  }
+
+  /** A fresh HLS link for the running process (the old one was refused: its token expired). */
+  private async renewLink(generation: number): Promise<HlsLink> {
+    let source: LiveSource;
+    try {
+      source = await this.resolveWithTimeout();
+    } catch (err) {
+      throw new Error(failureFromResolve(err).reason);
+    }
+    if (source.kind !== 'http' || source.format !== 'hls') throw new Error('asked again, the site gave a live link that is not HLS');
+    if (generation === this.generation) this.source = source;
+    this.o.log.info('live link renewed', { camera: this.o.spec.cameraId, profile: this.o.spec.profile });
+    return { url: source.url, headers: source.headers };
+  }
+
+  private followerEnded(end: FollowerEnd): void {
+    if (end.kind === 'fmp4') {
+      this.o.log.info('live HLS has fMP4 segments: ffmpeg reads the playlist itself', { camera: this.o.spec.cameraId, profile: this.o.spec.profile });
+      this.switchPlan({ ...this.plan, hls: 'demuxer' });
+      return;
+    }
+    this.endProcess({ kind: 'failure', words: { reason: end.kind === 'ended' ? 'the camera’s live stream ended' : end.reason } });
+  }
+
+  private stopFollower(): void {
+    this.follower?.stop();
+    this.follower = null;
   }
 
   private onData(chunk: Buffer): void {
@@ -392,6 +450,7 @@ export class Upstream implements UpstreamLike {
   private endProcess(why: NonNullable<Upstream['killedFor']>): void {
     if (this.killedFor) return;
     this.killedFor = why;
+    this.stopFollower();
     this.o.clock.clearTimeout(this.watchdog);
     this.watchdog = null;
     const stopping = this.pipeline?.stop();
@@ -408,6 +467,7 @@ export class Upstream implements UpstreamLike {
 
   private onExit(exit: { code: number | null; signal: string | null; spawnError?: string }): void {
     this.pipeline = null;
+    this.stopFollower();
     this.o.clock.clearTimeout(this.watchdog);
     this.watchdog = null;
     if (!this.running) return;

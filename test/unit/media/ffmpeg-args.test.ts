@@ -50,8 +50,13 @@ describe('liveArgs', () => {
       [...head, '-rw_timeout', '5000000', '-headers', 'Cookie: auth_key=c001~abc\r\n', ...httpProbe, '-f', 'flv', '-i', flv.url, ...copyAv, ...fmp4Audio],
     ],
     [
-      'HLS (AIPIX, Eagle Eye v3): newest segment first, read at real time (-re); ADTS AAC to MP4 form',
+      'HLS (AIPIX): MPEG-TS segments piped in by the HLS follower, read at real time (-re); ADTS AAC to MP4 form; no URL (no token) on the command line',
       hls, defaultPlan, {},
+      [...head, ...httpProbe, '-re', '-f', 'mpegts', '-i', 'pipe:0', ...copyAv, '-bsf:a', 'aac_adtstoasc', ...fmp4Audio],
+    ],
+    [
+      'HLS with fMP4 segments: ffmpeg reads the playlist itself, newest segment first, at real time',
+      hls, { ...defaultPlan, hls: 'demuxer' }, {},
       [...head, '-rw_timeout', '5000000', ...httpProbe, '-re', '-live_start_index', '-1', '-f', 'hls', '-i', hls.url, ...copyAv, '-bsf:a', 'aac_adtstoasc', ...fmp4Audio],
     ],
     [
@@ -89,7 +94,7 @@ describe('redactArgs', () => {
     const flvArgs = redactArgs(liveArgs(flv, { plan: defaultPlan }));
     expect(flvArgs[flvArgs.indexOf('-headers') + 1]).toBe('[redacted]');
     expect(flvArgs.join(' ')).not.toContain('c001~abc');
-    expect(redactArgs(liveArgs(hls, { plan: defaultPlan })).join(' ')).toContain('index.m3u8?token=[redacted]');
+    expect(redactArgs(liveArgs(hls, { plan: { ...defaultPlan, hls: 'demuxer' } })).join(' ')).toContain('index.m3u8?token=[redacted]');
     expect(redactArgs(liveArgs(ts, { plan: defaultPlan })).join(' ')).not.toContain('Bearer abc');
   });
 });

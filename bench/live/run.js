@@ -205,6 +205,11 @@ export async function runLive(o) {
   const cams = await camerasOf(bridge, site.id, sim ? sim.sites.rtsp.length : 1);
   const cameraIds = streams.map((s) => (sim ? cams.find((c) => c.name === s.name)?.id : cams[0].id));
   if (cameraIds.some((id) => !id)) throw new Error('a simulator camera is missing from the site');
+  // A VMS has its cameras' latest pictures ready; the simulator makes each camera's preview set
+  // on the first ask (an ffmpeg decode of its loop). Ask once per camera now, so the wall's first
+  // pictures time Tessera, not the simulator's warm-up. Main keeps a still for 0.5 s only: by the
+  // time the page opens its cache is cold again.
+  for (const cameraId of new Set(cameraIds)) await bridge.request('cameras:still', { cameraId }, 30_000).catch(() => undefined);
   await showLayout(bridge, cameraIds, o.profile);
   const displayUrl = new URL(serve.url);
   displayUrl.searchParams.set('display', 'browser-1');

@@ -22,7 +22,9 @@ export function pageProbe(options) {
   };
   const update = (t, at) => {
     t.updates.push(at);
-    if (t.updates.length > 4000) t.updates.splice(0, 2000);
+    // Enough for the longest window (900 s + warm-up at 25 pictures a second): a smaller cap cut
+    // the start of a 600 s window and reported its first minutes as one long gap.
+    if (t.updates.length > 30_000) t.updates.splice(0, 5000);
   };
 
   // The app asks main for a stream with `media:open` and for a still with `cameras:still` over its

@@ -21,6 +21,7 @@
  */
 import type { Logger } from '../logging/logger.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { readCapped } from '../vms/http-client.js';
 import { HlsPlaylistError, parseHlsPlaylist, type HlsPlaylist } from './hls-playlist.js';
 
 export interface HlsLink {
@@ -219,17 +220,8 @@ export const fetchGet: HttpGet = async (url, headers, { timeoutMs, maxBytes, sig
   const timer = setTimeout(() => request.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
     const response = await fetch(url, { headers, signal: request.signal });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const reader = response.body?.getReader();
-    for (;;) {
-      const part = await reader?.read();
-      if (!part || part.done) break;
-      size += part.value.byteLength;
-      if (size > maxBytes) throw new Error(`more than ${maxBytes} bytes`);
-      chunks.push(Buffer.from(part.value));
-    }
-    return { status: response.status, url: response.url || url, body: Buffer.concat(chunks) };
+    const body = await readCapped(response, maxBytes, 'live HLS', new URL(url).host);
+    return { status: response.status, url: response.url || url, body };
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);

@@ -194,7 +194,8 @@ export function looksLikeHtml(response: Pick<HttpResponse, 'headers' | 'body'>):
   return start.startsWith('<!doctype html') || start.startsWith('<html');
 }
 
-async function readCapped(response: Response, maxBytes: number, site: string, host: string): Promise<Buffer> {
+/** The body up to maxBytes (a larger declared or actual size is a bad-response naming site and host). */
+export async function readCapped(response: Response, maxBytes: number, site: string, host: string): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel();

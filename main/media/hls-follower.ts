@@ -212,16 +212,35 @@ export class HlsFollower {
   }
 }
 
-/** The real GET: Node's fetch, aborted after timeoutMs or by stop(), the body read up to maxBytes. */
+/** Redirects followed per request at most. */
+const maxRedirects = 5;
+
+/**
+ * The real GET: Node's fetch, aborted after timeoutMs or by stop(), the body read up to maxBytes.
+ * Redirects are followed (a media host may hand segments to a CDN), but the link's headers (a
+ * bearer token, a session cookie) go only to the origin the link named: a redirect elsewhere is
+ * fetched without them, so a token never leaves for a host the site did not give.
+ */
 export const fetchGet: HttpGet = async (url, headers, { timeoutMs, maxBytes, signal }) => {
   const request = new AbortController();
   const onAbort = (): void => request.abort();
   signal.addEventListener('abort', onAbort);
   const timer = setTimeout(() => request.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
-    const response = await fetch(url, { headers, signal: request.signal });
-    const body = await readCapped(response, maxBytes, 'live HLS', new URL(url).host);
-    return { status: response.status, url: response.url || url, body };
+    const origin = new URL(url).origin;
+    let current = new URL(url);
+    for (let hop = 0; ; hop += 1) {
+      const response = await fetch(current, { headers: current.origin === origin ? headers : {}, redirect: 'manual', signal: request.signal });
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && response.status !== 304 && location) {
+        await response.body?.cancel();
+        if (hop >= maxRedirects) throw new Error(`too many redirects from ${new URL(url).host}`);
+        current = new URL(location, current);
+        continue;
+      }
+      const body = await readCapped(response, maxBytes, 'live HLS', current.host);
+      return { status: response.status, url: current.toString(), body };
+    }
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);

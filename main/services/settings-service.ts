@@ -1,9 +1,15 @@
 /** Owns the settings document: load once, validate patches, save atomically, announce changes. */
 import { defaultSettings, settingsSchema, type Settings, type SettingsPatch } from '../../preload/contract/index.js';
-import { JsonFile } from '../persistence/json-file.js';
+import { JsonFile, type Migrations } from '../persistence/json-file.js';
 import type { Logger } from '../logging/logger.js';
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
+
+/** migrations[n] turns version n's settings into version n + 1's. */
+export const settingsMigrations: Migrations = {
+  // 2: the tour idle time moved here from the renderer's localStorage (per browser, lost with it).
+  1: (data: unknown) => ({ ...(data as object), tourIdleResumeSeconds: defaultSettings.tourIdleResumeSeconds }),
+};
 
 export class SettingsService {
   private readonly file: JsonFile<Settings>;
@@ -11,7 +17,7 @@ export class SettingsService {
   private readonly listeners = new Set<(settings: Settings) => void>();
 
   constructor(path: string, log: Logger) {
-    this.file = new JsonFile(path, settingsSchema, SETTINGS_VERSION, () => structuredClone(defaultSettings));
+    this.file = new JsonFile(path, settingsSchema, SETTINGS_VERSION, () => structuredClone(defaultSettings), settingsMigrations);
     const loaded = this.file.load();
     if (loaded.corrupt) log.warn('settings file was unreadable and was moved aside; defaults are in use', loaded.corrupt);
     this.current = loaded.value;

@@ -24,6 +24,10 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 export const windowModeSchema = z.enum(['windowed', 'fullscreen', 'kiosk']);
 export type WindowMode = z.infer<typeof windowModeSchema>;
 
+/** Bounds of the tour idle time, s. */
+export const minTourIdleSeconds = 1;
+export const maxTourIdleSeconds = 3600;
+
 export const settingsSchema = z.object({
   /** Open one window per connected display, or only on the primary one. */
   displays: z.enum(['all', 'primary']),
@@ -33,6 +37,8 @@ export const settingsSchema = z.object({
   /** Show camera name and status on every tile. */
   tileOverlay: z.boolean(),
   theme: z.enum(['dark', 'light', 'system']),
+  /** A tour held by the operator's interaction resumes after this many idle seconds. */
+  tourIdleResumeSeconds: z.number().int().min(minTourIdleSeconds).max(maxTourIdleSeconds),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -42,6 +48,7 @@ export const defaultSettings: Settings = {
   defaultWindowMode: 'windowed',
   tileOverlay: true,
   theme: 'dark',
+  tourIdleResumeSeconds: 30,
 };
 
 /** A partial update; unknown keys are refused so a typo is an error, not a silent no-op. */

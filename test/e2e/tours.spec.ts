@@ -8,7 +8,7 @@
  * the persisted step.
  */
 import type { Page } from '@playwright/test';
-import type { Camera, Layout, Result, WallState } from '../../preload/contract/index.js';
+import type { Camera, Layout, Result, Settings, WallState } from '../../preload/contract/index.js';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
 
@@ -315,6 +315,8 @@ test('a two-step tour switches on time, prefetches, holds on interaction, pauses
   // The demo's RTSP camera ids may change with the simulator's ports, so the tiles are counted, not named.
   await expect.poll(async () => (await tourLog(page)).some((e) => e.at >= restartedAt && e.step === '0' && e.wall.split('|').length === 1), { timeout: 10_000 }).toBe(true);
   expect(stepChanges(await tourLog(page), restartedAt)[0]?.step).toBe('0');
+  // The idle time set in the editor is a setting main keeps (not the browser's): it survived too.
+  expect((await ok(invoke<Settings>(page, 'settings:get', undefined))).tourIdleResumeSeconds).toBe(idleS);
 
   await controls.getByRole('button', { name: 'Stop tour' }).click();
   await expect(controls.getByRole('button', { name: 'Start tour' })).toBeVisible();

@@ -21,10 +21,12 @@ export const useAppStore = defineStore('app', () => {
     });
   }
 
-  async function updateSettings(patch: SettingsPatch): Promise<void> {
+  /** Null when saved; otherwise main's error (also kept in `error`). */
+  async function updateSettings(patch: SettingsPatch): Promise<AppError | null> {
     const result = await tessera.settings.set(patch);
     if (result.ok) settings.value = result.value;
     else error.value = result.error;
+    return result.ok ? null : result.error;
   }
 
   return { info, settings, error, load, updateSettings };

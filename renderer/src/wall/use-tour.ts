@@ -16,7 +16,7 @@
  * appearing while a tour runs pauses it.
  */
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref } from 'vue';
-import type { Layout, Tour } from '../../../preload/contract/index.js';
+import { defaultSettings, type Layout, type Tour } from '../../../preload/contract/index.js';
 import { tessera } from '../bridge/index.js';
 import {
   defaultTourOptions,
@@ -40,27 +40,9 @@ import {
   type TourState,
   type Transition,
 } from '../domain/tour-scheduler.js';
+import { useAppStore } from '../stores/app.js';
 import { useCamerasStore } from '../stores/cameras.js';
 import { useWallStore } from '../stores/wall.js';
-
-/**
- * How long a tour held by operator interaction waits before resuming, s: a setting of this
- * browser/window (localStorage), edited in the tour editor. Not in the wall document because the
- * contract has no place for it yet.
- */
-const idleStorageKey = 'tessera.tours.idleResumeSeconds';
-export const minIdleSeconds = 1;
-export const maxIdleSeconds = 3600;
-export const idleResumeSeconds = ref(readIdleSeconds());
-
-function readIdleSeconds(): number {
-  const stored = Number(window.localStorage.getItem(idleStorageKey));
-  return Number.isInteger(stored) && stored >= minIdleSeconds && stored <= maxIdleSeconds ? stored : defaultTourOptions.idleResumeMs / 1000;
-}
-export function setIdleResumeSeconds(seconds: number): void {
-  idleResumeSeconds.value = seconds;
-  window.localStorage.setItem(idleStorageKey, String(seconds));
-}
 
 /** Marks the tour's own controls and editor: pointer and keys there are not "the operator working on the wall". */
 export const tourControlAttribute = 'data-tour-control';
@@ -73,11 +55,14 @@ const draftPause = 'Tour paused: this display has unsaved layout changes. Save o
 export function useTour(displayId: Ref<string>) {
   const wall = useWallStore();
   const cameras = useCamerasStore();
+  const app = useAppStore();
   const state = shallowRef<TourState>(stoppedTour);
   const message = ref<string | null>(null);
   /** Clock for what the controls show (seconds left); the scheduler never reads it. */
   const shownAt = ref(now());
-  const options = computed<TourOptions>(() => ({ ...defaultTourOptions, idleResumeMs: idleResumeSeconds.value * 1000 }));
+  // The idle time is a setting main keeps (settings.tourIdleResumeSeconds), edited in the tour editor.
+  const idleSeconds = computed(() => app.settings?.tourIdleResumeSeconds ?? defaultSettings.tourIdleResumeSeconds);
+  const options = computed<TourOptions>(() => ({ ...defaultTourOptions, idleResumeMs: idleSeconds.value * 1000 }));
 
   const display = computed(() => wall.document?.displays[displayId.value] ?? { layoutId: null });
   const hasDraft = computed(() => display.value.draft !== undefined);
@@ -277,7 +262,7 @@ export function useTour(displayId: Ref<string>) {
     /** "Step 2 of 3 · Lobby" */
     stepText: computed(() => (tour.value && step.value ? `Step ${state.value.stepIndex + 1} of ${tour.value.steps.length} · ${layoutName(step.value.layoutId)}` : '')),
     secondsLeft: computed(() => Math.ceil(remainingMs(state.value, shownAt.value) / 1000)),
-    idleResumeSeconds: computed(() => options.value.idleResumeMs / 1000),
+    idleResumeSeconds: idleSeconds,
     start,
     pause,
     resume,

@@ -1,0 +1,48 @@
+/** The settings document: version 1 files (before the tour idle time moved to main) load migrated. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SETTINGS_VERSION, SettingsService } from '../../../main/services/settings-service.js';
+import { memoryLogger } from '../../support/memory-logger.js';
+
+describe('settings file', () => {
+  const dirs: string[] = [];
+  const file = (content: unknown): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-settings-'));
+    dirs.push(dir);
+    const path = join(dir, 'settings.json');
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const v1 = { displays: 'primary', windowModes: { 'browser-2': 'kiosk' }, defaultWindowMode: 'fullscreen', tileOverlay: false, theme: 'light' };
+
+  it('migrates a version 1 file: everything kept, the tour idle time at its default', () => {
+    const path = file({ version: 1, data: v1 });
+    const log = memoryLogger();
+    const service = new SettingsService(path, log);
+    expect(service.get()).toEqual({ ...v1, tourIdleResumeSeconds: 30 });
+    expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    // Saved in the current version on the next change.
+    service.set({ tourIdleResumeSeconds: 4 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: SETTINGS_VERSION, data: { ...v1, tourIdleResumeSeconds: 4 } });
+  });
+
+  it('refuses an idle time outside 1–3600 s and keeps the old value', () => {
+    const service = new SettingsService(file({ version: 1, data: v1 }), memoryLogger());
+    for (const bad of [0, 3601, 2.5]) expect(() => service.set({ tourIdleResumeSeconds: bad })).toThrow();
+    expect(service.get().tourIdleResumeSeconds).toBe(30);
+  });
+
+  it('moves aside a version 2 file that lacks the idle time, and says so', () => {
+    const path = file({ version: 2, data: v1 });
+    const log = memoryLogger();
+    const service = new SettingsService(path, log);
+    expect(service.get().tourIdleResumeSeconds).toBe(30);
+    expect(log.lines.some((l) => l.level === 'warn' && /moved aside/.test(l.message))).toBe(true);
+  });
+});

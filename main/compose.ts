@@ -14,6 +14,7 @@ import { EventHub } from './ipc/event-hub.js';
 import { IpcRouter, type Handlers } from './ipc/router.js';
 import type { Logger } from './logging/logger.js';
 import { MediaBroker } from './media/media-broker.js';
+import { PreviewFeeds } from './media/preview-feeds.js';
 import { StillCache } from './media/still-cache.js';
 import { dataPaths } from './paths.js';
 import { SettingsService } from './services/settings-service.js';
@@ -67,8 +68,12 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     log: log.child('media'),
   });
 
-  // Live stills: one VMS request per camera however many tiles and displays show it.
-  const stills = new StillCache({ fetch: (cameraId, width) => sites.still(cameraId, undefined, width) });
+  // Live stills: from the camera's preview feed when its site pushes one (no request per picture),
+  // otherwise one VMS request per camera however many tiles and displays show it.
+  const previews = new PreviewFeeds({ open: (cameraId) => sites.previewFeed(cameraId), log: log.child('previews') });
+  const stills = new StillCache({
+    fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.still(cameraId, undefined, width),
+  });
   const wall = new WallService(paths.wallFile, log.child('wall'));
 
   const disposers = [
@@ -106,6 +111,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     credentials,
     async dispose() {
       for (const dispose of disposers) dispose();
+      previews.close();
       await media.dispose();
       await sites.dispose();
     },

@@ -19,6 +19,7 @@ import {
 } from '../../preload/contract/index.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import type { Logger } from '../logging/logger.js';
+import type { PreviewFeed } from '../media/preview-feeds.js';
 import type { AdapterFactory, CameraRecord, SignInOutcome, VmsAdapter } from '../vms/adapter.js';
 import type { BrowserOpener } from '../vms/browser-opener.js';
 import { HttpClient } from '../vms/http-client.js';
@@ -292,6 +293,13 @@ export class SiteService {
   async still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
     const { entry, siteCameraId } = this.resolveCamera(cameraId);
     return this.withSession(entry, () => entry.adapter.still(siteCameraId, atMs, width));
+  }
+
+  /** For the preview feeds (main only): the camera's MJPEG preview stream, null when its site has none. */
+  async previewFeed(cameraId: string): Promise<PreviewFeed | null> {
+    const { entry, siteCameraId } = this.resolveCamera(cameraId);
+    if (!entry.adapter.previewFeed) return null;
+    return this.withSession(entry, () => entry.adapter.previewFeed!(siteCameraId));
   }
 
   /** For the media broker (main only): where to pull live video of a camera. */

@@ -5,6 +5,7 @@
  * epoch-ms times, site-scoped camera ids, AppFailure with a closed error code.
  */
 import type { Capabilities, CameraState, ServerLayout, ServerTour, SiteConfig, SiteKind, StreamProfileInfo } from '../../preload/contract/index.js';
+import type { PreviewFeed } from '../media/preview-feeds.js';
 import type { HttpClient } from './http-client.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -67,6 +68,8 @@ export interface VmsAdapter {
   watchStatus?(onChange: (changes: StatusChange[]) => void, onSessionLost?: () => void): () => void;
   serverLayouts?(): Promise<{ layouts: ServerLayout[]; tours: ServerTour[] }>;
   liveSource?(cameraId: string, profile: 'main' | 'sub'): Promise<LiveSource>;
+  /** The camera's live previews as an MJPEG (multipart) stream, when the site has one; null when the camera offers none. */
+  previewFeed?(cameraId: string): Promise<PreviewFeed | null>;
   /**
    * A secret to keep instead of the password after sign-in (Eagle Eye v3's rotating refresh
    * token); called after each successful sign-in or refresh.

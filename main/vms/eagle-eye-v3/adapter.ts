@@ -12,6 +12,7 @@
  * Status: no push (the SiteService refreshes the camera list every 30 s).
  */
 import { AppFailure, type Capabilities, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
+import type { PreviewFeed } from '../../media/preview-feeds.js';
 import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { EenV3Client, isRefreshRefused } from './client.js';
 import { fromEenTimestamp, toCameraRecord, toEenTimestamp, toServerLayout } from './mapper.js';
@@ -171,6 +172,19 @@ class EagleEyeV3Adapter implements VmsAdapter {
     const cookie = await this.client.mediaCookie();
     const token = await this.client.bearer();
     return { kind: 'http', format: feed.hlsUrl ? 'hls' : 'flv', url: httpUrl, headers: { cookie, authorization: `Bearer ${token}` } };
+  }
+
+  /**
+   * The preview feed's `multipartUrl` (MJPEG, a couple of pictures a second, each part stamped
+   * X-Een-Timestamp) behind the media-session cookie: JPEG tiles are answered from it instead of
+   * one liveImage.jpeg request per picture, which waits for the camera's next preview.
+   */
+  async previewFeed(cameraId: string): Promise<PreviewFeed | null> {
+    const feeds = await this.client.list('feeds', { deviceId: cameraId, type: 'preview', include: 'multipartUrl' }, wireFeedSchema, `the preview feed of camera ${cameraId}`);
+    const url = feeds.find((f) => f.type === 'preview' && f.multipartUrl)?.multipartUrl;
+    if (!url) return null;
+    const cookie = await this.client.mediaCookie();
+    return { url, headers: { cookie }, timestampOf: (headers) => fromEenTimestamp(headers['x-een-timestamp']) };
   }
 
   async serverLayouts(): Promise<{ layouts: ServerLayout[]; tours: ServerTour[] }> {

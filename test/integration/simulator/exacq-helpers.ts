@@ -1,6 +1,6 @@
 /** Helpers for the simulator conformance tests: form posts, multipart reading, JPEG sizes, ffprobe, polling. */
 import { spawn } from 'node:child_process';
-import { MultipartReader, type ParsedPart } from '../../../main/simulator/exacq/multipart.js';
+import { MultipartReader, multipartBoundaryOf, type MultipartPart as ParsedPart } from '../../../main/media/multipart-reader.js';
 
 export async function postForm(url: string, fields: Record<string, string>): Promise<Response> {
   return fetch(url, {
@@ -25,7 +25,7 @@ export async function readParts(url: string, count: number, timeoutMs = 30_000):
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   const parts: ParsedPart[] = [];
   const response = await fetch(url, { signal: abort.signal });
-  const reader = new MultipartReader();
+  const reader = new MultipartReader(multipartBoundaryOf(response.headers.get('content-type')) ?? 'no-boundary');
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       parts.push(...reader.push(Buffer.from(chunk)));

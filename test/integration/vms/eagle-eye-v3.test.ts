@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppFailure, type SiteConfig, type SiteState } from '../../../preload/contract/index.js';
 import { runCli } from '../../../main/cli/index.js';
+import { PreviewFeeds } from '../../../main/media/preview-feeds.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { createEagleEyeV3Module } from '../../../main/simulator/een-v3/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
@@ -253,6 +254,35 @@ describe('Eagle Eye v3 adapter: cameras and media', () => {
     const still = await adapter.still(esn);
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(Math.abs(Date.now() - still.timestampMs)).toBeLessThan(60_000);
+  });
+
+  it('answers live stills from the preview feed (multipartUrl): fresh, stamped, a new picture about every 0.5 s', async () => {
+    const esn = sim.context.media.cameras[0]!.esn;
+    const feed = await adapter.previewFeed!(esn);
+    expect(feed).toMatchObject({ url: expect.stringMatching(/\/media\/streams\/preview\/multipart\?/), headers: { cookie: expect.any(String) } });
+    const log = memoryLogger();
+    const feeds = new PreviewFeeds({ open: (id) => adapter.previewFeed!(id), log });
+    try {
+      expect(feeds.latest(esn)).toBeUndefined(); // starts the reader
+      const stamps = new Set<number>();
+      const deadline = Date.now() + 15_000;
+      let first: number | undefined;
+      while (Date.now() < deadline && (first === undefined || Date.now() - first < 2_600)) {
+        const still = feeds.latest(esn);
+        if (still) {
+          first ??= Date.now();
+          expect(isJpeg(still.jpeg)).toBe(true);
+          expect(Math.abs(Date.now() - still.timestampMs)).toBeLessThan(2_000);
+          stamps.add(still.timestampMs);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // 2 pictures a second over 2.6 s: at least 4 different ones (5 expected).
+      expect(stamps.size).toBeGreaterThanOrEqual(4);
+      expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    } finally {
+      feeds.close();
+    }
   });
 
   it('a live still of an offline camera says so', async () => {

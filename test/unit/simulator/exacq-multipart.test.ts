@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MultipartReader, encodePart, multipartContentType } from '../../../main/simulator/exacq/multipart.js';
+import { MultipartReader } from '../../../main/media/multipart-reader.js';
+import { encodePart, multipartBoundary, multipartContentType } from '../../../main/simulator/exacq/multipart.js';
 
 describe('exacq multipart framing', () => {
   it('writes the documented part headers', () => {
@@ -18,13 +19,13 @@ describe('exacq multipart framing', () => {
     expect(head).toContain('TimeOffset: 8680');
   });
 
-  it('round-trips through the reader even when the data holds the boundary and arrives in pieces', () => {
+  it('round-trips through Tessera\'s multipart reader even when the data holds the boundary and arrives in pieces', () => {
     const tricky = Buffer.from('--exacqvisionframe\r\n\r\nnot a boundary');
     const stream = Buffer.concat([
       encodePart(tricky, { contentType: 'video/h264', iframe: true }),
       encodePart(Buffer.from('second'), { contentType: 'video/h264', iframe: false }),
     ]);
-    const reader = new MultipartReader();
+    const reader = new MultipartReader(multipartBoundary);
     const parts = [];
     for (let i = 0; i < stream.length; i += 7) parts.push(...reader.push(stream.subarray(i, i + 7)));
     expect(parts.map((p) => p.data.toString())).toEqual([tricky.toString(), 'second']);

@@ -5,9 +5,10 @@
  * v3 JPEG tile's every picture is a `liveImage.jpeg` request, which waits for the camera's next
  * preview (up to a second): each tile's gap between pictures was a second plus that wait.
  *
- * `latest()` never waits: the first ask for a camera starts its reader and returns nothing (the
- * caller asks the VMS as before); later asks get the newest picture while it is fresh. A reader
- * nobody asked for during `lingerMs` is closed. A feed that cannot be had, breaks or sends
+ * `latest()` never waits and returns nothing until a reader runs (the caller asks the VMS as
+ * before). A reader starts at a camera's second ask within `lingerMs`: a video tile asks once for
+ * its first picture and needs no feed, a JPEG tile asks every second. Later asks get the newest
+ * picture while it is fresh. A reader nobody asked for during `lingerMs` is closed. A feed that cannot be had, breaks or sends
  * nonsense is logged once and not tried again for `retryAfterMs` — stills keep coming the usual
  * way meanwhile, so a broken feed costs nothing but its absence.
  */
@@ -46,6 +47,8 @@ interface Reader {
 
 export class PreviewFeeds {
   private readonly readers = new Map<string, Reader>();
+  /** Cameras asked once without a reader, and when. */
+  private readonly askedOnce = new Map<string, number>();
   /** Cameras whose site has no feed, or whose feed failed (until when, ms). */
   private readonly unavailable = new Map<string, number>();
   private readonly sweep: NodeJS.Timeout;
@@ -77,7 +80,12 @@ export class PreviewFeeds {
     const until = this.unavailable.get(cameraId);
     if (until !== undefined && now < until) return undefined;
     this.unavailable.delete(cameraId);
-    if (this.readers.size < this.maxReaders) this.start(cameraId, now);
+    const before = this.askedOnce.get(cameraId);
+    if (before === undefined || now - before >= this.lingerMs) this.askedOnce.set(cameraId, now);
+    else if (this.readers.size < this.maxReaders) {
+      this.askedOnce.delete(cameraId);
+      this.start(cameraId, now);
+    }
     return undefined;
   }
 
@@ -142,6 +150,7 @@ export class PreviewFeeds {
 
   private closeIdle(): void {
     const now = this.now();
+    for (const [cameraId, atMs] of this.askedOnce) if (now - atMs >= this.lingerMs) this.askedOnce.delete(cameraId);
     for (const [cameraId, reader] of this.readers) {
       if (now - reader.lastAskedMs < this.lingerMs) continue;
       reader.abort.abort();

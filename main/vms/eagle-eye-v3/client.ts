@@ -73,6 +73,9 @@ export async function collectPages<T>(
   }
 }
 
+/** How long one media-session cookie is reused before a fresh one is asked for, ms. */
+const mediaSessionReuseMs = 10 * 60_000;
+
 export class EenV3Client {
   private accessToken: string | undefined;
   private accessExpiresMs = 0;
@@ -80,6 +83,8 @@ export class EenV3Client {
   private clientSecret = '';
   private apiBase: string | undefined;
   private refreshing: Promise<void> | undefined;
+  /** The media-session cookie of this sign-in, reused for a while (see mediaCookie). */
+  private mediaSession: { cookie: Promise<string>; untilMs: number } | undefined;
   private readonly authOrigin: string;
   private readonly scheme: string;
 
@@ -103,6 +108,7 @@ export class EenV3Client {
   }
 
   forget(): void {
+    this.mediaSession = undefined;
     this.accessToken = undefined;
     this.accessExpiresMs = 0;
     this.refreshToken = undefined;
@@ -112,12 +118,14 @@ export class EenV3Client {
 
   async exchangeCode(code: string, codeVerifier: string, redirectUri: string): Promise<void> {
     const tokens = await this.tokenCall({ grant_type: 'authorization_code', scope: eenScope, code, redirect_uri: redirectUri, code_verifier: codeVerifier }, 'code');
+    this.mediaSession = undefined; // a new sign-in: the old media session ends with the old one
     await this.adopt(tokens);
   }
 
   /** Sign-in with a kept refresh token (no browser). Refusal → refreshRefused. */
   async signInWithRefreshToken(refreshToken: string): Promise<void> {
     this.refreshToken = refreshToken;
+    this.mediaSession = undefined;
     await this.refresh();
   }
 
@@ -270,8 +278,21 @@ export class EenV3Client {
   /**
    * The media-session cookie (GET /media/session → {url}; GET url → 204 + Set-Cookie). Media
    * URLs (HLS, multipart, FLV, MP4) on the media host need it. Returns a Cookie header value.
+   * A media session lasts as long as the sign-in it came from, so one is shared by every stream
+   * for up to `mediaSessionReuseMs` (a 64-tile wall asked for 64 at once); a failed one is not kept.
    */
-  async mediaCookie(): Promise<string> {
+  mediaCookie(): Promise<string> {
+    const now = this.o.now();
+    if (this.mediaSession && now < this.mediaSession.untilMs) return this.mediaSession.cookie;
+    const session = { cookie: this.newMediaCookie(), untilMs: now + mediaSessionReuseMs };
+    this.mediaSession = session;
+    session.cookie.catch(() => {
+      if (this.mediaSession === session) this.mediaSession = undefined;
+    });
+    return session.cookie;
+  }
+
+  private async newMediaCookie(): Promise<string> {
     const { url } = await this.getJson('media/session', undefined, mediaSessionSchema, 'the media session');
     let target: URL;
     try {

@@ -260,10 +260,13 @@ describe('Eagle Eye v3 adapter: cameras and media', () => {
     const esn = sim.context.media.cameras[0]!.esn;
     const feed = await adapter.previewFeed!(esn);
     expect(feed).toMatchObject({ url: expect.stringMatching(/\/media\/streams\/preview\/multipart\?/), headers: { cookie: expect.any(String) } });
+    // One media session serves every feed and stream of the sign-in (not one per camera).
+    expect((await adapter.previewFeed!(sim.context.media.cameras[3]!.esn))!.headers.cookie).toBe(feed!.headers.cookie);
     const log = memoryLogger();
     const feeds = new PreviewFeeds({ open: (id) => adapter.previewFeed!(id), log });
     try {
-      expect(feeds.latest(esn)).toBeUndefined(); // starts the reader
+      expect(feeds.latest(esn)).toBeUndefined();
+      expect(feeds.latest(esn)).toBeUndefined(); // the second ask starts the reader
       const stamps = new Set<number>();
       const deadline = Date.now() + 15_000;
       let first: number | undefined;

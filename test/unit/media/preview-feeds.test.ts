@@ -74,7 +74,11 @@ describe('PreviewFeeds', () => {
   it('answers from the feed once it runs: newer pictures, one connection, the cookie sent', async () => {
     const log = memoryLogger();
     feeds = new PreviewFeeds({ open: async () => feedAt('/cam1'), log, lingerMs: 5_000 });
-    expect(feeds.latest('cam1')).toBeUndefined(); // first ask starts the feed; the caller asks the VMS
+    // A first picture alone (a video tile's) opens no feed; the second ask does.
+    expect(feeds.latest('cam1')).toBeUndefined();
+    expect(feeds.open).toEqual([]);
+    expect(feeds.latest('cam1')).toBeUndefined();
+    expect(feeds.open).toEqual(['cam1']);
     const first = await until(() => feeds!.latest('cam1'), 5_000, 'a first picture from the feed');
     expect(first.jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     const later = await until(() => {
@@ -88,6 +92,7 @@ describe('PreviewFeeds', () => {
 
   it('closes a reader nobody asked for during the linger time', async () => {
     feeds = new PreviewFeeds({ open: async () => feedAt('/cam2'), log: memoryLogger(), lingerMs: 300 });
+    feeds.latest('cam2');
     feeds.latest('cam2');
     await until(() => feeds!.latest('cam2'), 5_000, 'the feed to run');
     expect(feeds.open).toEqual(['cam2']);
@@ -109,6 +114,7 @@ describe('PreviewFeeds', () => {
       retryAfterMs: 60_000,
     });
     expect(feeds.latest('cam3')).toBeUndefined();
+    expect(feeds.latest('cam3')).toBeUndefined();
     const warning = await until(() => log.lines.find((l) => l.level === 'warn'), 5_000, 'the failure to be logged');
     expect(warning.fields?.reason).toMatch(reason);
     for (let i = 0; i < 5; i += 1) expect(feeds.latest('cam3')).toBeUndefined();
@@ -124,6 +130,7 @@ describe('PreviewFeeds', () => {
       },
       log: memoryLogger(),
     });
+    feeds.latest('cam4');
     feeds.latest('cam4');
     await until(() => (feeds!.open.length === 0 ? true : undefined), 2_000, 'the reader to give up');
     for (let i = 0; i < 5; i += 1) expect(feeds.latest('cam4')).toBeUndefined();

@@ -12,7 +12,6 @@ export interface CleanPage {
 
 export const test = base.extend<{ clean: CleanPage }, { serve: ServeProcess }>({
   serve: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures object here.
     async ({}, use) => {
       const serve = await startServeProcess();
       await use(serve);

@@ -8,9 +8,10 @@
  * `latest()` never waits and returns nothing until a reader runs (the caller asks the VMS as
  * before). A reader starts at a camera's second ask within `lingerMs`: a video tile asks once for
  * its first picture and needs no feed, a JPEG tile asks every second. Later asks get the newest
- * picture while it is fresh. A reader nobody asked for during `lingerMs` is closed. A feed that cannot be had, breaks or sends
- * nonsense is logged once and not tried again for `retryAfterMs` — stills keep coming the usual
- * way meanwhile, so a broken feed costs nothing but its absence.
+ * picture while it is fresh. A reader nobody asked for during `lingerMs` is closed. A feed that
+ * cannot be had, breaks, goes silent for `stallMs` or sends nonsense is logged once and not tried
+ * again for `retryAfterMs`: stills keep coming the usual way meanwhile, so a broken feed costs
+ * nothing but its absence.
  */
 import type { Logger } from '../logging/logger.js';
 import { MultipartReader, multipartBoundaryOf } from './multipart-reader.js';
@@ -34,6 +35,8 @@ export interface PreviewFeedsOptions {
   maxAgeMs?: number;
   /** After a failure, the camera's feed is not tried for this long, ms. */
   retryAfterMs?: number;
+  /** A reader that has delivered no picture for this long (connected but silent) is closed as failed, ms. */
+  stallMs?: number;
   /** Readers at most (64 tiles of distinct cameras). */
   maxReaders?: number;
   now?: () => number;
@@ -41,6 +44,7 @@ export interface PreviewFeedsOptions {
 
 interface Reader {
   abort: AbortController;
+  startedMs: number;
   lastAskedMs: number;
   newest?: LiveStill & { arrivedMs: number };
 }
@@ -55,6 +59,7 @@ export class PreviewFeeds {
   private readonly lingerMs: number;
   private readonly maxAgeMs: number;
   private readonly retryAfterMs: number;
+  private readonly stallMs: number;
   private readonly maxReaders: number;
   private readonly now: () => number;
 
@@ -62,9 +67,10 @@ export class PreviewFeeds {
     this.lingerMs = options.lingerMs ?? 10_000;
     this.maxAgeMs = options.maxAgeMs ?? 1_500;
     this.retryAfterMs = options.retryAfterMs ?? 60_000;
+    this.stallMs = options.stallMs ?? 10_000;
     this.maxReaders = options.maxReaders ?? 64;
     this.now = options.now ?? Date.now;
-    this.sweep = setInterval(() => this.closeIdle(), Math.max(250, Math.floor(this.lingerMs / 4)));
+    this.sweep = setInterval(() => this.check(), Math.max(250, Math.floor(Math.min(this.lingerMs, this.stallMs) / 4)));
     this.sweep.unref();
   }
 
@@ -101,7 +107,7 @@ export class PreviewFeeds {
   }
 
   private start(cameraId: string, now: number): void {
-    const reader: Reader = { abort: new AbortController(), lastAskedMs: now };
+    const reader: Reader = { abort: new AbortController(), startedMs: now, lastAskedMs: now };
     this.readers.set(cameraId, reader);
     void this.read(cameraId, reader).then(
       () => this.ended(cameraId, reader, 'the feed ended'),
@@ -143,18 +149,26 @@ export class PreviewFeeds {
     this.readers.delete(cameraId);
     if (reader.abort.signal.aborted) return; // closed on purpose
     if (this.unavailable.get(cameraId) === Infinity) return; // the site has no feed
+    this.failed(cameraId, reason);
+  }
+
+  private failed(cameraId: string, reason: string): void {
     this.unavailable.set(cameraId, this.now() + this.retryAfterMs);
     const words = reason.replace(/\s+/g, ' ').slice(0, 200);
     this.options.log.warn('live preview feed unavailable; stills are fetched one by one', { cameraId, reason: words, retryInMs: this.retryAfterMs });
   }
 
-  private closeIdle(): void {
+  /** Closes readers nobody asks for, and readers that went silent (as failed). */
+  private check(): void {
     const now = this.now();
     for (const [cameraId, atMs] of this.askedOnce) if (now - atMs >= this.lingerMs) this.askedOnce.delete(cameraId);
     for (const [cameraId, reader] of this.readers) {
-      if (now - reader.lastAskedMs < this.lingerMs) continue;
+      const idle = now - reader.lastAskedMs >= this.lingerMs;
+      const silentMs = now - (reader.newest?.arrivedMs ?? reader.startedMs);
+      if (!idle && silentMs < this.stallMs) continue;
       reader.abort.abort();
       this.readers.delete(cameraId);
+      if (!idle) this.failed(cameraId, `no picture for ${Math.round(silentMs / 1000)} s`);
     }
   }
 }

@@ -35,6 +35,17 @@ describe('PreviewFeeds', () => {
         res.end('<html>sign in</html>');
         return;
       }
+      if (req.url === '/silent') {
+        // Connected, one picture, then nothing: the connection stays open.
+        res.writeHead(200, { 'content-type': 'multipart/x-mixed-replace; boundary=frame' });
+        open.add(res);
+        res.write(`--frame\r\nContent-Length: 4\r\n\r\n`);
+        res.write(jpeg(0).subarray(0, 2));
+        res.write(Buffer.from([0xff, 0xd9]));
+        res.write('\r\n');
+        res.on('close', () => open.delete(res));
+        return;
+      }
       if (req.url === '/gone') {
         res.writeHead(404);
         res.end();
@@ -119,6 +130,19 @@ describe('PreviewFeeds', () => {
     expect(warning.fields?.reason).toMatch(reason);
     for (let i = 0; i < 5; i += 1) expect(feeds.latest('cam3')).toBeUndefined();
     expect(opened).toBe(1);
+  });
+
+  it('closes a feed that went silent as failed, and answers nothing stale meanwhile', async () => {
+    const log = memoryLogger();
+    feeds = new PreviewFeeds({ open: async () => feedAt('/silent'), log, stallMs: 600, maxAgeMs: 200 });
+    feeds.latest('cam5');
+    feeds.latest('cam5');
+    await until(() => feeds!.latest('cam5'), 5_000, 'the one picture');
+    await until(() => (feeds!.latest('cam5') === undefined ? true : undefined), 5_000, 'the picture to be too old to hand out');
+    const warning = await until(() => log.lines.find((l) => l.level === 'warn'), 5_000, 'the stall to be noticed');
+    expect(warning.fields?.reason).toMatch(/^no picture for \d+ s$/);
+    expect(feeds.open).toEqual([]);
+    await until(() => (open.size === 0 ? true : undefined), 5_000, 'the connection to close');
   });
 
   it('a site without feeds is asked once per camera', async () => {

@@ -96,6 +96,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     }),
     'settings:get': () => settings.get(),
     'settings:set': (patch) => settings.set(patch),
+    'settings:set-window-mode': ({ displayId, mode }) => settings.setWindowMode(displayId, mode),
     ...sitesHandlers(sites, stills),
     ...mediaHandlers(media),
     ...wallHandlers(wall),

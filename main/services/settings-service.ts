@@ -1,5 +1,5 @@
 /** Owns the settings document: load once, validate patches, save atomically, announce changes. */
-import { defaultSettings, settingsSchema, type Settings, type SettingsPatch } from '../../preload/contract/index.js';
+import { defaultSettings, settingsSchema, type Settings, type SettingsPatch, type WindowMode } from '../../preload/contract/index.js';
 import { JsonFile, type Migrations } from '../persistence/json-file.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -33,6 +33,11 @@ export class SettingsService {
     this.current = next;
     for (const listener of this.listeners) listener(this.get());
     return this.get();
+  }
+
+  /** One display's mode, merged into the modes main holds now. */
+  setWindowMode(displayId: string, mode: WindowMode): Settings {
+    return this.set({ windowModes: { ...this.current.windowModes, [displayId]: mode } });
   }
 
   onChanged(listener: (settings: Settings) => void): () => void {

@@ -106,7 +106,7 @@ export class WindowManager {
       if (input.type !== 'keyDown' || input.key !== 'F11' || input.isAutoRepeat) return;
       event.preventDefault();
       const next = toggledMode(entry.plan.mode);
-      if (next !== entry.plan.mode) this.settings.set({ windowModes: { ...this.settings.get().windowModes, [displayId]: next } });
+      if (next !== entry.plan.mode) this.settings.setWindowMode(displayId, next);
     });
     this.watchRenderer(entry);
     void window.loadURL(windowUrl(displayId));

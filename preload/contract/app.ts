@@ -51,6 +51,14 @@ export const defaultSettings: Settings = {
   tourIdleResumeSeconds: 30,
 };
 
+/**
+ * One display's window mode. Its own request rather than a settings patch: a patch carries the
+ * whole windowModes record, and a window holding a copy a moment old would undo another
+ * window's change made in that moment.
+ */
+export const setWindowModeSchema = z.object({ displayId: z.string().min(1).max(200), mode: windowModeSchema }).strict();
+export type SetWindowMode = z.infer<typeof setWindowModeSchema>;
+
 /** A partial update; unknown keys are refused so a typo is an error, not a silent no-op. */
 export const settingsPatchSchema = settingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

@@ -11,7 +11,7 @@
  * Media bytes do not travel here: `media:open` returns a path the player fetches (see media.ts).
  */
 import { z } from 'zod';
-import { appInfoSchema, settingsPatchSchema, settingsSchema } from './app.js';
+import { appInfoSchema, setWindowModeSchema, settingsPatchSchema, settingsSchema } from './app.js';
 import type { EventChannel, RequestChannel } from './names.js';
 import { mediaOpenSchema, mediaStreamSchema, streamIdSchema, streamStateSchema } from './media.js';
 import {
@@ -35,6 +35,8 @@ export const requests = {
   'app:info': { input: none, result: appInfoSchema },
   'settings:get': { input: none, result: settingsSchema },
   'settings:set': { input: settingsPatchSchema, result: settingsSchema },
+  /** One display's window mode (the other displays' modes stay as main has them). */
+  'settings:set-window-mode': { input: setWindowModeSchema, result: settingsSchema },
   'sites:list': { input: none, result: z.array(siteStateSchema) },
   'sites:add': { input: addSiteSchema, result: siteStateSchema },
   'sites:remove': { input: siteIdSchema, result: z.null() },

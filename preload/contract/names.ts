@@ -7,6 +7,7 @@ export const requestChannels = [
   'app:info',
   'settings:get',
   'settings:set',
+  'settings:set-window-mode',
   'sites:list',
   'sites:add',
   'sites:remove',

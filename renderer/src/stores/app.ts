@@ -1,7 +1,7 @@
 /** App-level facts from main: version, shell, displays, settings. Thin: main owns the truth. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AppError, AppInfo, Settings, SettingsPatch } from '../../../preload/contract/index.js';
+import type { AppError, AppInfo, Settings, SettingsPatch, WindowMode } from '../../../preload/contract/index.js';
 import { tessera } from '../bridge/index.js';
 
 export const useAppStore = defineStore('app', () => {
@@ -29,5 +29,11 @@ export const useAppStore = defineStore('app', () => {
     return result.ok ? null : result.error;
   }
 
-  return { info, settings, error, load, updateSettings };
+  async function setWindowMode(displayId: string, mode: WindowMode): Promise<void> {
+    const result = await tessera.settings.setWindowMode({ displayId, mode });
+    if (result.ok) settings.value = result.value;
+    else error.value = result.error;
+  }
+
+  return { info, settings, error, load, updateSettings, setWindowMode };
 });

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import pkg from '../../../package.json' with { type: 'json' };
+import { SETTINGS_VERSION } from '../../../main/services/settings-service.js';
 import { startServeProcess, type ServeProcess } from '../../support/serve-process.js';
 
 let serve: ServeProcess;
@@ -122,13 +123,20 @@ describe('tessera serve', () => {
     });
     expect(await call(ws, 4, 'settings:set', { theme: 'light' })).toMatchObject({ ok: true, value: { theme: 'light' } });
     expect(await changed).toMatchObject({ theme: 'light' });
+
+    // Window modes: one display at a time, each kept (no window's stale copy undoes another's).
+    expect(await call(ws, 5, 'settings:set-window-mode', { displayId: 'browser-1', mode: 'kiosk' })).toMatchObject({ ok: true });
+    const both = await call(ws, 6, 'settings:set-window-mode', { displayId: 'browser-2', mode: 'fullscreen' });
+    expect(both).toMatchObject({ ok: true, value: { windowModes: { 'browser-1': 'kiosk', 'browser-2': 'fullscreen' } } });
+    expect(await call(ws, 7, 'settings:set-window-mode', { displayId: 'browser-1', mode: 'maximised' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call(ws, 8, 'settings:set-window-mode', { displayId: '', mode: 'kiosk' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     ws.close();
   });
 
   it('kept the settings in its own data folder, without secrets', async () => {
     const { readFileSync } = await import('node:fs');
     const saved = JSON.parse(readFileSync(`${serve.dataDir}/settings.json`, 'utf8')) as { version: number; data: { theme: string } };
-    expect(saved.version).toBe(1);
+    expect(saved.version).toBe(SETTINGS_VERSION);
     expect(saved.data.theme).toBe('light');
   });
 });

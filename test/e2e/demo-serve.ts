@@ -16,12 +16,15 @@ export interface DemoServe {
   restart(): Promise<ServeProcess>;
 }
 
-/** Call at the top level of a spec file: registers the beforeAll that starts the server and the afterAll that stops it. */
-export function useDemoServe(): DemoServe {
+/**
+ * Call at the top level of a spec file: registers the beforeAll that starts the server and the
+ * afterAll that stops it. `args` are added to `serve --demo` (e.g. `--displays 2`).
+ */
+export function useDemoServe(args: readonly string[] = []): DemoServe {
   let serve: ServeProcess | undefined;
   test.beforeAll(async () => {
     test.setTimeout(startTimeoutMs + 60_000);
-    serve = await startServeProcess(['--demo'], undefined, startTimeoutMs);
+    serve = await startServeProcess(['--demo', ...args], undefined, startTimeoutMs);
   });
   test.afterAll(async () => {
     await serve?.stop();
@@ -35,7 +38,7 @@ export function useDemoServe(): DemoServe {
       if (!serve) throw new Error('tessera serve --demo did not start');
       const { dataDir } = serve;
       await serve.stop();
-      serve = await startServeProcess(['--demo'], dataDir, startTimeoutMs);
+      serve = await startServeProcess(['--demo', ...args], dataDir, startTimeoutMs);
       return serve;
     },
   };

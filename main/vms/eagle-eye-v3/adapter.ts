@@ -181,6 +181,8 @@ class EagleEyeV3Adapter implements VmsAdapter {
    */
   async previewFeed(cameraId: string): Promise<PreviewFeed | null> {
     const feeds = await this.client.list('feeds', { deviceId: cameraId, type: 'preview', include: 'multipartUrl' }, wireFeedSchema, `the preview feed of camera ${cameraId}`);
+    // An offline camera has no feeds for now (not "none at all"): try again later.
+    if (feeds.length === 0) throw new AppFailure('unreachable', `${this.site}: camera ${cameraId} has no live feed now (it is offline).`);
     const url = feeds.find((f) => f.type === 'preview' && f.multipartUrl)?.multipartUrl;
     if (!url) return null;
     const cookie = await this.client.mediaCookie();

@@ -294,6 +294,10 @@ describe('Eagle Eye v3 adapter: cameras and media', () => {
       const failure = await failureOf(adapter.still(sim.context.media.cameras[2]!.esn));
       expect(failure.error.code).toBe('unreachable');
       expect(failure.message).toMatch(/has no live picture now \(it is offline/);
+      // Its preview feed: not there for now (tried again later), rather than "the site has none".
+      const feed = await failureOf(adapter.previewFeed!(sim.context.media.cameras[2]!.esn));
+      expect(feed.error.code).toBe('unreachable');
+      expect(feed.message).toMatch(/has no live feed now \(it is offline/);
     } finally {
       await admin('/cameras/2/online');
     }

@@ -21,7 +21,7 @@
  */
 import type { Logger } from '../logging/logger.js';
 import type { Clock, TimerHandle } from './clock.js';
-import { readCapped } from '../vms/http-client.js';
+import { readCapped, redirectTarget } from '../vms/http-client.js';
 import { HlsPlaylistError, parseHlsPlaylist, type HlsPlaylist } from './hls-playlist.js';
 
 export interface HlsLink {
@@ -231,11 +231,11 @@ export const fetchGet: HttpGet = async (url, headers, { timeoutMs, maxBytes, sig
     let current = new URL(url);
     for (let hop = 0; ; hop += 1) {
       const response = await fetch(current, { headers: current.origin === origin ? headers : {}, redirect: 'manual', signal: request.signal });
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && response.status !== 304 && location) {
+      const next = redirectTarget(response, current);
+      if (next) {
         await response.body?.cancel();
         if (hop >= maxRedirects) throw new Error(`too many redirects from ${new URL(url).host}`);
-        current = new URL(location, current);
+        current = next;
         continue;
       }
       const body = await readCapped(response, maxBytes, 'live HLS', current.host);

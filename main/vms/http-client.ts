@@ -115,10 +115,9 @@ export class HttpClient {
         throw networkFailure(err, this.site, url.host, timeoutMs);
       }
       this.storeCookies(url, response.headers);
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location && response.status !== 304) {
+      const next = redirectTarget(response, url);
+      if (next) {
         await response.body?.cancel();
-        const next = new URL(location, url);
         if (!this.isAllowed(next)) {
           throw new AppFailure('bad-response', `${this.site}: ${url.host} redirected to another host (${next.host}); Tessera does not follow it.`, { status: response.status });
         }
@@ -186,6 +185,13 @@ export class HttpClient {
       else this.cookies.set(name, value);
     }
   }
+}
+
+/** Where a redirect answer points (resolved against the asked URL), or null when it is not one. */
+export function redirectTarget(response: Response, from: URL): URL | null {
+  const location = response.headers.get('location');
+  if (response.status < 300 || response.status >= 400 || response.status === 304 || !location) return null;
+  return new URL(location, from);
 }
 
 export function looksLikeHtml(response: Pick<HttpResponse, 'headers' | 'body'>): boolean {

@@ -72,6 +72,12 @@ export async function expectPlaying(page: Page, tiles: readonly Locator[], timeo
   }
 }
 
+/**
+ * Page problems that leaving a wall, a reload or a server restart cause by design: open streams
+ * and the bridge are cut (their sockets reconnect). Anything else a wall test sees is a fault.
+ */
+export const cutByLeaving = /^(request failed: http:\/\/[^/]+\/media\/stream\/[0-9a-f-]+ net::ERR_(ABORTED|INCOMPLETE_CHUNKED_ENCODING)|console error: Failed to load resource: (the server responded with a status of (404 \(Not Found\)|410 \(Gone\))|net::ERR_INCOMPLETE_CHUNKED_ENCODING)|console error: WebSocket .*)$/;
+
 /** Leaves whatever the display shows for a blank "Untitled" 2×2, discarding unsaved changes. */
 export async function freshWall(page: Page): Promise<void> {
   const wall = wallOf(page);

@@ -1,7 +1,7 @@
 /** App-level facts from main: version, shell, displays, settings. Thin: main owns the truth. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AppError, AppInfo, Settings, SettingsPatch, WindowMode } from '../../../preload/contract/index.js';
+import type { AppError, AppInfo, Result, Settings, SettingsPatch, WindowMode } from '../../../preload/contract/index.js';
 import { tessera } from '../bridge/index.js';
 
 export const useAppStore = defineStore('app', () => {
@@ -21,18 +21,19 @@ export const useAppStore = defineStore('app', () => {
     });
   }
 
-  /** Null when saved; otherwise main's error (also kept in `error`). */
-  async function updateSettings(patch: SettingsPatch): Promise<AppError | null> {
-    const result = await tessera.settings.set(patch);
+  /** Takes main's answer to a settings change: null when saved, otherwise main's error (also kept in `error`). */
+  function adopt(result: Result<Settings>): AppError | null {
     if (result.ok) settings.value = result.value;
     else error.value = result.error;
     return result.ok ? null : result.error;
   }
 
-  async function setWindowMode(displayId: string, mode: WindowMode): Promise<void> {
-    const result = await tessera.settings.setWindowMode({ displayId, mode });
-    if (result.ok) settings.value = result.value;
-    else error.value = result.error;
+  async function updateSettings(patch: SettingsPatch): Promise<AppError | null> {
+    return adopt(await tessera.settings.set(patch));
+  }
+
+  async function setWindowMode(displayId: string, mode: WindowMode): Promise<AppError | null> {
+    return adopt(await tessera.settings.setWindowMode({ displayId, mode }));
   }
 
   return { info, settings, error, load, updateSettings, setWindowMode };

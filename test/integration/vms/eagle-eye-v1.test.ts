@@ -26,6 +26,7 @@ import { toEenTimestamp } from '../../../main/vms/eagle-eye-v1/mapper.js';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../../../main/vms/http-client.js';
 import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
+import { waitUntil } from '../../support/wait-until.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { decode, RecordingSink, waitForState } from '../media/helpers.js';
@@ -92,17 +93,6 @@ const isJpeg = (b: Buffer): boolean => b.length > 3 && b[0] === 0xff && b[1] ===
 const admin = (path: string, body?: unknown) =>
   fetch(`${sim.adminUrl}${path}`, { method: 'POST', ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
 const esns = (): string[] => sim.context.media.cameras.map((c) => c.esn);
-
-/** Bounded wait for a condition that events make true. */
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   sim = await startTestSimulator(
@@ -259,14 +249,14 @@ describe('Eagle Eye v1 cameras, status, stills, layouts', () => {
     try {
       const startedAt = Date.now();
       await admin('/cameras/1/offline');
-      const offline = await until('the offline change', 15_000, () => seen.find((c) => c.id === target && c.state === 'offline'));
+      const offline = await waitUntil('the offline change', 15_000, () => seen.find((c) => c.id === target && c.state === 'offline'));
       expect(offline.stateDetail).toMatch(/offline/);
       console.info(`[een-v1] offline pushed by the poll in ${Date.now() - startedAt} ms`);
       expect((await adapter.listCameras()).find((c) => c.id === target)).toMatchObject({ state: 'offline' });
       const err = await failure(adapter.still(target));
       expect(err.error.code).toBe('unreachable');
       await admin('/cameras/1/online');
-      await until('the online change', 15_000, () => seen.find((c) => c.id === target && c.state === 'online'));
+      await waitUntil('the online change', 15_000, () => seen.find((c) => c.id === target && c.state === 'online'));
       // Only the camera that changed was reported.
       expect(new Set(seen.map((c) => c.id))).toEqual(new Set([target]));
     } finally {
@@ -289,12 +279,12 @@ describe('Eagle Eye v1 cameras, status, stills, layouts', () => {
     const stop = adapter.watchStatus!((changes) => seen.push(...changes));
     const target = esns()[3]!;
     try {
-      await until('a first poll', 5000, () => (polls > 0 ? true : undefined));
+      await waitUntil('a first poll', 5000, () => (polls > 0 ? true : undefined));
       await admin('/faults', { errorRate: 1 });
-      await until('a logged poll failure', 30_000, () => log.lines.find((l) => l.message === 'status poll failed; retrying'));
+      await waitUntil('a logged poll failure', 30_000, () => log.lines.find((l) => l.message === 'status poll failed; retrying'));
       await admin('/faults', { errorRate: 0 });
       await admin('/cameras/3/offline');
-      await until('the offline change after the errors', 30_000, () => seen.find((c) => c.id === target && c.state === 'offline'));
+      await waitUntil('the offline change after the errors', 30_000, () => seen.find((c) => c.id === target && c.state === 'offline'));
     } finally {
       stop();
       await admin('/cameras/3/online');
@@ -397,11 +387,11 @@ describe('Eagle Eye v1 through the SiteService', () => {
     await admin('/sessions/expire');
     const before = authenticates;
     // The poll notices within its hold (2 s here), asks the SiteService to sign in again, resumes.
-    await until('the re-login after the poll lost its session', 15_000, () => (authenticates > before ? true : undefined));
+    await waitUntil('the re-login after the poll lost its session', 15_000, () => (authenticates > before ? true : undefined));
     await admin('/cameras/2/offline');
     try {
       const target = `hq/${esns()[2]}`;
-      await until('the offline camera published', 15_000, () => published.at(-1)?.find((c) => c.id === target && c.state === 'offline'));
+      await waitUntil('the offline camera published', 15_000, () => published.at(-1)?.find((c) => c.id === target && c.state === 'offline'));
     } finally {
       await admin('/cameras/2/online');
     }

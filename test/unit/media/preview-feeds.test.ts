@@ -8,18 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PreviewFeeds, type PreviewFeed } from '../../../main/media/preview-feeds.js';
 import { memoryLogger } from '../../support/memory-logger.js';
+import { waitUntil } from '../../support/wait-until.js';
 
 const jpeg = (n: number): Buffer => Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.from(String(n)), Buffer.from([0xff, 0xd9])]);
-
-async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('PreviewFeeds', () => {
   let server: Server;
@@ -90,12 +81,12 @@ describe('PreviewFeeds', () => {
     expect(feeds.open).toEqual([]);
     expect(feeds.latest('cam1')).toBeUndefined();
     expect(feeds.open).toEqual(['cam1']);
-    const first = await until(() => feeds!.latest('cam1'), 5_000, 'a first picture from the feed');
+    const first = await waitUntil('a first picture from the feed', 5_000, () => feeds!.latest('cam1'));
     expect(first.jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    const later = await until(() => {
+    const later = await waitUntil('newer pictures', 5_000, () => {
       const s = feeds!.latest('cam1');
       return s && s.timestampMs >= first.timestampMs + 3 ? s : undefined;
-    }, 5_000, 'newer pictures');
+    });
     expect(later.timestampMs).toBeGreaterThan(1_000_000);
     expect(requests.filter((r) => r.path === '/cam1')).toEqual([{ path: '/cam1', cookie: 'media=secret' }]);
     expect(JSON.stringify(log.lines)).not.toContain('secret');
@@ -105,9 +96,9 @@ describe('PreviewFeeds', () => {
     feeds = new PreviewFeeds({ open: async () => feedAt('/cam2'), log: memoryLogger(), lingerMs: 300 });
     feeds.latest('cam2');
     feeds.latest('cam2');
-    await until(() => feeds!.latest('cam2'), 5_000, 'the feed to run');
+    await waitUntil('the feed to run', 5_000, () => feeds!.latest('cam2'));
     expect(feeds.open).toEqual(['cam2']);
-    await until(() => (feeds!.open.length === 0 && open.size === 0 ? true : undefined), 5_000, 'the idle reader to close');
+    await waitUntil('the idle reader to close', 5_000, () => (feeds!.open.length === 0 && open.size === 0 ? true : undefined));
   });
 
   it.each([
@@ -126,7 +117,7 @@ describe('PreviewFeeds', () => {
     });
     expect(feeds.latest('cam3')).toBeUndefined();
     expect(feeds.latest('cam3')).toBeUndefined();
-    const warning = await until(() => log.lines.find((l) => l.level === 'warn'), 5_000, 'the failure to be logged');
+    const warning = await waitUntil('the failure to be logged', 5_000, () => log.lines.find((l) => l.level === 'warn'));
     expect(warning.fields?.reason).toMatch(reason);
     for (let i = 0; i < 5; i += 1) expect(feeds.latest('cam3')).toBeUndefined();
     expect(opened).toBe(1);
@@ -137,12 +128,12 @@ describe('PreviewFeeds', () => {
     feeds = new PreviewFeeds({ open: async () => feedAt('/silent'), log, stallMs: 600, maxAgeMs: 200 });
     feeds.latest('cam5');
     feeds.latest('cam5');
-    await until(() => feeds!.latest('cam5'), 5_000, 'the one picture');
-    await until(() => (feeds!.latest('cam5') === undefined ? true : undefined), 5_000, 'the picture to be too old to hand out');
-    const warning = await until(() => log.lines.find((l) => l.level === 'warn'), 5_000, 'the stall to be noticed');
+    await waitUntil('the one picture', 5_000, () => feeds!.latest('cam5'));
+    await waitUntil('the picture to be too old to hand out', 5_000, () => (feeds!.latest('cam5') === undefined ? true : undefined));
+    const warning = await waitUntil('the stall to be noticed', 5_000, () => log.lines.find((l) => l.level === 'warn'));
     expect(warning.fields?.reason).toMatch(/^no picture for \d+ s$/);
     expect(feeds.open).toEqual([]);
-    await until(() => (open.size === 0 ? true : undefined), 5_000, 'the connection to close');
+    await waitUntil('the connection to close', 5_000, () => (open.size === 0 ? true : undefined));
   });
 
   it('a site without feeds is asked once per camera', async () => {
@@ -156,7 +147,7 @@ describe('PreviewFeeds', () => {
     });
     feeds.latest('cam4');
     feeds.latest('cam4');
-    await until(() => (feeds!.open.length === 0 ? true : undefined), 2_000, 'the reader to give up');
+    await waitUntil('the reader to give up', 2_000, () => (feeds!.open.length === 0 ? true : undefined));
     for (let i = 0; i < 5; i += 1) expect(feeds.latest('cam4')).toBeUndefined();
     expect(asked).toBe(1);
   });

@@ -19,6 +19,7 @@ import { decodePng } from '../../../main/simulator/een-v1/png.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { Segment, SiteDescription } from '../../../main/simulator/types.js';
 import { startTestSimulator } from '../../support/simulator.js';
+import { waitUntil } from '../../support/wait-until.js';
 
 const run = promisify(execFile);
 const ffprobe = process.env.FFPROBE_BIN ?? 'ffprobe';
@@ -37,16 +38,6 @@ function een(ms: number): string {
   const d = new Date(ms);
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)}`;
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, stepMs = 150): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
 }
 
 interface Probe {
@@ -320,7 +311,7 @@ describe('Eagle Eye v1 simulator', () => {
       const idle = await login(alt);
       expect((await idle.get('/g/aaa/isauth')).status).toBe(200);
       const started = Date.now();
-      await waitFor(async () => ((await fetch(`${alt.url}/g/aaa/isauth?A=${encodeURIComponent(idle.authKey)}`)).status === 401 ? true : undefined), 6_000, 'idle expiry', 2_000);
+      await waitUntil('idle expiry', 6_000, async () => ((await fetch(`${alt.url}/g/aaa/isauth?A=${encodeURIComponent(idle.authKey)}`)).status === 401 ? true : undefined), 2_000);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
     });
   });
@@ -461,17 +452,12 @@ describe('Eagle Eye v1 simulator', () => {
       expect(cam0).not.toHaveProperty('status'); // unchanged since the POST
       // The next answer waits for a newer preview; pre + event subscribes PRFR implicitly (the seed's GET sample carries it).
       // (Cameras tick a few ms apart, so an answer may carry only the other camera: poll on, bounded.)
-      const next0 = await waitFor(
-        async () => {
+      const next0 = await waitUntil('a newer preview of camera 0', 5_000, async () => {
           const answer2 = (await (await client.get(`/poll?token=${answer.token}`)).json()) as { cameras: Record<string, Record<string, unknown>> };
           const other = answer2.cameras[cams[2]!.esn];
           if (other) expect(other).toEqual({ pre: expect.stringMatching(EEN_TS) });
           return answer2.cameras[cams[0]!.esn];
-        },
-        5_000,
-        'a newer preview of camera 0',
-        0,
-      );
+        }, 0);
       expect(parseEen(next0.pre as string)).toBeGreaterThan(parseEen(cam0.pre as string));
       expect((next0.event as Record<string, { timestamp: string; cameraid: string }>).PRFR).toMatchObject({ timestamp: next0.pre, cameraid: cams[0]!.esn });
     });
@@ -540,7 +526,7 @@ describe('Eagle Eye v1 simulator', () => {
         expect(setCookie.some((c) => c.startsWith('ee-ws-poll-ses='))).toBe(true);
         const esn = cams[1]!.esn;
         ws.send(JSON.stringify({ cameras: { [esn]: { resource: ['pre', 'status', 'status_hex', 'event'], event: ['PRFR'] } } }));
-        await waitFor(() => (frames.length >= 2 ? true : undefined), 8_000, 'two frames');
+        await waitUntil('two frames', 8_000, () => (frames.length >= 2 ? true : undefined), 150);
         const [initial, update] = frames as { status_code: number; message: string; data: Record<string, Record<string, unknown>> }[];
         expect(initial).toMatchObject({ status_code: 200, message: 'OK' });
         expect(initial).not.toHaveProperty('cameras');
@@ -558,7 +544,7 @@ describe('Eagle Eye v1 simulator', () => {
       try {
         ws.send('this is not json');
         ws.send(JSON.stringify({ cameras: { ffffffff: { resource: ['pre'] } } }));
-        await waitFor(() => (frames.length >= 2 ? true : undefined), 5_000, 'error frames');
+        await waitUntil('error frames', 5_000, () => (frames.length >= 2 ? true : undefined), 150);
         expect(frames[0]).toMatchObject({ status_code: 400, message: 'Invalid resource' });
         expect(frames[1]).toMatchObject({ status_code: 401, message: 'Access denied' });
         expect(ws.readyState).toBe(WebSocket.OPEN);
@@ -786,7 +772,7 @@ describe('Eagle Eye v1 simulator', () => {
         return last !== undefined && last.startMs <= now - 8_000 && last.endMs >= Math.floor(now / 1000) * 1000 - 1000;
       };
       const candidates = cams.map((_, i) => i).filter((i) => i !== 3);
-      const index = await waitFor(() => candidates.find(recordingFor8s), 20_000, 'a camera recording for 8 s', 500);
+      const index = await waitUntil('a camera recording for 8 s', 20_000, () => candidates.find(recordingFor8s), 500);
       const a = await login(alt);
       const started = Date.now();
       const res = await a.get(`/asset/play/video.flv?id=${cams[index]!.esn}&start_timestamp=${een(started - 6_000)}&end_timestamp=%2B4000&quality=low`);
@@ -811,19 +797,14 @@ describe('Eagle Eye v1 simulator', () => {
     async function downloadMp4(c: Client, path: string, timeoutMs: number): Promise<{ statuses: number[]; ids: Set<string>; body: Buffer }> {
       const statuses: number[] = [];
       const ids = new Set<string>();
-      const body = await waitFor(
-        async () => {
+      const body = await waitUntil('the MP4 to be ready', timeoutMs, async () => {
           const res = await c.get(path);
           statuses.push(res.status);
           if (res.status === 200) return Buffer.from(await res.arrayBuffer());
           if (res.status === 201 || res.status === 202) ids.add(((await res.json()) as { id: string }).id);
           else await res.arrayBuffer();
           return undefined;
-        },
-        timeoutMs,
-        'the MP4 to be ready',
-        250,
-      );
+        }, 250);
       return { statuses, ids, body };
     }
 
@@ -955,7 +936,7 @@ describe('Eagle Eye v1 simulator', () => {
         ws.on('error', reject);
       });
       ws.send(JSON.stringify({ cameras: { [esn]: { resource: ['status'] } } }));
-      await waitFor(() => (frames.length >= 1 ? true : undefined), 5_000, 'first frame');
+      await waitUntil('first frame', 5_000, () => (frames.length >= 1 ? true : undefined), 150);
       const heldPoll = mine.get(`/poll?token=${token}`);
 
       expect((await fetch(`${sim.adminUrl}/sessions/expire`, { method: 'POST' })).status).toBe(200);

@@ -21,6 +21,7 @@ import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { Segment } from '../../../main/simulator/types.js';
 import { expectConforms } from '../../support/openapi.js';
 import { startTestSimulator } from '../../support/simulator.js';
+import { waitUntil } from '../../support/wait-until.js';
 
 const run = promisify(execFile);
 
@@ -45,16 +46,6 @@ interface Tokens {
 }
 
 /** Polls `probe` until it returns a value (not undefined), at most `timeoutMs`. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
 /** A loopback redirect target, as a native app opens one (RFC 8252): records the query it receives. */
 async function loopbackReceiver(): Promise<{ server: Server; port: number; next(): Promise<URLSearchParams> }> {
   const waiting: ((q: URLSearchParams) => void)[] = [];
@@ -345,17 +336,12 @@ describe('Eagle Eye v3 simulator', () => {
 
       expect((await fetch(hlsUrl, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(403);
       expect((await fetch(hlsUrl, { headers: { cookie } })).status).toBe(401);
-      const playlist = await waitFor(
-        async () => {
+      const playlist = await waitUntil('a playlist with a segment', 30_000, async () => {
           const res = await fetch(hlsUrl, { headers: { cookie, authorization: `Bearer ${tokens.access_token}` } });
           expect(res.status).toBe(200);
           const text = await res.text();
           return text.includes('#EXTINF') ? text : undefined;
-        },
-        30_000,
-        'a playlist with a segment',
-        500,
-      );
+        }, 500);
       expect(playlist).toMatch(/^#EXTM3U/);
       const segment = playlist.split('\n').find((l) => l && !l.startsWith('#'))!;
       const segRes = await fetch(new URL(segment, hlsUrl), { headers: { cookie, authorization: `Bearer ${tokens.access_token}` } });
@@ -557,18 +543,13 @@ describe('Eagle Eye v3 simulator', () => {
 
   describe('exports', () => {
     const poll = async (id: string, until: (job: { state: string; progress: number }) => boolean, timeoutMs: number) =>
-      waitFor(
-        async () => {
+      waitUntil(`job ${id}`, timeoutMs, async () => {
           const res = await api(`/jobs/${id}`);
           expect(res.status).toBe(200);
           const job = (await res.json()) as { state: string; progress: number; result: { files: { url: string; name: string; size: number }[] } | null };
           expectConforms('media', '/jobs/{jobId}', 'get', 200, job);
           return until(job) ? job : undefined;
-        },
-        timeoutMs,
-        `job ${id}`,
-        250,
-      );
+        }, 250);
 
     function exportBody(esn: string, startMs: number, endMs: number, name: string) {
       return JSON.stringify({ deviceId: esn, type: 'video', period: { startTimestamp: iso(startMs), endTimestamp: iso(endMs) }, info: { name, directory: '/exports' } });
@@ -666,7 +647,7 @@ describe('Eagle Eye v3 simulator with a short access-token lifetime', () => {
     expect(tokens.expires_in).toBeLessThanOrEqual(1);
     const base = `http://${tokens.httpsBaseUrl.hostname}:${tokens.httpsBaseUrl.port}/api/v3.0`;
     const self = (token: string) => fetch(`${base}/users/self`, { headers: { authorization: `Bearer ${token}` } });
-    await waitFor(async () => ((await self(tokens.access_token)).status === 401 ? true : undefined), 5_000, 'the access token to expire');
+    await waitUntil('the access token to expire', 5_000, async () => ((await self(tokens.access_token)).status === 401 ? true : undefined), 100);
     const refreshed = (await (await tokenRequest(site, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).json()) as Tokens;
     expect((await self(refreshed.access_token)).status).toBe(200);
   });

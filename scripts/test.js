@@ -19,7 +19,18 @@ const steps = [
   ['e2e', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'e2e.json') }],
 ];
 
-const firstLine = (text) => String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim().split('\n')[0].slice(0, 300);
+/**
+ * What a failure says, without its stack: the message and its expected/received diff, up to 12
+ * lines, so a CI log cut to its tail still shows what the test saw.
+ */
+function gist(text) {
+  const lines = String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim().split('\n');
+  const untilStack = lines.findIndex((line) => /^\s+at /.test(line));
+  const kept = (untilStack === -1 ? lines : lines.slice(0, untilStack)).filter((line) => line.trim() !== '');
+  const shown = kept.slice(0, 12).map((line) => line.slice(0, 300));
+  if (kept.length > shown.length) shown.push(`… ${kept.length - shown.length} more lines`);
+  return shown.join('\n        ');
+}
 
 /** Failed tests of a vitest JSON report: "file › name: error". */
 function vitestFailures(file) {
@@ -28,10 +39,10 @@ function vitestFailures(file) {
   for (const suite of report.testResults ?? []) {
     const path = suite.name.replace(root, '');
     for (const t of suite.assertionResults ?? []) {
-      if (t.status === 'failed') failed.push(`${path} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      if (t.status === 'failed') failed.push(`${path} › ${t.fullName}: ${gist(t.failureMessages?.[0])}`);
     }
     if (suite.status === 'failed' && !(suite.assertionResults ?? []).some((t) => t.status === 'failed')) {
-      failed.push(`${path}: ${firstLine(suite.message) || 'the file failed outside its tests'}`);
+      failed.push(`${path}: ${gist(suite.message) || 'the file failed outside its tests'}`);
     }
   }
   return failed;
@@ -49,13 +60,13 @@ function playwrightFailures(file) {
         if (!failedRuns.length) continue;
         const passedLast = results.at(-1)?.status === 'passed';
         const what = passedLast ? `flaky (passed on retry ${results.length - 1})` : 'failed';
-        lines.push(`${spec.file}:${spec.line} › ${spec.title}: ${what}: ${firstLine(failedRuns[0].error?.message)}`);
+        lines.push(`${spec.file}:${spec.line} › ${spec.title}: ${what}: ${gist(failedRuns[0].error?.message)}`);
       }
     }
     for (const child of suite.suites ?? []) walk(child);
   };
   for (const suite of report.suites ?? []) walk(suite);
-  for (const e of report.errors ?? []) lines.push(`error outside tests: ${firstLine(e.message)}`);
+  for (const e of report.errors ?? []) lines.push(`error outside tests: ${gist(e.message)}`);
   return lines;
 }
 

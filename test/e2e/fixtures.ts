@@ -36,7 +36,7 @@ export const test = base.extend<{ clean: CleanPage }, { serve: ServeProcess }>({
   },
 });
 
-export function faviconAborted(url: string, error: string): boolean {
+function faviconAborted(url: string, error: string): boolean {
   return new URL(url).pathname === '/favicon.svg' && error === 'net::ERR_ABORTED';
 }
 

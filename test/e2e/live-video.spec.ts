@@ -13,7 +13,7 @@
 import type { Page } from '@playwright/test';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
-import { cameraRows as siteCameraRows, closedStreams, freshWall, wallOf } from './wall-helpers.js';
+import { cameraRows as siteCameraRows, closedStreams, expectPlaying, freshWall, wallOf } from './wall-helpers.js';
 
 const site = 'Demo · RTSP cameras';
 /** Lobby is live-encoded (GOP 1 s), Parking South is a loop with a 4 s GOP, Main Entrance a loop with 1 s. */
@@ -50,13 +50,6 @@ async function recordTiles(page: Page): Promise<void> {
   });
 }
 
-async function videoProgress(page: Page, name: string): Promise<{ currentTime: number; frames: number }> {
-  return wallOf(page)
-    .getByRole('region', { name, exact: true })
-    .locator('video')
-    .evaluate((v: HTMLVideoElement) => ({ currentTime: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames }));
-}
-
 test('placed cameras play live on the wall: still first, then video, with reasons and stream info', async ({ clean }) => {
   test.setTimeout(180_000);
   const { page, problems } = clean;
@@ -90,14 +83,8 @@ test('placed cameras play live on the wall: still first, then video, with reason
     await expect(tile).toHaveAttribute('data-picture', 'video', { timeout: 30_000 });
     await expect(tile.getByTestId('tile-status')).toHaveCount(0);
   }
-  const before = new Map(await Promise.all(cameraNames.map(async (n) => [n, await videoProgress(page, n)] as const)));
-  await page.waitForTimeout(2000);
-  for (const name of cameraNames) {
-    const then = before.get(name)!;
-    const now = await videoProgress(page, name);
-    expect(now.currentTime - then.currentTime, `${name}: media time advances`).toBeGreaterThan(1);
-    expect(now.frames - then.frames, `${name}: frames are decoded`).toBeGreaterThan(20);
-  }
+  // (A new stream may still be jumping to its live edge: expectPlaying gives it a few windows.)
+  await expectPlaying(page, cameraNames.map((name) => live.getByRole('region', { name, exact: true })));
 
   // Each tile showed a still before its video, and whenever it showed no video it said why.
   const log = await page.evaluate(() => (window as unknown as { __tiles: Snapshot[] }).__tiles);
@@ -138,14 +125,16 @@ test('placed cameras play live on the wall: still first, then video, with reason
   test.info().annotations.push({ type: 'measured', description: measured.join('\n') });
   console.log(measured.join('\n'));
 
-  // Enter maximises a tile (the others leave the screen); Escape brings the grid back.
+  // Enter maximises a tile (the others leave the screen, their streams closed); Escape brings
+  // the grid back. Streams closed before (a stall restart, a policy step) are not counted.
+  const closedBefore = new Set(closed);
   await first.focus();
   await page.keyboard.press('Enter');
   await expect(live.getByRole('region')).toHaveCount(1);
   await page.keyboard.press('Escape');
   await expect(cameraTiles).toHaveCount(cameraNames.length);
   for (const name of cameraNames) await expect(live.getByRole('region', { name, exact: true })).toHaveAttribute('data-picture', 'video', { timeout: 30_000 });
-  expect(closed.size).toBe(cameraNames.length - 1);
+  expect([...closed].filter((id) => !closedBefore.has(id))).toHaveLength(cameraNames.length - 1);
   expect(problems).toEqual([]);
 });
 

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../main/simulator/server.js';
-import type { SimApiModule } from '../../main/simulator/types.js';
+import type { Segment, SimApiModule, SimMedia } from '../../main/simulator/types.js';
 
 export const simCacheDir = fileURLToPath(new URL('../../.cache/sim-media', import.meta.url));
 
@@ -13,4 +13,15 @@ export function startTestSimulator(
   options: Partial<Omit<SimulatorOptions, 'modules'>> = {},
 ): Promise<SimulatorHandle> {
   return startSimulator({ cameras: 4, hours: 1, cacheDir: simCacheDir, ...options, modules });
+}
+
+/**
+ * The longest recording of a camera that ended at least a minute before `nowMs`. Tests reach
+ * tens of seconds into it: the first visible segment may be a few seconds long (history starts
+ * at a minute, slots at five) and the newest is still growing, so neither is safe to pick.
+ */
+export function longestFinishedSegment(media: SimMedia, cameraIndex: number, nowMs: number): Segment {
+  const done = media.segments(cameraIndex, media.historyStartMs, nowMs).filter((seg) => seg.endMs < nowMs - 60_000);
+  if (!done.length) throw new Error(`the simulator planned no finished recording for camera ${cameraIndex}`);
+  return done.reduce((a, b) => (b.endMs - b.startMs > a.endMs - a.startMs ? b : a));
 }

@@ -88,7 +88,8 @@ describe('live HLS with expiring links (AIPIX)', () => {
     expect(Math.min(...steps)).toBeGreaterThan(0);
     expect(Math.max(...steps)).toBeLessThanOrEqual(200);
     // Audio interleave clumps video ~0.3 s apart (hls-pacing.test.ts); a segment-boundary wait
-    // that grows (ffmpeg's demuxer: up to 1.9 s) would show here.
-    expect(Math.max(...gaps)).toBeLessThan(800);
+    // that grows (ffmpeg's demuxer: up to 1.9 s) would show here; half a segment leaves room for
+    // a busy machine.
+    expect(Math.max(...gaps)).toBeLessThan(1000);
   });
 });

@@ -79,8 +79,10 @@ describe('AIPIX live HLS through the broker', () => {
     // Read as fast as the demuxer hands it over, a 2 s segment came as 50 frames at once, then
     // nothing for 2 s. Paced, the interleaved audio still clumps video a little (~10 frames every
     // ~300 ms, ffmpeg's -re waits for whichever track is ahead); the player's buffer takes that.
-    expect(maxIn100).toBeLessThanOrEqual(12);
-    expect(maxGap).toBeLessThan(600);
+    // The bounds sit at half a segment: a busy machine can merge two clumps or stretch a gap,
+    // and a segment at a time (50 frames, then 2 s of nothing) is still far outside them.
+    expect(maxIn100).toBeLessThanOrEqual(25);
+    expect(maxGap).toBeLessThan(1000);
   });
 
   it('audio and video start together and stay together (no A/V offset for the audio clock to drop frames on)', async () => {

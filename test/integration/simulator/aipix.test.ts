@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aipixModule, createAipixModule } from '../../../main/simulator/aipix/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { Segment, SiteDescription } from '../../../main/simulator/types.js';
-import { startTestSimulator } from '../../support/simulator.js';
+import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize } from './exacq-helpers.js';
 
 /** Added to the simulator's clock: link-expiry tests move time past `expired_at`. */
@@ -58,8 +58,7 @@ beforeAll(async () => {
   const res = await getToken();
   bearer = ((await res.json()) as { access_token: string }).access_token;
   const { media } = sim.context;
-  const done = media.segments(0, media.historyStartMs, sim.context.now()).filter((seg) => seg.endMs < sim.context.now() - 60_000);
-  segment = done.reduce((a, b) => (b.endMs - b.startMs > a.endMs - a.startMs ? b : a));
+  segment = longestFinishedSegment(media, 0, sim.context.now());
   // Recorded media is encoded on first use, then cached on disk: pay it here, not in a timed test
   // (the tests fetch recorded media of the low stream only, the cheap one).
   await media.segmentFile(segment, 'sub');

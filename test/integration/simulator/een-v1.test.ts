@@ -18,7 +18,7 @@ import { createEagleEyeV1Module, eagleEyeV1Module } from '../../../main/simulato
 import { decodePng } from '../../../main/simulator/een-v1/png.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { Segment, SiteDescription } from '../../../main/simulator/types.js';
-import { startTestSimulator } from '../../support/simulator.js';
+import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 const run = promisify(execFile);
@@ -668,8 +668,7 @@ describe('Eagle Eye v1 simulator', () => {
     });
 
     it('lists images as {t, s} FourCC rows, forward and backward', async () => {
-      const first = sim.context.media.segments(1, sim.context.media.historyStartMs, Date.now())[0]!;
-      const from = first.startMs + 10_000;
+      const from = longestFinishedSegment(sim.context.media, 1, Date.now()).startMs + 10_000;
       const rows = (await (await client.get(`/asset/list/image?id=${esn()}&start_timestamp=${een(from)}&end_timestamp=${een(from + 10_000)}&asset_class=pre`)).json()) as { t: string; s: string }[];
       expect(rows.length).toBeGreaterThanOrEqual(9);
       expect(rows.length).toBeLessThanOrEqual(11);

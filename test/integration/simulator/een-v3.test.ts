@@ -20,7 +20,7 @@ import { createEagleEyeV3Module, eagleEyeV3Module } from '../../../main/simulato
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { Segment } from '../../../main/simulator/types.js';
 import { expectConforms } from '../../support/openapi.js';
-import { startTestSimulator } from '../../support/simulator.js';
+import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 const run = promisify(execFile);
@@ -557,7 +557,7 @@ describe('Eagle Eye v3 simulator', () => {
 
     it('runs an export job pending → started → success and downloads an MP4 that ffprobe reads', async () => {
       const media = sim.context.media;
-      const seg = media.segments(0, media.historyStartMs, Date.now())[0]!;
+      const seg = longestFinishedSegment(media, 0, Date.now());
       const res = await api('/exports', tokens.access_token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(media.cameras[0]!.esn, seg.startMs, seg.startMs + 8_000, 'evidence') });
       expect(res.status).toBe(201);
       const created = (await res.json()) as { id: string };
@@ -592,7 +592,7 @@ describe('Eagle Eye v3 simulator', () => {
 
     it('stallExports holds a job; releasing the knob lets it finish; a period without recordings fails', async () => {
       const media = sim.context.media;
-      const seg = media.segments(0, media.historyStartMs, Date.now())[0]!;
+      const seg = longestFinishedSegment(media, 0, Date.now());
       await fetch(`${sim.adminUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stallExports: true }) });
       let id: string;
       try {

@@ -22,7 +22,7 @@ import { HttpClient, type HttpRequest, type HttpResponse } from '../../../main/v
 import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
 import { memoryLogger } from '../../support/memory-logger.js';
-import { startTestSimulator } from '../../support/simulator.js';
+import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize } from '../simulator/exacq-helpers.js';
 
 type AipixSite = SiteDescription & { cameras: { id: number; uuid: string; name: string }[] };
@@ -98,9 +98,7 @@ beforeAll(async () => {
   capped = (sim.sites['aipix-capped'] as SiteDescription).url;
   scratch = await mkdtemp(join(tmpdir(), 'tessera-aipix-'));
   const { media } = sim.context;
-  const now = sim.context.now();
-  const done = media.segments(0, media.historyStartMs, now).filter((seg) => seg.endMs < now - 60_000);
-  segment = done.reduce((a, b) => (b.endMs - b.startMs > a.endMs - a.startMs ? b : a));
+  segment = longestFinishedSegment(media, 0, sim.context.now());
   // Archive links are cut from encoded segments: pay the encoding here, not in a timed test.
   await media.segmentFile(segment, 'main');
 });

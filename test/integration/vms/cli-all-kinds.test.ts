@@ -18,7 +18,7 @@ import { exacqModule } from '../../../main/simulator/exacq/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { SiteDescription } from '../../../main/simulator/types.js';
 import { rtspCameraId } from '../../../main/vms/rtsp/rtsp-urls.js';
-import { startTestSimulator } from '../../support/simulator.js';
+import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize } from '../simulator/exacq-helpers.js';
 
 type Row = { id: string; name: string; status: string; site: string };
@@ -155,10 +155,7 @@ beforeAll(async () => {
   const offline = await fetch(`${sim.adminUrl}/cameras/${OFFLINE}/offline`, { method: 'POST' });
   expect(offline.status).toBe(200);
   scratch = await mkdtemp(join(tmpdir(), 'tessera-cli-kinds-'));
-  const { media } = sim.context;
-  const now = sim.context.now();
-  const done = media.segments(STILL, media.historyStartMs, now).find((s) => s.endMs < now - 60_000);
-  if (!done) throw new Error('the simulator planned no finished recording for the still camera');
+  const done = longestFinishedSegment(sim.context.media, STILL, sim.context.now());
   atMs = Math.floor((done.startMs + 30_000) / 1000) * 1000 + 500;
 }, 120_000);
 

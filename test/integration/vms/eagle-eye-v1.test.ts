@@ -28,7 +28,7 @@ import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
 import { waitUntil } from '../../support/wait-until.js';
 import { memoryLogger } from '../../support/memory-logger.js';
-import { startTestSimulator } from '../../support/simulator.js';
+import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { decode, RecordingSink, waitForState } from '../media/helpers.js';
 
 type V1Site = SiteDescription & { twoFactorUsername: string; twoFactorPassword: string; twoFactorCode: string; failingUsers: Record<string, string> };
@@ -306,15 +306,12 @@ describe('Eagle Eye v1 cameras, status, stills, layouts', () => {
     const live = await adapter.still(esns()[2]!);
     expect(isJpeg(live.jpeg)).toBe(true);
     expect(sim.context.now() - live.timestampMs).toBeLessThan(15_000);
-    const { media } = sim.context;
-    const now = sim.context.now();
-    const done = media.segments(2, media.historyStartMs, now).filter((s) => s.endMs < now - 60_000);
-    const at = done[0]!.startMs + 20_000;
+    const at = longestFinishedSegment(sim.context.media, 2, sim.context.now()).startMs + 20_000;
     const recorded = await adapter.still(esns()[2]!, at);
     expect(isJpeg(recorded.jpeg)).toBe(true);
     expect(at - recorded.timestampMs).toBeGreaterThanOrEqual(0);
     expect(at - recorded.timestampMs).toBeLessThan(10_000);
-    const before = await failure(adapter.still(esns()[2]!, media.historyStartMs - 3600_000));
+    const before = await failure(adapter.still(esns()[2]!, sim.context.media.historyStartMs - 3600_000));
     expect(before.error.code).toBe('not-found');
     expect(before.error.message).toMatch(/has no recording at/);
   }, 60_000);
@@ -549,9 +546,7 @@ describe('tessera CLI with an Eagle Eye v1 site', () => {
     const live = join(scratch, 'live.jpg');
     expect(await runCli(['snapshot', ...adHoc(), '--camera', esns()[1]!, '-o', live], cliIo(site.password).io)).toBe(0);
     expect(isJpeg(await readFile(live))).toBe(true);
-    const { media } = sim.context;
-    const now = sim.context.now();
-    const seg = media.segments(1, media.historyStartMs, now).find((s) => s.endMs < now - 60_000)!;
+    const seg = longestFinishedSegment(sim.context.media, 1, sim.context.now());
     const at = new Date(seg.startMs + 30_000).toISOString();
     const recorded = join(scratch, 'recorded.jpg');
     const t = cliIo(site.password);

@@ -257,7 +257,9 @@ describe('Eagle Eye v3 adapter: cameras and media', () => {
   });
 
   it('answers live stills from the preview feed (multipartUrl): fresh, stamped, a new picture about every 0.5 s', async () => {
-    const esn = sim.context.media.cameras[0]!.esn;
+    // Camera 1 plays a loop: its previews come on a timer, as a VMS sends them (camera 0's come
+    // out of a live encoder, whose pace a busy machine bends).
+    const esn = sim.context.media.cameras[1]!.esn;
     const feed = await adapter.previewFeed!(esn);
     expect(feed).toMatchObject({ url: expect.stringMatching(/\/media\/streams\/preview\/multipart\?/), headers: { cookie: expect.any(String) } });
     // One media session serves every feed and stream of the sign-in (not one per camera).
@@ -270,7 +272,7 @@ describe('Eagle Eye v3 adapter: cameras and media', () => {
       const stamps = new Set<number>();
       const deadline = Date.now() + 15_000;
       let first: number | undefined;
-      while (Date.now() < deadline && (first === undefined || Date.now() - first < 2_600)) {
+      while (Date.now() < deadline && (first === undefined || Date.now() - first < 3_600)) {
         const still = feeds.latest(esn);
         if (still) {
           first ??= Date.now();
@@ -280,8 +282,8 @@ describe('Eagle Eye v3 adapter: cameras and media', () => {
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      // 2 pictures a second over 2.6 s: at least 4 different ones (5 expected).
-      expect(stamps.size).toBeGreaterThanOrEqual(4);
+      // 2 pictures a second over 3.6 s: at least 5 different ones (7 expected).
+      expect(stamps.size).toBeGreaterThanOrEqual(5);
       expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
     } finally {
       feeds.close();

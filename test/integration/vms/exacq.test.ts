@@ -22,7 +22,7 @@ import { HttpClient, type HttpRequest, type HttpResponse } from '../../../main/v
 import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
 import { memoryLogger } from '../../support/memory-logger.js';
-import { startTestSimulator } from '../../support/simulator.js';
+import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize } from '../simulator/exacq-helpers.js';
 
 type ExacqSite = SiteDescription & { cameraIds: number[]; timezoneHours: number };
@@ -87,9 +87,7 @@ beforeAll(async () => {
   site = sim.sites.exacq as ExacqSite;
   scratch = await mkdtemp(join(tmpdir(), 'tessera-exacq-'));
   const { media } = sim.context;
-  const now = sim.context.now();
-  const done = media.segments(0, media.historyStartMs, now).filter((seg) => seg.endMs < now - 60_000);
-  segment = done.reduce((a, b) => (b.endMs - b.startMs > a.endMs - a.startMs ? b : a));
+  segment = longestFinishedSegment(media, 0, sim.context.now());
   // Recorded stills are cut from encoded segments: pay the encoding here, not in a timed test.
   await media.recordedStill(0, segment.startMs + 20_000);
 });

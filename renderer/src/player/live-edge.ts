@@ -18,6 +18,16 @@ export interface LiveEdgeConfig {
   /** LAB-NOTES §4: act when the lag exceeds about 0.5 s — first by playing a little faster… */
   speedUpAboveSec: number;
   /**
+   * A smaller excess over the target is worked off the same way once it has held this long
+   * (the lag never dipped under target + settleAboveSec in between): a start or a hiccup that
+   * left the player a few hundred ms behind would otherwise keep that latency for good, while
+   * a clump played off (the lag falls back between clumps) is left alone. Not while the tile
+   * drops frames: at the browser's decode limit (about 16 tiles here) playing 10 % faster asks
+   * for more decoding than it has, and a dropped frame is worse than 50–300 ms of latency.
+   */
+  settleAboveSec: number;
+  settleAfterMs: number;
+  /**
    * …at this rate until back at the target. Gentle on purpose: measured on the 2-core machine,
    * a proportional rate up to 1.25× kept four 720p tiles constantly re-timing and multiplied
    * their dropped frames; at 1.1× a 0.3 s excess is gone in 3 s.
@@ -44,6 +54,8 @@ export interface LiveEdgeConfig {
 export const defaultLiveEdge: LiveEdgeConfig = {
   targetLagSec: 0.2,
   speedUpAboveSec: 0.5,
+  settleAboveSec: 0.05,
+  settleAfterMs: 3000,
   catchUpRate: 1.1,
   maxCatchUpMs: 6000,
   jumpAboveSec: 1.0,
@@ -119,6 +131,8 @@ export interface LiveEdgeState {
   catchUpSinceMs?: number;
   /** Since when the lag has been above jumpAboveSec, ms. */
   aboveSinceMs?: number;
+  /** Since when the lag has been above targetLagSec + settleAboveSec, ms. */
+  overSinceMs?: number;
 }
 
 export const initialLiveEdge: LiveEdgeState = {};
@@ -138,13 +152,17 @@ export interface LiveEdgeDecision {
  * What to do to stay at the live edge. Jumps land `targetLagSec` before the end of the newest
  * range (never before its start): the decoder starts there from the previous keyframe.
  *
- *   lag  0 ─────── 0.2 ──────── 0.5 ─────────── 1.0 ─────────── 2.0 ──▶
- *        play at 1×        │ speed up 1.1× back  │ jump after 1 s   │ jump now
- *                          │ to 0.2 (jump if it  │                  │
- *                          │ takes over 6 s)     │                  │
- *                          │ in the first 3 s of playing: jump now  │
+ *   lag  0 ─────── 0.2 ─── 0.25 ──── 0.5 ─────────── 1.0 ─────────── 2.0 ──▶
+ *        play at 1×    │ held 3 s   │ speed up 1.1× back  │ jump after 1 s   │ jump now
+ *                      │ without a  │ to 0.2 (jump if it  │                  │
+ *                      │ drop: the  │ takes over 6 s)     │                  │
+ *                      │ same       │ in the first 3 s of playing: jump now│
  */
-export function liveEdge(state: LiveEdgeState, sample: { nowMs: number; currentTime: number; ranges: Ranges; playingForMs?: number }, config: LiveEdgeConfig = defaultLiveEdge): LiveEdgeDecision {
+export function liveEdge(
+  state: LiveEdgeState,
+  sample: { nowMs: number; currentTime: number; ranges: Ranges; playingForMs?: number; droppingFrames?: boolean },
+  config: LiveEdgeConfig = defaultLiveEdge,
+): LiveEdgeDecision {
   const last = sample.ranges[sample.ranges.length - 1];
   if (!last) return { state: initialLiveEdge, rate: 1, lagSec: 0 };
   const [lastStart, end] = last;
@@ -162,14 +180,20 @@ export function liveEdge(state: LiveEdgeState, sample: { nowMs: number; currentT
     aboveSinceMs = state.aboveSinceMs ?? sample.nowMs;
     if (sample.nowMs - aboveSinceMs >= config.jumpAfterMs) return jump;
   }
-  const catchingUp = lagSec > config.speedUpAboveSec || (state.catchUpSinceMs !== undefined && lagSec > config.targetLagSec);
+  const overSinceMs = lagSec > config.targetLagSec + config.settleAboveSec && !sample.droppingFrames ? (state.overSinceMs ?? sample.nowMs) : undefined;
+  const settling = overSinceMs !== undefined && sample.nowMs - overSinceMs >= config.settleAfterMs;
+  const catchingUp = lagSec > config.speedUpAboveSec || settling || (state.catchUpSinceMs !== undefined && lagSec > config.targetLagSec);
   let catchUpSinceMs: number | undefined;
   if (catchingUp) {
     catchUpSinceMs = state.catchUpSinceMs ?? sample.nowMs;
     if (sample.nowMs - catchUpSinceMs >= config.maxCatchUpMs) return jump;
   }
   return {
-    state: { ...(catchUpSinceMs === undefined ? {} : { catchUpSinceMs }), ...(aboveSinceMs === undefined ? {} : { aboveSinceMs }) },
+    state: {
+      ...(catchUpSinceMs === undefined ? {} : { catchUpSinceMs }),
+      ...(aboveSinceMs === undefined ? {} : { aboveSinceMs }),
+      ...(overSinceMs === undefined ? {} : { overSinceMs }),
+    },
     rate: catchingUp ? config.catchUpRate : 1,
     lagSec,
   };

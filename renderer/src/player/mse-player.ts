@@ -225,6 +225,8 @@ class Run {
   private stalledSent = false;
   private playRequested = false;
   private lastCurrentTime = -1;
+  /** Dropped frames as of the previous tick: frames dropped since then hold back settling. */
+  private droppedAtLastTick = 0;
   private readonly startedMs = performance.now();
   private firstDataMs: number | undefined;
   private lastDataMs: number | undefined;
@@ -528,7 +530,10 @@ class Run {
     this.settleSeekDrops(now);
     if (ranges.length > 0) {
       const playingForMs = this.firstFrameMs === undefined ? 0 : now - this.startedMs - this.firstFrameMs;
-      const decision = liveEdge(this.edge, { nowMs: now, currentTime: video.currentTime, ranges, playingForMs }, this.edgeConfig(now));
+      const dropped = video.getVideoPlaybackQuality().droppedVideoFrames;
+      const droppingFrames = dropped > this.droppedAtLastTick;
+      this.droppedAtLastTick = dropped;
+      const decision = liveEdge(this.edge, { nowMs: now, currentTime: video.currentTime, ranges, playingForMs, droppingFrames }, this.edgeConfig(now));
       this.edge = decision.state;
       if (video.playbackRate !== decision.rate) video.playbackRate = decision.rate;
       if (decision.seekTo !== undefined) {

@@ -257,8 +257,9 @@ describe('Eagle Eye v1 cameras, status, stills, layouts', () => {
       expect(err.error.code).toBe('unreachable');
       await admin('/cameras/1/online');
       await waitUntil('the online change', 15_000, () => seen.find((c) => c.id === target && c.state === 'online'));
-      // Only the camera that changed was reported.
-      expect(new Set(seen.map((c) => c.id))).toEqual(new Set([target]));
+      // No other camera went offline. (Others may report a recording bit that flipped on a 4 s
+      // recording boundary meanwhile, so "reported" is not "changed state".)
+      expect(seen.filter((c) => c.id !== target && c.state !== 'online')).toEqual([]);
     } finally {
       stop();
       await admin('/cameras/1/online');

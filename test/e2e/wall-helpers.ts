@@ -87,3 +87,69 @@ export async function freshWall(page: Page): Promise<void> {
   if (unsaved) await page.getByRole('alertdialog', { name: 'Unsaved changes' }).getByRole('button', { name: 'Discard changes' }).click();
   await wall.getByRole('region', { name: 'Empty tile 4' }).waitFor();
 }
+
+/**
+ * Drags `source` onto `target` with the mouse (Playwright's dragTo: real input, Chromium's own
+ * drag and drop), then runs `landed`, the check that the drop did what it should.
+ *
+ * The page's drag events are logged. A drop the page received and mishandled fails at once. A
+ * drag the page never received a drop for is input that did not take (Playwright synthesises the
+ * drag from mouse events and can lose one on a busy machine): it is tried once more, with a
+ * warning, and fails the second time. Failures say what the page saw (rows and tiles by their
+ * accessible names), so a red run explains itself.
+ */
+export async function dragOnto(page: Page, source: Locator, target: Locator, landed: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const seen = await dragAndWatch(page, source, target);
+    try {
+      await landed();
+      return;
+    } catch (err) {
+      const log = await seen();
+      const dropped = log.events.some((e) => e.startsWith('drop '));
+      const story = `source box ${log.from} (now ${log.sourceNow}), target box ${log.to}\n  the page saw: ${log.events.join('; ') || 'no pointer or drag events'}`;
+      if (!dropped && attempt === 1) {
+        console.warn(`dragOnto: the page received no drop; dragging again. ${story}`);
+        continue;
+      }
+      const alerts = await page.getByRole('alert').allTextContents();
+      throw new Error(`the drop did not land (attempt ${attempt}): ${(err as Error).message.split('\n')[0]}\n  ${story}${alerts.length ? `\n  alerts: ${alerts.join(' | ')}` : ''}`, { cause: err });
+    }
+  }
+}
+
+type Box = { x: number; y: number; width: number; height: number } | null;
+const showBox = (b: Box): string => (b ? `${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.width)}×${Math.round(b.height)}` : 'none');
+
+/** One drag with the page's pointer and drag events recorded; the returned function reads them. */
+async function dragAndWatch(page: Page, source: Locator, target: Locator): Promise<() => Promise<{ events: string[]; from: string; to: string; sourceNow: string }>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { tesseraDragLog?: string[] };
+    if (!w.tesseraDragLog) {
+      const log: string[] = [];
+      for (const type of ['pointerdown', 'dragstart', 'dragenter', 'drop', 'dragend']) {
+        document.addEventListener(
+          type,
+          (event) => {
+            const at = (event.target as Element | null)?.closest?.('[aria-label]');
+            const { clientX, clientY } = event as MouseEvent;
+            log.push(`${type} at ${Math.round(clientX)},${Math.round(clientY)} on ${at?.getAttribute('aria-label') ?? (event.target as Element | null)?.nodeName ?? '?'}`);
+          },
+          true,
+        );
+      }
+      w.tesseraDragLog = log;
+    }
+    w.tesseraDragLog.length = 0;
+  });
+  await source.scrollIntoViewIfNeeded();
+  const from = showBox(await source.boundingBox());
+  const to = showBox(await target.boundingBox());
+  await source.dragTo(target);
+  return async () => ({
+    events: await page.evaluate(() => [...((window as unknown as { tesseraDragLog?: string[] }).tesseraDragLog ?? [])]),
+    from,
+    to,
+    sourceNow: showBox(await source.boundingBox({ timeout: 1000 }).catch(() => null)),
+  });
+}

@@ -10,7 +10,7 @@
 import type { Page } from '@playwright/test';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
-import { cutByLeaving, freshWall, wallOf } from './wall-helpers.js';
+import { cutByLeaving, dragOnto, freshWall, wallOf } from './wall-helpers.js';
 
 const v1Site = 'Demo · Eagle Eye v1';
 
@@ -52,9 +52,7 @@ test('a dragged group fills the layout; a site\'s layout imports with its spans 
   await expect.poll(async () => (await groupsOf(page, v1Site)).some((g) => g.cameras.length >= 2), { timeout: 60_000 }).toBe(true);
   const group = (await groupsOf(page, v1Site)).filter((g) => g.cameras.length >= 2).sort((a, b) => a.cameras.length - b.cameras.length)[0]!;
   const groupRow = page.locator(`[id="${group.rowId}"]`);
-  await groupRow.scrollIntoViewIfNeeded();
-  await groupRow.dragTo(wall.getByRole('region', { name: 'Empty tile 1', exact: true }));
-  await expect(wall.getByRole('status').filter({ hasText: `${group.cameras.length} cameras placed.` })).toBeVisible();
+  await dragOnto(page, groupRow, wall.getByRole('region', { name: 'Empty tile 1', exact: true }), () => expect(wall.getByRole('status').filter({ hasText: `${group.cameras.length} cameras placed.` })).toBeVisible());
   const placed = (await tileNames(page)).filter((name) => !name.startsWith('Empty tile'));
   expect(placed).toEqual(group.cameras);
   await expect(wall.getByTestId('unsaved')).toBeVisible();

@@ -11,7 +11,7 @@
 import type { Page } from '@playwright/test';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
-import { cameraRows, cutByLeaving, expectPlaying, freshWall, rtspSite, wallOf } from './wall-helpers.js';
+import { cameraRows, cutByLeaving, dragOnto, expectPlaying, freshWall, rtspSite, wallOf } from './wall-helpers.js';
 
 const four = ['Lobby', 'Parking South', 'Main Entrance', 'Reception'];
 /**
@@ -57,9 +57,7 @@ test('build a wall by dragging cameras; it plays, maximises, merges, and survive
   const rows = await cameraRows(page, four, site);
   for (const [i, name] of four.entries()) {
     const row = page.locator(`[id="${rows.get(name)}"]`);
-    await row.scrollIntoViewIfNeeded();
-    await row.dragTo(wall.getByRole('region', { name: `Empty tile ${i + 1}`, exact: true }));
-    await expect(wall.getByRole('region', { name, exact: true })).toHaveAttribute('data-cell-index', String(i));
+    await dragOnto(page, row, wall.getByRole('region', { name: `Empty tile ${i + 1}`, exact: true }), () => expect(wall.getByRole('region', { name, exact: true })).toHaveAttribute('data-cell-index', String(i)));
   }
   await expect(wall.getByTestId('unsaved')).toHaveText('Unsaved changes');
   const tiles = four.map((name) => wall.getByRole('region', { name, exact: true }));
@@ -84,11 +82,11 @@ test('build a wall by dragging cameras; it plays, maximises, merges, and survive
   await expect(wall.locator('section[role=region]')).toHaveCount(4);
 
   // Dragging a tile onto another swaps their cameras (each keeps its stream); and back.
-  await tiles[0]!.dragTo(tiles[1]!);
-  await expect(tiles[0]!).toHaveAttribute('data-cell-index', '1');
-  await expect(tiles[1]!).toHaveAttribute('data-cell-index', '0');
-  await tiles[0]!.dragTo(tiles[1]!);
-  await expect(tiles[0]!).toHaveAttribute('data-cell-index', '0');
+  await dragOnto(page, tiles[0]!, tiles[1]!, async () => {
+    await expect(tiles[0]!).toHaveAttribute('data-cell-index', '1');
+    await expect(tiles[1]!).toHaveAttribute('data-cell-index', '0');
+  });
+  await dragOnto(page, tiles[0]!, tiles[1]!, () => expect(tiles[0]!).toHaveAttribute('data-cell-index', '0'));
 
   // 1+5: the first camera takes the big tile, the others follow in reading order.
   await wall.getByRole('button', { name: '1+5', exact: true }).click();

@@ -185,8 +185,11 @@ describe('simulator media layer', () => {
     it('lists segments with gaps-aware planning and motion inside them', () => {
       expect(segments.length).toBeGreaterThan(5);
       for (const s of segments) expect(s.endMs - s.startMs).toBeLessThanOrEqual(300_000);
-      for (const e of media.motion(1, media.historyStartMs, simNow())) {
-        expect(segments.some((s) => s.startMs <= e.startMs && e.endMs <= s.endMs)).toBe(true);
+      // Motion first, then the segments it must lie in (both are cut at "now", which moves on).
+      const motion = media.motion(1, media.historyStartMs, simNow());
+      const recorded = media.segments(1, media.historyStartMs, simNow());
+      for (const e of motion) {
+        expect(recorded.some((s) => s.startMs <= e.startMs && e.endMs <= s.endMs)).toBe(true);
       }
     });
 

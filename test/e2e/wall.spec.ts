@@ -238,3 +238,29 @@ test('keyboard: find a camera, move between tiles, tile menu, show everywhere, z
   await expect(wall.getByRole('region', { name: 'Empty tile 2', exact: true })).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('a camera row pressed to start a drag keeps its place when the camera list updates', async ({ clean }) => {
+  test.setTimeout(120_000);
+  const { page, problems } = clean;
+  // Main re-reads the cameras of sites without push status every 30 s and sends the list again.
+  const updates: number[] = [];
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', (frame) => {
+      if (String(frame.payload).startsWith('{"event":"cameras:changed"')) updates.push(Date.now());
+    }),
+  );
+  await openWall(page);
+  const last = page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem').last();
+  await last.scrollIntoViewIfNeeded();
+  // What a press on the row does before a drag begins: focus, no click.
+  await last.focus();
+  const before = await last.boundingBox();
+  const seen = updates.length;
+  await expect.poll(() => updates.length, { timeout: 45_000 }).toBeGreaterThan(seen);
+  // Let the page handle and draw it: the tree used to move focus to its first row and scroll there.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await expect(last).toBeFocused();
+  await expect(last).toHaveAttribute('tabindex', '0');
+  expect(await last.boundingBox()).toEqual(before);
+  expect(problems).toEqual([]);
+});

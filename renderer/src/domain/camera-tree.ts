@@ -191,6 +191,17 @@ export function reconcileFocus(rows: readonly TreeRow[], focusedKey: string | un
   return rows[0]?.key;
 }
 
+/**
+ * After the rows changed (a list update, search, collapse): the tabbable row, and whether focus
+ * must follow it. Only a focused row that left the tree moves focus; a tree with no row chosen
+ * yet just gets a tabbable row, so a routine list update never pulls focus (or the scroll
+ * position) away from where the operator is.
+ */
+export function focusAfterRowsChange(rows: readonly TreeRow[], focusedKey: string | undefined, ancestors: readonly string[] = []): { key: string | undefined; moveFocus: boolean } {
+  const key = reconcileFocus(rows, focusedKey, ancestors);
+  return { key, moveFocus: focusedKey !== undefined && key !== undefined && key !== focusedKey };
+}
+
 /** The keys of the site and group above a node (outermost first), for reconcileFocus. */
 export function ancestorKeys(tree: readonly TreeNode[], key: string): string[] {
   const path: string[] = [];

@@ -6,6 +6,7 @@ import {
   cameraKey,
   describeCamera,
   filterTree,
+  focusAfterRowsChange,
   groupKey,
   reconcileFocus,
   siteKey,
@@ -215,6 +216,19 @@ describe('reconcileFocus and ancestorKeys', () => {
     expect(reconcileFocus(visibleRows(filterTree(tree, 'gate'), new Set()), cameraKey('hq/lobby-2'), ancestors)).toBe(siteKey('depot'));
     expect(reconcileFocus([], 'x')).toBeUndefined();
     expect(ancestorKeys(tree, 'nope')).toEqual([]);
+  });
+
+  it('moves focus after a list update only when the focused row left the tree', () => {
+    const rows = visibleRows(tree, new Set());
+    // No row chosen yet (or a fresh list): a tabbable row, but focus stays where it is.
+    expect(focusAfterRowsChange(rows, undefined)).toEqual({ key: rows[0]!.key, moveFocus: false });
+    // The chosen row is still there: nothing moves.
+    expect(focusAfterRowsChange(rows, cameraKey('hq/car-park'))).toEqual({ key: cameraKey('hq/car-park'), moveFocus: false });
+    // It left (its group collapsed): focus follows to the group.
+    const entrances = groupKey('hq', 'Entrances');
+    const gone = focusAfterRowsChange(visibleRows(tree, new Set([entrances])), cameraKey('hq/lobby-2'), ancestorKeys(tree, cameraKey('hq/lobby-2')));
+    expect(gone).toEqual({ key: entrances, moveFocus: true });
+    expect(focusAfterRowsChange([], cameraKey('hq/car-park'))).toEqual({ key: undefined, moveFocus: false });
   });
 });
 

@@ -60,7 +60,8 @@ test('AIPIX live HLS tiles keep playing video for 20 s with under 5 % of frames 
     const decoded = after[i]!.totalVideoFrames - before[i]!.totalVideoFrames;
     const dropped = after[i]!.droppedVideoFrames - before[i]!.droppedVideoFrames;
     await tile.getByRole('button', { name: 'Show stream info' }).click();
-    const field = (f: string) => tile.locator(`[data-field="${f}"]`).textContent();
+    // For the record only (the assertions follow): a tile moved to previews shows fewer fields.
+    const field = (f: string) => tile.locator(`[data-field="${f}"]`).textContent({ timeout: 1000 }).catch(() => 'n/a');
     console.log(`${name}: ${decoded} decoded, ${dropped} dropped; buffer ${await field('Buffer ahead')}`);
     measured.push(`${name}: ${decoded} decoded, ${dropped} dropped in 20 s; media time +${(after[i]!.t - before[i]!.t).toFixed(1)} s; buffer ${await field('Buffer ahead')}; latency ${await field('Latency')}`);
     await expect(tile, `${name} still plays video`).toHaveAttribute('data-picture', 'video');

@@ -1,6 +1,6 @@
 /**
  * Shared steps of the wall's end-to-end tests: find demo cameras in the camera panel, the streams
- * the page closed, a tile's video progress.
+ * the page opened and closed, a tile's video progress, drags.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
@@ -30,16 +30,35 @@ export async function cameraRows(page: Page, names: readonly string[], site = rt
   return new Map(ids);
 }
 
-/** Stream ids the page closed itself (media:close over the bridge). */
-export function closedStreams(page: Page): Set<string> {
-  const closed = new Set<string>();
-  page.on('websocket', (ws) =>
+/** The streams the page opened (per camera, in order) and closed itself, over the bridge. */
+export interface StreamLog {
+  /** Camera id → the stream ids main answered to its media:open requests, oldest first. */
+  opened: Map<string, string[]>;
+  /** Stream ids of the page's media:close requests. */
+  closed: Set<string>;
+}
+
+export function streamLog(page: Page): StreamLog {
+  const log: StreamLog = { opened: new Map(), closed: new Set() };
+  page.on('websocket', (ws) => {
+    // Request ids are per socket: media:open id → camera id, until main answers.
+    const asked = new Map<number, string>();
     ws.on('framesent', (frame) => {
-      const message = JSON.parse(String(frame.payload)) as { channel?: string; input?: { streamId?: string } };
-      if (message.channel === 'media:close' && message.input?.streamId) closed.add(message.input.streamId);
-    }),
-  );
-  return closed;
+      if (typeof frame.payload !== 'string') return;
+      const message = JSON.parse(frame.payload) as { id?: number; channel?: string; input?: { streamId?: string; cameraId?: string } };
+      if (message.channel === 'media:close' && message.input?.streamId) log.closed.add(message.input.streamId);
+      if (message.channel === 'media:open' && typeof message.id === 'number' && message.input?.cameraId) asked.set(message.id, message.input.cameraId);
+    });
+    ws.on('framereceived', (frame) => {
+      if (typeof frame.payload !== 'string' || !frame.payload.startsWith('{"id"')) return;
+      const answer = JSON.parse(frame.payload) as { id: number; result?: { ok: boolean; value?: { streamId?: string } } };
+      const cameraId = asked.get(answer.id);
+      asked.delete(answer.id);
+      const streamId = answer.result?.ok ? answer.result.value?.streamId : undefined;
+      if (cameraId && streamId) log.opened.set(cameraId, [...(log.opened.get(cameraId) ?? []), streamId]);
+    });
+  });
+  return log;
 }
 
 export async function videoProgress(tile: Locator): Promise<{ currentTime: number; frames: number }> {

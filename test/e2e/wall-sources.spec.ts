@@ -99,3 +99,43 @@ test('a dragged group fills the layout; a site\'s layout imports with its spans 
   await freshWall(page);
   expect(problems.filter((p) => !cutByLeaving.test(p))).toEqual([]);
 });
+
+test('the import dialog shows the layouts of the site chosen last, even when an earlier site answers late', async ({ clean }) => {
+  const { page, problems } = clean;
+  // The bridge passes through to the real main, except that the Eagle Eye v1 site's layouts
+  // answer is held until the test lets it go.
+  let held: { release: () => void } | undefined;
+  const heldIds = new Set<number>();
+  await page.routeWebSocket(/\/bridge/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const request = JSON.parse(String(message)) as { id?: number; channel?: string; input?: { siteId?: string } };
+      if (request.channel === 'sites:layouts' && request.input?.siteId === 'demo-eagleeye-v1' && typeof request.id === 'number') heldIds.add(request.id);
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      const id = String(message).startsWith('{"id"') ? (JSON.parse(String(message)) as { id: number }).id : undefined;
+      if (id !== undefined && heldIds.has(id) && !held) held = { release: () => ws.send(message) };
+      else ws.send(message);
+    });
+  });
+  await page.goto(serve.current.url);
+  const wall = wallOf(page);
+  await expect(wall).toHaveAttribute('data-loaded', 'true', { timeout: 90_000 });
+  await wall.getByRole('button', { name: 'Import from site…' }).click();
+  const importer = page.getByRole('dialog', { name: 'Import a layout from a site' });
+  const site = importer.getByRole('combobox', { name: 'Site' });
+  // The dialog opens on the first site that keeps layouts (Eagle Eye v1), whose answer is held.
+  await expect(site.locator('option:checked')).toHaveText(v1Site);
+  await expect.poll(() => held !== undefined, { timeout: 30_000 }).toBe(true);
+  await site.selectOption({ label: 'Demo · exacqVision' });
+  const list = importer.getByRole('list', { name: 'Layouts on the site' });
+  await expect(list).toBeVisible();
+  const exacqLayouts = await list.textContent();
+  // The late answer arrives; the page handles it and draws.
+  held!.release();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await expect(list).toHaveText(exacqLayouts!);
+  await expect(importer.getByRole('button', { name: 'Open Focus', exact: true })).toHaveCount(0);
+  expect(problems).toEqual([]);
+});

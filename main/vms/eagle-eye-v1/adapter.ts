@@ -68,6 +68,10 @@ class EagleEyeV1Adapter implements VmsAdapter {
   async signIn(credentials: Credentials): Promise<SignInOutcome> {
     this.pending = undefined;
     this.user = undefined;
+    // Signing in again while a session lives ends that session first: Eagle Eye would keep it
+    // open until it times out, one more session per sign-in. After an expiry this costs one
+    // refused request; a failure here never stops the sign-in.
+    if (this.client.authKey) await this.client.logout().catch((err: unknown) => this.ctx.log.debug('logout of the previous session failed', { site: this.site, error: err }));
     this.client.forgetSession();
     // Every sign-in starts at the address the operator gave (the login host), never the branded one.
     this.ctx.http.rebase(this.ctx.site.url);

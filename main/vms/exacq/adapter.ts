@@ -35,6 +35,11 @@ export class ExacqAdapter implements VmsAdapter {
   }
 
   async signIn(credentials: Credentials): Promise<SignInOutcome> {
+    // Signing in again while a session lives ends that session first (the server keeps it until
+    // it times out otherwise); a failure here never stops the sign-in.
+    const previous = this.session;
+    this.session = null;
+    if (previous) await this.client.logout(previous).catch((err: unknown) => this.ctx.log.debug('logout of the previous session failed', { site: this.site, error: err }));
     this.session = await this.client.login(credentials.username, credentials.password);
     return { kind: 'signed-in' };
   }

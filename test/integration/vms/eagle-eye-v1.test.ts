@@ -163,6 +163,18 @@ describe('Eagle Eye v1 sign-in', () => {
     expect((await fetch(`${site.url}/g/aaa/isauth`, { headers: { cookie: `auth_key=${key}` } })).status).toBe(401);
   });
 
+  it('signing in again ends the previous session on the server', async () => {
+    const { adapter, http } = await signedIn();
+    const first = http.cookie('auth_key')!;
+    await adapter.signIn({ username: site.username, password: site.password });
+    const second = http.cookie('auth_key')!;
+    expect(second).not.toBe(first);
+    const isAuth = async (key: string) => (await fetch(`${site.url}/g/aaa/isauth`, { headers: { cookie: `auth_key=${key}` } })).status;
+    expect(await isAuth(first)).toBe(401);
+    expect(await isAuth(second)).toBe(200);
+    await adapter.signOut();
+  });
+
   it('an unreachable host is "could not reach", naming the site', async () => {
     const { adapter, http } = adapterFor('http://127.0.0.1:9/');
     const err = await failure(adapter.signIn({ username: site.username, password: site.password }));

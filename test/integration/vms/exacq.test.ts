@@ -127,6 +127,22 @@ describe('exacq adapter against the simulator', () => {
     expect(await adapter.listCameras()).toHaveLength(4);
   });
 
+  it('signing in again ends the previous session on the server', async () => {
+    const url = (sim.sites['exacq-401'] as SiteDescription).url;
+    const { adapter, http } = await signedIn(url);
+    await adapter.listCameras();
+    const [first] = [...http.secrets];
+    await adapter.signIn({ username: site.username, password: site.password });
+    await adapter.listCameras();
+    const second = [...http.secrets].find((s) => s !== first);
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    const configWith = (session: string) => fetch(`${url.replace(/\/+$/, '')}/v1/config.web?s=${session}&output=json`);
+    expect((await configWith(first!)).status).toBe(401);
+    expect((await configWith(second!)).status).toBe(200);
+    await adapter.signOut();
+  });
+
   it('shows a camera that went offline on the next list, and back online after', async () => {
     const { adapter } = await signedIn();
     await admin('/cameras/1/offline');

@@ -130,8 +130,14 @@ test('placed cameras play live on the wall: still first, then video, with reason
   // maximised one keeps its own; Escape brings the grid back. (Streams are followed by id: a
   // stall restart or a policy step may close and open others at any time.)
   const streamOf = async (name: string): Promise<string | undefined> => streams.opened.get((await live.getByRole('region', { name, exact: true }).getAttribute('data-camera-id')) ?? '')?.at(-1);
-  const atEnter = await Promise.all(cameraNames.map(streamOf));
-  expect(atEnter.every((id) => id !== undefined && !streams.closed.has(id))).toBe(true);
+  // Wait (bounded) for a moment when every tile's latest stream is open: one may be restarting.
+  let atEnter: (string | undefined)[] = [];
+  await expect
+    .poll(async () => {
+      atEnter = await Promise.all(cameraNames.map(streamOf));
+      return atEnter.every((id) => id !== undefined && !streams.closed.has(id));
+    }, { timeout: 30_000 })
+    .toBe(true);
   await first.focus();
   await page.keyboard.press('Enter');
   await expect(live.getByRole('region')).toHaveCount(1);

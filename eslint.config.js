@@ -29,6 +29,14 @@ export default tseslint.config(
     },
   },
   {
+    // Shared pure modules (common/) run in main and in the renderer: no Node, no DOM, no app code.
+    files: ['common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['electron', 'node:*', 'vue', 'pinia', '../../main/*', '../../renderer/*', '../../preload/*', 'fs', 'path'] }],
+      'no-restricted-globals': ['error', 'Buffer', 'window', 'document', 'process'],
+    },
+  },
+  {
     // The renderer talks to main only through src/bridge.
     files: ['renderer/src/**/*.{ts,vue}'],
     ignores: ['renderer/src/bridge/**'],

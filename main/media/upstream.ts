@@ -27,7 +27,7 @@ import { defaultPlan, liveArgs, redactArgs, type LiveArgsOptions, type MediaPlan
 import { failureFromExit, InputDumpReader, planFor, samePlan, tail, type FailureWords } from './ffmpeg-log.js';
 import { HlsFollower, type FollowerEnd, type HlsLink } from './hls-follower.js';
 import type { PipelineHandle, PipelineRunner } from './ffmpeg-process.js';
-import { Fmp4Error, Fmp4Splitter, parseFragment, parseInit } from './fmp4.js';
+import { Fmp4Splitter, Mp4FormatError, parseFragment, parseInit } from '../../common/mp4/index.js';
 import { StreamStats } from './stream-stats.js';
 import type { InitSegment, JoinData, LiveFragment, Viewer } from './viewer.js';
 
@@ -353,14 +353,16 @@ export class Upstream implements UpstreamLike {
     try {
       segments = this.splitter.push(chunk);
     } catch (err) {
-      this.endProcess({ kind: 'failure', words: { reason: `the video process sent something unreadable (${err instanceof Fmp4Error ? err.message : 'unknown'})` } });
+      this.endProcess({ kind: 'failure', words: { reason: `the video process sent something unreadable (${err instanceof Mp4FormatError ? err.message : 'unknown'})` } });
       return;
     }
     for (const segment of segments) {
       if (this.killedFor) return;
       try {
-        if (segment.kind === 'init') this.onInit(segment.bytes);
-        else this.onFragment(segment.bytes);
+        // A Buffer over the same memory: sinks (sockets, HTTP responses, Electron streams) take Buffers.
+        const bytes = Buffer.from(segment.bytes.buffer, segment.bytes.byteOffset, segment.bytes.byteLength);
+        if (segment.kind === 'init') this.onInit(bytes);
+        else this.onFragment(bytes);
       } catch (err) {
         this.endProcess({ kind: 'failure', words: { reason: `the video process sent something unreadable (${err instanceof Error ? err.message : 'unknown'})` } });
         return;

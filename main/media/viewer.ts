@@ -11,7 +11,7 @@
  *   sink        ok ok full(drop)  drained
  *   sent        K  p  p  ·  ·  ·  ·  K  p      (· dropped: 4)
  */
-import type { InitInfo, FragmentInfo } from './fmp4.js';
+import type { InitInfo, FragmentInfo } from '../../common/mp4/index.js';
 
 export interface ViewerSink {
   /** Called once, before the first write: the response starts with this Content-Type. */

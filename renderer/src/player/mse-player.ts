@@ -31,7 +31,7 @@ import {
   type StallReason,
   type TrimConfig,
 } from './live-edge.js';
-import { BoxSplitter, codecsOf, Mp4FormatError, SegmentAssembler, type InitInfo, type Segment } from './mp4-boxes.js';
+import { codecsOf, Fmp4Splitter, Mp4FormatError, parseFragment, parseInit, type Fmp4Segment, type InitInfo } from '../../../common/mp4/index.js';
 
 /**
  * Reads a stream path as one long Response: fetch on Electron's app scheme; in serve mode a
@@ -142,8 +142,7 @@ function copyRanges(r: TimeRanges): Ranges {
 }
 
 function mimeFor(info: InitInfo): string {
-  const codecs = info.tracks.map((t) => t.codec).filter(Boolean);
-  return `video/mp4; codecs="${codecs.join(',')}"`;
+  return info.mimeType;
 }
 
 export class MsePlayer {
@@ -208,8 +207,7 @@ export class MsePlayer {
 /** One attempt: one MediaSource, one fetch. A restart is a new Run on the same <video>. */
 class Run {
   private readonly abort = new AbortController();
-  private readonly splitter = new BoxSplitter();
-  private readonly assembler = new SegmentAssembler();
+  private readonly splitter = new Fmp4Splitter<ArrayBuffer>();
   private readonly arrivals = new ArrivalLog();
   private readonly gaps = new ArrivalGaps();
   private mediaSource: MediaSource | null = null;
@@ -310,7 +308,7 @@ class Run {
     const quality = this.video.getVideoPlaybackQuality();
     const ranges = copyRanges(this.video.buffered);
     const end = ranges[ranges.length - 1]?.[1];
-    const video = this.init?.tracks.find((t) => t.handler === 'vide');
+    const video = this.init?.video;
     const now = performance.now();
     const settling = now < this.seekDrops.untilMs ? quality.droppedVideoFrames - this.seekDrops.base : 0;
     return {
@@ -405,30 +403,34 @@ class Run {
     this.firstDataMs ??= now;
     this.lastDataMs = now;
     this.counters.bytes += value.byteLength;
-    for (const box of this.splitter.push(value)) for (const segment of this.assembler.push(box)) this.onSegment(segment, now);
+    // Bridge chunks are fresh ArrayBuffer-backed arrays, which is what appendBuffer takes.
+    for (const segment of this.splitter.push(value as Uint8Array<ArrayBuffer>)) this.onSegment(segment, now);
     this.pump();
   }
 
-  private onSegment(segment: Segment, arrivalMs: number): void {
+  private onSegment(segment: Fmp4Segment<ArrayBuffer>, arrivalMs: number): void {
     if (segment.kind === 'init') {
-      const mime = this.mime ?? mimeFor(segment.info);
+      const info = parseInit(segment.bytes);
+      const mime = this.mime ?? mimeFor(info);
       if (!this.sourceBuffer) this.createSourceBuffer(this.mime ?? mime);
       else {
         // A restarted upstream: its times start afresh, so the old data must go (see 'reset').
         this.counters.reinits += 1;
         this.arrivals.clear();
         this.gaps.clear();
-        const changed = mimeFor(segment.info) !== (this.init ? mimeFor(this.init) : undefined);
-        this.enqueue({ kind: 'reset', ...(changed ? { mime: mimeFor(segment.info) } : {}) });
+        const changed = mimeFor(info) !== (this.init ? mimeFor(this.init) : undefined);
+        this.enqueue({ kind: 'reset', ...(changed ? { mime: mimeFor(info) } : {}) });
         this.waitForKeyframe = false;
       }
-      this.init = segment.info;
+      this.init = info;
       this.enqueue({ kind: 'append', bytes: segment.bytes, media: false });
       return;
     }
+    if (!this.init) throw new Mp4FormatError('a fragment arrived before its init segment');
+    const fragment = parseFragment(segment.bytes, this.init);
     this.counters.fragments += 1;
     if (this.waitForKeyframe) {
-      if (segment.keyframe !== true) {
+      if (!fragment.keyframe) {
         this.counters.skippedFragments += 1;
         return;
       }
@@ -441,13 +443,13 @@ class Run {
       this.queue = this.queue.filter((op) => op.kind !== 'append' || !op.media);
       this.counters.skippedFragments += before - this.queue.length;
       this.queuedBytes = this.queue.reduce((n, op) => n + (op.kind === 'append' ? op.bytes.byteLength : 0), 0);
-      if (segment.keyframe !== true) {
+      if (!fragment.keyframe) {
         this.waitForKeyframe = true;
         this.counters.skippedFragments += 1;
         return;
       }
     }
-    if (segment.videoStartSec !== undefined) this.arrivals.add(segment.videoStartSec, arrivalMs);
+    if (fragment.videoStartMs !== undefined) this.arrivals.add(fragment.videoStartMs / 1000, arrivalMs);
     this.gaps.add(arrivalMs);
     this.enqueue({ kind: 'append', bytes: segment.bytes, media: true });
   }

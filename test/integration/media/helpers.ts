@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StreamState } from '../../../preload/contract/index.js';
-import { Fmp4Splitter, parseFragment, parseInit } from '../../../main/media/fmp4.js';
+import { Fmp4Splitter, parseFragment, parseInit } from '../../../common/mp4/index.js';
 import type { MediaBroker } from '../../../main/media/media-broker.js';
 import type { ViewerSink } from '../../../main/media/viewer.js';
 import type { LiveSource } from '../../../main/vms/adapter.js';
@@ -62,7 +62,7 @@ export class RecordingSink implements ViewerSink {
   readonly chunks: Buffer[] = [];
   ended = false;
   private readonly splitter = new Fmp4Splitter();
-  readonly segments: { kind: 'init' | 'fragment'; bytes: Buffer; atMs: number }[] = [];
+  readonly segments: { kind: 'init' | 'fragment'; bytes: Uint8Array; atMs: number }[] = [];
   private waiters: { count: number; resolve: () => void }[] = [];
 
   open(contentType: string): void {

@@ -10,7 +10,7 @@
  * boundary grew from 0.3 s to 1.9 s within 20 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFragment, parseInit, type InitInfo } from '../../../main/media/fmp4.js';
+import { parseFragment, parseInit, type InitInfo } from '../../../common/mp4/index.js';
 import { MediaBroker } from '../../../main/media/media-broker.js';
 import { createAipixModule } from '../../../main/simulator/aipix/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';

@@ -6,7 +6,7 @@
  * AAC, so the same stream also shows whether the remuxed audio and video share one timeline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFragment, parseInit, type InitInfo } from '../../../main/media/fmp4.js';
+import { parseFragment, parseInit, type InitInfo } from '../../../common/mp4/index.js';
 import { MediaBroker } from '../../../main/media/media-broker.js';
 import { aipixModule } from '../../../main/simulator/aipix/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';

@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 import type { MediaSocketHead, StreamState } from '../../../preload/contract/index.js';
 import { compose, type Services } from '../../../main/compose.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
-import { Fmp4Splitter, parseFragment, parseInit, type InitInfo } from '../../../main/media/fmp4.js';
+import { Fmp4Splitter, parseFragment, parseInit, type InitInfo } from '../../../common/mp4/index.js';
 import { mediaResponse } from '../../../main/media/http-stream.js';
 import { cookieName } from '../../../main/serve/auth.js';
 import { createServeShell } from '../../../main/serve/serve-shell.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { avcCodecString, esdsCodecString, Fmp4Error, Fmp4Splitter, hevcCodecString, parseFragment, parseInit, type Fmp4Segment } from '../../../main/media/fmp4.js';
-import { fixtureBytes, splitFixture } from './fixture.js';
+import { avcCodecString, esdsCodecString, fourcc, Fmp4Splitter, hevcCodecString, Mp4FormatError, parseFragment, parseInit, type Fmp4Segment } from '../../../common/mp4/index.js';
+import { fixtureBytes, splitFixture } from '../media/fixture.js';
 
 /** Feeds bytes in chunks of `size` and collects every segment. */
 function splitInChunks(bytes: Buffer, size: number): Fmp4Segment[] {
@@ -20,10 +20,10 @@ describe('Fmp4Splitter on the committed fixture (ffmpeg per-frame fragments, H.2
     const segments = new Fmp4Splitter().push(fixtureBytes);
     expect(segments.map((s) => s.kind)).toEqual(['init', ...Array<string>(25).fill('fragment')]);
     expect(segments[0]!.bytes.length).toBe(28 + 1223);
-    expect(segments[0]!.bytes.toString('latin1', 4, 8)).toBe('ftyp');
+    expect(fourcc(segments[0]!.bytes, 4)).toBe('ftyp');
     expect(segments[1]!.bytes.length).toBe(180 + 4539);
     for (const s of segments.slice(1)) {
-      expect(s.bytes.toString('latin1', 4, 8)).toBe('moof');
+      expect(fourcc(s.bytes, 4)).toBe('moof');
     }
     const total = segments.reduce((n, s) => n + s.bytes.length, 0);
     expect(fixtureBytes.length - total).toBe(832); // the mfra at the end
@@ -51,7 +51,7 @@ describe('Fmp4Splitter on the committed fixture (ffmpeg per-frame fragments, H.2
 
   it('reads a box with a 64-bit size', () => {
     const { init, fragments } = splitFixture();
-    const frag = fragments[0]!.bytes;
+    const frag = Buffer.from(fragments[0]!.bytes);
     const moofSize = frag.readUInt32BE(0);
     const mdat = frag.subarray(moofSize);
     const large = Buffer.alloc(16);
@@ -67,8 +67,8 @@ describe('Fmp4Splitter on the committed fixture (ffmpeg per-frame fragments, H.2
   });
 
   it('refuses bytes that are not MP4 boxes', () => {
-    expect(() => new Fmp4Splitter().push(Buffer.from('HTTP/1.1 401 Unauthorized\r\n\r\n'))).toThrow(Fmp4Error);
-    expect(() => new Fmp4Splitter().push(Buffer.from('FLV\x01\x05\x00\x00\x00\x09\x00\x00\x00\x00', 'latin1'))).toThrow(Fmp4Error);
+    expect(() => new Fmp4Splitter().push(Buffer.from('HTTP/1.1 401 Unauthorized\r\n\r\n'))).toThrow(Mp4FormatError);
+    expect(() => new Fmp4Splitter().push(Buffer.from('FLV\x01\x05\x00\x00\x00\x09\x00\x00\x00\x00', 'latin1'))).toThrow(Mp4FormatError);
   });
 });
 
@@ -86,7 +86,7 @@ describe('parseInit', () => {
   });
 
   it('refuses a segment without a moov', () => {
-    expect(() => parseInit(fixtureBytes.subarray(0, 28))).toThrow(Fmp4Error);
+    expect(() => parseInit(fixtureBytes.subarray(0, 28))).toThrow(Mp4FormatError);
   });
 });
 
@@ -114,7 +114,7 @@ describe('parseFragment', () => {
 
   it('refuses bytes without a moof', () => {
     const { initInfo } = splitFixture();
-    expect(() => parseFragment(Buffer.from([0, 0, 0, 8, 0x6d, 0x64, 0x61, 0x74]), initInfo)).toThrow(Fmp4Error);
+    expect(() => parseFragment(Buffer.from([0, 0, 0, 8, 0x6d, 0x64, 0x61, 0x74]), initInfo)).toThrow(Mp4FormatError);
   });
 });
 

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BoxSplitter,
-  codecsOf,
-  isSyncSample,
-  maxBoxBytes,
-  Mp4FormatError,
-  parseMoof,
-  parseMoov,
-  SegmentAssembler,
-  type Mp4Box,
-  type Segment,
-} from '../../../renderer/src/player/mp4-boxes.js';
+import { codecsOf, Fmp4Splitter, isSyncSample, MAX_BOX_BYTES, Mp4FormatError, parseFragment, parseInit, type Fmp4Segment } from '../../../common/mp4/index.js';
 
 // ── Tiny ISO-BMFF writer: just enough to build the boxes a live fMP4 stream is made of ──────────
 
@@ -62,7 +51,9 @@ function videoTrak(id: number, timescale: number, width = 1280, height = 720): U
 }
 
 function audioTrak(id: number, timescale: number): Uint8Array {
-  const mp4a = box('mp4a', zeros(6), u16(1), zeros(20));
+  // ES_Descriptor → DecoderConfigDescriptor (object type 0x40) → AudioSpecificConfig (AAC LC, 48 kHz stereo).
+  const esds = full('esds', 0, 0, [0x03, 22, 0, 2, 0, 0x04, 17, 0x40, 0x15, ...zeros(11), 0x05, 2, 0x11, 0x90]);
+  const mp4a = box('mp4a', zeros(6), u16(1), zeros(20), esds);
   return box(
     'trak',
     full('tkhd', 1, 3, zeros(16), u32(id), zeros(4 + 8 + 8 + 2 + 2 + 2 + 2 + 36 + 4 + 4)),
@@ -101,103 +92,73 @@ function fragment(...trafs: Uint8Array[]): Uint8Array[] {
   return [box('moof', full('mfhd', 0, 0, u32(1)), ...trafs), box('mdat', zeros(16))];
 }
 
-function assemble(bytes: Uint8Array, chunkSize: number): Segment[] {
-  const splitter = new BoxSplitter();
-  const assembler = new SegmentAssembler();
-  const out: Segment[] = [];
-  for (let i = 0; i < bytes.byteLength; i += chunkSize) for (const b of splitter.push(bytes.subarray(i, i + chunkSize))) out.push(...assembler.push(b));
+function split(bytes: Uint8Array, chunkSize: number): Fmp4Segment[] {
+  const splitter = new Fmp4Splitter();
+  const out: Fmp4Segment[] = [];
+  for (let i = 0; i < bytes.byteLength; i += chunkSize) out.push(...splitter.push(bytes.subarray(i, i + chunkSize)));
   return out;
 }
 
-/** A segment as one line: "init avc1.64001f,mp4a.40.2" or "media 1.000–1.040 key 68 B". */
-function draw(s: Segment): string {
-  if (s.kind === 'init') return `init ${s.info.tracks.map((t) => t.codec).join(',')}`;
-  const time = s.videoStartSec === undefined ? '?' : `${s.videoStartSec.toFixed(3)}–${s.videoEndSec!.toFixed(3)}`;
-  return `media ${time} ${s.keyframe === undefined ? '?' : s.keyframe ? 'key' : 'delta'}`;
+/** Segments as lines: "init avc1.64001f,mp4a.40.2" or "media 1.000–1.040 key". */
+function draw(segments: Fmp4Segment[]): string[] {
+  let init: ReturnType<typeof parseInit> | undefined;
+  return segments.map((s) => {
+    if (s.kind === 'init') {
+      init = parseInit(s.bytes);
+      return `init ${init.codecs}`;
+    }
+    const f = parseFragment(s.bytes, init);
+    const time = f.videoStartMs === undefined ? '?' : `${(f.videoStartMs / 1000).toFixed(3)}–${((f.videoStartMs + f.videoDurationMs) / 1000).toFixed(3)}`;
+    return `media ${time} ${f.keyframe ? 'key' : 'delta'}`;
+  });
 }
 
-describe('BoxSplitter', () => {
-  const stream = cat(ftyp, box('free', zeros(3)), box('moov', zeros(20)), box('moof', zeros(5)), box('mdat', zeros(1000)));
-  const types = ['ftyp', 'free', 'moov', 'moof', 'mdat'];
-
-  it.each([1, 3, 7, 8, 9, 64, 100_000])('yields the same whole boxes whatever the chunk size (%i bytes)', (size) => {
-    const splitter = new BoxSplitter();
-    const boxes: Mp4Box[] = [];
-    for (let i = 0; i < stream.byteLength; i += size) boxes.push(...splitter.push(stream.subarray(i, i + size)));
-    expect(boxes.map((b) => b.type)).toEqual(types);
-    expect(cat(...boxes.map((b) => b.bytes))).toEqual(stream);
-    expect(splitter.buffered).toBe(0);
-  });
-
-  it('holds a partial box back until the rest arrives', () => {
-    const splitter = new BoxSplitter();
-    const mdat = box('mdat', zeros(100));
-    expect(splitter.push(mdat.subarray(0, 50))).toEqual([]);
-    expect(splitter.buffered).toBe(50);
-    const [whole] = splitter.push(mdat.subarray(50));
-    expect(whole?.bytes).toEqual(mdat);
-  });
-
-  it('returns copies, so later pushes cannot change boxes already handed out', () => {
-    const splitter = new BoxSplitter();
-    const chunk = cat(box('moof', [1, 2, 3]), box('mdat', [4]).subarray(0, 4));
-    const [moof] = splitter.push(chunk);
-    chunk.fill(0);
-    expect([...moof!.bytes.subarray(8)]).toEqual([1, 2, 3]);
-  });
-
-  it('reads 64-bit sizes (size field 1)', () => {
-    const payload = zeros(10);
-    const large = new Uint8Array([...u32(1), ...ascii('mdat'), ...u64(16 + payload.length), ...payload]);
-    const [only] = new BoxSplitter().push(large);
-    expect(only).toMatchObject({ type: 'mdat' });
-    expect(only!.bytes.byteLength).toBe(26);
-  });
-
+describe('Fmp4Splitter on synthetic boxes', () => {
   it.each([
     ['size 0 ("to the end of the file")', new Uint8Array([...u32(0), ...ascii('mdat')]), /size 0/],
     ['a size smaller than the header', new Uint8Array([...u32(4), ...ascii('moof')]), /smaller than its header/],
-    ['a size over the limit', new Uint8Array([...u32(maxBoxBytes + 1), ...ascii('mdat')]), /over the/],
+    ['a size over the limit', new Uint8Array([...u32(MAX_BOX_BYTES + 1), ...ascii('mdat')]), /over the/],
   ])('refuses %s', (_name, bytes, message) => {
-    expect(() => new BoxSplitter().push(bytes)).toThrow(Mp4FormatError);
-    expect(() => new BoxSplitter().push(bytes)).toThrow(message);
+    expect(() => new Fmp4Splitter().push(bytes)).toThrow(Mp4FormatError);
+    expect(() => new Fmp4Splitter().push(bytes)).toThrow(message);
   });
 });
 
-describe('parseMoov', () => {
-  it('reads track ids, handlers, timescales, codec strings, sizes and trex defaults', () => {
-    const info = parseMoov(moov(videoTrak(1, 90000, 640, 360), audioTrak(2, 48000)));
+describe('parseInit', () => {
+  it('reads track ids, kinds, timescales, codec strings, sizes and trex defaults from a moov alone', () => {
+    const info = parseInit(moov(videoTrak(1, 90000, 640, 360), audioTrak(2, 48000)));
     expect(info.tracks).toEqual([
-      { id: 1, handler: 'vide', timescale: 90000, codec: 'avc1.64001f', width: 640, height: 360, defaultSampleDuration: 3600, defaultSampleFlags: NONKEY },
-      { id: 2, handler: 'soun', timescale: 48000, codec: 'mp4a.40.2', defaultSampleDuration: 1024, defaultSampleFlags: KEY },
+      { id: 1, kind: 'video', format: 'avc1', timescale: 90000, codec: 'avc1.64001f', width: 640, height: 360, defaultSampleDuration: 3600, defaultSampleFlags: NONKEY },
+      { id: 2, kind: 'audio', format: 'mp4a', timescale: 48000, codec: 'mp4a.40.2', defaultSampleDuration: 1024, defaultSampleFlags: KEY },
     ]);
+    expect(info.mimeType).toBe('video/mp4; codecs="avc1.64001f,mp4a.40.2"');
   });
 });
 
-describe('parseMoof', () => {
-  const init = parseMoov(moov(videoTrak(1, 90000), audioTrak(2, 48000)));
+describe('parseFragment', () => {
+  const init = parseInit(moov(videoTrak(1, 90000), audioTrak(2, 48000)));
 
   it.each([
-    ['per-sample durations, first-sample flags say key', { base: 180000, durations: [3600, 3600], firstFlags: KEY }, { baseMediaDecodeTime: 180000, sampleCount: 2, duration: 7200, startsWithKeyframe: true }],
-    ['tfdt version 1 (64-bit)', { base: 2 ** 33 + 5, v1: true, durations: [3600] }, { baseMediaDecodeTime: 2 ** 33 + 5, sampleCount: 1, duration: 3600, startsWithKeyframe: false }],
-    ['tfhd default duration and flags', { base: 0, count: 3, defaultDuration: 3000, defaultFlags: KEY }, { baseMediaDecodeTime: 0, sampleCount: 3, duration: 9000, startsWithKeyframe: true }],
-    ['trex defaults only (non-sync)', { base: 90000, count: 2 }, { baseMediaDecodeTime: 90000, sampleCount: 2, duration: 7200, startsWithKeyframe: false }],
-    ['per-sample flags', { base: 0, durations: [3600, 3600], sampleFlags: [KEY, NONKEY] }, { baseMediaDecodeTime: 0, sampleCount: 2, duration: 7200, startsWithKeyframe: true }],
+    ['per-sample durations, first-sample flags say key', { base: 180000, durations: [3600, 3600], firstFlags: KEY }, { baseDecodeTime: 180000, sampleCount: 2, duration: 7200, startsWithSync: true, dataBytes: 2000 }],
+    ['tfdt version 1 (64-bit)', { base: 2 ** 33 + 5, v1: true, durations: [3600] }, { baseDecodeTime: 2 ** 33 + 5, sampleCount: 1, duration: 3600, startsWithSync: false, dataBytes: 1000 }],
+    ['tfhd default duration and flags', { base: 0, count: 3, defaultDuration: 3000, defaultFlags: KEY }, { baseDecodeTime: 0, sampleCount: 3, duration: 9000, startsWithSync: true, dataBytes: 3000 }],
+    ['trex defaults only (non-sync)', { base: 90000, count: 2 }, { baseDecodeTime: 90000, sampleCount: 2, duration: 7200, startsWithSync: false, dataBytes: 2000 }],
+    ['per-sample flags', { base: 0, durations: [3600, 3600], sampleFlags: [KEY, NONKEY] }, { baseDecodeTime: 0, sampleCount: 2, duration: 7200, startsWithSync: true, dataBytes: 2000 }],
   ])('%s', (_name, options, expected) => {
-    const [moof] = fragment(traf(1, options));
-    expect(parseMoof(moof!, init)).toEqual([{ trackId: 1, ...expected }]);
+    expect(parseFragment(cat(...fragment(traf(1, options))), init).runs).toEqual([{ trackId: 1, ...expected }]);
   });
 
   it('without the init segment the flags of a fragment relying on trex defaults are unknown', () => {
-    const [moof] = fragment(traf(1, { base: 0, count: 1 }));
-    expect(parseMoof(moof!)[0]?.startsWithKeyframe).toBeUndefined();
+    const info = parseFragment(cat(...fragment(traf(1, { base: 0, count: 1 }))));
+    expect(info.runs[0]?.startsWithSync).toBeUndefined();
+    expect(info.keyframe).toBe(false);
   });
 
   it('refuses a trun claiming more samples than it holds', () => {
     const tfhd = full('tfhd', 0, 0x020000, u32(1));
     const trun = full('trun', 0, 0x100, u32(5), u32(3600));
     const moof = box('moof', box('traf', tfhd, trun));
-    expect(() => parseMoof(moof, init)).toThrow(/5 samples/);
+    expect(() => parseFragment(moof, init)).toThrow(/5 samples/);
   });
 });
 
@@ -211,37 +172,35 @@ describe('isSyncSample', () => {
   ])('flags %s → %s', (flags, sync) => expect(isSyncSample(flags)).toBe(sync));
 });
 
-describe('SegmentAssembler', () => {
+describe('Fmp4Splitter and the parsers together', () => {
   const init = cat(ftyp, moov(videoTrak(1, 90000), audioTrak(2, 48000)));
   const frame = (base: number, key: boolean): Uint8Array[] => fragment(traf(1, { base, durations: [3600], firstFlags: key ? KEY : NONKEY }), traf(2, { base: (base / 90000) * 48000, durations: [1920] }));
 
   it('groups ftyp+moov into one init segment and moof+mdat into media segments, at any chunking', () => {
     const bytes = cat(init, ...frame(90000, true), ...frame(93600, false), box('free', zeros(4)), ...frame(97200, false));
     for (const size of [1, 13, 4096]) {
-      expect(assemble(bytes, size).map(draw)).toEqual(['init avc1.64001f,mp4a.40.2', 'media 1.000–1.040 key', 'media 1.040–1.080 delta', 'media 1.080–1.120 delta']);
+      expect(draw(split(bytes, size))).toEqual(['init avc1.64001f,mp4a.40.2', 'media 1.000–1.040 key', 'media 1.040–1.080 delta', 'media 1.080–1.120 delta']);
     }
   });
 
   it('a new ftyp mid-stream (upstream restarted) starts a new init segment, and times start afresh', () => {
     const restarted = cat(ftyp, moov(videoTrak(1, 12800)));
     const bytes = cat(init, ...frame(90000, true), restarted, ...fragment(traf(1, { base: 0, durations: [512], firstFlags: KEY })));
-    expect(assemble(bytes, 100).map(draw)).toEqual(['init avc1.64001f,mp4a.40.2', 'media 1.000–1.040 key', 'init avc1.64001f', 'media 0.000–0.040 key']);
+    expect(draw(split(bytes, 100))).toEqual(['init avc1.64001f,mp4a.40.2', 'media 1.000–1.040 key', 'init avc1.64001f', 'media 0.000–0.040 key']);
   });
 
-  it('media segments are the exact bytes of styp/moof/mdat in order; free boxes are dropped', () => {
+  it('segments are the exact bytes of ftyp+moov and moof+mdat; styp and free boxes are dropped', () => {
     const styp = box('styp', ascii('msdh'), u32(0));
     const [moof, mdat] = frame(90000, true);
-    const segments = assemble(cat(init, box('free', zeros(2)), styp, moof!, mdat!), 50);
-    expect(segments[1]?.bytes).toEqual(cat(styp, moof!, mdat!));
+    const segments = split(cat(init, box('free', zeros(2)), styp, moof!, mdat!), 50);
+    expect(segments.map((s) => s.kind)).toEqual(['init', 'fragment']);
     expect(segments[0]?.bytes).toEqual(init);
+    expect(segments[1]?.bytes).toEqual(cat(moof!, mdat!));
   });
 
-  it.each([
-    ['a fragment before any init segment', () => cat(...frame(0, true)), /before its init segment/],
-    ['moov without ftyp', () => moov(videoTrak(1, 90000)), /without an ftyp/],
-    ['mdat without moof', () => cat(init, box('mdat', zeros(2))), /without a moof/],
-  ])('refuses %s', (_name, bytes, message) => {
-    expect(() => assemble(bytes(), 1000)).toThrow(message);
+  it('a moov without an ftyp is an init segment of its own; an mdat without a moof is dropped', () => {
+    const bare = moov(videoTrak(1, 90000));
+    expect(split(cat(box('mdat', zeros(2)), bare), 7).map((s) => [s.kind, s.bytes.byteLength])).toEqual([['init', bare.byteLength]]);
   });
 });
 

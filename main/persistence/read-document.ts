@@ -18,10 +18,11 @@ export class DocumentError extends Error {}
 /** Reads the file as text; undefined when it does not exist. Throws DocumentError otherwise. */
 export type ReadText = (path: string, maxBytes: number) => string | undefined;
 
-export const readText: ReadText = (path, maxBytes) => {
+/** `open` is for tests that stage what root cannot (a file it may not read). */
+export function readText(path: string, maxBytes: number, open: (path: string) => number = (p) => openSync(p, 'r')): string | undefined {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = open(path);
   } catch (err) {
     if (errorCode(err) === 'ENOENT') return undefined;
     throw new DocumentError(describeFsError(err));
@@ -42,7 +43,7 @@ export const readText: ReadText = (path, maxBytes) => {
   } finally {
     closeSync(fd);
   }
-};
+}
 
 /** JSON.parse with plain-words failures. */
 export function parseJson(text: string): unknown {

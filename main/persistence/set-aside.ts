@@ -20,10 +20,10 @@ export function asideName(path: string, nowMs: number, exists: (p: string) => bo
   return candidate;
 }
 
-/** Renames the file (or folder) aside; the new path, or an Error saying why it stayed. */
+/** Renames the file (or folder) aside; the new path, or why it stayed. Never throws. */
 export function setAside(path: string, nowMs: number): { keptAs: string } | { error: string } {
-  const keptAs = asideName(path, nowMs);
   try {
+    const keptAs = asideName(path, nowMs);
     renameSync(path, keptAs);
     return { keptAs };
   } catch (err) {

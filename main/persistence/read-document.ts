@@ -67,19 +67,37 @@ export interface Poison {
  * them. Nothing below a poisoned part is visited.
  */
 export function findPoison(value: unknown, maxDepth = MAX_DOCUMENT_DEPTH, limit = 20): Poison[] {
+  // Each node links to its parent instead of carrying a copy of its path: a 16 MB document has
+  // millions of nodes, and a path is only built for what is found.
+  interface Node {
+    value: unknown;
+    depth: number;
+    key?: string | number;
+    parent?: Node;
+  }
+  const pathOf = (node: Node): DocumentPath => {
+    const path: DocumentPath = [];
+    for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) path.unshift(n.key);
+    return path;
+  };
   const found: Poison[] = [];
-  const stack: { value: unknown; path: DocumentPath }[] = [{ value, path: [] }];
+  const stack: Node[] = [{ value, depth: 0 }];
   while (stack.length > 0 && found.length < limit) {
-    const { value: node, path } = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (path.length >= maxDepth) {
-      found.push({ path, reason: `nested more than ${maxDepth} levels deep` });
+    const node = stack.pop()!;
+    const v = node.value;
+    if (v === null || typeof v !== 'object') continue;
+    if (node.depth >= maxDepth) {
+      found.push({ path: pathOf(node), reason: `nested more than ${maxDepth} levels deep` });
       continue;
     }
-    const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-    for (const [key, child] of entries) {
-      if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) found.push({ path: [...path, key], reason: `the key “${key}” is not allowed` });
-      else stack.push({ value: child, path: [...path, key] });
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i += 1) if (v[i] !== null && typeof v[i] === 'object') stack.push({ value: v[i], depth: node.depth + 1, key: i, parent: node });
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      const child = (v as Record<string, unknown>)[key];
+      if (FORBIDDEN_KEYS.has(key)) found.push({ path: [...pathOf(node), key], reason: `the key “${key}” is not allowed` });
+      else if (child !== null && typeof child === 'object') stack.push({ value: child, depth: node.depth + 1, key, parent: node });
     }
   }
   return found;

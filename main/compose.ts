@@ -17,6 +17,7 @@ import { MediaBroker } from './media/media-broker.js';
 import { PreviewFeeds } from './media/preview-feeds.js';
 import { StillCache } from './media/still-cache.js';
 import { dataPaths } from './paths.js';
+import { removeOrphanTemps } from './persistence/orphan-temps.js';
 import { SettingsService } from './services/settings-service.js';
 import { SiteRepository } from './sites/site-repository.js';
 import { SiteService } from './sites/site-service.js';
@@ -57,6 +58,10 @@ export async function compose(options: ComposeOptions): Promise<Services> {
   const { shell, log } = options;
   const paths = dataPaths(options.dataDir);
   const events = new EventHub();
+  // Before any document loads: temps of writes a crashed run left behind (never a live writer's).
+  const sweep = removeOrphanTemps(paths.root);
+  if (sweep.removed.length > 0) log.info('removed temp files left by an earlier run', { files: sweep.removed });
+  if (sweep.failed.length > 0) log.warn('could not remove temp files left by an earlier run', { failed: sweep.failed });
   const settings = new SettingsService(paths.settingsFile, log.child('settings'));
   const credentials =
     options.credentials ??
@@ -93,6 +98,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
       platform: process.platform,
       shell: shell.kind,
       displays: shell.displays(),
+      loadProblems: [settings.loadProblem, ...sites.loadProblems, wall.loadProblem].filter((p) => p !== undefined),
     }),
     'settings:get': () => settings.get(),
     'settings:set': (patch) => settings.set(patch),

@@ -1,6 +1,6 @@
 /** `tessera sites`, `tessera cameras` and `tessera snapshot`. */
 import { writeFileSync } from 'node:fs';
-import { addSiteSchema, siteKinds, type SiteState } from '../../preload/contract/index.js';
+import { addSiteSchema, loadProblemText, siteKinds, type SiteState } from '../../preload/contract/index.js';
 import { chooseCredentialStore } from '../credentials/choose-store.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { dataPaths, resolveUserDataDir } from '../paths.js';
@@ -20,7 +20,7 @@ async function openSites(values: OptionValues, io: CommandIo): Promise<Context> 
   const log = createLogger({ dir: paths.logs }, 'cli');
   const credentials = await chooseCredentialStore({ safeStoragePath: paths.encryptedCredentialsFile, log });
   const sites = new SiteService({ repository: new SiteRepository(paths.sitesFile), credentials, log: log.child('sites'), refreshMs: 0, browserOpener: cliBrowserOpener(values, io) });
-  if (sites.loadProblem) io.stderr.write(`tessera: ${sites.loadProblem}\n`);
+  for (const problem of sites.loadProblems) io.stderr.write(`tessera: ${loadProblemText(problem)}\n`);
   return { log, sites };
 }
 

@@ -1,6 +1,7 @@
 /** Owns the settings document: load once, validate patches, save atomically, announce changes. */
-import { defaultSettings, settingsSchema, type Settings, type SettingsPatch, type WindowMode } from '../../preload/contract/index.js';
+import { defaultSettings, settingsSchema, type LoadProblem, type Settings, type SettingsPatch, type WindowMode } from '../../preload/contract/index.js';
 import { JsonFile, type Migrations } from '../persistence/json-file.js';
+import { salvageFields } from '../persistence/salvage.js';
 import type { Logger } from '../logging/logger.js';
 
 export const SETTINGS_VERSION = 2;
@@ -14,12 +15,19 @@ export const settingsMigrations: Migrations = {
 export class SettingsService {
   private readonly file: JsonFile<Settings>;
   private current: Settings;
+  /** What was wrong with settings.json at start, for app:info. */
+  readonly loadProblem: LoadProblem | undefined;
   private readonly listeners = new Set<(settings: Settings) => void>();
 
   constructor(path: string, log: Logger) {
-    this.file = new JsonFile(path, settingsSchema, SETTINGS_VERSION, () => structuredClone(defaultSettings), settingsMigrations);
+    const defaults = (): Settings => structuredClone(defaultSettings);
+    this.file = new JsonFile(path, settingsSchema, SETTINGS_VERSION, defaults, settingsMigrations, {
+      salvage: salvageFields(settingsSchema, defaults),
+      describe: (_value, partial) => (partial ? 'the settings it could read and defaults for the rest' : 'default settings'),
+    });
     const loaded = this.file.load();
-    if (loaded.corrupt) log.warn('settings file was unreadable and was moved aside; defaults are in use', loaded.corrupt);
+    if (loaded.problem) log.warn('settings file could not be used as it was; moved aside', loaded.problem);
+    this.loadProblem = loaded.problem;
     this.current = loaded.value;
   }
 

@@ -11,6 +11,7 @@ import {
   AppFailure,
   type AddSite,
   type Camera,
+  type LoadProblem,
   type ServerLayout,
   type ServerTour,
   type SiteConfig,
@@ -79,17 +80,30 @@ export class SiteService {
   private refreshTimer?: NodeJS.Timeout;
   private readonly now: () => number;
   private browserOpener?: BrowserOpener;
-  readonly loadProblem?: string;
+  /** What was wrong with sites.json at start (for app:info and the command line). */
+  readonly loadProblems: LoadProblem[];
 
   constructor(private readonly options: SiteServiceOptions) {
     this.now = options.now ?? Date.now;
     this.browserOpener = options.browserOpener;
     const loaded = options.repository.load();
-    if (loaded.corrupt) {
-      this.loadProblem = `The sites file could not be read (${loaded.corrupt.reason}); it was kept as ${loaded.corrupt.movedTo}.`;
-      options.log.warn('sites file unreadable, moved aside', loaded.corrupt);
+    if (loaded.problem) options.log.warn('sites file could not be used as it was; moved aside', loaded.problem);
+    const unusable: string[] = [];
+    loaded.value.forEach((config, index) => {
+      // The stored shape is checked on load; this is the guarantee that one site never stops a start.
+      try {
+        if (this.sites.has(config.id)) throw new Error(`the id ${config.id} is used twice`);
+        this.sites.set(config.id, this.entryFor(config));
+      } catch (err) {
+        unusable.push(`entry ${index + 1} (${config.name}): ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    const problems = loaded.problem ? [loaded.problem] : [];
+    if (unusable.length > 0) {
+      options.log.warn('sites that could not be opened were left out', { unusable });
+      problems.push(options.repository.setAsideKeeping(unusable, [...this.sites.values()].map((e) => e.config)));
     }
-    for (const config of loaded.value) this.sites.set(config.id, this.entryFor(config));
+    this.loadProblems = problems;
     const refreshMs = options.refreshMs ?? 30_000;
     if (refreshMs > 0) {
       this.refreshTimer = setInterval(() => void this.refreshPolledSites(), refreshMs);

@@ -1,12 +1,14 @@
 /**
  * Owns the wall document (layouts, tours, what each display shows): loaded once, every change
  * validated as a whole, saved atomically, announced to every window. A file that cannot be read
- * is moved aside by JsonFile and reported to the UI through `loadProblem`, never silently reset.
+ * is moved aside by JsonFile (keeping its readable layouts, tours and displays) and reported
+ * through app:info's load problems, never silently reset.
  */
 import {
   AppFailure,
   wallDocumentSchema,
   type Layout,
+  type LoadProblem,
   type SetDisplay,
   type Tour,
   type WallDocument,
@@ -14,24 +16,32 @@ import {
 } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
 import { JsonFile } from '../persistence/json-file.js';
+import { salvageFields } from '../persistence/salvage.js';
 import { WALL_VERSION, wallMigrations } from './wall-migrations.js';
 
 export class WallService {
   private readonly file: JsonFile<WallDocument>;
   private document: WallDocument;
-  private readonly loadProblem: WallState['loadProblem'];
+  /** What was wrong with wall.json at start, for app:info. */
+  readonly loadProblem: LoadProblem | undefined;
   private readonly listeners = new Set<(state: WallState) => void>();
 
   constructor(path: string, log: Logger) {
-    this.file = new JsonFile(path, wallDocumentSchema, WALL_VERSION, emptyWall, wallMigrations);
+    this.file = new JsonFile(path, wallDocumentSchema, WALL_VERSION, emptyWall, wallMigrations, {
+      salvage: salvageFields(wallDocumentSchema, emptyWall),
+      describe: (_value, partial) => (partial ? 'the layouts, tours and displays it could read' : 'an empty wall'),
+    });
     const loaded = this.file.load();
-    if (loaded.corrupt) log.warn('wall file was unreadable and was moved aside; starting with an empty wall', loaded.corrupt);
-    this.loadProblem = loaded.corrupt;
+    if (loaded.problem) log.warn('wall file could not be used as it was; moved aside', loaded.problem);
+    this.loadProblem = loaded.problem;
     this.document = loaded.value;
   }
 
   state(): WallState {
-    return structuredClone(this.loadProblem ? { document: this.document, loadProblem: this.loadProblem } : { document: this.document });
+    const problem = this.loadProblem;
+    // The wall's own copy of its load problem (the same one app:info lists), kept for API clients.
+    const loadProblem = problem && { movedTo: problem.keptAs ?? '', reason: problem.problems.join('; ') };
+    return structuredClone(loadProblem ? { document: this.document, loadProblem } : { document: this.document });
   }
 
   saveLayout(layout: Layout): WallState {

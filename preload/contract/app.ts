@@ -11,6 +11,28 @@ export const displaySchema = z.object({
 });
 export type Display = z.infer<typeof displaySchema>;
 
+/**
+ * A stored file Tessera could not use as it was, found at start: what was wrong, where the
+ * original was kept, and what Tessera started with instead. Shown to the operator until dismissed.
+ */
+export const loadProblemSchema = z.object({
+  /** The file's name in the data folder ("sites.json"). */
+  file: z.string(),
+  /** What was wrong, one line each ("entry 2: address “not a url” is not a URL"); a few at most. */
+  problems: z.array(z.string()),
+  /** Where the original was kept; absent when it could not be moved (then `problems` says why). */
+  keptAs: z.string().optional(),
+  /** What Tessera started with instead ("the other 3 sites", "default settings"). */
+  startedWith: z.string(),
+});
+export type LoadProblem = z.infer<typeof loadProblemSchema>;
+
+/** The operator's sentence for a load problem (the UI banner and the command line say the same). */
+export function loadProblemText(p: LoadProblem): string {
+  const kept = p.keptAs ? `The file was kept as ${p.keptAs}` : 'The file could not be moved aside';
+  return `${p.file} could not be read (${p.problems.join('; ')}). ${kept}; Tessera started with ${p.startedWith}.`;
+}
+
 export const appInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -18,6 +40,8 @@ export const appInfoSchema = z.object({
   /** "electron" in the desktop app, "serve" when the renderer runs in a browser. */
   shell: z.enum(['electron', 'serve']),
   displays: z.array(displaySchema),
+  /** Stored files that could not be used as they were at this start (empty when all were fine). */
+  loadProblems: z.array(loadProblemSchema),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

@@ -275,7 +275,7 @@ test('browser sign-in: the card links to the sign-in page while main waits, agai
     const answer = (channel: string, input: Record<string, unknown> | undefined): Result<unknown> | Promise<Result<unknown>> => {
       switch (channel) {
         case 'app:info':
-          return ok({ name: 'Tessera', version: '0.0.0', platform: 'linux', shell: 'serve', displays: [] });
+          return ok({ name: 'Tessera', version: '0.0.0', platform: 'linux', shell: 'serve', displays: [], loadProblems: [] });
         case 'settings:get':
           return ok(defaultSettings);
         case 'sites:list':

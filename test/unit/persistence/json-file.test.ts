@@ -37,17 +37,17 @@ describe('JsonFile', () => {
   it.each([
     ['not JSON', '{"version": 1, "data": {', /not JSON/],
     ['no envelope', '{"name":"x","tiles":1}', /missing version/],
-    ['invalid content', '{"version":1,"data":{"name":5,"tiles":1}}', /invalid content: name/],
+    ['invalid content', '{"version":1,"data":{"name":5,"tiles":1}}', /invalid content: name: /],
     ['newer version', '{"version":9,"data":{}}', /newer Tessera/],
     ['missing migration', '{"version":0,"data":{}}', /no migration from version 0/],
   ])('moves a corrupt file aside (%s) and reports why', (_label, text, reason) => {
     const { dir, path } = fresh();
     writeFileSync(path, text);
-    const outcome = new JsonFile(path, schema, 1, fallback, {}, () => 1234).load();
+    const outcome = new JsonFile(path, schema, 1, fallback, {}, { now: () => Date.UTC(2026, 11, 6, 23, 0, 0, 123) }).load();
     expect(outcome.value).toEqual(fallback());
-    expect(outcome.corrupt?.reason).toMatch(reason);
-    expect(outcome.corrupt?.movedTo).toBe(join(dir, 'doc.corrupt-1234.json'));
-    expect(readFileSync(outcome.corrupt!.movedTo, 'utf8')).toBe(text);
+    expect(outcome.problem?.problems.join('; ')).toMatch(reason);
+    expect(outcome.problem?.keptAs).toBe(join(dir, 'doc.corrupt-20261206T230000Z.json'));
+    expect(readFileSync(outcome.problem!.keptAs!, 'utf8')).toBe(text);
     expect(existsSync(path)).toBe(false);
   });
 
@@ -88,7 +88,7 @@ describe('JsonFile', () => {
     const { path } = fresh();
     writeFileSync(path, JSON.stringify({ version: 0, data: null }));
     const outcome = new JsonFile(path, schema, 1, fallback, { 0: () => { throw new Error('v0 file has no panes'); } }).load();
-    expect(outcome.corrupt?.reason).toBe('v0 file has no panes');
+    expect(outcome.problem?.problems).toEqual(['v0 file has no panes']);
     expect(existsSync(path)).toBe(false);
   });
 });

@@ -210,7 +210,7 @@ describe('WallService: a file it cannot read', () => {
     ['not JSON', 'this is not json', /not JSON/],
     ['truncated', valid.slice(0, valid.length / 2), /not JSON/],
     ['no envelope', JSON.stringify({ layouts: [], tours: [], displays: {} }), /missing version/],
-    ['wrong types', JSON.stringify({ version: 1, data: { layouts: 'lobby', tours: [], displays: {} } }), /invalid content: layouts/],
+    ['wrong types', JSON.stringify({ version: 1, data: { layouts: 'lobby', tours: [], displays: {} } }), /layouts: .*expected array/],
     ['a hand-edited overlap', JSON.stringify({ version: 1, data: { layouts: [overlapping], tours: [], displays: {} } }), /tiles 1 and 2 overlap/],
     ['a dangling reference', JSON.stringify({ version: 1, data: { layouts: [], tours: [], displays: { '1': { layoutId: 'gone' } } } }), /display 1 shows layout gone/],
     ['a newer version', JSON.stringify({ version: WALL_VERSION + 1, data: {} }), /newer Tessera/],
@@ -224,7 +224,7 @@ describe('WallService: a file it cannot read', () => {
     const { loadProblem, document } = wall.state();
     expect(document).toEqual({ layouts: [], tours: [], displays: {} });
     expect(loadProblem?.reason).toMatch(reason);
-    expect(loadProblem?.movedTo).toMatch(new RegExp(`^${dir}/wall\\.corrupt-\\d+\\.json$`));
+    expect(loadProblem?.movedTo).toMatch(new RegExp(`^${dir}/wall\\.corrupt-\\d{8}T\\d{6}Z\\.json$`));
     expect(readFileSync(loadProblem!.movedTo, 'utf8')).toBe(text);
     expect(existsSync(path)).toBe(false);
     expect(log.lines.some((l) => l.level === 'warn' && /moved aside/.test(l.message))).toBe(true);
@@ -237,17 +237,17 @@ describe('WallService: a file it cannot read', () => {
     expect(new WallService(path, memoryLogger()).state().loadProblem).toBeUndefined();
   });
 
-  it('keeps two copies moved aside in the same millisecond apart', () => {
+  it('keeps two copies moved aside in the same second apart', () => {
     const { dir, path } = fresh();
     const fixedNow = Date.now;
-    Date.now = () => 42;
+    Date.now = () => Date.UTC(2026, 0, 2, 3, 4, 5, 42);
     try {
       writeFileSync(path, 'first');
       new WallService(path, memoryLogger());
       writeFileSync(path, 'second');
       const second = new WallService(path, memoryLogger()).state().loadProblem;
-      expect(second?.movedTo).toBe(join(dir, 'wall.corrupt-42-2.json'));
-      expect(readFileSync(join(dir, 'wall.corrupt-42.json'), 'utf8')).toBe('first');
+      expect(second?.movedTo).toBe(join(dir, 'wall.corrupt-20260102T030405Z-2.json'));
+      expect(readFileSync(join(dir, 'wall.corrupt-20260102T030405Z.json'), 'utf8')).toBe('first');
       expect(readFileSync(second!.movedTo, 'utf8')).toBe('second');
     } finally {
       Date.now = fixedNow;

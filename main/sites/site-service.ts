@@ -478,6 +478,7 @@ export class SiteService {
       ...(entry.lastError ? { lastError: entry.lastError } : {}),
       capabilities: entry.adapter.capabilities,
       cameraCount: entry.cameras.length,
+      ...(entry.status === 'signed-in' && entry.adapter.cameraListNote?.() ? { cameraListWarning: entry.adapter.cameraListNote()! } : {}),
       credentialSaved: entry.saved,
       ...(entry.twoFactor ? { twoFactor: entry.twoFactor } : {}),
       ...(entry.oauth ? { oauth: entry.oauth } : {}),

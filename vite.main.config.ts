@@ -32,6 +32,8 @@ export default defineConfig({
       input: {
         cli: fileURLToPath(new URL('./main/cli/index.ts', import.meta.url)),
         electron: fileURLToPath(new URL('./main/electron.ts', import.meta.url)),
+        // Also an entry of its own: the live bench registers its children with the same reaper.
+        'child-reaper': fileURLToPath(new URL('./main/processes/child-reaper.ts', import.meta.url)),
       },
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },

@@ -10,6 +10,8 @@
 // host:port, so N long responses from one origin would leave all but 6 tiles waiting.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+// Built by the bench before it starts this server: its ffmpegs end with it, even on SIGKILL.
+import { watchChild } from '../../out/main/child-reaper.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
 const streams = config.streams ?? [];
@@ -62,6 +64,7 @@ for(const s of document.querySelectorAll('section[data-index]'))play(s).catch(e=
 
 function serveStream(stream, res) {
   const child = spawn(ffmpegBin, remuxArgs(stream.url), { stdio: ['ignore', 'pipe', 'pipe'] });
+  watchChild(child);
   children.add(child);
   child.stderr.on('data', (d) => process.stderr.write(`baseline ffmpeg ${stream.name}: ${d}`));
   res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });

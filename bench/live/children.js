@@ -4,11 +4,21 @@ import { spawn } from 'node:child_process';
 import { allProcesses, treeMembers } from './proc.js';
 
 const running = new Set();
+let watchChild = () => undefined;
+
+/**
+ * After the build: every child started from here is also registered with Tessera's reaper
+ * (main/processes/child-reaper.ts), so it ends even when the bench itself is SIGKILLed.
+ */
+export async function useReaper() {
+  ({ watchChild } = await import('../../out/main/child-reaper.js'));
+}
 
 /** Spawns and registers a child; stdout/stderr are pipes unless given. */
 export function start(command, args, options = {}) {
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...options });
   running.add(child);
+  watchChild(child);
   child.once('exit', () => running.delete(child));
   return child;
 }

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { chromium } from '@playwright/test';
 import { needsBuild } from '../../scripts/needs-build.js';
-import { firstJsonLine, installCleanup, start, stop, stopAll } from './children.js';
+import { firstJsonLine, installCleanup, start, stop, stopAll, useReaper } from './children.js';
 import { runCapMs, simIndexes } from './options.js';
 import { pageProbe } from './page-probe.js';
 import { loadAverage, machineTicks, startSampler } from './proc.js';
@@ -177,6 +177,7 @@ export async function runLive(o) {
     const built = spawnSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('the build failed');
   }
+  await useReaper();
   let sim = null;
   let streams; // per tile: {name, url} of the requested profile
   if (o.sourceUrl) streams = Array.from({ length: o.tiles }, () => ({ name: 'Source', url: o.sourceUrl }));

@@ -64,9 +64,10 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
 
 /** Entry point of bin/tessera.js. */
 export async function main(): Promise<void> {
+  // Ctrl-C, `kill` and a closed terminal all stop a long-running command cleanly (its children
+  // too). A second signal of the same kind ends the process at once: the handler is gone by then.
   const stopSignal = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
   });
   const code = await runCli(process.argv.slice(2), {
     stdout: process.stdout,

@@ -85,6 +85,7 @@ ${commonUsage}`,
           throw new UsageError(issue?.path[0] === 'kind' ? `--kind must be one of ${siteKinds.join(', ')}` : `--${issue?.path[0] === 'oauthClientId' ? 'client-id' : String(issue?.path[0] ?? 'name')} ${issue?.message ?? 'is invalid'}`);
         }
         const state = await sites.add(parsed.data);
+        if (state.cameraListWarning) io.stderr.write(`tessera sites: ${state.cameraListWarning}\n`);
         if (values.json) io.stdout.write(`${JSON.stringify({ id: state.id, name: state.name, status: state.status, cameras: state.cameraCount })}\n`);
         else io.stdout.write(`Added ${state.name} (${state.status}${state.status === 'signed-in' ? `, ${state.cameraCount} cameras` : ''}).\n`);
         return 0;
@@ -115,6 +116,8 @@ ${commonUsage}`,
       const { adapter, site } = await withFailures(() => adHocAdapter(values, io, log));
       try {
         const cameras = await withFailures(() => adapter.listCameras());
+        const note = adapter.cameraListNote?.();
+        if (note) io.stderr.write(`tessera cameras: ${note}\n`);
         rows = cameras.map((c) => ({ id: c.id, name: c.name, status: c.state, site: site.name }));
       } finally {
         await adapter.signOut().catch(() => undefined); // best effort: the session ends on the server anyway
@@ -127,6 +130,7 @@ ${commonUsage}`,
         const targets = wanted ? [findSite(sites, wanted)] : sites.list();
         if (!targets.length) throw new CommandFailure('no saved sites; add one with `tessera sites add` or use --kind/--url');
         for (const target of targets) await withFailures(() => sites.signIn({ siteId: target.id }));
+        for (const state of sites.list()) if (state.cameraListWarning) io.stderr.write(`tessera cameras: ${state.cameraListWarning}\n`);
         rows = sites.cameras().map((c) => ({ id: c.id, name: c.name, status: c.state, site: c.siteName }));
       } finally {
         await sites.dispose();

@@ -6,6 +6,7 @@
  * slots); SIGKILL when it has not exited within KILL_AFTER_MS.
  */
 import { spawn } from 'node:child_process';
+import { watchChild } from '../processes/child-reaper.js';
 import { ffmpegPath } from './ffmpeg-binary.js';
 
 export interface PipelineHandlers {
@@ -36,6 +37,7 @@ export const MAX_STDIN_BACKLOG = 32 * 1024 * 1024;
 
 export const spawnFfmpeg: PipelineRunner = (args, handlers, options = {}) => {
   const child = spawn(ffmpegPath(), [...args], { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
+  watchChild(child);
   // Writing to a process that just exited fails with EPIPE: its exit is reported by 'close'.
   child.stdin?.on('error', () => undefined);
   let exited = false;

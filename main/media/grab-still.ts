@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { AppFailure } from '../../preload/contract/index.js';
 import { redactString } from '../logging/redact.js';
+import { watchChild } from '../processes/child-reaper.js';
 import { ffmpegPath } from './ffmpeg-binary.js';
 
 export function stillGrabArgs(input: string, options: { width?: number; rtsp: boolean; headers?: Record<string, string> }): string[] {
@@ -29,7 +30,8 @@ export function stillGrabArgs(input: string, options: { width?: number; rtsp: bo
 export function grabStill(input: string, options: { width?: number; rtsp: boolean; headers?: Record<string, string>; site: string; timeoutMs?: number }): Promise<Buffer> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath(), stillGrabArgs(input, options), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ffmpegPath(), stillGrabArgs(input, options), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    watchChild(child);
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => chunks.push(d));

@@ -202,7 +202,8 @@ export class SiteService {
   /** Signs in with the given password, or the saved secret when none is given. */
   async signIn(input: { siteId: string; password?: string; savePassword?: boolean }): Promise<SiteState> {
     const entry = this.get(input.siteId);
-    const secret = input.password ?? entry.sessionSecret ?? (await this.options.credentials.get(entry.config.id));
+    const needsNone = entry.adapter.capabilities.signIn === 'none';
+    const secret = input.password ?? entry.sessionSecret ?? (needsNone ? '' : await this.options.credentials.get(entry.config.id));
     if (secret === null || secret === undefined) {
       throw new AppFailure('unauthorized', `${entry.config.name}: no saved password; enter it to sign in.`);
     }
@@ -214,7 +215,7 @@ export class SiteService {
       // A secret the adapter rotated during sign-in (a new refresh token) is newer than `secret`.
       if (entry.secretVersion === rotations) entry.sessionSecret = secret;
       if (input.password !== undefined) {
-        if (input.savePassword) {
+        if (input.savePassword && !needsNone) {
           await this.options.credentials.set(entry.config.id, entry.sessionSecret ?? secret);
           entry.saved = true;
         } else if (input.savePassword === false) {
@@ -492,6 +493,7 @@ export class SiteService {
       ...(entry.lastError ? { lastError: entry.lastError } : {}),
       capabilities: entry.adapter.capabilities,
       cameraCount: entry.cameras.length,
+      ...(entry.status === 'signed-in' && entry.adapter.cameraListNote?.() ? { cameraListWarning: entry.adapter.cameraListNote()! } : {}),
       credentialSaved: entry.saved,
       ...(entry.twoFactor ? { twoFactor: entry.twoFactor } : {}),
       ...(entry.oauth ? { oauth: entry.oauth } : {}),

@@ -58,6 +58,8 @@ export interface VmsAdapter {
   /** Ends the server session (best effort); also abandons a pending browser sign-in. */
   signOut(): Promise<void>;
   listCameras(): Promise<CameraRecord[]>;
+  /** After listCameras: a warning that is no failure (the server reports more cameras than it listed), in words naming the site. */
+  cameraListNote?(): string | undefined;
   /** Live still (atMs undefined) or the recorded frame at atMs. */
   still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
   /**

@@ -67,6 +67,8 @@ export const siteStateSchema = siteConfigSchema.extend({
   lastError: z.object({ code: z.string(), message: z.string() }).optional(),
   capabilities: capabilitiesSchema,
   cameraCount: z.number().int(),
+  /** A warning about the camera list that is no failure, in words (the server reports more cameras than it listed). */
+  cameraListWarning: z.string().optional(),
   /** Whether a password (or refresh token) is kept in the keychain for this site. */
   credentialSaved: z.boolean(),
   /** While status is "two-factor": where a code can be sent, and whether one was sent. */

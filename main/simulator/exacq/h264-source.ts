@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { watchChild } from '../../processes/child-reaper.js';
 import { AnnexBSplitter, type AccessUnit } from './annexb.js';
 
 export function ffmpegBin(): string {
@@ -30,6 +31,7 @@ export function h264FromTs(
     ['-hide_banner', '-loglevel', 'error', '-probesize', '65536', '-analyzeduration', '0', '-f', 'mpegts', '-i', 'pipe:0', '-map', '0:v:0', '-c:v', 'copy', '-f', 'h264', 'pipe:1'],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
+  watchChild(child);
   const splitter = new AnnexBSplitter();
   let stopped = false;
   let stderr = '';

@@ -1,10 +1,11 @@
 /**
  * Every child process of the media layer is spawned here, so close() can kill all of them and
- * nothing outlives the simulator. On an abrupt exit the children die on their own: publishers
- * get EPIPE on stdout, stdin consumers read EOF, and the RTSP server exits when its stdin closes.
+ * nothing outlives the simulator. On an abrupt exit (SIGKILL included) the reaper stops them
+ * (processes/child-reaper.ts): publishers sending RTP do not notice their stdout pipe breaking.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { PassThrough } from 'node:stream';
+import { watchChild } from '../../processes/child-reaper.js';
 
 /** Every live group, so a process 'exit' hook can still SIGKILL what close() did not reach. */
 const liveGroups = new Set<ProcessGroup>();
@@ -65,6 +66,7 @@ export class ProcessGroup {
   spawn(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
     if (this.closed) throw new Error('media layer is closed');
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...options });
+    watchChild(child);
     this.children.add(child);
     const forget = (): void => void this.children.delete(child);
     child.once('exit', forget);

@@ -9,6 +9,7 @@ import { grabStill } from '../../media/grab-still.js';
 import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { looksLikeHtml } from '../http-client.js';
 import { AipixClient, deviceUuid, type StreamType } from './client.js';
+import { readPage, shortfallNote } from './pagination.js';
 import { fromAipixTime, playlistStartMs, sessionToRemove, streamTypeOf, toAipixTime, toCameraRecord } from './mapper.js';
 import { maxPages, pageSize as defaultPageSize, type WireCamera } from './wire-types.js';
 
@@ -35,6 +36,8 @@ export class AipixAdapter implements VmsAdapter {
   private readonly deviceId: string;
   /** Wire cameras of the last list, for stream types and UUIDs. */
   private cameras = new Map<string, WireCamera>();
+  /** Set by listCameras when the server's own count and the list disagree. */
+  private listNote: string | undefined;
 
   constructor(
     private readonly ctx: AdapterContext,
@@ -74,19 +77,29 @@ export class AipixAdapter implements VmsAdapter {
   async listCameras(): Promise<CameraRecord[]> {
     const perPage = this.options.pageSize ?? defaultPageSize;
     const found = new Map<string, WireCamera>();
+    let firstPageSize = perPage;
+    let reported: number | undefined;
     for (let page = 1; ; page += 1) {
       if (page > maxPages) {
         throw new AppFailure('bad-response', `${this.site}: the camera list goes on past ${maxPages} pages (${maxPages * perPage} cameras); Tessera reads no more than that.`);
       }
       const answer = await this.client.cameraPage(page, perPage);
+      if (page === 1) firstPageSize = answer.data.length;
       const before = found.size;
       for (const cam of answer.data) if (!found.has(cam.id)) found.set(cam.id, cam);
-      const more = answer.meta ? answer.meta.current_page < answer.meta.last_page : Boolean(answer.links?.next);
+      const verdict = readPage(answer, firstPageSize);
+      reported = verdict.total ?? reported;
       // A page that adds nothing (empty, or the same page again) ends the walk instead of looping.
-      if (!more || found.size === before) break;
+      if (!verdict.more || found.size === before) break;
     }
     this.cameras = found;
+    this.listNote = shortfallNote(this.site, reported, found.size);
+    if (this.listNote) this.ctx.log.warn('the camera list is shorter or longer than the server says', { site: this.site, reported, listed: found.size });
     return [...found.values()].map(toCameraRecord);
+  }
+
+  cameraListNote(): string | undefined {
+    return this.listNote;
   }
 
   async still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {

@@ -71,11 +71,25 @@ export const wireCameraSchema = z.object({
 });
 export type WireCamera = z.infer<typeof wireCameraSchema>;
 
-/** Laravel's paginator resource. */
+/** A page number or count: Laravel sends integers, some versions numeric strings. */
+const count = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,9}$/).transform(Number)]).nullish();
+
+/**
+ * A page of cameras in either shape Laravel serialises a paginator: as an API resource
+ * (`data`, `meta` {current_page, last_page, per_page, total}, `links` {next}) or the paginator
+ * itself, with its fields at the top level (`current_page`, `last_page`, `next_page_url`,
+ * `per_page`, `total`, `data`; simplePaginate leaves out last_page and total). Some servers send
+ * `data` alone (see pagination.ts for how each is followed).
+ */
 export const cameraPageSchema = z.object({
   data: z.array(wireCameraSchema).max(1000),
-  meta: z.object({ current_page: z.number().int(), last_page: z.number().int(), total: z.number().int().nullish() }).nullish(),
+  meta: z.object({ current_page: count, last_page: count, per_page: count, total: count }).nullish(),
   links: z.object({ next: z.string().max(4096).nullish() }).nullish(),
+  current_page: count,
+  last_page: count,
+  per_page: count,
+  total: count,
+  next_page_url: z.string().max(4096).nullish(),
 });
 export type WireCameraPage = z.infer<typeof cameraPageSchema>;
 

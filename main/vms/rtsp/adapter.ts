@@ -17,10 +17,16 @@ const probeConcurrency = 4;
 
 class RtspAdapter implements VmsAdapter {
   readonly kind = 'rtsp' as const;
-  readonly capabilities = capabilities;
+  /**
+   * Cameras entered without a user need no password: such a site signs in with nothing, now and
+   * after every restart, and nothing is saved for it (signIn 'none').
+   */
+  readonly capabilities: Capabilities;
   private credentials: Credentials | null = null;
 
-  constructor(private readonly ctx: AdapterContext) {}
+  constructor(private readonly ctx: AdapterContext) {
+    this.capabilities = ctx.site.username ? capabilities : { ...capabilities, signIn: 'none' };
+  }
 
   private get entries() {
     return (this.ctx.site.rtspCameras ?? []).map((c) => ({ ...c, id: c.id ?? rtspCameraId(c.url) }));
@@ -30,6 +36,9 @@ class RtspAdapter implements VmsAdapter {
     const first = this.entries[0];
     if (!first) throw new AppFailure('bad-request', `${this.ctx.site.name}: no camera addresses were entered.`);
     const probe = await probeRtsp(withCredentials(first.url, credentials.username, credentials.password));
+    if (probe.unauthorized && !credentials.username) {
+      throw new AppFailure('unauthorized', `${this.ctx.site.name}: the camera asks for a user name and password; remove the site and add it again with them.`);
+    }
     if (probe.unauthorized) throw wrongCredentials(this.ctx.site.name);
     // A camera that is down now does not make the credentials wrong: keep them, show it offline.
     this.credentials = credentials;

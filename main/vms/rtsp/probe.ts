@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { ffprobePath } from '../../media/ffmpeg-binary.js';
 import { redactString } from '../../logging/redact.js';
+import { watchChild } from '../../processes/child-reaper.js';
 
 export interface RtspProbe {
   ok: boolean;
@@ -16,7 +17,7 @@ export function probeRtsp(url: string, timeoutMs = 10_000): Promise<RtspProbe> {
   const args = ['-v', 'error', '-rtsp_transport', 'tcp', '-timeout', String(timeoutMs * 1000), '-probesize', '500000', '-analyzeduration', '0',
     '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', url];
   return new Promise((resolve) => {
-    execFile(ffprobePath(), args, { timeout: timeoutMs + 2000 }, (err, stdout, stderr) => {
+    const child = execFile(ffprobePath(), args, { timeout: timeoutMs + 2000, windowsHide: true }, (err, stdout, stderr) => {
       if (err) {
         const text = redactString(String(stderr || err.message));
         resolve({ ok: false, unauthorized: /401|Unauthorized/i.test(text), error: text.trim().split('\n').pop() ?? 'probe failed' });
@@ -29,5 +30,6 @@ export function probeRtsp(url: string, timeoutMs = 10_000): Promise<RtspProbe> {
         resolve({ ok: false, unauthorized: false, error: 'ffprobe printed something unexpected' });
       }
     });
+    watchChild(child);
   });
 }

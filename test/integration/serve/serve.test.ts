@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import pkg from '../../../package.json' with { type: 'json' };
 import { SETTINGS_VERSION } from '../../../main/services/settings-service.js';
-import { startServeProcess, type ServeProcess } from '../../support/serve-process.js';
+import { startServeProcess, tesseraBin, type ServeProcess } from '../../support/serve-process.js';
 
 let serve: ServeProcess;
 
@@ -139,5 +143,26 @@ describe('tessera serve', () => {
     const saved = JSON.parse(readFileSync(`${serve.dataDir}/settings.json`, 'utf8')) as { version: number; data: { theme: string } };
     expect(saved.version).toBe(SETTINGS_VERSION);
     expect(saved.data.theme).toBe('light');
+  });
+
+  it('a second serve on the same port exits 1 with one plain sentence (not "unexpected failure")', async () => {
+    const port = new URL(serve.url).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-busy-'));
+    const child = spawn(process.execPath, [tesseraBin, 'serve', '--port', port, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`serve on a busy port did not exit within 20 s; stderr: ${stderr}`));
+      }, 20_000);
+      child.once('exit', (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`tessera serve: port ${port} on 127.0.0.1 is already in use; choose another --port`);
+    expect(stderr).not.toContain('unexpected failure');
   });
 });

@@ -157,7 +157,7 @@ describe('a bridge client that never reads', () => {
       clearInterval(sampler);
     }
     expect(rssPeak - rssBefore).toBeLessThan(100);
-    expect(otherAnswerMs).toBeLessThan(2000);
+    expect(otherAnswerMs).toBeLessThan(3000); // the old code stalled others for 20 s at 3.6 GB
     await expectStillServing('a slow reader');
     // Memory comes back: the buffered answers were released with the socket.
     await waitUntil('server RSS back within 50 MiB of where it started', 10_000, () => (serverRssMiB() - rssBefore < 50 ? true : undefined), 200);

@@ -18,6 +18,8 @@ export interface Command {
   summary: string;
   usage: string;
   options: OptionSpec;
+  /** Words after the command (`sites add`); without this, any extra word is bad usage. */
+  takesPositionals?: boolean;
   run(values: OptionValues, positionals: string[], io: CommandIo): Promise<number>;
 }
 

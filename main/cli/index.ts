@@ -26,9 +26,14 @@ Run \`tessera <command> --help\` for a command's options.
 
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // No command is bad usage: the help goes where errors go, like any other usage error.
+    io.stderr.write(overview());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(overview());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     io.stdout.write(`${appVersion}\n`);
@@ -50,6 +55,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
       io.stdout.write(`${command.usage}\n`);
       return 0;
     }
+    if (!command.takesPositionals && parsed.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
     return await command.run(parsed.values, parsed.positionals, io);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -1,4 +1,5 @@
 /** `tessera serve`: the main services without Electron, the renderer in any browser. */
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { compose } from '../compose.js';
 import { createLogger } from '../logging/logger.js';
@@ -7,9 +8,39 @@ import { createServeShell, displayUrls } from '../serve/serve-shell.js';
 import { startDemo } from '../sites/demo-sites.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { startServeServer } from '../serve/server.js';
-import { commonOptions, commonUsage, integerOption, stringOption, UsageError, type Command } from './command.js';
+import { CommandFailure, commonOptions, commonUsage, integerOption, stringOption, UsageError, type Command } from './command.js';
 
 const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** A host name as DNS writes it (RFC 1123 labels), or an IPv4/IPv6 address. */
+const hostNamePattern = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** --host as given, checked before anything starts; brackets around an IPv6 address are dropped. */
+export function hostOption(raw: string | undefined): string {
+  if (raw === undefined) return '127.0.0.1';
+  const host = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
+  if (isIP(host) || hostNamePattern.test(host)) return host;
+  throw new UsageError(`--host must be an IP address or a host name of this machine, such as 127.0.0.1 or 0.0.0.0, not ${JSON.stringify(raw)}`);
+}
+
+/** One plain sentence for why the server could not listen, or undefined for an unexpected error. */
+export function listenFailure(err: unknown, host: string, port: number): string | undefined {
+  const where = port ? `port ${port} on ${host}` : `a port on ${host}`;
+  switch ((err as NodeJS.ErrnoException | undefined)?.code) {
+    case 'EADDRINUSE':
+      return `${where} is already in use; choose another --port, or leave --port out to take a free one`;
+    case 'EACCES':
+      return `not allowed to listen on ${where} (ports below 1024 need administrator rights)`;
+    case 'EADDRNOTAVAIL':
+      return `${host} is not an address of this machine; use one of its own addresses, or 0.0.0.0 for all of them`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return `${host} does not resolve to an address of this machine`;
+    default:
+      return undefined;
+  }
+}
 
 /** The built renderer sits next to the built main bundle: out/main → out/renderer. */
 export function rendererDir(): string {
@@ -41,8 +72,7 @@ ${commonUsage}`,
   async run(values, _positionals, io) {
     const port = integerOption(values, 'port', 0, 0, 65535);
     const displays = integerOption(values, 'displays', 1, 1, 16);
-    const host = stringOption(values, 'host') ?? '127.0.0.1';
-    if (!host.trim()) throw new UsageError('--host needs an address');
+    const host = hostOption(stringOption(values, 'host'));
     const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
     const log = createLogger({ dir: dataPaths(dataDir).logs, echo: true });
     if (!loopback.has(host)) log.warn(`serving on ${host}: anyone who can reach this address and has the token can see the wall`);
@@ -56,7 +86,15 @@ ${commonUsage}`,
       sim = await startDemo(services.sites, simulatorCacheDir(dataDir, io.env), log.child('demo'));
     }
     void services.sites.restoreSessions();
-    const handle = await startServeServer({ host, port, rendererDir: rendererDir(), services, log: log.child('serve') });
+    let handle;
+    try {
+      handle = await startServeServer({ host, port, rendererDir: rendererDir(), services, log: log.child('serve') });
+    } catch (err) {
+      await services.dispose();
+      await sim?.stop();
+      const sentence = listenFailure(err, host, port);
+      throw sentence ? new CommandFailure(sentence) : err;
+    }
     log.info('serve mode ready', { port: handle.port, dataDir });
     const walls = displayUrls(handle.url, shell.displays());
     if (values.json) io.stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token, displays: walls })}\n`);

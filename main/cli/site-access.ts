@@ -3,7 +3,7 @@
  * the same SiteService the app uses), or an ad-hoc site given by --kind/--url/--user with the
  * password on stdin (nothing is saved).
  */
-import { AppFailure, siteKindSchema, siteKinds, type SiteConfig } from '../../preload/contract/index.js';
+import { AppFailure, siteKindSchema, siteKinds, type SiteConfig, type SiteKind } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { VmsAdapter } from '../vms/adapter.js';
 import { fetchingOpener, type BrowserOpener } from '../vms/browser-opener.js';
@@ -41,17 +41,29 @@ export function isAdHoc(values: OptionValues): boolean {
 }
 
 /** Builds, and signs in, an adapter for a site given on the command line. */
-export async function adHocAdapter(values: OptionValues, io: CommandIo, log: Logger): Promise<{ adapter: VmsAdapter; site: SiteConfig }> {
-  const kind = siteKindSchema.safeParse(values.kind);
-  if (!kind.success) throw new UsageError(`--kind must be one of ${siteKinds.join(', ')}`);
-  const url = stringOption(values, 'url');
-  if (!url) throw new UsageError('--url is required with --kind');
-  let host: string;
+/** A site address from --url: it parses, with a scheme the kind reads (any known one without a kind). */
+export function siteAddress(url: string, kind: SiteKind | undefined): URL {
+  let parsed: URL;
   try {
-    host = new URL(url).host;
+    parsed = new URL(url);
   } catch {
     throw new UsageError(`--url is not an address: ${JSON.stringify(url)}`);
   }
+  const rtsp = parsed.protocol === 'rtsp:' || parsed.protocol === 'rtsps:';
+  const http = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  if (kind === 'rtsp' ? rtsp : kind === undefined ? rtsp || http : http) return parsed;
+  const wanted = kind === 'rtsp' ? 'rtsp://' : kind === undefined ? 'http://, https:// or rtsp://' : 'http:// or https://';
+  throw new UsageError(`--url: unsupported scheme ${JSON.stringify(parsed.protocol)}; use ${wanted}`);
+}
+
+export async function adHocAdapter(values: OptionValues, io: CommandIo, log: Logger): Promise<{ adapter: VmsAdapter; site: SiteConfig }> {
+  const kind = siteKindSchema.safeParse(values.kind);
+  const url = stringOption(values, 'url');
+  // The address before the kind: a wrong scheme is the first thing to say about `--url ftp://x`.
+  const address = url === undefined ? undefined : siteAddress(url, kind.data);
+  if (!kind.success) throw new UsageError(`--kind must be one of ${siteKinds.join(', ')}`);
+  if (!url || !address) throw new UsageError('--url is required with --kind');
+  const host = address.host;
   const password = values['password-stdin'] ? await readPassword(io) : '';
   const site: SiteConfig = {
     id: 'cli',

@@ -50,6 +50,7 @@ ${adHocUsage}
   --save-password    keep the password in the system keychain for later sign-ins
 ${commonUsage}`,
   options: { ...commonOptions, ...adHocOptions, name: { type: 'string' }, 'save-password': { type: 'boolean' } },
+  takesPositionals: true,
   async run(values, positionals, io) {
     const [verb, ...rest] = positionals;
     if (verb !== 'list' && verb !== 'add' && verb !== 'remove') throw new UsageError('say `list`, `add` or `remove`');

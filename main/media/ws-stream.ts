@@ -12,22 +12,39 @@
  *   3. a normal close (1000) when main ends the stream. The page closing the socket releases
  *      the viewer like media:close.
  * Back-pressure: bytes handed to the socket whose write has not completed count against the
- * budget; above it the sink is "not draining" (viewer.ts drops to the next keyframe).
+ * budget; above it the sink is "not draining" (viewer.ts drops to the next keyframe), so memory
+ * per socket stays within the budget plus one fragment. A socket over budget whose writes make no
+ * progress at all for MEDIA_STALL_MS is ended: a client that never reads would otherwise hold
+ * its viewer (and the camera's upstream) for as long as it stays connected.
  */
 import { WebSocket } from 'ws';
 import type { MediaSocketHead } from '../../preload/contract/index.js';
 import { QUEUE_BUDGET_BYTES, type MediaAttachSource } from './http-stream.js';
 import type { ViewerSink } from './viewer.js';
 
-export function serveMediaSocket(media: MediaAttachSource, streamId: string, ws: WebSocket, budgetBytes = QUEUE_BUDGET_BYTES): void {
+/**
+ * No completed write for this long while over budget (20 s): the client is gone or does not
+ * read. A slow but live link still completes writes now and then, which resets the clock.
+ */
+export const MEDIA_STALL_MS = 20_000;
+
+export function serveMediaSocket(media: MediaAttachSource, streamId: string, ws: WebSocket, budgetBytes = QUEUE_BUDGET_BYTES, stallMs = MEDIA_STALL_MS): void {
   let ended = false;
   let opened = false;
   /** Bytes given to ws.send whose write callback has not run yet. */
   let pending = 0;
   let drained: (() => void) | null = null;
+  /** Armed while over budget; refreshed by every completed write; fires when none completes. */
+  let stall: NodeJS.Timeout | null = null;
+  const stopStallClock = (): void => {
+    if (stall) clearTimeout(stall);
+    stall = null;
+  };
   const sendHead = (head: MediaSocketHead): void => ws.send(JSON.stringify(head));
   const afterWrite = (bytes: number): void => {
     pending -= bytes;
+    if (pending >= budgetBytes) stall?.refresh();
+    else stopStallClock();
     if (pending >= budgetBytes || !drained) return;
     const callback = drained;
     drained = null;
@@ -42,7 +59,10 @@ export function serveMediaSocket(media: MediaAttachSource, streamId: string, ws:
       if (ended || ws.readyState !== WebSocket.OPEN) return true;
       pending += chunk.byteLength;
       ws.send(chunk, { binary: true }, () => afterWrite(chunk.byteLength));
-      return pending < budgetBytes;
+      if (pending < budgetBytes) return true;
+      // terminate, not close: a close frame would wait behind the bytes it does not read.
+      stall ??= setTimeout(() => ws.terminate(), stallMs);
+      return false;
     },
     onDrain(callback) {
       drained = callback;
@@ -63,6 +83,7 @@ export function serveMediaSocket(media: MediaAttachSource, streamId: string, ws:
   }
   ws.once('close', () => {
     ended = true;
+    stopStallClock();
     gone();
   });
   // The page never sends on this socket; anything it sends is ignored.

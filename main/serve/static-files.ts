@@ -1,7 +1,11 @@
-/** Serves the built renderer: only files inside its folder, with types, CSP and no sniffing. */
+/**
+ * Serves the built renderer: only files inside its folder, with types, CSP and no sniffing.
+ * Assets are cached `private`: only the browser that was let in keeps them, never a shared proxy.
+ */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { contentSecurityPolicy } from '../windows/security-policy.js';
 
@@ -18,7 +22,13 @@ const types: Record<string, string> = {
 
 export async function serveStatic(rootDir: string, pathname: string, res: ServerResponse): Promise<void> {
   // Every route that is not a file is the single-page app (display URLs such as /?display=2).
-  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  let relative: string;
+  try {
+    relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed address');
+    return;
+  }
   const full = normalize(join(rootDir, relative));
   if (!full.startsWith(rootDir.endsWith(sep) ? rootDir : rootDir + sep)) {
     res.writeHead(404).end();
@@ -44,8 +54,12 @@ export async function serveStatic(rootDir: string, pathname: string, res: Server
     'content-length': info.size,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-    'cache-control': isHtml ? 'no-store' : 'public, max-age=3600',
+    'cache-control': isHtml ? 'no-store' : 'private, max-age=3600',
     ...(isHtml ? { 'content-security-policy': contentSecurityPolicy, 'x-frame-options': 'DENY' } : {}),
   });
-  createReadStream(file).pipe(res);
+  // pipeline, not pipe: a read error (the file vanished) or a client gone mid-file destroys this
+  // response only; an unhandled read-stream 'error' would end the process.
+  await pipeline(createReadStream(file), res).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err; // the client left: nothing to say
+  });
 }

@@ -6,18 +6,22 @@
 import { ref } from 'vue';
 import { buildApi, type TesseraApi } from '../../../preload/contract/index.js';
 import type { MediaFetch } from '../player/mse-player.js';
+import { serveToken, tabStorage } from './serve-token.js';
 import { socketMediaFetch } from './ws-media.js';
 import { createWsTransport, type ConnectionState } from './ws-transport.js';
 
 /** Connection to main; always "open" in Electron. */
 export const connection = ref<ConnectionState['status']>('open');
 
+/** Serve mode's token (read before main.ts takes it out of the address bar). */
+const token = window.tessera ? null : serveToken(window.location, tabStorage());
+
 function pickBridge(): TesseraApi {
   if (window.tessera) return window.tessera;
-  return buildApi(createWsTransport(window.location, (status) => (connection.value = status)));
+  return buildApi(createWsTransport(window.location, token, (status) => (connection.value = status)));
 }
 
 export const tessera: TesseraApi = pickBridge();
 
 /** How players read live streams: fetch on Electron's app scheme, a WebSocket per tile in serve mode. */
-export const mediaFetch: MediaFetch | undefined = window.tessera ? undefined : socketMediaFetch(window.location);
+export const mediaFetch: MediaFetch | undefined = window.tessera ? undefined : socketMediaFetch(window.location, token);

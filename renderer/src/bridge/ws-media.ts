@@ -4,20 +4,26 @@
  * app scheme gives, so the player has one code path. A long HTTP response per tile would hit the
  * browser's 6 connections per host, and a wall has more tiles than that.
  *
- * The socket carries the session cookie like /bridge. Bytes are queued as they arrive (a socket
- * has no pull); the player bounds what it keeps and main drops for a tile that falls behind.
+ * The socket carries the token in its query like /bridge (serve-token.ts). Bytes are queued as
+ * they arrive (a socket has no pull); the player bounds what it keeps and main drops for a tile
+ * that falls behind, or that stops reading altogether.
  */
 import type { MediaSocketHead } from '../../../preload/contract/index.js';
 import type { MediaFetch } from '../player/mse-player.js';
+import { refusedForToken } from './serve-token.js';
 
-const UNAUTHORIZED = 4401;
-
-export function socketMediaFetch(location: Location): MediaFetch {
+export function socketMediaFetch(location: Location, token: string | null): MediaFetch {
   const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
+  const addressOf = (path: string): URL => {
+    const url = new URL(path, base);
+    if (token) url.searchParams.set('token', token);
+    return url;
+  };
   return (path, signal) =>
     new Promise<Response>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
-      const ws = new WebSocket(new URL(path, base));
+      const address = addressOf(path);
+      const ws = new WebSocket(address);
       ws.binaryType = 'arraybuffer';
       let body: ReadableStreamDefaultController<Uint8Array> | null = null;
       /** The player cancelled its reader: nothing more may be enqueued. */
@@ -58,8 +64,11 @@ export function socketMediaFetch(location: Location): MediaFetch {
         signal.removeEventListener('abort', onAbort);
         if (signal.aborted) return;
         if (!answered) {
-          if (event.code === UNAUTHORIZED) answer(401, 'the page has no valid token; open the address `tessera serve` printed');
-          else reject(new Error(`the video connection closed before the stream started (code ${event.code})`));
+          const cut = new Error(`the video connection closed before the stream started (code ${event.code})`);
+          // A refused upgrade looks like any cut (1006); the same path over HTTP says 401 if it was the token.
+          const probe = new URL(address);
+          probe.protocol = location.protocol;
+          void refusedForToken(probe.toString()).then((forToken) => (forToken ? answer(401, 'the page has no valid token; open the address `tessera serve` printed') : reject(cut)));
           return;
         }
         // A normal close is the end of the stream; anything else cut it.

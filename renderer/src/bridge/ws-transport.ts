@@ -1,11 +1,11 @@
 /**
  * The serve-mode transport: the contract over the authenticated WebSocket at /bridge.
  * Requests wait while the socket (re)connects; a lost connection is retried with backoff,
- * except when the server refuses the token (close code 4401), which needs a new address.
+ * except when the server refuses the token (it refuses the upgrade itself with HTTP 401, which
+ * the page learns by asking over HTTP: serve-token.ts), which needs a new address.
  */
 import { fail, type BridgeTransport, type EventChannel, type RequestChannel, type Result } from '../../../preload/contract/index.js';
-
-const UNAUTHORIZED = 4401;
+import { refusedForToken } from './serve-token.js';
 
 interface Pending {
   resolve: (result: Result<unknown>) => void;
@@ -15,13 +15,13 @@ export interface ConnectionState {
   status: 'connecting' | 'open' | 'closed' | 'unauthorized';
 }
 
-export function createWsTransport(location: Location, onState: (state: ConnectionState['status']) => void): BridgeTransport {
-  const token = new URLSearchParams(location.search).get('token');
+export function createWsTransport(location: Location, token: string | null, onState: (state: ConnectionState['status']) => void): BridgeTransport {
   const display = new URLSearchParams(location.search).get('display');
   const query = new URLSearchParams();
   if (token) query.set('token', token);
   if (display) query.set('display', display);
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge?${query.toString()}`;
+  const probeUrl = `${location.protocol}//${location.host}/bridge?${query.toString()}`;
 
   let socket: WebSocket | undefined;
   let nextId = 1;
@@ -35,7 +35,9 @@ export function createWsTransport(location: Location, onState: (state: Connectio
     onState('connecting');
     const ws = new WebSocket(url);
     socket = ws;
+    let opened = false;
     ws.addEventListener('open', () => {
+      opened = true;
       retryMs = 250;
       onState('open');
       for (const frame of queue.splice(0)) ws.send(frame);
@@ -49,20 +51,24 @@ export function createWsTransport(location: Location, onState: (state: Connectio
         for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
       }
     });
-    ws.addEventListener('close', (event) => {
+    ws.addEventListener('close', () => {
       // Requests in flight are lost with the socket: answer them instead of hanging.
       for (const [id, p] of pending) {
         p.resolve(fail('unreachable', 'The connection to Tessera was lost; the request was not completed.'));
         pending.delete(id);
       }
-      if (event.code === UNAUTHORIZED) {
+      onState('closed');
+      const retry = (): void => {
+        setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, 5000);
+      };
+      if (opened) return retry();
+      // Never opened: a refused upgrade (401) or an unreachable server; only HTTP can tell.
+      void refusedForToken(probeUrl).then((forToken) => {
+        if (!forToken) return retry();
         refused = true;
         onState('unauthorized');
-        return;
-      }
-      onState('closed');
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 5000);
+      });
     });
   };
   connect();

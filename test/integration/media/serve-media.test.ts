@@ -15,9 +15,8 @@ import { compose, type Services } from '../../../main/compose.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { Fmp4Splitter, parseFragment, parseInit, type InitInfo } from '../../../common/mp4/index.js';
 import { mediaResponse } from '../../../main/media/http-stream.js';
-import { cookieName } from '../../../main/serve/auth.js';
 import { createServeShell } from '../../../main/serve/serve-shell.js';
-import { startServeServer, UNAUTHORIZED_CLOSE_CODE, type ServeHandle } from '../../../main/serve/server.js';
+import { startServeServer, type ServeHandle } from '../../../main/serve/server.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
@@ -83,8 +82,8 @@ interface Reading {
 }
 
 /** Opens a stream's WebSocket like the player in serve mode, parsing what arrives; resolves at the head. */
-async function readStream(path: string, cookie = `${cookieName(serve.port)}=${token}`): Promise<Reading> {
-  const socket = new WebSocket(`ws://127.0.0.1:${serve.port}/${path}`, { headers: { origin: `http://127.0.0.1:${serve.port}`, cookie } });
+async function readStream(path: string): Promise<Reading> {
+  const socket = new WebSocket(`ws://127.0.0.1:${serve.port}/${path}?token=${token}`, { headers: { origin: `http://127.0.0.1:${serve.port}` } });
   const splitter = new Fmp4Splitter();
   let headSeen: (head: MediaSocketHead) => void;
   const head = new Promise<MediaSocketHead>((resolve) => (headSeen = resolve));
@@ -164,7 +163,7 @@ afterAll(async () => {
 });
 
 describe('live video in serve mode', () => {
-  it('media:open over the bridge, the stream socket with the token cookie: head once the codecs are known, decodable fMP4', async () => {
+  it('media:open over the bridge, the stream socket with the token: head once the codecs are known, decodable fMP4', async () => {
     const openedAt = Date.now();
     const opened = await call<{ streamId: string; cameraId: string; profile: string; path: string }>('media:open', { cameraId, profile: 'sub' });
     expect(opened.ok).toBe(true);
@@ -202,10 +201,11 @@ describe('live video in serve mode', () => {
     expect(JSON.stringify(log.lines)).not.toContain('secret-pw');
   });
 
-  it('guards the route: 4401 without the token, 404 for an unknown or closed stream, 426 for plain HTTP; open validates its input', async () => {
+  it('guards the route: 401 without the token (before any upgrade), 404 for an unknown or closed stream, 426 for plain HTTP; open validates its input', async () => {
     const opened = await call<{ streamId: string; path: string }>('media:open', { cameraId, profile: 'sub' });
-    const refused = await readStream(opened.value!.path, '');
-    expect(await refused.closeCode).toBe(UNAUTHORIZED_CLOSE_CODE);
+    const refused = new WebSocket(`ws://127.0.0.1:${serve.port}/${opened.value!.path}`, { headers: { origin: `http://127.0.0.1:${serve.port}` } });
+    await expect(new Promise((_, reject) => refused.once('error', reject))).rejects.toThrow(/Unexpected server response: 401/);
+    expect((await fetch(`http://127.0.0.1:${serve.port}/${opened.value!.path}`)).status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${serve.port}/${opened.value!.path}?token=${token}`)).status).toBe(426);
     await call('media:close', { streamId: opened.value!.streamId });
     const closed = await readStream(opened.value!.path);

@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import pkg from '../../../package.json' with { type: 'json' };
 import { SETTINGS_VERSION } from '../../../main/services/settings-service.js';
-import { startServeProcess, type ServeProcess } from '../../support/serve-process.js';
+import { startServeProcess, tesseraBin, type ServeProcess } from '../../support/serve-process.js';
 
 let serve: ServeProcess;
 
@@ -30,13 +34,13 @@ function bridgeSocket(query: string, headers: Record<string, string> = {}): WebS
   return new WebSocket(`${serve.origin.replace('http', 'ws')}/bridge${query}`, { headers });
 }
 
-/** Resolves with the close code the server ends the bridge with (bounded wait). */
-function closeCodeOf(ws: WebSocket): Promise<number> {
+/** Rejects with the error the bridge fails to open with, e.g. "Unexpected server response: 401" (bounded wait). */
+function refusal(ws: WebSocket): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the bridge was not closed within 5 s')), 5000);
-    ws.once('close', (code) => {
+    const timer = setTimeout(() => reject(new Error('the bridge was neither refused nor closed within 5 s')), 5000);
+    ws.once('open', () => {
       clearTimeout(timer);
-      resolve(code);
+      resolve();
     });
     ws.once('error', (err) => {
       clearTimeout(timer);
@@ -80,13 +84,14 @@ describe('tessera serve', () => {
     expect((await get('/assets/whatever.js')).status).toBe(401);
   });
 
-  it('serves the renderer with the token, sets a cookie that works for later requests, and sends the CSP', async () => {
+  it('serves the renderer with the token, sets a page cookie (not the token) that works for later file requests, and sends the CSP', async () => {
     const page = await get(`/?token=${serve.token}`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<div id="app">');
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
     const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    expect(cookie).toContain(serve.token);
+    expect(cookie).toMatch(/^tessera_page_[0-9a-f]+=/);
+    expect(cookie).not.toContain(serve.token);
     const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(page.body)![1]!;
     expect((await get(`/${script}`, { cookie })).status).toBe(200);
   });
@@ -97,13 +102,13 @@ describe('tessera serve', () => {
     expect((await get(`/..%2f..%2fpackage.json?token=${serve.token}`)).status).toBe(404);
   });
 
-  it('closes a bridge WebSocket without the token with code 4401', async () => {
-    expect(await closeCodeOf(bridgeSocket(''))).toBe(4401);
-    expect(await closeCodeOf(bridgeSocket('?token=nope'))).toBe(4401);
+  it('refuses a bridge WebSocket without the token with HTTP 401, before any upgrade', async () => {
+    await expect(refusal(bridgeSocket(''))).rejects.toThrow(/Unexpected server response: 401/);
+    await expect(refusal(bridgeSocket('?token=nope'))).rejects.toThrow(/Unexpected server response: 401/);
   });
 
   it('refuses a bridge WebSocket from a foreign origin', async () => {
-    await expect(closeCodeOf(bridgeSocket(`?token=${serve.token}`, { origin: 'https://evil.example' }))).rejects.toThrow(/403/);
+    await expect(refusal(bridgeSocket(`?token=${serve.token}`, { origin: 'https://evil.example' }))).rejects.toThrow(/403/);
   });
 
   it('carries the contract over the bridge: app:info, validation, unknown channels and events', async () => {
@@ -138,5 +143,26 @@ describe('tessera serve', () => {
     const saved = JSON.parse(readFileSync(`${serve.dataDir}/settings.json`, 'utf8')) as { version: number; data: { theme: string } };
     expect(saved.version).toBe(SETTINGS_VERSION);
     expect(saved.data.theme).toBe('light');
+  });
+
+  it('a second serve on the same port exits 1 with one plain sentence (not "unexpected failure")', async () => {
+    const port = new URL(serve.url).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-busy-'));
+    const child = spawn(process.execPath, [tesseraBin, 'serve', '--port', port, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`serve on a busy port did not exit within 20 s; stderr: ${stderr}`));
+      }, 20_000);
+      child.once('exit', (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`tessera serve: port ${port} on 127.0.0.1 is already in use; choose another --port`);
+    expect(stderr).not.toContain('unexpected failure');
   });
 });

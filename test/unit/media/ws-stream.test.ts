@@ -21,11 +21,11 @@ afterEach(() => {
 });
 
 /** A server that hands each connection to serveMediaSocket, and a client connected to it. */
-async function connect(source: FakeSource, streamId: string, budget?: number): Promise<Client> {
+async function connect(source: FakeSource, streamId: string, budget?: number, stallMs?: number): Promise<Client> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   servers.push(server);
   await new Promise((resolve) => server.once('listening', resolve));
-  server.on('connection', (socket) => serveMediaSocket(source, streamId, socket, budget));
+  server.on('connection', (socket) => serveMediaSocket(source, streamId, socket, budget, stallMs));
   const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const client: Client = { ws, texts: [], bytes: [], closed: new Promise((resolve) => ws.once('close', (code) => resolve(code))) };
   ws.on('message', (data: Buffer, binary: boolean) => (binary ? client.bytes.push(data) : client.texts.push(String(data))));
@@ -95,5 +95,37 @@ describe('serveMediaSocket', () => {
     await until(() => source.goneCalls === 1, 'the viewer released');
     // Writes after the close are ignored, not thrown.
     expect(source.sink!.write(Buffer.from('late'))).toBe(true);
+  });
+
+  it('ends a socket whose client never reads once no write completes for the stall time, releasing the viewer', async () => {
+    const source = new FakeSource();
+    const client = await connect(source, 'known', 64 * 1024, 300);
+    await until(() => source.sink !== null, 'attach');
+    source.sink!.open('video/mp4');
+    // The client stops reading: the kernel buffers fill, then nothing more is written out.
+    (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const chunk = Buffer.alloc(256 * 1024);
+    for (let i = 0; i < 128 && source.goneCalls === 0; i++) {
+      source.sink!.write(chunk); // keeps writing past "not draining", as a careless viewer could
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => source.goneCalls === 1, 'the stalled socket ended and its viewer released', 5_000);
+  });
+
+  it('keeps a socket over budget that is slow but reading (writes keep completing)', async () => {
+    const source = new FakeSource();
+    const client = await connect(source, 'known', 10, 150);
+    await until(() => source.sink !== null, 'attach');
+    source.sink!.open('video/mp4');
+    // Over budget on every write, for well over the stall time, but every write completes.
+    const until600ms = Date.now() + 600;
+    while (Date.now() < until600ms) {
+      let drained = false;
+      expect(source.sink!.write(Buffer.alloc(64))).toBe(false);
+      source.sink!.onDrain(() => (drained = true));
+      await until(() => drained, 'the drain callback');
+    }
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    expect(source.goneCalls).toBe(0);
   });
 });

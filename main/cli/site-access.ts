@@ -7,6 +7,7 @@ import { AppFailure, siteKindSchema, siteKinds, type SiteConfig } from '../../pr
 import type { Logger } from '../logging/logger.js';
 import type { VmsAdapter } from '../vms/adapter.js';
 import { fetchingOpener, type BrowserOpener } from '../vms/browser-opener.js';
+import { splitUrlCredentials } from '../sites/url-credentials.js';
 import { HttpClient } from '../vms/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 import { CommandFailure, stringOption, UsageError, type CommandIo, type OptionValues } from './command.js';
@@ -44,21 +45,27 @@ export function isAdHoc(values: OptionValues): boolean {
 export async function adHocAdapter(values: OptionValues, io: CommandIo, log: Logger): Promise<{ adapter: VmsAdapter; site: SiteConfig }> {
   const kind = siteKindSchema.safeParse(values.kind);
   if (!kind.success) throw new UsageError(`--kind must be one of ${siteKinds.join(', ')}`);
-  const url = stringOption(values, 'url');
-  if (!url) throw new UsageError('--url is required with --kind');
+  const typed = stringOption(values, 'url');
+  if (!typed) throw new UsageError('--url is required with --kind');
   let host: string;
   try {
-    host = new URL(url).host;
+    host = new URL(typed).host;
   } catch {
-    throw new UsageError(`--url is not an address: ${JSON.stringify(url)}`);
+    throw new UsageError(`--url is not an address: ${JSON.stringify(typed)}`);
   }
-  const password = values['password-stdin'] ? await readPassword(io) : '';
+  // A user and password inside --url sign in like --user and the password (fetch refuses such addresses).
+  const inUrl = splitUrlCredentials(typed);
+  const url = inUrl.url;
+  const user = stringOption(values, 'user');
+  if (inUrl.username !== undefined && user !== undefined && user !== inUrl.username) throw new UsageError('--url holds another user than --user; give the user in one place');
+  if (inUrl.password !== undefined && values['password-stdin']) throw new UsageError('--url holds a password and --password-stdin was given; give the password in one place');
+  const password = values['password-stdin'] ? await readPassword(io) : (inUrl.password ?? '');
   const site: SiteConfig = {
     id: 'cli',
     name: host,
     kind: kind.data,
     url: kind.data === 'rtsp' ? '' : url,
-    username: stringOption(values, 'user') ?? '',
+    username: user ?? inUrl.username ?? '',
     ...(kind.data === 'rtsp' ? { rtspCameras: [{ name: host, url }] } : {}),
     ...(stringOption(values, 'client-id') ? { oauthClientId: stringOption(values, 'client-id')! } : {}),
   };

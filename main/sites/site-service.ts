@@ -26,6 +26,7 @@ import { HttpClient } from '../vms/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 import { isSessionExpired } from '../vms/session-errors.js';
 import type { SiteRepository } from './site-repository.js';
+import { cleanLoadedSites, extractAddCredentials } from './url-credentials.js';
 
 interface SiteEntry {
   config: SiteConfig;
@@ -80,6 +81,8 @@ export class SiteService {
   private readonly now: () => number;
   private browserOpener?: BrowserOpener;
   readonly loadProblem?: string;
+  /** Moving passwords found in saved addresses to the credential store (url-credentials.ts). */
+  private readonly loadCleanup: Promise<void>;
 
   constructor(private readonly options: SiteServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -89,7 +92,9 @@ export class SiteService {
       this.loadProblem = `The sites file could not be read (${loaded.corrupt.reason}); it was kept as ${loaded.corrupt.movedTo}.`;
       options.log.warn('sites file unreadable, moved aside', loaded.corrupt);
     }
-    for (const config of loaded.value) this.sites.set(config.id, this.entryFor(config));
+    const cleaned = cleanLoadedSites(loaded.value, options);
+    for (const config of cleaned.configs) this.sites.set(config.id, this.entryFor(config));
+    this.loadCleanup = cleaned.changed ? cleaned.moved.then(() => this.persistSafely()) : Promise.resolve();
     const refreshMs = options.refreshMs ?? 30_000;
     if (refreshMs > 0) {
       this.refreshTimer = setInterval(() => void this.refreshPolledSites(), refreshMs);
@@ -135,7 +140,11 @@ export class SiteService {
   }
 
   /** Adds a site and signs in right away when a password was given (or none is needed). */
-  async add(input: AddSite): Promise<SiteState> {
+  async add(typed: AddSite): Promise<SiteState> {
+    const { input, moved } = extractAddCredentials(typed);
+    if (moved.username || moved.password) {
+      this.options.log.info('took the credentials out of the typed address', { site: input.name, took: [moved.username && 'user', moved.password && 'password'].filter(Boolean).join(' and ') });
+    }
     if ([...this.sites.values()].some((s) => s.config.name.toLowerCase() === input.name.toLowerCase())) {
       throw new AppFailure('conflict', `There is already a site named "${input.name}".`);
     }
@@ -187,6 +196,7 @@ export class SiteService {
 
   /** Signs in with the given password, or the saved secret when none is given. */
   async signIn(input: { siteId: string; password?: string; savePassword?: boolean }): Promise<SiteState> {
+    if (input.password === undefined) await this.loadCleanup; // a password moved out of a saved address
     const entry = this.get(input.siteId);
     const secret = input.password ?? entry.sessionSecret ?? (await this.options.credentials.get(entry.config.id));
     if (secret === null || secret === undefined) {
@@ -311,6 +321,7 @@ export class SiteService {
 
   /** Signs in every site that has a saved secret (at start-up); failures show on the Sites screen. */
   async restoreSessions(): Promise<void> {
+    await this.loadCleanup;
     await Promise.all(
       [...this.sites.values()].map(async (entry) => {
         const saved = await this.options.credentials.get(entry.config.id).catch(() => null);
@@ -324,6 +335,7 @@ export class SiteService {
 
   async dispose(): Promise<void> {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
+    await this.loadCleanup;
     for (const entry of this.sites.values()) {
       entry.stopWatching?.();
       await entry.adapter.dispose();
@@ -491,6 +503,14 @@ export class SiteService {
 
   private persist(): void {
     this.options.repository.save([...this.sites.values()].filter((e) => !e.transient).map((e) => e.config));
+  }
+
+  private persistSafely(): void {
+    try {
+      this.persist();
+    } catch (err) {
+      this.options.log.warn('could not write the sites file without the credentials of its addresses', { error: err });
+    }
   }
 
   private announceSites(): void {

@@ -19,6 +19,7 @@ import { StillCache } from './media/still-cache.js';
 import { dataPaths } from './paths.js';
 import { removeOrphanTemps } from './persistence/orphan-temps.js';
 import { SettingsService } from './services/settings-service.js';
+import { cameraKnown } from './sites/camera-catalogue.js';
 import { SiteRepository } from './sites/site-repository.js';
 import { SiteService } from './sites/site-service.js';
 import { appVersion } from './version.js';
@@ -70,6 +71,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
   const media = new MediaBroker({
     resolve: (cameraId, profile) => sites.liveSource(cameraId, profile),
     cameraState: (cameraId) => sites.cameras().find((camera) => camera.id === cameraId)?.state,
+    cameraKnown: (cameraId) => cameraKnown(cameraId, sites.list(), sites.cameras()),
     log: log.child('media'),
   });
 

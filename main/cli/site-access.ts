@@ -7,6 +7,7 @@ import { AppFailure, siteKindSchema, siteKinds, type SiteConfig, type SiteKind }
 import type { Logger } from '../logging/logger.js';
 import type { VmsAdapter } from '../vms/adapter.js';
 import { fetchingOpener, type BrowserOpener } from '../vms/browser-opener.js';
+import { splitUrlCredentials } from '../sites/url-credentials.js';
 import { HttpClient } from '../vms/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 import { CommandFailure, stringOption, UsageError, type CommandIo, type OptionValues } from './command.js';
@@ -40,7 +41,6 @@ export function isAdHoc(values: OptionValues): boolean {
   return values.kind !== undefined || values.url !== undefined;
 }
 
-/** Builds, and signs in, an adapter for a site given on the command line. */
 /** A site address from --url: it parses, with a scheme the kind reads (any known one without a kind). */
 export function siteAddress(url: string, kind: SiteKind | undefined): URL {
   let parsed: URL;
@@ -56,21 +56,28 @@ export function siteAddress(url: string, kind: SiteKind | undefined): URL {
   throw new UsageError(`--url: unsupported scheme ${JSON.stringify(parsed.protocol)}; use ${wanted}`);
 }
 
+/** Builds, and signs in, an adapter for a site given on the command line. */
 export async function adHocAdapter(values: OptionValues, io: CommandIo, log: Logger): Promise<{ adapter: VmsAdapter; site: SiteConfig }> {
   const kind = siteKindSchema.safeParse(values.kind);
-  const url = stringOption(values, 'url');
+  const typed = stringOption(values, 'url');
   // The address before the kind: a wrong scheme is the first thing to say about `--url ftp://x`.
-  const address = url === undefined ? undefined : siteAddress(url, kind.data);
+  const address = typed === undefined ? undefined : siteAddress(typed, kind.data);
   if (!kind.success) throw new UsageError(`--kind must be one of ${siteKinds.join(', ')}`);
-  if (!url || !address) throw new UsageError('--url is required with --kind');
+  if (!typed || !address) throw new UsageError('--url is required with --kind');
   const host = address.host;
-  const password = values['password-stdin'] ? await readPassword(io) : '';
+  // A user and password inside --url sign in like --user and the password (fetch refuses such addresses).
+  const inUrl = splitUrlCredentials(typed);
+  const url = inUrl.url;
+  const user = stringOption(values, 'user');
+  if (inUrl.username !== undefined && user !== undefined && user !== inUrl.username) throw new UsageError('--url holds another user than --user; give the user in one place');
+  if (inUrl.password !== undefined && values['password-stdin']) throw new UsageError('--url holds a password and --password-stdin was given; give the password in one place');
+  const password = values['password-stdin'] ? await readPassword(io) : (inUrl.password ?? '');
   const site: SiteConfig = {
     id: 'cli',
     name: host,
     kind: kind.data,
     url: kind.data === 'rtsp' ? '' : url,
-    username: stringOption(values, 'user') ?? '',
+    username: user ?? inUrl.username ?? '',
     ...(kind.data === 'rtsp' ? { rtspCameras: [{ name: host, url }] } : {}),
     ...(stringOption(values, 'client-id') ? { oauthClientId: stringOption(values, 'client-id')! } : {}),
   };

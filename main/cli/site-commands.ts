@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import { dataPaths, resolveUserDataDir } from '../paths.js';
 import { SiteRepository } from '../sites/site-repository.js';
 import { SiteService } from '../sites/site-service.js';
+import { hasUrlCredentials } from '../sites/url-credentials.js';
 import { commonOptions, commonUsage, CommandFailure, stringOption, UsageError, type Command, type CommandIo, type OptionValues } from './command.js';
 import { adHocAdapter, adHocOptions, adHocUsage, cliBrowserOpener, describeFailure, isAdHoc, readPassword } from './site-access.js';
 
@@ -87,8 +88,10 @@ ${commonUsage}`,
         }
         const state = await sites.add(parsed.data);
         if (state.cameraListWarning) io.stderr.write(`tessera sites: ${state.cameraListWarning}\n`);
-        if (values.json) io.stdout.write(`${JSON.stringify({ id: state.id, name: state.name, status: state.status, cameras: state.cameraCount })}\n`);
-        else io.stdout.write(`Added ${state.name} (${state.status}${state.status === 'signed-in' ? `, ${state.cameraCount} cameras` : ''}).\n`);
+        // SiteService.add moved them to the user and password (url-credentials.ts); say so.
+        const moved = hasUrlCredentials(url) ? ' The user and password in --url were taken out of the address, which is saved without them.' : '';
+        if (values.json) io.stdout.write(`${JSON.stringify({ id: state.id, name: state.name, status: state.status, cameras: state.cameraCount, ...(moved ? { credentialsTakenFromUrl: true } : {}) })}\n`);
+        else io.stdout.write(`Added ${state.name} (${state.status}${state.status === 'signed-in' ? `, ${state.cameraCount} cameras` : ''}).${moved}\n`);
         return 0;
       });
     } finally {

@@ -9,8 +9,12 @@
  * A viewer's bytes flow once its player fetches `media/stream/<id>` (attach); aborting that
  * fetch closes the viewer like media:close. A viewer never fetched is closed after UNCLAIMED_MS
  * (a window that crashed between open and fetch must not keep a camera streaming).
- * State is published as whole snapshots (onStates): at once (coalesced per tick) when a status
- * changes, and at most once per STATS_PUBLISH_MS when only the numbers of the overlay moved.
+ * State is published as whole snapshots (onStates): soon when a status changes (at most once per
+ * STATE_PUBLISH_MIN_MS, merging bursts), and at most once per STATS_PUBLISH_MS when only the
+ * numbers of the overlay moved.
+ *
+ * Opening refuses a camera no site knows (`not-found`, before any slot or ffmpeg is spent on it)
+ * and counts streams per window as well as in all (stream-slots.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { AppFailure, type CameraState, type MediaStream, type ProfileName, type StreamState } from '../../preload/contract/index.js';
@@ -18,6 +22,8 @@ import type { Logger } from '../logging/logger.js';
 import type { LiveSource } from '../vms/adapter.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { spawnFfmpeg, type PipelineRunner } from './ffmpeg-process.js';
+import { PublishThrottle } from './publish-throttle.js';
+import { StreamSlots } from './stream-slots.js';
 import { Upstream, type UpstreamLike, type UpstreamSpec, type UpstreamTuning } from './upstream.js';
 import { Viewer, type ViewerSink, type ViewerStats } from './viewer.js';
 
@@ -27,14 +33,29 @@ export const LINGER_MS = 5_000;
 export const UNCLAIMED_MS = 30_000;
 /** Stats-only snapshots at most this often, ms: 64 tiles must not flood every window with events. */
 export const STATS_PUBLISH_MS = 2_000;
-/** Open viewers at most (64 tiles on each of 8 walls): a runaway renderer cannot spawn without end. */
-export const MAX_VIEWERS = 512;
+/**
+ * State snapshots at most this often, ms: a burst of opens, closes or upstream retries becomes one
+ * event per window per interval (at most 5 a second) instead of one per change.
+ */
+export const STATE_PUBLISH_MIN_MS = 200;
+export { MAX_VIEWERS, MAX_VIEWERS_PER_WINDOW } from './stream-slots.js';
+
+/** Who opens a stream when no window does (the CLI, tests): counted like a window. */
+export const MAIN_OWNER = 'main';
 
 export interface MediaBrokerOptions {
   /** Where to pull live video of a camera (SiteService.liveSource: signs in again when needed). */
   resolve(cameraId: string, profile: ProfileName): Promise<LiveSource>;
   /** The camera's status at its site, for better words ("camera offline"). */
   cameraState?(cameraId: string): CameraState | undefined;
+  /**
+   * False when no configured site can have this camera: media:open then fails at once with
+   * `not-found` (before, it answered ok and the failure came later in media:state, so a window
+   * could fill every slot with cameras that do not exist). Without it every id is accepted.
+   */
+  cameraKnown?(cameraId: string): boolean;
+  /** Tests set smaller limits. */
+  slots?: StreamSlots;
   log: Logger;
   clock?: Clock;
   random?: () => number;
@@ -56,6 +77,8 @@ interface ViewerEntry {
   viewer: Viewer;
   entry: UpstreamEntry;
   unclaimed: TimerHandle | null;
+  /** The window that opened it (its slot is given back on close). */
+  owner: string;
 }
 
 export class MediaBroker {
@@ -63,18 +86,32 @@ export class MediaBroker {
   private readonly viewers = new Map<string, ViewerEntry>();
   private readonly listeners = new Set<(states: StreamState[]) => void>();
   private readonly clock: Clock;
-  private publishQueued = false;
+  private readonly slots: StreamSlots;
+  private readonly throttle: PublishThrottle;
   private statsTimer: TimerHandle | null = null;
   private disposed = false;
 
   constructor(private readonly o: MediaBrokerOptions) {
     this.clock = o.clock ?? systemClock;
+    this.slots = o.slots ?? new StreamSlots();
+    this.throttle = new PublishThrottle(this.clock, STATE_PUBLISH_MIN_MS, () => this.publish());
   }
 
-  /** Starts (or joins) live video of a camera for one tile. */
-  open(cameraId: string, profile: ProfileName): MediaStream {
+  /**
+   * Starts (or joins) live video of a camera for one tile of the window `owner` (the router's
+   * caller). Throws `not-found` for a camera no site knows and `conflict` beyond a slot limit.
+   */
+  open(cameraId: string, profile: ProfileName, owner = MAIN_OWNER): MediaStream {
     if (this.disposed) throw new AppFailure('unsupported', 'Tessera is shutting down.');
-    if (this.viewers.size >= MAX_VIEWERS) throw new AppFailure('conflict', `At most ${MAX_VIEWERS} live streams can be open at once; close some tiles first.`);
+    if (this.o.cameraKnown && !this.o.cameraKnown(cameraId)) {
+      throw new AppFailure('not-found', `There is no camera ${JSON.stringify(cameraId.slice(0, 120))} on any site Tessera knows.`);
+    }
+    try {
+      this.slots.take(owner);
+    } catch (err) {
+      this.o.log.warn('refused a stream: slot limit reached', { caller: owner, open: this.slots.heldBy(owner), total: this.slots.inUse });
+      throw err;
+    }
     const key = `${cameraId}|${profile}`;
     let entry = this.upstreams.get(key);
     if (!entry) {
@@ -88,7 +125,7 @@ export class MediaBroker {
     const viewer = new Viewer(streamId, cameraId, profile);
     entry.viewers.add(viewer);
     entry.upstream.addViewer(viewer);
-    const viewerEntry: ViewerEntry = { viewer, entry, unclaimed: null };
+    const viewerEntry: ViewerEntry = { viewer, entry, unclaimed: null, owner };
     viewerEntry.unclaimed = this.clock.setTimeout(() => {
       this.o.log.info('closing a stream its player never fetched', { streamId, camera: cameraId });
       this.close(streamId);
@@ -105,6 +142,7 @@ export class MediaBroker {
     if (!viewerEntry) return false;
     const { viewer, entry } = viewerEntry;
     this.viewers.delete(streamId);
+    this.slots.release(viewerEntry.owner);
     this.clock.clearTimeout(viewerEntry.unclaimed);
     entry.viewers.delete(viewer);
     entry.upstream.removeViewer(viewer);
@@ -180,6 +218,7 @@ export class MediaBroker {
     this.upstreams.clear();
     for (const entry of entries) this.clock.clearTimeout(entry.linger);
     this.clock.clearTimeout(this.statsTimer);
+    this.throttle.dispose();
     await Promise.all(entries.map((entry) => entry.upstream.stop()));
     this.listeners.clear();
   }
@@ -201,19 +240,14 @@ export class MediaBroker {
   }
 
   private queuePublish(): void {
-    if (this.publishQueued || this.disposed) return;
-    this.publishQueued = true;
-    queueMicrotask(() => {
-      this.publishQueued = false;
-      this.publish();
-    });
+    if (!this.disposed) this.throttle.request();
   }
 
   private queueStatsPublish(): void {
     if (this.statsTimer || this.disposed) return;
     this.statsTimer = this.clock.setTimeout(() => {
       this.statsTimer = null;
-      this.publish();
+      this.queuePublish();
     }, STATS_PUBLISH_MS);
   }
 

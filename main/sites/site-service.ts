@@ -27,6 +27,7 @@ import { HttpClient } from '../vms/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 import { isSessionExpired } from '../vms/session-errors.js';
 import type { SiteRepository } from './site-repository.js';
+import { cleanLoadedSites, extractAddCredentials } from './url-credentials.js';
 
 interface SiteEntry {
   config: SiteConfig;
@@ -82,14 +83,17 @@ export class SiteService {
   private browserOpener?: BrowserOpener;
   /** What was wrong with sites.json at start (for app:info and the command line). */
   readonly loadProblems: LoadProblem[];
+  /** Moving passwords found in saved addresses to the credential store (url-credentials.ts). */
+  private readonly loadCleanup: Promise<void>;
 
   constructor(private readonly options: SiteServiceOptions) {
     this.now = options.now ?? Date.now;
     this.browserOpener = options.browserOpener;
     const loaded = options.repository.load();
     if (loaded.problem) options.log.warn('sites file could not be used as it was; moved aside', loaded.problem);
+    const cleaned = cleanLoadedSites(loaded.value, options);
     const unusable: string[] = [];
-    loaded.value.forEach((config, index) => {
+    cleaned.configs.forEach((config, index) => {
       // The stored shape is checked on load; this is the guarantee that one site never stops a start.
       try {
         if (this.sites.has(config.id)) throw new Error(`the id ${config.id} is used twice`);
@@ -104,6 +108,7 @@ export class SiteService {
       problems.push(options.repository.setAsideKeeping(unusable, [...this.sites.values()].map((e) => e.config)));
     }
     this.loadProblems = problems;
+    this.loadCleanup = cleaned.changed ? cleaned.moved.then(() => this.persistSafely()) : Promise.resolve();
     const refreshMs = options.refreshMs ?? 30_000;
     if (refreshMs > 0) {
       this.refreshTimer = setInterval(() => void this.refreshPolledSites(), refreshMs);
@@ -149,7 +154,11 @@ export class SiteService {
   }
 
   /** Adds a site and signs in right away when a password was given (or none is needed). */
-  async add(input: AddSite): Promise<SiteState> {
+  async add(typed: AddSite): Promise<SiteState> {
+    const { input, moved } = extractAddCredentials(typed);
+    if (moved.username || moved.password) {
+      this.options.log.info('took the credentials out of the typed address', { site: input.name, took: [moved.username && 'user', moved.password && 'password'].filter(Boolean).join(' and ') });
+    }
     if ([...this.sites.values()].some((s) => s.config.name.toLowerCase() === input.name.toLowerCase())) {
       throw new AppFailure('conflict', `There is already a site named "${input.name}".`);
     }
@@ -201,6 +210,7 @@ export class SiteService {
 
   /** Signs in with the given password, or the saved secret when none is given. */
   async signIn(input: { siteId: string; password?: string; savePassword?: boolean }): Promise<SiteState> {
+    if (input.password === undefined) await this.loadCleanup; // a password moved out of a saved address
     const entry = this.get(input.siteId);
     const needsNone = entry.adapter.capabilities.signIn === 'none';
     const secret = input.password ?? entry.sessionSecret ?? (needsNone ? '' : await this.options.credentials.get(entry.config.id));
@@ -326,6 +336,7 @@ export class SiteService {
 
   /** Signs in every site that has a saved secret (at start-up); failures show on the Sites screen. */
   async restoreSessions(): Promise<void> {
+    await this.loadCleanup;
     await Promise.all(
       [...this.sites.values()].map(async (entry) => {
         const saved = await this.options.credentials.get(entry.config.id).catch(() => null);
@@ -339,6 +350,7 @@ export class SiteService {
 
   async dispose(): Promise<void> {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
+    await this.loadCleanup;
     for (const entry of this.sites.values()) {
       entry.stopWatching?.();
       await entry.adapter.dispose();
@@ -507,6 +519,14 @@ export class SiteService {
 
   private persist(): void {
     this.options.repository.save([...this.sites.values()].filter((e) => !e.transient).map((e) => e.config));
+  }
+
+  private persistSafely(): void {
+    try {
+      this.persist();
+    } catch (err) {
+      this.options.log.warn('could not write the sites file without the credentials of its addresses', { error: err });
+    }
   }
 
   private announceSites(): void {

@@ -252,6 +252,36 @@ test('signs in to the simulated Eagle Eye v1 with a two-factor code and lists it
 });
 
 /**
+ * A user and password typed inside the address: the form says they will be taken out (as the
+ * address field's description), main signs in with them, and the card shows the address without.
+ */
+test('takes the user and password out of a typed exacqVision address and says so under the field', async ({ clean }) => {
+  const exacq = sim?.sites.exacq as { url: string; username: string; password: string } | undefined;
+  test.skip(!exacq, 'the simulator has no exacqVision module');
+  const { page, problems } = clean;
+  await page.goto(serveUrl());
+  await page.getByRole('button', { name: 'Sites', exact: true }).click();
+  const form = page.getByRole('form', { name: 'Add a site' });
+  await form.getByLabel('Name', { exact: true }).fill('Typed NVR');
+  await form.getByLabel('Kind').selectOption({ label: 'exacqVision Web Service' });
+  const address = form.getByLabel('Address');
+  await address.fill(exacq!.url);
+  await expect(form.getByText('Tessera takes the user and password out of this address')).toHaveCount(0);
+  const typed = new URL(exacq!.url);
+  typed.username = encodeURIComponent(exacq!.username);
+  typed.password = encodeURIComponent(exacq!.password);
+  await address.fill(typed.toString());
+  await expect(address).toHaveAccessibleDescription(/Tessera takes the user and password out of this address/);
+  await form.getByRole('button', { name: 'Add site' }).click();
+
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Typed NVR' }) });
+  await expect(card.getByText('Signed in', { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(card).not.toContainText(exacq!.password);
+  await expect(card).not.toContainText('@127.0.0.1');
+  expect(problems).toEqual([]);
+});
+
+/**
  * What the Sites screen shows while main waits for the browser (the link, the waiting words), with
  * a scripted main that says when the browser came back; the browser sign-in itself is driven for
  * real against the simulator further down.

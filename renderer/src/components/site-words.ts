@@ -58,3 +58,17 @@ export function formErrors(error: AppError, labels: (path: string) => string): {
     .join(' ');
   return { fields, summary };
 }
+
+/**
+ * Whether a typed address holds a user or password (`https://admin:secret@nvr`). Main takes them
+ * out (main/sites/url-credentials.ts); the form says so under the field.
+ */
+export function addressHasCredentials(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return false;
+  }
+  return url.username !== '' || url.password !== '';
+}

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { cookieName } from '../../../main/serve/auth.js';
 import { alive, commandLine, descendants } from '../../support/proc-tree.js';
 import { startServeProcess, tesseraBin, type ServeProcess } from '../../support/serve-process.js';
 import { simCacheDir } from '../../support/simulator.js';
@@ -41,9 +40,8 @@ function call<T>(channel: string, input?: unknown): Promise<T> {
 
 /** Opens a stream's socket like a tile does; resolves at its first media bytes. */
 function play(path: string): Promise<void> {
-  const socket = new WebSocket(`${serve.origin.replace('http', 'ws')}/${path}`, {
-    headers: { origin: serve.origin, cookie: `${cookieName(Number(new URL(serve.origin).port))}=${serve.token}` },
-  });
+  // Sockets carry the token in their query (main/serve/auth.ts), like the page's.
+  const socket = new WebSocket(`${serve.origin.replace('http', 'ws')}/${path}?token=${encodeURIComponent(serve.token)}`, { headers: { origin: serve.origin } });
   sockets.push(socket);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no media bytes on ${path} within 60 s`)), 60_000);

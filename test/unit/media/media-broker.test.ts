@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppFailure, type StreamState } from '../../../preload/contract/index.js';
-import { MediaBroker } from '../../../main/media/media-broker.js';
+import { MediaBroker, STATE_PUBLISH_MIN_MS } from '../../../main/media/media-broker.js';
+import { StreamSlots } from '../../../main/media/stream-slots.js';
 import type { UpstreamLike, UpstreamSnapshot, UpstreamSpec } from '../../../main/media/upstream.js';
 import type { JoinData, Viewer } from '../../../main/media/viewer.js';
 import { memoryLogger } from '../../support/memory-logger.js';
@@ -41,14 +42,16 @@ class FakeUpstream implements UpstreamLike {
   }
 }
 
-function setup() {
+function setup(extra: { cameraKnown?: (cameraId: string) => boolean; slots?: StreamSlots } = {}) {
   const clock = new ManualClock();
   const created: FakeUpstream[] = [];
   const published: StreamState[][] = [];
+  const log = memoryLogger();
   const broker = new MediaBroker({
     resolve: () => Promise.reject(new Error('not used by fakes')),
-    log: memoryLogger(),
+    log,
     clock,
+    ...extra,
     lingerMs: 5_000,
     unclaimedMs: 30_000,
     createUpstream: (spec, onChange) => {
@@ -58,7 +61,7 @@ function setup() {
     },
   });
   broker.onStates((states) => published.push(states));
-  return { clock, created, published, broker };
+  return { clock, created, published, broker, log };
 }
 
 describe('MediaBroker', () => {
@@ -161,12 +164,13 @@ describe('MediaBroker', () => {
   });
 
   it('publishes whole snapshots, one per tick, on open, close and upstream changes', async () => {
-    const { broker, created, published } = setup();
+    const { broker, created, published, clock } = setup();
     const a = broker.open('site/cam1', 'sub');
     const b = broker.open('site/cam1', 'sub');
     await settle();
     expect(published.length).toBe(1);
     expect(published[0]!.map((s) => s.streamId)).toEqual([a.streamId, b.streamId]);
+    clock.advance(STATE_PUBLISH_MIN_MS);
     created[0]!.snap = { status: 'retrying', reason: 'camera offline', retryAtMs: 123, info: { transcoded: false } };
     created[0]!.onChange('status');
     created[0]!.onChange('status');
@@ -177,8 +181,62 @@ describe('MediaBroker', () => {
       { streamId: b.streamId, cameraId: 'site/cam1', profile: 'sub', status: 'retrying', reason: 'camera offline', retryAtMs: 123, info: { transcoded: false } },
     ]);
     broker.close(a.streamId);
+    clock.advance(STATE_PUBLISH_MIN_MS);
     await settle();
     expect(published[2]!.map((s) => s.streamId)).toEqual([b.streamId]);
+  });
+
+  it('merges a burst of changes into one snapshot per interval, carrying the latest state of every stream', async () => {
+    //  t(ms)      0        100       200       300       400
+    //  changes    ▲▲▲ ▲▲▲  ▲▲▲ ▲▲▲  ▲▲▲ ▲▲▲  ▲▲▲ ▲▲▲  (one stream opened and a status flip every 10 ms)
+    //  published  ●                 ●                   ●
+    const { broker, created, published, clock } = setup();
+    const first = broker.open('site/cam1', 'sub');
+    await settle();
+    expect(published.length).toBe(1);
+    for (let step = 0; step < 40; step += 1) {
+      broker.open(`site/cam${2 + step}`, 'sub');
+      created[0]!.snap = { status: step % 2 ? 'playing' : 'retrying', info: { transcoded: false } };
+      created[0]!.onChange('status');
+      clock.advance(10);
+      await settle();
+    }
+    clock.advance(STATE_PUBLISH_MIN_MS);
+    await settle();
+    // 400 ms of changes: the first at once, then one per interval, never more.
+    expect(published.length).toBe(1 + Math.ceil(400 / STATE_PUBLISH_MIN_MS));
+    const last = published[published.length - 1]!;
+    expect(last.length).toBe(41);
+    expect(last.find((s) => s.streamId === first.streamId)?.status).toBe('playing');
+  });
+
+  it('refuses a camera no site knows at open, before taking a slot or starting an upstream', () => {
+    const { broker, created } = setup({ cameraKnown: (id) => id.startsWith('site/') });
+    expect(() => broker.open('nowhere/cam1', 'sub')).toThrow(expect.objectContaining({ error: expect.objectContaining({ code: 'not-found' }) }));
+    expect(created).toEqual([]);
+    expect(broker.states()).toEqual([]);
+    expect(broker.open('site/cam1', 'sub').cameraId).toBe('site/cam1');
+  });
+
+  it('counts slots per window: one window at its cap is refused while another still opens; closing gives the slot back', () => {
+    const { broker, log } = setup({ slots: new StreamSlots({ total: 5, perWindow: 3 }) });
+    const mine = [1, 2, 3].map(() => broker.open('site/cam1', 'sub', 'ws client 1'));
+    expect(() => broker.open('site/cam1', 'sub', 'ws client 1')).toThrow(/This window already has 3 live streams/);
+    expect(broker.open('site/cam1', 'sub', 'ws client 2').streamId).toBeTruthy();
+    broker.close(mine[0]!.streamId);
+    expect(broker.open('site/cam2', 'sub', 'ws client 1').streamId).toBeTruthy();
+    // All windows together: 5.
+    broker.open('site/cam1', 'sub', 'ws client 2');
+    expect(() => broker.open('site/cam1', 'sub', 'ws client 3')).toThrow(/At most 5 live streams/);
+    expect(log.lines.filter((l) => l.message === 'refused a stream: slot limit reached').map((l) => l.fields?.caller)).toEqual(['ws client 1', 'ws client 3']);
+  });
+
+  it('gives back the slot of a stream its player never fetched', () => {
+    const { broker, clock } = setup({ slots: new StreamSlots({ total: 10, perWindow: 1 }) });
+    broker.open('site/cam1', 'sub', 'w');
+    expect(() => broker.open('site/cam1', 'sub', 'w')).toThrow(/already has 1/);
+    clock.advance(30_000);
+    expect(broker.open('site/cam1', 'sub', 'w').streamId).toBeTruthy();
   });
 
   it('publishes stats-only changes at most every 2 s, whatever the number of upstreams', async () => {

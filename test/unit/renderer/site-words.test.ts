@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appError, siteKinds } from '../../../preload/contract/index.js';
-import { formErrors, signInByKind, siteStatusWords } from '../../../renderer/src/components/site-words.js';
+import { addressHasCredentials, formErrors, signInByKind, siteStatusWords } from '../../../renderer/src/components/site-words.js';
 
 const labels = (path: string): string => ({ name: 'Name', url: 'Address' })[path] ?? `[${path}]`;
 
@@ -40,5 +40,15 @@ describe('site words', () => {
     expect(Object.keys(signInByKind).sort()).toEqual([...siteKinds].sort());
     expect(signInByKind['eagleeye-v3']).toBe('oauth');
     expect(siteStatusWords['needs-sign-in']).toBe('Needs sign-in');
+  });
+});
+
+describe('addressHasCredentials', () => {
+  it('notices a user or password inside an address, and only then', () => {
+    expect(addressHasCredentials('http://admin:secret@nvr.local')).toBe(true);
+    expect(addressHasCredentials(' rtsp://admin@cam/main ')).toBe(true);
+    expect(addressHasCredentials('https://nvr.local/path?user=a')).toBe(false);
+    expect(addressHasCredentials('nvr.local')).toBe(false);
+    expect(addressHasCredentials('')).toBe(false);
   });
 });

@@ -33,15 +33,18 @@ const rtspUrl = z.url({ protocol: /^rtsps?$/, error: 'must be an rtsp:// address
 /** Cameras typed into one RTSP site: more than any wall shows; a larger system has a VMS. */
 export const MAX_RTSP_CAMERAS = 256;
 
-export const rtspCameraSchema = z.object({
-  name: z.string().trim().min(1).max(120),
-  url: rtspUrl,
-  /**
-   * A fixed id for cameras whose address changes between starts (the demo's RTSP server takes a
-   * free port each time), so walls keep them. Without it the id is derived from the URL.
-   */
-  id: localIdSchema.optional(),
-});
+/** One camera of an RTSP site. Strict like every input: an unknown key is refused, not dropped. */
+export const rtspCameraSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    url: rtspUrl,
+    /**
+     * A fixed id for cameras whose address changes between starts (the demo's RTSP server takes a
+     * free port each time), so walls keep them. Without it the id is derived from the URL.
+     */
+    id: localIdSchema.optional(),
+  })
+  .strict();
 export type RtspCameraEntry = z.infer<typeof rtspCameraSchema>;
 
 /** A site as stored and as the UI edits it: no password, token or cookie. */

@@ -53,11 +53,11 @@ export class IpcRouter {
 
   async dispatch(channel: string, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> {
     if (!ctx.trusted) {
-      this.log.warn('refused request from untrusted caller', { channel: String(channel).slice(0, 80), caller: ctx.caller });
+      this.log.warn('refused request from untrusted caller', { channel: shown(channel), caller: ctx.caller });
       return fail('untrusted-sender', 'This window is not allowed to talk to Tessera.');
     }
     if (typeof channel !== 'string' || !isRequestChannel(channel)) {
-      return fail('unknown-channel', `There is no channel named ${JSON.stringify(String(channel).slice(0, 80))}.`);
+      return fail('unknown-channel', `There is no channel named ${JSON.stringify(shown(channel))}.`);
     }
     const handler = this.handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
     try {
@@ -77,4 +77,9 @@ export class IpcRouter {
 
 function clip(text: string): string {
   return text.length > maxIssueChars ? `${text.slice(0, maxIssueChars)}…` : text;
+}
+
+/** A channel name for a log line or an answer; String() of an object with an own toString can throw. */
+function shown(channel: unknown): string {
+  return typeof channel === 'string' ? channel.slice(0, 80) : `(a ${typeof channel})`;
 }

@@ -34,6 +34,13 @@ describe('IpcRouter', () => {
     }
   });
 
+  it('answers a channel that is not a string, even one whose toString throws', async () => {
+    for (const trusted_ of [true, false]) {
+      const result = await router().router.dispatch({ toString: 1 } as unknown as string, undefined, { trusted: trusted_, caller: 'test' });
+      expect(result).toMatchObject({ ok: false, error: { code: trusted_ ? 'unknown-channel' : 'untrusted-sender' } });
+    }
+  });
+
   it('refuses untrusted senders before looking at the channel', async () => {
     const { router: r, log } = router();
     const result = await r.dispatch('app:info', undefined, { trusted: false, caller: 'evil frame' });

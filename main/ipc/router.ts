@@ -2,8 +2,10 @@
  * The one way a request from a renderer reaches a service. Both shells use it: Electron's
  * ipcMain (main/windows/ipc-electron.ts) and the serve-mode WebSocket bridge (main/serve).
  * It refuses unknown channels and untrusted callers, validates the input against the contract
- * schema (the renderer is untrusted input) and turns every outcome into a Result value.
+ * schema (the renderer is untrusted input) and turns every outcome into a Result value: whatever
+ * a handler or a schema throws (a refinement can), `dispatch` resolves, with `internal`.
  */
+import type { z } from 'zod';
 import {
   AppFailure,
   appError,
@@ -17,6 +19,12 @@ import {
   type Result,
 } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
+
+/** The input schemas by channel: the contract's, or a test's. */
+export type InputSchemas = Record<RequestChannel, { input: Pick<z.ZodType, 'safeParse'> }>;
+
+/** An issue's message can quote the input (zod lists unrecognized keys): keep answers and logs short. */
+const maxIssueChars = 200;
 
 /** Who is calling: established by the shell (sender frame URL in Electron, token + Origin in serve mode). */
 export interface CallContext {
@@ -40,28 +48,38 @@ export class IpcRouter {
   constructor(
     private readonly handlers: Handlers,
     private readonly log: Logger,
+    private readonly schemas: InputSchemas = requests,
   ) {}
 
   async dispatch(channel: string, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> {
     if (!ctx.trusted) {
-      this.log.warn('refused request from untrusted caller', { channel: String(channel).slice(0, 80), caller: ctx.caller });
+      this.log.warn('refused request from untrusted caller', { channel: shown(channel), caller: ctx.caller });
       return fail('untrusted-sender', 'This window is not allowed to talk to Tessera.');
     }
     if (typeof channel !== 'string' || !isRequestChannel(channel)) {
-      return fail('unknown-channel', `There is no channel named ${JSON.stringify(String(channel).slice(0, 80))}.`);
-    }
-    const parsed = requests[channel].input.safeParse(rawInput);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 5).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      return fail('bad-request', `The request to ${channel} is malformed: ${issues.map((i) => `${i.path || 'input'} ${i.message}`).join('; ')}.`, { issues });
+      return fail('unknown-channel', `There is no channel named ${JSON.stringify(shown(channel))}.`);
     }
     const handler = this.handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
     try {
+      const parsed = this.schemas[channel].input.safeParse(rawInput);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.slice(0, 5).map((issue) => ({ path: clip(issue.path.map(String).join('.')), message: clip(issue.message) }));
+        return fail('bad-request', `The request to ${channel} is malformed: ${issues.map((i) => `${i.path || 'input'} ${i.message}`).join('; ')}.`, { issues });
+      }
       return ok(await handler(parsed.data, ctx));
     } catch (err) {
       if (err instanceof AppFailure) return { ok: false, error: err.error };
-      this.log.error('handler failed', { channel, error: err });
+      this.log.error('request failed', { channel, error: err });
       return { ok: false, error: appError('internal', `Tessera failed while handling ${channel}; the details are in the log.`) };
     }
   }
+}
+
+function clip(text: string): string {
+  return text.length > maxIssueChars ? `${text.slice(0, maxIssueChars)}…` : text;
+}
+
+/** A channel name for a log line or an answer; String() of an object with an own toString can throw. */
+function shown(channel: unknown): string {
+  return typeof channel === 'string' ? channel.slice(0, 80) : `(a ${typeof channel})`;
 }

@@ -1,5 +1,5 @@
 /** Owns the settings document: load once, validate patches, save atomically, announce changes. */
-import { defaultSettings, settingsSchema, type LoadProblem, type Settings, type SettingsPatch, type WindowMode } from '../../preload/contract/index.js';
+import { MAX_WINDOW_MODES, defaultSettings, nullPrototype, settingsSchema, type LoadProblem, type Settings, type SettingsPatch, type WindowMode } from '../../preload/contract/index.js';
 import { JsonFile, type Migrations } from '../persistence/json-file.js';
 import { salvageFields } from '../persistence/salvage.js';
 import type { Logger } from '../logging/logger.js';
@@ -43,9 +43,19 @@ export class SettingsService {
     return this.get();
   }
 
-  /** One display's mode, merged into the modes main holds now. */
+  /**
+   * One display's mode, merged into the modes main holds now. When MAX_WINDOW_MODES displays are
+   * remembered already (entries of unplugged displays pile up), one is forgotten to make room:
+   * one that says the default mode anyway if any, else the first listed.
+   */
   setWindowMode(displayId: string, mode: WindowMode): Settings {
-    return this.set({ windowModes: { ...this.current.windowModes, [displayId]: mode } });
+    const modes = nullPrototype(this.current.windowModes);
+    const ids = Object.keys(modes);
+    if (!Object.hasOwn(modes, displayId) && ids.length >= MAX_WINDOW_MODES) {
+      delete modes[ids.find((id) => modes[id] === this.current.defaultWindowMode) ?? ids[0]!];
+    }
+    modes[displayId] = mode;
+    return this.set({ windowModes: modes });
   }
 
   onChanged(listener: (settings: Settings) => void): () => void {

@@ -6,7 +6,10 @@
  */
 import {
   AppFailure,
+  MAX_DISPLAYS,
+  nullPrototype,
   wallDocumentSchema,
+  type DisplayWall,
   type Layout,
   type LoadProblem,
   type SetDisplay,
@@ -26,7 +29,10 @@ export class WallService {
   readonly loadProblem: LoadProblem | undefined;
   private readonly listeners = new Set<(state: WallState) => void>();
 
-  constructor(path: string, log: Logger) {
+  constructor(
+    path: string,
+    private readonly log: Logger,
+  ) {
     this.file = new JsonFile(path, wallDocumentSchema, WALL_VERSION, emptyWall, wallMigrations, {
       salvage: salvageFields(wallDocumentSchema, emptyWall),
       describe: (_value, partial) => (partial ? 'the layouts, tours and displays it could read' : 'an empty wall'),
@@ -93,7 +99,15 @@ export class WallService {
 
   setDisplay({ displayId, ...patch }: SetDisplay): WallState {
     return this.change((doc) => {
-      const display = (doc.displays[displayId] ??= { layoutId: null });
+      if (!Object.hasOwn(doc.displays, displayId)) {
+        const forget = displayToForget(doc.displays);
+        if (forget !== undefined) {
+          this.log.info('the wall remembers too many displays; forgetting one to make room', { forgotten: forget, added: displayId });
+          delete doc.displays[forget];
+        }
+        doc.displays[displayId] = { layoutId: null };
+      }
+      const display = doc.displays[displayId]!;
       if (patch.layoutId !== undefined) display.layoutId = patch.layoutId;
       if (patch.draft === null) delete display.draft;
       else if (patch.draft !== undefined) display.draft = patch.draft;
@@ -116,6 +130,8 @@ export class WallService {
   /** Applies a change to a copy, validates the whole document, then saves and announces it. */
   private change(mutate: (doc: WallDocument) => void): WallState {
     const next = structuredClone(this.document);
+    // structuredClone gives the record back its prototype; ids index it below.
+    next.displays = nullPrototype(next.displays);
     mutate(next);
     const checked = wallDocumentSchema.safeParse(next);
     if (!checked.success) throw new AppFailure('conflict', `That change would break the wall: ${checked.error.issues[0]?.message ?? 'invalid'}.`);
@@ -133,5 +149,16 @@ export class WallService {
 }
 
 export function emptyWall(): WallDocument {
-  return { layouts: [], tours: [], displays: {} };
+  return { layouts: [], tours: [], displays: nullPrototype({}) };
+}
+
+/**
+ * Which display entry to drop before adding one, when the wall already remembers MAX_DISPLAYS
+ * (entries of unplugged or renumbered displays pile up): one showing nothing if any, else the
+ * first listed. Undefined while there is room. Pure.
+ */
+export function displayToForget(displays: Readonly<Record<string, DisplayWall>>): string | undefined {
+  const ids = Object.keys(displays);
+  if (ids.length < MAX_DISPLAYS) return undefined;
+  return ids.find((id) => displays[id]!.layoutId === null && !displays[id]!.draft && !displays[id]!.tour) ?? ids[0];
 }

@@ -1,5 +1,6 @@
 /** DTOs and schemas of the `app` and `settings` namespaces. */
 import { z } from 'zod';
+import { idRecord, idSchema } from './ids.js';
 
 export const displaySchema = z.object({
   /** Electron's display id as a string (serve mode: "browser-1"…). */
@@ -48,6 +49,12 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 export const windowModeSchema = z.enum(['windowed', 'fullscreen', 'kiosk']);
 export type WindowMode = z.infer<typeof windowModeSchema>;
 
+/**
+ * Window modes remembered: as many displays as the wall remembers (wall.ts MAX_DISPLAYS), for the
+ * same reason; main forgets an old entry rather than refuse a new display.
+ */
+export const MAX_WINDOW_MODES = 64;
+
 /** Bounds of the tour idle time, s. */
 export const minTourIdleSeconds = 1;
 export const maxTourIdleSeconds = 3600;
@@ -55,8 +62,8 @@ export const maxTourIdleSeconds = 3600;
 export const settingsSchema = z.object({
   /** Open one window per connected display, or only on the primary one. */
   displays: z.enum(['all', 'primary']),
-  /** Window mode per display id; displays not listed use `defaultWindowMode`. */
-  windowModes: z.record(z.string(), windowModeSchema),
+  /** Window mode per display id; displays not listed use `defaultWindowMode`. No prototype. */
+  windowModes: idRecord(windowModeSchema, MAX_WINDOW_MODES),
   defaultWindowMode: windowModeSchema,
   /** Show camera name and status on every tile. */
   tileOverlay: z.boolean(),
@@ -80,7 +87,7 @@ export const defaultSettings: Settings = {
  * whole windowModes record, and a window holding a copy a moment old would undo another
  * window's change made in that moment.
  */
-export const setWindowModeSchema = z.object({ displayId: z.string().min(1).max(200), mode: windowModeSchema }).strict();
+export const setWindowModeSchema = z.object({ displayId: idSchema, mode: windowModeSchema }).strict();
 export type SetWindowMode = z.infer<typeof setWindowModeSchema>;
 
 /** A partial update; unknown keys are refused so a typo is an error, not a silent no-op. */

@@ -3,6 +3,7 @@
  * renderer and the tests all import it.
  */
 export * from './result.js';
+export * from './ids.js';
 export * from './app.js';
 export * from './sites.js';
 export * from './media.js';

@@ -27,13 +27,14 @@
  *   closed id; 410: closed meanwhile.
  */
 import { z } from 'zod';
+import { cameraIdSchema, idSchema } from './ids.js';
 
 export const profileNameSchema = z.enum(['main', 'sub']);
 export type ProfileName = z.infer<typeof profileNameSchema>;
 
 export const mediaOpenSchema = z
   .object({
-    cameraId: z.string().min(1).max(300),
+    cameraId: cameraIdSchema,
     profile: profileNameSchema,
   })
   .strict();
@@ -48,7 +49,7 @@ export const mediaStreamSchema = z.object({
 });
 export type MediaStream = z.infer<typeof mediaStreamSchema>;
 
-export const streamIdSchema = z.object({ streamId: z.string().min(1).max(100) }).strict();
+export const streamIdSchema = z.object({ streamId: idSchema }).strict();
 
 export const streamInfoSchema = z.object({
   /** Codecs of the current init segment, as in the Content-Type ("avc1.4d401e,mp4a.40.2"). */

@@ -1,5 +1,6 @@
 /** DTOs and schemas of the `sites` and `cameras` namespaces. No secret ever appears in these. */
 import { z } from 'zod';
+import { cameraIdSchema, localIdSchema } from './ids.js';
 
 export const siteKinds = ['eagleeye-v1', 'eagleeye-v3', 'exacq', 'aipix', 'rtsp'] as const;
 export const siteKindSchema = z.enum(siteKinds);
@@ -29,27 +30,33 @@ export type Capabilities = z.infer<typeof capabilitiesSchema>;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' });
 const rtspUrl = z.url({ protocol: /^rtsps?$/, error: 'must be an rtsp:// address' });
 
-export const rtspCameraSchema = z.object({
-  name: z.string().trim().min(1).max(120),
-  url: rtspUrl,
-  /**
-   * A fixed id for cameras whose address changes between starts (the demo's RTSP server takes a
-   * free port each time), so walls keep them. Without it the id is derived from the URL.
-   */
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
-});
+/** Cameras typed into one RTSP site: more than any wall shows; a larger system has a VMS. */
+export const MAX_RTSP_CAMERAS = 256;
+
+/** One camera of an RTSP site. Strict like every input: an unknown key is refused, not dropped. */
+export const rtspCameraSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    url: rtspUrl,
+    /**
+     * A fixed id for cameras whose address changes between starts (the demo's RTSP server takes a
+     * free port each time), so walls keep them. Without it the id is derived from the URL.
+     */
+    id: localIdSchema.optional(),
+  })
+  .strict();
 export type RtspCameraEntry = z.infer<typeof rtspCameraSchema>;
 
 /** A site as stored and as the UI edits it: no password, token or cookie. */
 export const siteConfigSchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  id: localIdSchema,
   name: z.string().trim().min(1).max(120),
   kind: siteKindSchema,
   /** The address the operator typed (for RTSP sites: unused, cameras carry their own URLs). */
   url: z.string().max(2048),
   username: z.string().max(256),
   /** RTSP sites only: the cameras, entered by hand (URLs without credentials). */
-  rtspCameras: z.array(rtspCameraSchema).max(256).optional(),
+  rtspCameras: z.array(rtspCameraSchema).max(MAX_RTSP_CAMERAS).optional(),
   /**
    * OAuth sites (Eagle Eye v3) only: the client id of the application registered with the VMS.
    * Not a secret; its client secret is what the operator enters as the password.
@@ -90,7 +97,7 @@ export const addSiteSchema = z
     password: z.string().max(1024).optional(),
     /** Keep the password in the OS keychain for the next start. */
     savePassword: z.boolean(),
-    rtspCameras: z.array(rtspCameraSchema).max(256).optional(),
+    rtspCameras: z.array(rtspCameraSchema).max(MAX_RTSP_CAMERAS).optional(),
     /** Eagle Eye v3: the OAuth client id (the password field then takes the client secret). */
     oauthClientId: z.string().trim().min(1).max(256).optional(),
   })
@@ -102,10 +109,10 @@ export const addSiteSchema = z
   });
 export type AddSite = z.infer<typeof addSiteSchema>;
 
-export const siteIdSchema = z.object({ siteId: z.string().min(1).max(64) }).strict();
-export const signInSchema = z.object({ siteId: z.string().min(1).max(64), password: z.string().max(1024).optional(), savePassword: z.boolean().optional() }).strict();
-export const twoFactorChooseSchema = z.object({ siteId: z.string().min(1).max(64), channel: z.enum(['sms', 'email']) }).strict();
-export const twoFactorVerifySchema = z.object({ siteId: z.string().min(1).max(64), code: z.string().regex(/^\d{4,8}$/, 'must be the digits of the code') }).strict();
+export const siteIdSchema = z.object({ siteId: localIdSchema }).strict();
+export const signInSchema = z.object({ siteId: localIdSchema, password: z.string().max(1024).optional(), savePassword: z.boolean().optional() }).strict();
+export const twoFactorChooseSchema = z.object({ siteId: localIdSchema, channel: z.enum(['sms', 'email']) }).strict();
+export const twoFactorVerifySchema = z.object({ siteId: localIdSchema, code: z.string().regex(/^\d{4,8}$/, 'must be the digits of the code') }).strict();
 
 export const cameraStateSchema = z.enum(['online', 'offline', 'off', 'unauthorized', 'unknown']);
 export type CameraState = z.infer<typeof cameraStateSchema>;
@@ -135,7 +142,7 @@ export type Camera = z.infer<typeof cameraSchema>;
 
 export const stillRequestSchema = z
   .object({
-    cameraId: z.string().min(1).max(300),
+    cameraId: cameraIdSchema,
     /** Recorded still at this time (epoch ms); omitted: the live picture. */
     atMs: z.number().int().nonnegative().optional(),
     width: z.number().int().min(32).max(3840).optional(),

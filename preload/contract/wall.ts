@@ -5,13 +5,36 @@
  * by hand is checked the same way on load.
  */
 import { z } from 'zod';
+import { cameraIdSchema, idRecord, idSchema, localIdSchema, vendorIdSchema } from './ids.js';
 import { profileNameSchema } from './media.js';
 
 /** The largest grid side; 8×8 = 64 tiles, the most a layout may hold. */
 export const MAX_GRID_SIDE = 8;
 export const MAX_TILES = MAX_GRID_SIDE * MAX_GRID_SIDE;
+/** Cameras one carousel tile cycles through: as many as a full layout shows at once. */
+export const MAX_CAROUSEL_CAMERAS = 64;
+/** Saved layouts: a control room keeps dozens; 500 leaves room and keeps wall.json small. */
+export const MAX_LAYOUTS = 500;
+/** Saved tours, and steps in one tour: more than an operator can follow. */
+export const MAX_TOURS = 100;
+export const MAX_TOUR_STEPS = 100;
+/**
+ * Displays the wall remembers. A wall PC drives a few dozen outputs at most, but entries of
+ * displays unplugged (or renumbered by the OS) stay, so there is room to spare; main forgets an
+ * old entry rather than refuse a new display (WallService.setDisplay).
+ */
+export const MAX_DISPLAYS = 64;
 
-const id = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be 1–64 lowercase letters, digits or dashes');
+const id = localIdSchema;
+
+/**
+ * When the invariants below are checked: only on input whose fields all passed. zod would run
+ * them after a failed max() too, on a grid of 1e9 columns or a record of 10k displays.
+ */
+function everyFieldPassed(payload: { issues: readonly unknown[] }): boolean {
+  return payload.issues.length === 0;
+}
+
 const name = z.string().trim().min(1).max(120);
 const dwellMs = z.number().int().min(1000).max(24 * 3600 * 1000);
 
@@ -21,11 +44,11 @@ const dwellMs = z.number().int().min(1000).max(24 * 3600 * 1000);
  */
 export const cellSchema = z
   .object({
-    x: z.number().int().min(0),
-    y: z.number().int().min(0),
-    w: z.number().int().min(1),
-    h: z.number().int().min(1),
-    cameraIds: z.array(z.string().min(1).max(200)).max(64),
+    x: z.number().int().min(0).max(MAX_GRID_SIDE - 1),
+    y: z.number().int().min(0).max(MAX_GRID_SIDE - 1),
+    w: z.number().int().min(1).max(MAX_GRID_SIDE),
+    h: z.number().int().min(1).max(MAX_GRID_SIDE),
+    cameraIds: z.array(cameraIdSchema).max(MAX_CAROUSEL_CAMERAS),
     /** Carousel dwell per camera; used only with two or more cameras. */
     dwellMs: dwellMs.optional(),
     /**
@@ -38,11 +61,12 @@ export const cellSchema = z
 export type Cell = z.infer<typeof cellSchema>;
 
 /** Where an imported layout came from (Eagle Eye panes, exacqVision views, Eagle Eye v3 layouts). */
-export const layoutSourceSchema = z.object({ siteId: z.string().min(1).max(64), serverId: z.string().min(1).max(200) }).strict();
+export const layoutSourceSchema = z.object({ siteId: localIdSchema, serverId: vendorIdSchema }).strict();
 
 /**
  * A named grid. Invariant (checked below): every slot of the columns × rows grid is covered by
- * exactly one cell, so merge and split never leave holes or overlaps.
+ * exactly one cell, so merge and split never leave holes or overlaps. zod runs the refinement
+ * even when a bound above failed, so layoutProblem checks the bounds itself before it allocates.
  */
 export const layoutSchema = z
   .object({
@@ -56,14 +80,25 @@ export const layoutSchema = z
     source: layoutSourceSchema.optional(),
   })
   .strict()
-  .superRefine((layout, ctx) => {
-    const problem = layoutProblem(layout);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['cells'], message: problem });
-  });
+  .superRefine(
+    (layout, ctx) => {
+      const problem = layoutProblem(layout);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['cells'], message: problem });
+    },
+    { when: everyFieldPassed },
+  );
 export type Layout = z.infer<typeof layoutSchema>;
 
-/** Why a layout's cells do not tile its grid exactly, or undefined when they do. Pure. */
+/**
+ * Why a layout's cells do not tile its grid exactly, or undefined when they do. Pure. Takes any
+ * input, bounds first: it allocates columns × rows slots and walks every cell's area, and a
+ * hostile layout (columns 1e9) must not get that far.
+ */
 export function layoutProblem(layout: Pick<Layout, 'columns' | 'rows' | 'cells'>): string | undefined {
+  if (!isGridSide(layout.columns) || !isGridSide(layout.rows)) return `the grid must have 1–${MAX_GRID_SIDE} columns and rows`;
+  if (!Array.isArray(layout.cells) || layout.cells.length > MAX_TILES) return `a layout holds at most ${MAX_TILES} tiles`;
+  const badCell = layout.cells.findIndex((c) => !isGridSide(c.w) || !isGridSide(c.h) || !isGridSide(c.x + 1) || !isGridSide(c.y + 1));
+  if (badCell !== -1) return `tile ${badCell + 1} has a position or size outside 0–${MAX_GRID_SIDE}`;
   const owner = new Array<number>(layout.columns * layout.rows).fill(-1);
   for (const [index, cell] of layout.cells.entries()) {
     if (cell.x + cell.w > layout.columns || cell.y + cell.h > layout.rows) return `tile ${index + 1} reaches outside the ${layout.columns}×${layout.rows} grid`;
@@ -80,12 +115,16 @@ export function layoutProblem(layout: Pick<Layout, 'columns' | 'rows' | 'cells'>
   return undefined;
 }
 
+function isGridSide(n: unknown): boolean {
+  return Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_GRID_SIDE;
+}
+
 /** A layout tour: the display shows each step's layout for its dwell time, then the next. */
 export const tourSchema = z
   .object({
     id,
     name,
-    steps: z.array(z.object({ layoutId: id, dwellMs }).strict()).min(1).max(100),
+    steps: z.array(z.object({ layoutId: id, dwellMs }).strict()).min(1).max(MAX_TOUR_STEPS),
   })
   .strict();
 export type Tour = z.infer<typeof tourSchema>;
@@ -94,7 +133,7 @@ export type Tour = z.infer<typeof tourSchema>;
 export const tourPositionSchema = z
   .object({
     tourId: id,
-    stepIndex: z.number().int().min(0),
+    stepIndex: z.number().int().min(0).max(MAX_TOUR_STEPS - 1),
     /** False while paused by the operator (not by idle-interaction pauses, which are not persisted). */
     running: z.boolean(),
   })
@@ -121,16 +160,19 @@ export type DisplayWall = z.infer<typeof displayWallSchema>;
  */
 export const wallDocumentSchema = z
   .object({
-    layouts: z.array(layoutSchema).max(500),
-    tours: z.array(tourSchema).max(100),
-    /** Keyed by display id (Electron's display id, or "browser-N" in serve mode). */
-    displays: z.record(z.string().min(1).max(64), displayWallSchema),
+    layouts: z.array(layoutSchema).max(MAX_LAYOUTS),
+    tours: z.array(tourSchema).max(MAX_TOURS),
+    /** Keyed by display id (Electron's display id, or "browser-N" in serve mode); no prototype. */
+    displays: idRecord(displayWallSchema, MAX_DISPLAYS),
   })
   .strict()
-  .superRefine((doc, ctx) => {
-    const problem = wallDocumentProblem(doc);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  .superRefine(
+    (doc, ctx) => {
+      const problem = wallDocumentProblem(doc);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    },
+    { when: everyFieldPassed },
+  );
 export type WallDocument = z.infer<typeof wallDocumentSchema>;
 
 export function wallDocumentProblem(doc: Pick<WallDocument, 'layouts' | 'tours' | 'displays'>): string | undefined {
@@ -166,7 +208,7 @@ export const tourIdSchema = z.object({ tourId: id }).strict();
  */
 export const setDisplaySchema = z
   .object({
-    displayId: z.string().min(1).max(64),
+    displayId: idSchema,
     layoutId: id.nullable().optional(),
     draft: layoutSchema.nullable().optional(),
     tour: tourPositionSchema.nullable().optional(),

@@ -7,7 +7,7 @@
  * cameras are laid out again in a plain near-square grid instead. Pure; every layout returned
  * satisfies layoutProblem().
  */
-import { MAX_GRID_SIDE, MAX_TILES, type Cell, type Layout, type ServerLayout, type ServerTour, type Tour } from '../../../preload/contract/index.js';
+import { MAX_GRID_SIDE, MAX_TILES, isCameraId, isVendorId, localIdSchema, type Cell, type Layout, type ServerLayout, type ServerTour, type Tour } from '../../../preload/contract/index.js';
 
 type ServerTile = ServerLayout['tiles'][number];
 
@@ -15,7 +15,6 @@ type ServerTile = ServerLayout['tiles'][number];
 const minDwellMs = 1000;
 const maxDwellMs = 24 * 3600 * 1000;
 const maxNameLength = 120;
-const maxCameraIdLength = 200;
 const maxTourSteps = 100;
 
 /** A site's layout as a Tessera layout with the given id, named as on the server. */
@@ -144,7 +143,7 @@ function toCellContent(tile: ServerTile): CellContent {
 }
 
 function usableCameras(ids: readonly string[]): string[] {
-  return ids.filter((id) => id.length > 0 && id.length <= maxCameraIdLength).slice(0, MAX_TILES);
+  return ids.filter(isCameraId).slice(0, MAX_TILES);
 }
 
 function clampDwell(ms: number): number {
@@ -156,7 +155,7 @@ function nameOf(name: string, fallback: string): string {
 }
 
 function sourceOf(siteId: string, serverId: string): Pick<Layout, 'source'> {
-  return siteId.length > 0 && siteId.length <= 64 && serverId.length > 0 && serverId.length <= 200 ? { source: { siteId, serverId } } : {};
+  return localIdSchema.safeParse(siteId).success && isVendorId(serverId) ? { source: { siteId, serverId } } : {};
 }
 
 function readingOrder(cells: Cell[]): Cell[] {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { AppFailure, defaultSettings, requestChannels, type AppInfo } from '../../../preload/contract/index.js';
-import { IpcRouter, type Handlers } from '../../../main/ipc/router.js';
+import { z } from 'zod';
+import { AppFailure, defaultSettings, requestChannels, requests, type AppInfo } from '../../../preload/contract/index.js';
+import { IpcRouter, type Handlers, type InputSchemas } from '../../../main/ipc/router.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
 const info: AppInfo = { name: 'Tessera', version: '1.2.3', platform: 'linux', shell: 'serve', displays: [], loadProblems: [] };
 const trusted = { trusted: true, caller: 'test' };
 
-function router(overrides: Partial<Handlers> = {}) {
+function router(overrides: Partial<Handlers> = {}, schemas?: InputSchemas) {
   const log = memoryLogger();
   const unused = (): never => {
     throw new Error('not used in this test');
@@ -18,7 +19,7 @@ function router(overrides: Partial<Handlers> = {}) {
     'settings:set': (patch) => ({ ...defaultSettings, ...patch }),
     ...overrides,
   } as Handlers;
-  return { router: new IpcRouter(handlers, log), log };
+  return { router: new IpcRouter(handlers, log, schemas), log };
 }
 
 describe('IpcRouter', () => {
@@ -30,6 +31,13 @@ describe('IpcRouter', () => {
     for (const channel of ['app:nope', 'toString', '__proto__', 'constructor']) {
       const result = await router().router.dispatch(channel, undefined, trusted);
       expect(result).toMatchObject({ ok: false, error: { code: 'unknown-channel', retryable: false } });
+    }
+  });
+
+  it('answers a channel that is not a string, even one whose toString throws', async () => {
+    for (const trusted_ of [true, false]) {
+      const result = await router().router.dispatch({ toString: 1 } as unknown as string, undefined, { trusted: trusted_, caller: 'test' });
+      expect(result).toMatchObject({ ok: false, error: { code: trusted_ ? 'unknown-channel' : 'untrusted-sender' } });
     }
   });
 
@@ -73,5 +81,30 @@ describe('IpcRouter', () => {
     expect(internal).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(internal)).not.toContain('secret path');
     expect(failing.log.lines.some((l) => l.level === 'error')).toBe(true);
+  });
+
+  it('answers internal when a schema throws, instead of leaving the request unanswered', async () => {
+    const throwing = z.custom(() => {
+      throw new RangeError('Invalid array length');
+    });
+    const { router: r, log } = router({}, { ...requests, 'settings:set': { input: throwing } });
+    const result = await r.dispatch('settings:set', { theme: 'light' }, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(log.lines.some((l) => l.level === 'error')).toBe(true);
+  });
+
+  it('refuses a layout of 1e9 columns with bad-request (the contract schema threw a RangeError out of dispatch)', async () => {
+    const { router: r } = router({ 'wall:save-layout': () => ({ document: { layouts: [], tours: [], displays: {} } }) });
+    const layout = { id: 'big', name: 'Big', columns: 1e9, rows: 8, cells: [{ x: 0, y: 0, w: 1, h: 1, cameraIds: [] }], overlay: true };
+    const result = await r.dispatch('wall:save-layout', layout, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(!result.ok && result.error.message).toContain('columns');
+  });
+
+  it('keeps the answer short when the input is quoted back (10k unknown keys)', async () => {
+    const keys = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`key-${i}-${'x'.repeat(20)}`, 1]));
+    const result = await router().router.dispatch('settings:set', keys, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(JSON.stringify(result).length).toBeLessThan(4000);
   });
 });

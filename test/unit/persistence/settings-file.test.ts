@@ -45,4 +45,29 @@ describe('settings file', () => {
     expect(service.get().tourIdleResumeSeconds).toBe(30);
     expect(log.lines.some((l) => l.level === 'warn' && /moved aside/.test(l.message))).toBe(true);
   });
+
+  it('remembers at most 64 window modes: a new display beyond them makes it forget one that says the default', () => {
+    const service = new SettingsService(file({ version: 1, data: v1 }), memoryLogger());
+    for (let i = 0; i < 63; i += 1) service.setWindowMode(`d${i}`, i === 20 ? 'fullscreen' : 'kiosk');
+    expect(Object.keys(service.get().windowModes)).toHaveLength(64);
+    // v1's default mode is fullscreen, so d20 said nothing the default does not.
+    const modes = service.setWindowMode('new', 'windowed').windowModes;
+    expect(Object.keys(modes)).toHaveLength(64);
+    expect(modes['d20']).toBeUndefined();
+    expect(modes['new']).toBe('windowed');
+  });
+
+  it.each([
+    ['10k window modes', JSON.stringify({ version: 2, data: { ...v1, tourIdleResumeSeconds: 30, windowModes: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`d${i}`, 'kiosk'])) } })],
+    ['a window mode for __proto__', `{"version":2,"data":{"displays":"all","windowModes":{"__proto__":"kiosk"},"defaultWindowMode":"windowed","tileOverlay":true,"theme":"dark","tourIdleResumeSeconds":30}}`],
+  ])('does not load a hostile file (%s): defaults instead, and it says so', (_label, text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-settings-'));
+    dirs.push(dir);
+    const path = join(dir, 'settings.json');
+    writeFileSync(path, text);
+    const log = memoryLogger();
+    const service = new SettingsService(path, log);
+    expect(service.get().windowModes).toEqual({});
+    expect(log.lines.some((l) => l.level === 'warn' && /moved aside/.test(l.message))).toBe(true);
+  });
 });

@@ -215,6 +215,10 @@ describe('WallService: a file it cannot read', () => {
     ['a dangling reference', JSON.stringify({ version: 1, data: { layouts: [], tours: [], displays: { '1': { layoutId: 'gone' } } } }), /display 1 shows layout gone/],
     ['a newer version', JSON.stringify({ version: WALL_VERSION + 1, data: {} }), /newer Tessera/],
     ['an unknown older version', JSON.stringify({ version: 0, data: {} }), /no migration from version 0/],
+    // Hostile files: a display named after Object.prototype, a grid sized to exhaust memory, 10k displays.
+    ['a display called __proto__', '{"version":1,"data":{"layouts":[],"tours":[],"displays":{"__proto__":{"layoutId":null}}}}', /displays.__proto__ is a reserved name/],
+    ['a grid of 1e9 columns', JSON.stringify({ version: 1, data: { layouts: [{ ...quad('big'), columns: 1e9, rows: 8 }], tours: [], displays: {} } }), /layouts\.0\.columns/],
+    ['10k displays', JSON.stringify({ version: 1, data: { layouts: [], tours: [], displays: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`d${i}`, { layoutId: null }])) } }), /at most 64 entries/],
   ])('moves it aside (%s), reports it, starts empty, and never overwrites the copy', (_label, text, reason) => {
     const { dir, path } = fresh();
     writeFileSync(path, text);
@@ -252,6 +256,39 @@ describe('WallService: a file it cannot read', () => {
     } finally {
       Date.now = fixedNow;
     }
+  });
+});
+
+describe('WallService: display ids that are property names, and how many displays it keeps', () => {
+  // The service is called here without the router's schema check, as a bug elsewhere might.
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses display %s and leaves Object.prototype alone', (displayId) => {
+    const wall = new WallService(fresh().path, memoryLogger());
+    wall.saveLayout(quad('lobby'));
+    try {
+      expect(failure(() => wall.setDisplay({ displayId, layoutId: 'lobby' })).error.code).toBe('conflict');
+      expect(({} as Record<string, unknown>)['layoutId']).toBeUndefined();
+      expect(Object.hasOwn(Object, 'layoutId')).toBe(false);
+      expect(wall.state().document.displays).toEqual({});
+      // A strict schema still passes afterwards (a polluted prototype made every one fail).
+      expect(wall.setDisplay({ displayId: 'browser-1', layoutId: 'lobby' }).document.displays['browser-1']).toEqual({ layoutId: 'lobby' });
+    } finally {
+      // Undo what the old code did, so one failure does not fail every later test.
+      delete (Object.prototype as Record<string, unknown>)['layoutId'];
+      delete (Object as unknown as Record<string, unknown>)['layoutId'];
+    }
+  });
+
+  it('forgets a display showing nothing (else the first listed) to make room for a new one beyond 64', () => {
+    const wall = new WallService(fresh().path, memoryLogger());
+    wall.saveLayout(quad('lobby'));
+    for (let i = 0; i < 64; i += 1) wall.setDisplay({ displayId: `d${i}`, layoutId: i === 10 ? null : 'lobby' });
+    const displays = wall.setDisplay({ displayId: 'new', layoutId: 'lobby' }).document.displays;
+    expect(Object.keys(displays)).toHaveLength(64);
+    expect(displays['d10']).toBeUndefined();
+    expect(displays['new']).toEqual({ layoutId: 'lobby' });
+    const next = wall.setDisplay({ displayId: 'newer', layoutId: 'lobby' }).document.displays;
+    expect(Object.keys(next)).toHaveLength(64);
+    expect(next['d0']).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * What the adapter tests share: an HttpClient that remembers the secrets a vendor's wire carries
  * (so a failure's message can be checked for them), the failure a promise rejects with, the check
- * that it is clean, the simulator's fault knobs, and in-memory stdio for the CLI.
+ * that it is clean, the simulator's fault knobs, a JPEG check, and in-memory stdio for the CLI.
  */
 import { PassThrough } from 'node:stream';
 import { expect } from 'vitest';
@@ -94,6 +94,9 @@ export function simAdmin(adminUrl: () => string): (path: string, body?: unknown)
     if (res.status !== 200) throw new Error(`simulator admin ${path} answered ${res.status}: ${await res.text()}`);
   };
 }
+
+/** Starts like a JPEG (SOI marker): enough to tell a picture from an error page. */
+export const isJpeg = (b: Buffer): boolean => b.length > 3 && b[0] === 0xff && b[1] === 0xd8;
 
 /**
  * In-memory stdio for `runCli`: `stdinLine` is written to stdin with a newline and stdin ended

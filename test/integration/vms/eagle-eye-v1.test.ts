@@ -25,7 +25,7 @@ import { toEenTimestamp } from '../../../main/vms/eagle-eye-v1/mapper.js';
 import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
 import { waitUntil } from '../../support/wait-until.js';
-import { cliIo, expectClean, failure, secretWires, simAdmin, SpyHttp } from '../../support/adapter-harness.js';
+import { cliIo, expectClean, failure, isJpeg, secretWires, simAdmin, SpyHttp } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { decode, RecordingSink, waitForState } from '../media/helpers.js';
@@ -54,7 +54,6 @@ async function signedIn(url = site.url, opts: { name?: string; timeoutMs?: numbe
   return made;
 }
 
-const isJpeg = (b: Buffer): boolean => b.length > 3 && b[0] === 0xff && b[1] === 0xd8;
 const admin = simAdmin(() => sim.adminUrl);
 const esns = (): string[] => sim.context.media.cameras.map((c) => c.esn);
 

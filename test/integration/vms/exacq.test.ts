@@ -19,7 +19,7 @@ import type { VmsAdapter } from '../../../main/vms/adapter.js';
 import { exacqAdapterFactory } from '../../../main/vms/exacq/adapter.js';
 import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
-import { cliIo, expectClean, failure, secretWires, simAdmin, SpyHttp } from '../../support/adapter-harness.js';
+import { cliIo, expectClean, failure, isJpeg, secretWires, simAdmin, SpyHttp } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize } from '../simulator/exacq-helpers.js';
@@ -44,7 +44,6 @@ async function signedIn(url = site.url, opts: { name?: string; timeoutMs?: numbe
   return made;
 }
 
-const isJpeg = (b: Buffer): boolean => b.length > 3 && b[0] === 0xff && b[1] === 0xd8;
 const admin = simAdmin(() => sim.adminUrl);
 
 beforeAll(async () => {

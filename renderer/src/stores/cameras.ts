@@ -8,6 +8,7 @@ import { reactive, ref, watch } from 'vue';
 import type { AppError, Camera } from '../../../preload/contract/index.js';
 import { connection, tessera } from '../bridge/index.js';
 import { defaultThumbnailPolicy, thumbnailsDue, wantsThumbnail, type ThumbnailTiming } from '../domain/camera-tree.js';
+import { snapshotSync } from './snapshot-sync.js';
 
 export interface Thumbnail extends ThumbnailTiming {
   /** data: URL of the newest JPEG; kept while a refresh runs or after it fails (stale beats blank). */
@@ -25,42 +26,12 @@ const pumpEveryMs = 1000;
 
 export const useCamerasStore = defineStore('cameras', () => {
   const cameras = ref<Camera[]>([]);
-  const loaded = ref(false);
   const error = ref<AppError | null>(null);
   const thumbnails = reactive(new Map<string, Thumbnail>());
   /** Camera id → how many views show its thumbnail now (the same camera may be on screen twice). */
   const shown = new Map<string, number>();
   let pumpTimer: ReturnType<typeof setInterval> | undefined;
-  let started = false;
-  let eventsSeen = 0;
-
-  async function refresh(): Promise<void> {
-    const before = eventsSeen;
-    const result = await tessera.cameras.list();
-    if (!result.ok) error.value = result.error;
-    else if (eventsSeen === before) cameras.value = result.value;
-    loaded.value = true;
-  }
-
-  async function load(): Promise<void> {
-    if (started) return;
-    started = true;
-    tessera.cameras.onChanged((next) => {
-      eventsSeen += 1;
-      cameras.value = next;
-      loaded.value = true;
-    });
-    // Events sent while the serve-mode socket was down are lost: catch up once it is back.
-    let lost = false;
-    watch(connection, (status) => {
-      if (status === 'closed') lost = true;
-      else if (status === 'open' && lost) {
-        lost = false;
-        void refresh();
-      }
-    });
-    await refresh();
-  }
+  const sync = snapshotSync({ fetch: () => tessera.cameras.list(), subscribe: (listener) => tessera.cameras.onChanged(listener), connection }, { keep: (next) => (cameras.value = next), error });
 
   // A camera that left the list (site signed out or removed) keeps no picture.
   watch(cameras, (list) => {
@@ -111,5 +82,5 @@ export const useCamerasStore = defineStore('cameras', () => {
     };
   }
 
-  return { cameras, loaded, error, thumbnails, load, showThumbnail };
+  return { cameras, loaded: sync.loaded, error, thumbnails, load: sync.start, showThumbnail };
 });

@@ -4,46 +4,15 @@
  * Result back, so the component that asked can show the error next to the control.
  */
 import { defineStore } from 'pinia';
-import { ref, watch } from 'vue';
+import { ref } from 'vue';
 import type { AddSite, AppError, Result, SiteState } from '../../../preload/contract/index.js';
 import { connection, tessera } from '../bridge/index.js';
+import { snapshotSync } from './snapshot-sync.js';
 
 export const useSitesStore = defineStore('sites', () => {
   const sites = ref<SiteState[]>([]);
-  const loaded = ref(false);
   const error = ref<AppError | null>(null);
-  let started = false;
-  /** Snapshots seen since the list request was sent: a newer event beats the older answer. */
-  let eventsSeen = 0;
-
-  async function refresh(): Promise<void> {
-    const before = eventsSeen;
-    const result = await tessera.sites.list();
-    if (!result.ok) error.value = result.error;
-    else if (eventsSeen === before) sites.value = result.value;
-    loaded.value = true;
-  }
-
-  async function load(): Promise<void> {
-    if (started) return;
-    started = true;
-    // Subscribe before listing, so nothing that changes in between is missed.
-    tessera.sites.onChanged((next) => {
-      eventsSeen += 1;
-      sites.value = next;
-      loaded.value = true;
-    });
-    // Events sent while the serve-mode socket was down are lost: catch up once it is back.
-    let lost = false;
-    watch(connection, (status) => {
-      if (status === 'closed') lost = true;
-      else if (status === 'open' && lost) {
-        lost = false;
-        void refresh();
-      }
-    });
-    await refresh();
-  }
+  const sync = snapshotSync({ fetch: () => tessera.sites.list(), subscribe: (listener) => tessera.sites.onChanged(listener), connection }, { keep: (next) => (sites.value = next), error });
 
   /** A request's answer is the site's newest state (events for it were sent before it). */
   function track(result: Result<SiteState>): Result<SiteState> {
@@ -68,5 +37,5 @@ export const useSitesStore = defineStore('sites', () => {
     return result;
   }
 
-  return { sites, loaded, error, load, add, remove, signIn, signOut, chooseTwoFactor, verifyTwoFactor };
+  return { sites, loaded: sync.loaded, error, load: sync.start, add, remove, signIn, signOut, chooseTwoFactor, verifyTwoFactor };
 });

@@ -6,10 +6,11 @@
  * and main's answer (or, after a refusal, a fresh copy) replaces it.
  */
 import { defineStore } from 'pinia';
-import { computed, ref, watch } from 'vue';
+import { computed, ref } from 'vue';
 import type { AppError, DisplayWall, Layout, SetDisplay, Tour, WallDocument, WallState } from '../../../preload/contract/index.js';
 import { connection, tessera } from '../bridge/index.js';
 import { useAppStore } from './app.js';
+import { snapshotSync } from './snapshot-sync.js';
 
 const noDisplayWall: DisplayWall = { layoutId: null };
 
@@ -17,7 +18,6 @@ export const useWallStore = defineStore('wall', () => {
   const app = useAppStore();
   const state = ref<WallState | null>(null);
   const error = ref<AppError | null>(null);
-  let started = false;
   /** Requests sent and not answered yet; while any is out, events are older than the local state. */
   let pending = 0;
   let queue: Promise<unknown> = Promise.resolve();
@@ -35,28 +35,11 @@ export const useWallStore = defineStore('wall', () => {
   const layoutOnScreen = computed<Layout | null>(() => display.value.draft ?? savedLayout.value);
   const hasUnsavedChanges = computed(() => display.value.draft !== undefined);
 
-  async function refresh(): Promise<void> {
-    const result = await tessera.wall.get();
-    if (result.ok) state.value = result.value;
-    else error.value = result.error;
-  }
-
-  async function load(): Promise<void> {
-    if (started) return;
-    started = true;
-    tessera.wall.onChanged((next) => {
-      if (pending === 0) state.value = next;
-    });
-    let lost = false;
-    watch(connection, (status) => {
-      if (status === 'closed') lost = true;
-      else if (status === 'open' && lost) {
-        lost = false;
-        void refresh();
-      }
-    });
-    await refresh();
-  }
+  // While requests are out, a pushed copy is older than the local state: it is ignored, the answers follow.
+  const sync = snapshotSync(
+    { fetch: () => tessera.wall.get(), subscribe: (listener) => tessera.wall.onChanged(listener), connection },
+    { keep: (next) => (state.value = next), error, takesPushes: () => pending === 0 },
+  );
 
   /**
    * Runs a wall request after the ones before it; keeps the answer (the whole new state) unless
@@ -73,7 +56,7 @@ export const useWallStore = defineStore('wall', () => {
         return true;
       }
       error.value = result.error;
-      if (pending === 0) await refresh();
+      if (pending === 0) await sync.refresh();
       return false;
     });
     queue = run.catch(() => undefined);
@@ -98,7 +81,7 @@ export const useWallStore = defineStore('wall', () => {
     savedLayout,
     layoutOnScreen,
     hasUnsavedChanges,
-    load,
+    load: sync.start,
     saveLayout: (layout: Layout) => apply(() => tessera.wall.saveLayout(layout)),
     deleteLayout: (layoutId: string) => apply(() => tessera.wall.deleteLayout({ layoutId })),
     saveTour: (tour: Tour) => apply(() => tessera.wall.saveTour(tour)),

@@ -7,9 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppFailure, type SiteConfig } from '../../../preload/contract/index.js';
+import type { AppFailure, SiteConfig } from '../../../preload/contract/index.js';
 import { runCli } from '../../../main/cli/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { SiteRepository } from '../../../main/sites/site-repository.js';
@@ -18,9 +17,9 @@ import { aipixModule, createAipixModule } from '../../../main/simulator/aipix/in
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { Segment, SiteDescription } from '../../../main/simulator/types.js';
 import { AipixAdapter, aipixAdapterFactory, type AipixAdapterOptions } from '../../../main/vms/aipix/adapter.js';
-import { HttpClient, type HttpRequest, type HttpResponse } from '../../../main/vms/http-client.js';
 import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
+import { cliIo, expectClean, failure, isJpeg, secretWires, simAdmin, SpyHttp } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize } from '../simulator/exacq-helpers.js';
@@ -35,18 +34,6 @@ let capped: string;
 let scratch: string;
 let segment: Segment;
 
-/** An HttpClient that remembers every secret it sent or received (bearer tokens, link tokens). */
-class SpyHttp extends HttpClient {
-  readonly secrets = new Set<string>();
-  override async request(req: HttpRequest): Promise<HttpResponse> {
-    const auth = req.headers?.authorization;
-    if (auth) this.secrets.add(auth.replace(/^Bearer\s+/i, ''));
-    const token = /[?&]token=([^&]+)/.exec(req.path)?.[1];
-    if (token) this.secrets.add(token);
-    return super.request(req);
-  }
-}
-
 interface Made {
   adapter: AipixAdapter;
   http: SpyHttp;
@@ -55,7 +42,7 @@ interface Made {
 
 function adapterFor(url: string, opts: { id?: string; name?: string; timeoutMs?: number } & AipixAdapterOptions = {}): Made {
   const config: SiteConfig = { id: opts.id ?? 'plaza', name: opts.name ?? 'Plaza AIPIX', kind: 'aipix', url, username: site.username };
-  const http = new SpyHttp({ baseUrl: url, siteName: config.name, timeoutMs: opts.timeoutMs ?? 10_000 });
+  const http = new SpyHttp({ baseUrl: url, siteName: config.name, timeoutMs: opts.timeoutMs ?? 10_000 }, secretWires.aipix);
   const log = memoryLogger();
   const adapter = new AipixAdapter({ site: config, http, log, now: () => sim.context.now() }, opts);
   return { adapter, http, log };
@@ -67,26 +54,7 @@ async function signedIn(url = site.url, opts: Parameters<typeof adapterFor>[1] =
   return made;
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AppFailure) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
-
-/** The failure names the site and carries no token the client sent. */
-function expectClean(err: AppFailure, http: SpyHttp, siteName = 'Plaza AIPIX'): void {
-  expect(err.error.message).toContain(siteName);
-  for (const secret of http.secrets) expect(err.error.message).not.toContain(secret);
-  expect(err.error.message).not.toMatch(/Bearer|token=/);
-}
-
-const isJpeg = (b: Buffer): boolean => b.length > 3 && b[0] === 0xff && b[1] === 0xd8;
-const admin = (path: string, body?: unknown) =>
-  fetch(`${sim.adminUrl}${path}`, { method: 'POST', ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+const admin = simAdmin(() => sim.adminUrl);
 
 beforeAll(async () => {
   sim = await startTestSimulator(
@@ -263,17 +231,6 @@ describe('AIPIX adapter against the simulator', () => {
 });
 
 describe('tessera CLI with an AIPIX site', () => {
-  function cliIo(password: string) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const stdin = new PassThrough();
-    stdin.end(`${password}\n`);
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += String(d)));
-    stderr.on('data', (d) => (err += String(d)));
-    return { io: { stdout, stderr, stdin, env: {}, stopSignal: new Promise<void>(() => undefined) }, out: () => out, err: () => err };
-  }
   const adHoc = () => ['--kind', 'aipix', '--url', site.url, '--user', site.username, '--password-stdin', '--data-dir', scratch];
 
   it('lists cameras as JSON', async () => {

@@ -6,7 +6,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SiteKind } from '../../../preload/contract/index.js';
 import { runCli } from '../../../main/cli/index.js';
@@ -18,6 +17,7 @@ import { exacqModule } from '../../../main/simulator/exacq/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { SiteDescription } from '../../../main/simulator/types.js';
 import { rtspCameraId } from '../../../main/vms/rtsp/rtsp-urls.js';
+import { cliIo } from '../../support/adapter-harness.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize } from '../simulator/exacq-helpers.js';
 
@@ -117,17 +117,10 @@ interface CliRun {
 
 /** Runs the CLI in-process with the secret on stdin, and checks the secret shows up nowhere it prints. */
 async function cli(k: KindCase, args: string[]): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end(`${k.secret()}\n`);
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const code = await runCli([...args, '--password-stdin', '--data-dir', dataDir(k)], { stdout, stderr, stdin, env: {}, stopSignal: new Promise<void>(() => undefined) });
-  expect(out + err).not.toContain(k.secret());
-  return { code, out, err };
+  const t = cliIo(k.secret());
+  const code = await runCli([...args, '--password-stdin', '--data-dir', dataDir(k)], t.io);
+  expect(t.out() + t.err()).not.toContain(k.secret());
+  return { code, out: t.out(), err: t.err() };
 }
 
 const dataDir = (k: KindCase): string => join(scratch, k.kind);

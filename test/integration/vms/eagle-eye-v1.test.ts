@@ -8,9 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppFailure, type Camera, type SiteConfig } from '../../../preload/contract/index.js';
+import type { Camera, SiteConfig } from '../../../preload/contract/index.js';
 import { runCli } from '../../../main/cli/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { MediaBroker } from '../../../main/media/media-broker.js';
@@ -23,10 +22,10 @@ import type { SiteDescription } from '../../../main/simulator/types.js';
 import type { StatusChange, VmsAdapter } from '../../../main/vms/adapter.js';
 import { eagleEyeV1AdapterFactory } from '../../../main/vms/eagle-eye-v1/adapter.js';
 import { toEenTimestamp } from '../../../main/vms/eagle-eye-v1/mapper.js';
-import { HttpClient, type HttpRequest, type HttpResponse } from '../../../main/vms/http-client.js';
 import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
 import { waitUntil } from '../../support/wait-until.js';
+import { cliIo, expectClean, failure, isJpeg, secretWires, simAdmin, SpyHttp } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { decode, RecordingSink, waitForState } from '../media/helpers.js';
@@ -41,26 +40,9 @@ let fast: V1Site;
 let lockable: V1Site;
 let scratch: string;
 
-/** An HttpClient that remembers every secret it sent or received (passwords, tokens, cookies). */
-class SpyHttp extends HttpClient {
-  readonly secrets = new Set<string>();
-  override async request(req: HttpRequest): Promise<HttpResponse> {
-    for (const key of ['password', 'token'] as const) if (req.form?.[key]) this.secrets.add(req.form[key]);
-    const response = await super.request(req);
-    for (const name of ['auth_key', 'tfa_key', 'ee-poll-ses']) {
-      const value = this.cookie(name);
-      if (value) this.secrets.add(value);
-    }
-    const body = response.body.toString('utf8');
-    const token = /"token"\s*:\s*"([^"]+)"/.exec(body)?.[1];
-    if (token) this.secrets.add(token);
-    return response;
-  }
-}
-
 function adapterFor(url: string, opts: { name?: string; timeoutMs?: number } = {}): { adapter: VmsAdapter; http: SpyHttp; log: ReturnType<typeof memoryLogger> } {
   const config: SiteConfig = { id: 'hq', name: opts.name ?? 'HQ Eagle Eye', kind: 'eagleeye-v1', url, username: site.username };
-  const http = new SpyHttp({ baseUrl: url, siteName: config.name, timeoutMs: opts.timeoutMs ?? 10_000 });
+  const http = new SpyHttp({ baseUrl: url, siteName: config.name, timeoutMs: opts.timeoutMs ?? 10_000 }, secretWires['eagleeye-v1']);
   const log = memoryLogger();
   return { adapter: eagleEyeV1AdapterFactory.create({ site: config, http, log, now: () => sim.context.now() }), http, log };
 }
@@ -72,26 +54,7 @@ async function signedIn(url = site.url, opts: { name?: string; timeoutMs?: numbe
   return made;
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AppFailure) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
-
-/** The failure names the site and carries no secret the client sent or received. */
-function expectClean(err: AppFailure, http: SpyHttp, siteName = 'HQ Eagle Eye'): void {
-  expect(err.error.message).toContain(siteName);
-  for (const secret of http.secrets) expect(err.error.message).not.toContain(secret);
-  expect(JSON.stringify(err.error.detail ?? {})).not.toMatch(/auth_key|c001~/);
-}
-
-const isJpeg = (b: Buffer): boolean => b.length > 3 && b[0] === 0xff && b[1] === 0xd8;
-const admin = (path: string, body?: unknown) =>
-  fetch(`${sim.adminUrl}${path}`, { method: 'POST', ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+const admin = simAdmin(() => sim.adminUrl);
 const esns = (): string[] => sim.context.media.cameras.map((c) => c.esn);
 
 beforeAll(async () => {
@@ -536,17 +499,6 @@ describe('Eagle Eye v1 failures are specific and clean', () => {
 });
 
 describe('tessera CLI with an Eagle Eye v1 site', () => {
-  function cliIo(password: string) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const stdin = new PassThrough();
-    stdin.end(`${password}\n`);
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += String(d)));
-    stderr.on('data', (d) => (err += String(d)));
-    return { io: { stdout, stderr, stdin, env: {}, stopSignal: new Promise<void>(() => undefined) }, out: () => out, err: () => err };
-  }
   const adHoc = (user = site.username) => ['--kind', 'eagleeye-v1', '--url', site.url, '--user', user, '--password-stdin', '--data-dir', scratch];
 
   it('lists cameras as JSON', async () => {

@@ -13,7 +13,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +30,7 @@ import { fetchingOpener, type BrowserOpener } from '../../../main/vms/browser-op
 import { createEagleEyeV3AdapterFactory, eagleEyeV3AdapterFactory } from '../../../main/vms/eagle-eye-v3/adapter.js';
 import { HttpClient } from '../../../main/vms/http-client.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
+import { cliIo, failure as failureOf, simAdmin } from '../../support/adapter-harness.js';
 import { memoryLogger, type MemoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 
@@ -49,10 +49,7 @@ let site: V3Site;
 
 const isJpeg = (b: Buffer) => b.length > 100 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
-async function admin(path: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${sim.adminUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
-  expect(res.status).toBe(200);
-}
+const admin = simAdmin(() => sim.adminUrl);
 
 function configFor(overrides: Partial<SiteConfig> = {}): SiteConfig {
   return { id: 'v3test', name: 'Harbour EEN', kind: 'eagleeye-v3', url: site.url, username: site.username, oauthClientId: site.clientId, ...overrides };
@@ -83,16 +80,6 @@ async function signedInAdapter(): Promise<ReturnType<typeof makeAdapter>> {
 
 function refreshTokenOf(secret: string | undefined): string | undefined {
   return (JSON.parse(secret ?? '{}') as { refreshToken?: string }).refreshToken;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AppFailure) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
 }
 
 beforeAll(async () => {
@@ -604,17 +591,10 @@ describe('Eagle Eye v3 adapter: live over HTTP when there is no RTSP', () => {
 
 describe('Eagle Eye v3 from the CLI (ad hoc)', () => {
   async function cli(args: string[], stdin: string): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += String(d)));
-    stderr.on('data', (d) => (err += String(d)));
-    const input = new PassThrough();
-    input.end(stdin);
+    const t = cliIo(stdin, Promise.resolve());
     const dataDir = mkdtempSync(join(tmpdir(), 'tessera-een3-cli-'));
-    const code = await runCli(['cameras', '--data-dir', dataDir, ...args], { stdout, stderr, stdin: input, env: {}, stopSignal: Promise.resolve() });
-    return { code, out, err };
+    const code = await runCli(['cameras', '--data-dir', dataDir, ...args], t.io);
+    return { code, out: t.out(), err: t.err() };
   }
   const adHoc = () => ['--kind', 'eagleeye-v3', '--url', site.url, '--user', site.username, '--client-id', site.clientId, '--password-stdin', '--json'];
 

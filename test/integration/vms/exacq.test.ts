@@ -6,9 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppFailure, type SiteConfig } from '../../../preload/contract/index.js';
+import type { AppFailure, SiteConfig } from '../../../preload/contract/index.js';
 import { runCli } from '../../../main/cli/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { SiteRepository } from '../../../main/sites/site-repository.js';
@@ -18,9 +17,9 @@ import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { Segment, SiteDescription } from '../../../main/simulator/types.js';
 import type { VmsAdapter } from '../../../main/vms/adapter.js';
 import { exacqAdapterFactory } from '../../../main/vms/exacq/adapter.js';
-import { HttpClient, type HttpRequest, type HttpResponse } from '../../../main/vms/http-client.js';
 import { adapterFactory } from '../../../main/vms/registry.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
+import { cliIo, expectClean, failure, isJpeg, secretWires, simAdmin, SpyHttp } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize } from '../simulator/exacq-helpers.js';
@@ -32,18 +31,9 @@ let site: ExacqSite;
 let scratch: string;
 let segment: Segment;
 
-/** An HttpClient that remembers every session id it sent, so messages can be checked for them. */
-class SpyHttp extends HttpClient {
-  readonly secrets = new Set<string>();
-  override async request(req: HttpRequest): Promise<HttpResponse> {
-    for (const value of [req.query?.s, req.query?.search_id, req.form?.s]) if (typeof value === 'string' && value !== '0') this.secrets.add(value);
-    return super.request(req);
-  }
-}
-
 function adapterFor(url: string, opts: { name?: string; timeoutMs?: number } = {}): { adapter: VmsAdapter; http: SpyHttp; log: ReturnType<typeof memoryLogger> } {
   const config: SiteConfig = { id: 'depot', name: opts.name ?? 'Depot exacq', kind: 'exacq', url, username: site.username };
-  const http = new SpyHttp({ baseUrl: url, siteName: config.name, timeoutMs: opts.timeoutMs ?? 10_000 });
+  const http = new SpyHttp({ baseUrl: url, siteName: config.name, timeoutMs: opts.timeoutMs ?? 10_000 }, secretWires.exacq);
   const log = memoryLogger();
   return { adapter: exacqAdapterFactory.create({ site: config, http, log, now: () => sim.context.now() }), http, log };
 }
@@ -54,26 +44,7 @@ async function signedIn(url = site.url, opts: { name?: string; timeoutMs?: numbe
   return made;
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AppFailure) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
-
-/** The failure names the site and carries no session id the client sent. */
-function expectClean(err: AppFailure, http: SpyHttp, siteName = 'Depot exacq'): void {
-  expect(err.error.message).toContain(siteName);
-  for (const secret of http.secrets) expect(err.error.message).not.toContain(secret);
-  expect(err.error.message).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
-}
-
-const isJpeg = (b: Buffer): boolean => b.length > 3 && b[0] === 0xff && b[1] === 0xd8;
-const admin = (path: string, body?: unknown) =>
-  fetch(`${sim.adminUrl}${path}`, { method: 'POST', ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+const admin = simAdmin(() => sim.adminUrl);
 
 beforeAll(async () => {
   sim = await startTestSimulator(
@@ -275,17 +246,6 @@ describe('exacq adapter against the simulator', () => {
 });
 
 describe('tessera CLI with an exacq site', () => {
-  function cliIo(password: string) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const stdin = new PassThrough();
-    stdin.end(`${password}\n`);
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += String(d)));
-    stderr.on('data', (d) => (err += String(d)));
-    return { io: { stdout, stderr, stdin, env: {}, stopSignal: new Promise<void>(() => undefined) }, out: () => out, err: () => err };
-  }
   const adHoc = () => ['--kind', 'exacq', '--url', site.url, '--user', site.username, '--password-stdin', '--data-dir', scratch];
 
   it('lists cameras as JSON', async () => {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppFailure } from '../../../preload/contract/index.js';
 import { HttpClient } from '../../../main/vms/http-client.js';
+import { failure } from '../../support/adapter-harness.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const routes = new Map<string, Handler>();
@@ -63,16 +63,6 @@ afterAll(() => {
 
 const client = (opts: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) => new HttpClient({ baseUrl: base, siteName: 'Head office', timeoutMs: 2000, ...opts });
 const schema = z.object({ n: z.number() });
-
-async function failure(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AppFailure) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('HttpClient', () => {
   it('keeps cookies for the site host and parses JSON against a schema', async () => {

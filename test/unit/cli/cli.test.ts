@@ -1,21 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli/index.js';
 import { hostOption, listenFailure } from '../../../main/cli/serve-command.js';
 import { defaultUserDataDir, resolveUserDataDir } from '../../../main/paths.js';
+import { cliIo } from '../../support/adapter-harness.js';
 
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  return { io: { stdout, stderr, stdin: new PassThrough(), env: {}, stopSignal: Promise.resolve() }, out: () => out, err: () => err };
-}
+const io = () => cliIo(undefined, Promise.resolve());
 
 describe('tessera CLI', () => {
   it('prints help with exit 0 and lists serve', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { HlsFollower, nextPollAtMs, pollIntervalMs, type FollowerEnd, type HttpGet } from '../../../main/media/hls-follower.js';
 import { parseHlsPlaylist } from '../../../main/media/hls-playlist.js';
 import { memoryLogger } from '../../support/memory-logger.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 const segmentMs = 2_000;
 const fetchMs = 80;

@@ -1,7 +1,7 @@
 /** The Electron shape of the stream channel (Response + ReadableStream), without Electron or sockets. */
 import { describe, expect, it } from 'vitest';
 import { mediaPathPattern, mediaResponse } from '../../../main/media/http-stream.js';
-import { settle } from './fake-runner.js';
+import { settle } from '../../support/fake-runner.js';
 import { FakeSource } from './fake-source.js';
 
 describe('mediaPathPattern', () => {

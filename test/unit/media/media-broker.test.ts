@@ -6,9 +6,9 @@ import type { UpstreamLike, UpstreamSnapshot, UpstreamSpec } from '../../../main
 import type { JoinData, Viewer } from '../../../main/media/viewer.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { FakeSink } from './fake-sink.js';
-import { settle } from './fake-runner.js';
+import { settle } from '../../support/fake-runner.js';
 import { splitFixture } from './fixture.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 const fixture = splitFixture();
 

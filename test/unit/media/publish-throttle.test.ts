@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PublishThrottle } from '../../../main/media/publish-throttle.js';
-import { settle } from './fake-runner.js';
-import { ManualClock } from './manual-clock.js';
+import { settle } from '../../support/fake-runner.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 function setup(minMs = 200) {
   const clock = new ManualClock();

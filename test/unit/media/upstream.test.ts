@@ -5,9 +5,9 @@ import { Viewer } from '../../../main/media/viewer.js';
 import type { LiveSource } from '../../../main/vms/adapter.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { FakeSink } from './fake-sink.js';
-import { FakeRunner, settle } from './fake-runner.js';
+import { FakeRunner, settle } from '../../support/fake-runner.js';
 import { fixtureBytes, splitFixture } from './fixture.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 const fixture = splitFixture();
 const source: LiveSource = { kind: 'rtsp', url: 'rtsp://operator:pw@127.0.0.1:8554/cam/1000a001/sub' };

@@ -1,5 +1,5 @@
 /** A PipelineRunner without processes: the test plays ffmpeg (stdout bytes, stderr lines, exit). */
-import type { PipelineHandlers, PipelineRunner } from '../../../main/media/ffmpeg-process.js';
+import type { PipelineHandlers, PipelineRunner } from '../../main/media/ffmpeg-process.js';
 
 export class FakeRun {
   stopped = false;

@@ -1,5 +1,5 @@
 /** A Clock for tests: time moves only when the test says so; due timers run in time order. */
-import type { Clock, TimerHandle } from '../../../main/media/clock.js';
+import type { Clock, TimerHandle } from '../../main/media/clock.js';
 
 interface Timer {
   id: number;

@@ -7,8 +7,7 @@
  * The socket carries the session cookie like /bridge. Bytes are queued as they arrive (a socket
  * has no pull); the player bounds what it keeps and main drops for a tile that falls behind.
  */
-import type { MediaSocketHead } from '../../../preload/contract/index.js';
-import type { MediaFetch } from '../player/mse-player.js';
+import type { MediaFetch, MediaSocketHead } from '../../../preload/contract/index.js';
 
 const UNAUTHORIZED = 4401;
 

@@ -1,16 +1,8 @@
 /**
- * Time for the tile controllers: injected (LiveTilesOptions.clock) so unit tests drive restarts,
- * backoff and health ticks with a manual clock instead of waiting. Same shape as main's
- * media clock, so one test clock serves both.
+ * The browser's clock for the live tiles (LiveTilesOptions.clock; the interface is
+ * common/clock.ts, shared with main, so one manual clock drives the tests of both).
  */
-export type TimerHandle = { readonly id: unknown };
-
-export interface Clock {
-  /** Epoch ms. */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle | undefined | null): void;
-}
+import type { Clock } from '../../../common/clock.js';
 
 export const browserClock: Clock = {
   now: () => Date.now(),

@@ -15,7 +15,8 @@
  * tile with fakes.
  */
 import type { StreamState } from '../../../preload/contract/index.js';
-import { browserClock, type Clock, type TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
+import { browserClock } from './clock.js';
 import { JpegPlayer, JpegRotation, type JpegFrame, type JpegRotationConfig } from './jpeg-player.js';
 import { MsePlayer, type MsePlayerConfig } from './mse-player.js';
 import { StreamPolicy, type StreamPolicyConfig, type TileNeeds } from './stream-policy.js';

@@ -5,7 +5,7 @@
  * window's LiveTiles is its host; its players and clock come from there.
  */
 import type { StreamState } from '../../../preload/contract/index.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
 import type { JpegFrame } from './jpeg-player.js';
 import type { Profile, TileMode } from './stream-policy.js';
 import { emptyTileView, type LiveApi, type StillPlayer, type TileInputs, type TilePlayers, type TileView } from './tile-view.js';

@@ -44,4 +44,18 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'WebSocket', message: 'Only renderer/src/bridge talks to main.' }],
     },
   },
+  {
+    // The player is plain classes over injected parts: no Vue, no stores, no bridge (wall/ binds them).
+    files: ['renderer/src/player/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['vue', 'pinia', '../bridge/*', '../stores/*', '../components/*', '../views/*', '../wall/*'] }],
+    },
+  },
+  {
+    // The bridge sits below everything in the renderer: what it shares with the player lives in the contract.
+    files: ['renderer/src/bridge/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../player/*', '../stores/*', '../components/*', '../views/*', '../wall/*', '../domain/*'] }],
+    },
+  },
 );

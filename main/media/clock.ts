@@ -1,15 +1,7 @@
-/**
- * Time for the media policies: injected everywhere (retry timers, linger, watchdog), so unit
- * tests drive them with a manual clock instead of sleeping.
- */
-export type TimerHandle = { readonly id: unknown };
+/** The system clock for the media policies (the interface is common/clock.ts). */
+import type { Clock } from '../../common/clock.js';
 
-export interface Clock {
-  /** Epoch ms. */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle | undefined | null): void;
-}
+export type { Clock, TimerHandle } from '../../common/clock.js';
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -93,3 +93,10 @@ export interface MediaSocketHead {
   /** Otherwise: why, in words. */
   text?: string;
 }
+
+/**
+ * How the renderer reads a stream's path as one long Response: fetch on Electron's app scheme;
+ * in serve mode a WebSocket dressed as a Response (renderer/src/bridge/ws-media.ts). The bridge
+ * provides it and the player consumes it, so it lives here, below both.
+ */
+export type MediaFetch = (path: string, signal: AbortSignal) => Promise<Response>;

@@ -4,8 +4,7 @@
  * Everything else imports `tessera` from here.
  */
 import { ref } from 'vue';
-import { buildApi, type TesseraApi } from '../../../preload/contract/index.js';
-import type { MediaFetch } from '../player/mse-player.js';
+import { buildApi, type MediaFetch, type TesseraApi } from '../../../preload/contract/index.js';
 import { serveToken, tabStorage } from './serve-token.js';
 import { socketMediaFetch } from './ws-media.js';
 import { createWsTransport, type ConnectionState } from './ws-transport.js';

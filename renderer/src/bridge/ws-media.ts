@@ -8,8 +8,7 @@
  * they arrive (a socket has no pull); the player bounds what it keeps and main drops for a tile
  * that falls behind, or that stops reading altogether.
  */
-import type { MediaSocketHead } from '../../../preload/contract/index.js';
-import type { MediaFetch } from '../player/mse-player.js';
+import type { MediaFetch, MediaSocketHead } from '../../../preload/contract/index.js';
 import { refusedForToken } from './serve-token.js';
 
 export function socketMediaFetch(location: Location, token: string | null): MediaFetch {

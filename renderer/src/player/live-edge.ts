@@ -1,12 +1,11 @@
 /**
  * The arithmetic of a live MSE player, kept pure so it can be table-tested: staying near the
- * live edge, trimming the buffer, noticing a stall, and relating shown frames to the time their
- * bytes arrived. Times in seconds are media time (the <video>'s clock); times in ms are the
- * caller's clock (performance.now() in the player, anything in tests).
+ * live edge, noticing a stall, and relating shown frames to the time their bytes arrived
+ * (trimming the buffer is source-buffer-queue.ts's). Times in seconds are media time (the
+ * <video>'s clock); times in ms are the caller's clock (performance.now() in the player,
+ * anything in tests).
  */
-
-/** Buffered ranges as [start, end] pairs in seconds, in order (TimeRanges copied out). */
-export type Ranges = readonly (readonly [number, number])[];
+import type { Ranges } from './source-buffer-queue.js';
 
 export interface LiveEdgeConfig {
   /**
@@ -197,35 +196,6 @@ export function liveEdge(
     rate: catchingUp ? config.catchUpRate : 1,
     lagSec,
   };
-}
-
-export interface TrimConfig {
-  /** Media kept behind currentTime, s: enough to seek back a little, small enough for memory. */
-  keepBehindSec: number;
-  /** Trim only once this much more has piled up, s (fewer, larger removes). */
-  slackSec: number;
-}
-
-export const defaultTrim: TrimConfig = { keepBehindSec: 8, slackSec: 4 };
-
-/** The span to remove so no more than keepBehindSec stays behind currentTime, or null. */
-export function trimPlan(ranges: Ranges, currentTime: number, config: TrimConfig = defaultTrim): [number, number] | null {
-  const first = ranges[0];
-  if (!first) return null;
-  const end = currentTime - config.keepBehindSec;
-  if (end - first[0] < config.slackSec) return null;
-  return [first[0], end];
-}
-
-/**
- * After a QuotaExceededError: everything behind currentTime except a little, or null when
- * there is nothing left to give back (then the buffer ahead is the problem, not the past).
- */
-export function quotaTrim(ranges: Ranges, currentTime: number, keepSec = 0.5): [number, number] | null {
-  const first = ranges[0];
-  if (!first) return null;
-  const end = currentTime - keepSec;
-  return end - first[0] > 0.1 ? [first[0], end] : null;
 }
 
 export interface StallConfig {

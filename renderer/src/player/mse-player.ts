@@ -3,41 +3,18 @@
  *
  * The response (see preload/contract/media.ts) is one long body: an init segment (ftyp+moov),
  * then one moof+mdat per frame, and a new init segment whenever main restarted the upstream.
- * This class owns the bytes-to-picture path only: fetch, box splitting, the append queue, the
- * bounded buffer, staying at the live edge, stall detection and the numbers for the overlay.
- * It does not decide which stream to open or when to retry: it says what happened ('stalled',
- * 'ended', 'error') and the tile controller decides.
+ * This class owns the bytes-to-picture path: fetch, box splitting (common/mp4), the MediaSource,
+ * stall detection and the numbers for the overlay. The SourceBuffer's operations go through a
+ * SourceBufferQueue; which fragments to keep and where to play is the driver's (the live edge,
+ * live-edge-driver.ts). It does not decide which stream to open or when to retry: it says what
+ * happened ('stalled', 'ended', 'error') and the tile controller decides.
  */
-import {
-  ArrivalGaps,
-  ArrivalLog,
-  defaultJitter,
-  defaultLiveEdge,
-  defaultStall,
-  defaultTrim,
-  initialLiveEdge,
-  liveEdge,
-  liveEdgeForGaps,
-  quotaTrim,
-  smooth,
-  stallCheck,
-  stallWords,
-  trimPlan,
-  type JitterConfig,
-  type LiveEdgeConfig,
-  type LiveEdgeState,
-  type Ranges,
-  type StallConfig,
-  type StallReason,
-  type TrimConfig,
-} from './live-edge.js';
+import type { MediaFetch } from '../../../preload/contract/index.js';
 import { codecsOf, Fmp4Splitter, Mp4FormatError, parseFragment, parseInit, type Fmp4Segment, type InitInfo } from '../../../common/mp4/index.js';
-
-/**
- * Reads a stream path as one long Response: fetch on Electron's app scheme; in serve mode a
- * WebSocket dressed as a Response (bridge/ws-media.ts).
- */
-export type MediaFetch = (path: string, signal: AbortSignal) => Promise<Response>;
+import { defaultJitter, defaultLiveEdge, defaultStall, stallCheck, stallWords, type JitterConfig, type LiveEdgeConfig, type StallConfig } from './live-edge.js';
+import { LiveEdgeDriver, type PlaybackDriver } from './live-edge-driver.js';
+import { copyRanges, defaultTrim, SourceBufferQueue, trimPlan, type QueueFailure, type TrimConfig } from './source-buffer-queue.js';
+import type { PlayerEvents, PlayerListener, PlayerStats, VideoPlayer } from './video-player.js';
 
 export interface MsePlayerConfig {
   /** How the stream's bytes are read. */
@@ -51,6 +28,8 @@ export interface MsePlayerConfig {
   tickMs: number;
   /** Bytes waiting for the SourceBuffer before old fragments are dropped up to the next keyframe. */
   maxQueuedBytes: number;
+  /** Who steers each attempt: the live edge (a recorded-video player brings its own driver). */
+  driver: (config: MsePlayerConfig) => PlaybackDriver;
 }
 
 export const defaultMsePlayerConfig: MsePlayerConfig = {
@@ -61,65 +40,8 @@ export const defaultMsePlayerConfig: MsePlayerConfig = {
   stall: defaultStall,
   tickMs: 250,
   maxQueuedBytes: 8 * 1024 * 1024,
+  driver: (config) => new LiveEdgeDriver(config),
 };
-
-export interface PlayerStats {
-  /** From getVideoPlaybackQuality(): frames decoded and dropped since start. */
-  decodedFrames: number;
-  droppedFrames: number;
-  /**
-   * Of the dropped frames, those dropped within a second after the player's own seeks (start,
-   * jumps to the live edge): decoding from the keyframe to the seek target drops the frames in
-   * between, which says nothing about whether the machine keeps up.
-   */
-  seekDroppedFrames: number;
-  /** buffered end − currentTime, s. */
-  bufferAheadSec: number;
-  /** The buffer the player aims to hold, s: the default, or more when the data arrives in clumps. */
-  targetLagSec: number;
-  /** Of that, what it holds above its default because the data arrives in clumps, ms. */
-  clumpLagMs: number;
-  /** The longest gap between arriving fragments over the last 10 s, ms. */
-  arrivalGapMs: number;
-  /** Fragment arrival in the page → frame shown (rVFC expectedDisplayTime), ms, smoothed. */
-  latencyMs?: number;
-  /** start() → first byte and → first frame shown, ms. */
-  firstByteMs?: number;
-  firstFrameMs?: number;
-  bytes: number;
-  fragments: number;
-  /** Jumps to the live edge because the lag grew (not counting the start or a new init). */
-  jumps: number;
-  /** Fragments dropped because the append queue backed up. */
-  skippedFragments: number;
-  /** New init segments seen after the first (upstream restarts). */
-  reinits: number;
-  playbackRate: number;
-  /** MIME type given to addSourceBuffer. */
-  mime?: string;
-  /** Codec and size read from the init segment. */
-  codec?: string;
-  width?: number;
-  height?: number;
-}
-
-export interface PlayerEvents {
-  /** The first frame is on screen. */
-  firstFrame: { afterMs: number };
-  /** Nothing new for a while: the tile should ask for a restart. */
-  stalled: { reason: StallReason; words: string };
-  /** The response ended (main closed it). */
-  ended: { words: string };
-  /** The player gave up; `retryable` is false when trying again cannot help (codec not playable). */
-  error: { words: string; retryable: boolean };
-}
-
-type Listener<K extends keyof PlayerEvents> = (event: PlayerEvents[K]) => void;
-
-type Op =
-  | { kind: 'append'; bytes: Uint8Array<ArrayBuffer>; media: boolean; retried?: boolean }
-  | { kind: 'remove'; start: number; end: number }
-  | { kind: 'reset'; mime?: string };
 
 /** Drops within this long after a seek are the seek's (decoding from the keyframe to the target), ms. */
 const seekSettleMs = 1000;
@@ -135,17 +57,7 @@ class PlayerFailure extends Error {
   }
 }
 
-function copyRanges(r: TimeRanges): Ranges {
-  const out: [number, number][] = [];
-  for (let i = 0; i < r.length; i++) out.push([r.start(i), r.end(i)]);
-  return out;
-}
-
-function mimeFor(info: InitInfo): string {
-  return info.mimeType;
-}
-
-export class MsePlayer {
+export class MsePlayer implements VideoPlayer {
   private readonly config: MsePlayerConfig;
   private video: HTMLVideoElement | null = null;
   private listeners = new Map<keyof PlayerEvents, Set<(e: never) => void>>();
@@ -163,7 +75,7 @@ export class MsePlayer {
     video.playsInline = true;
   }
 
-  on<K extends keyof PlayerEvents>(event: K, listener: Listener<K>): () => void {
+  on<K extends keyof PlayerEvents>(event: K, listener: PlayerListener<K>): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
     set.add(listener as (e: never) => void);
@@ -199,8 +111,18 @@ export class MsePlayer {
     return this.run?.stats() ?? null;
   }
 
+  snapshot(): string | null {
+    const video = this.video;
+    if (!video?.videoWidth) return null;
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext('2d')?.drawImage(video, 0, 0);
+    return canvas.toDataURL('image/jpeg', 0.85);
+  }
+
   private emit<K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]): void {
-    for (const listener of this.listeners.get(event) ?? []) (listener as Listener<K>)(payload);
+    for (const listener of this.listeners.get(event) ?? []) (listener as PlayerListener<K>)(payload);
   }
 }
 
@@ -208,32 +130,25 @@ export class MsePlayer {
 class Run {
   private readonly abort = new AbortController();
   private readonly splitter = new Fmp4Splitter<ArrayBuffer>();
-  private readonly arrivals = new ArrivalLog();
-  private readonly gaps = new ArrivalGaps();
+  private readonly driver: PlaybackDriver;
   private mediaSource: MediaSource | null = null;
-  private sourceBuffer: SourceBuffer | null = null;
+  private queue: SourceBufferQueue | null = null;
   private objectUrl: string | null = null;
-  private queue: Op[] = [];
-  private queuedBytes = 0;
-  private waitForKeyframe = false;
-  private edge: LiveEdgeState = initialLiveEdge;
   private timer: ReturnType<typeof setInterval> | undefined;
   private frameHandle: number | undefined;
   private finished = false;
   private stalledSent = false;
   private playRequested = false;
   private lastCurrentTime = -1;
-  /** Dropped frames as of the previous tick: frames dropped since then hold back settling. */
-  private droppedAtLastTick = 0;
   private readonly startedMs = performance.now();
   private firstDataMs: number | undefined;
   private lastDataMs: number | undefined;
   private lastProgressMs: number | undefined;
-  private readonly counters = { bytes: 0, fragments: 0, jumps: 0, skippedFragments: 0, reinits: 0 };
+  private readonly counters = { bytes: 0, fragments: 0, reinits: 0 };
   /** Drops counted against seeks: settled ones, and the one settling now (until `untilMs`). */
   private seekDrops = { settled: 0, base: 0, untilMs: -Infinity };
-  private latencyMs: number | undefined;
   private firstFrameMs: number | undefined;
+  /** The Content-Type's MIME when it names codecs. */
   private mime: string | undefined;
   private init: InitInfo | null = null;
   private readonly cleanups: (() => void)[] = [];
@@ -245,7 +160,9 @@ class Run {
     private readonly video: HTMLVideoElement,
     private readonly config: MsePlayerConfig,
     private readonly emit: <K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]) => void,
-  ) {}
+  ) {
+    this.driver = config.driver(config);
+  }
 
   async play(path: string, outer: AbortSignal): Promise<void> {
     const signal = AbortSignal.any([outer, this.abort.signal]);
@@ -291,8 +208,7 @@ class Run {
     this.frameHandle = undefined;
     this.finished = true;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.queue?.dispose();
     if (this.objectUrl) {
       // Detaching ends the MediaSource; load() drops the decoder and its last frame.
       this.video.removeAttribute('src');
@@ -301,7 +217,6 @@ class Run {
       this.objectUrl = null;
     }
     this.mediaSource = null;
-    this.sourceBuffer = null;
   }
 
   stats(): PlayerStats {
@@ -311,20 +226,18 @@ class Run {
     const video = this.init?.video;
     const now = performance.now();
     const settling = now < this.seekDrops.untilMs ? quality.droppedVideoFrames - this.seekDrops.base : 0;
+    const mime = this.queue?.mime ?? this.mime;
     return {
       decodedFrames: quality.totalVideoFrames,
       droppedFrames: quality.droppedVideoFrames,
       seekDroppedFrames: this.seekDrops.settled + settling,
       bufferAheadSec: end === undefined ? 0 : Math.max(0, end - this.video.currentTime),
-      targetLagSec: this.edgeConfig(now).targetLagSec,
-      clumpLagMs: Math.round(Math.max(0, this.edgeConfig(now).targetLagSec - this.config.liveEdge.targetLagSec) * 1000),
-      arrivalGapMs: Math.round(this.gaps.maxGapMs(now)),
-      ...(this.latencyMs === undefined ? {} : { latencyMs: Math.round(this.latencyMs) }),
+      ...this.driver.stats(now),
       ...(this.firstDataMs === undefined ? {} : { firstByteMs: Math.round(this.firstDataMs - this.startedMs) }),
       ...(this.firstFrameMs === undefined ? {} : { firstFrameMs: Math.round(this.firstFrameMs) }),
       ...this.counters,
       playbackRate: this.video.playbackRate,
-      ...(this.mime ? { mime: this.mime } : {}),
+      ...(mime ? { mime } : {}),
       ...(video ? { codec: video.codec } : {}),
       ...(this.video.videoWidth ? { width: this.video.videoWidth, height: this.video.videoHeight } : video?.width ? { width: video.width, height: video.height ?? 0 } : {}),
     };
@@ -350,11 +263,7 @@ class Run {
   }
 
   private listen(): void {
-    const onError = (): void => {
-      const error = this.video.error;
-      // MEDIA_ERR_DECODE (3) and MEDIA_ERR_SRC_NOT_SUPPORTED (4) from the bytes: a new attempt may get a clean keyframe.
-      this.finish('error', { words: `the browser could not decode the video${error?.message ? ` (${error.message})` : ''}`, retryable: true });
-    };
+    const onError = (): void => this.finish('error', { words: this.decodeWords(), retryable: true });
     this.video.addEventListener('error', onError);
     this.cleanups.push(() => this.video.removeEventListener('error', onError));
     if ('requestVideoFrameCallback' in this.video) this.frameHandle = this.video.requestVideoFrameCallback((now, meta) => this.onFrame(now, meta));
@@ -367,6 +276,12 @@ class Run {
     this.cleanups.push(() => this.video.removeEventListener('loadeddata', onLoaded));
   }
 
+  /** MEDIA_ERR_DECODE (3) and MEDIA_ERR_SRC_NOT_SUPPORTED (4) from the bytes: a new attempt may get a clean keyframe. */
+  private decodeWords(): string {
+    const error = this.video.error;
+    return `the browser could not decode the video${error?.message ? ` (${error.message})` : ''}`;
+  }
+
   private onFrame(now: number, meta: VideoFrameCallbackMetadata | null): void {
     if (this.finished) return;
     this.lastProgressMs = performance.now();
@@ -376,8 +291,7 @@ class Run {
       this.emit('firstFrame', { afterMs: Math.round(this.firstFrameMs) });
     }
     if (meta) {
-      const arrival = this.arrivals.arrivalOf(meta.mediaTime);
-      if (arrival !== undefined) this.latencyMs = smooth(this.latencyMs, meta.expectedDisplayTime - arrival, 0.1);
+      this.driver.shown(meta.mediaTime, meta.expectedDisplayTime);
       this.frameHandle = this.video.requestVideoFrameCallback((n, m) => this.onFrame(n, m));
     }
   }
@@ -404,124 +318,62 @@ class Run {
     this.lastDataMs = now;
     this.counters.bytes += value.byteLength;
     // Bridge chunks are fresh ArrayBuffer-backed arrays, which is what appendBuffer takes.
-    for (const segment of this.splitter.push(value as Uint8Array<ArrayBuffer>)) this.onSegment(segment, now);
-    this.pump();
+    for (const segment of this.splitter.push(value as Uint8Array<ArrayBuffer>)) {
+      if (this.finished) return;
+      this.onSegment(segment, now);
+    }
   }
 
   private onSegment(segment: Fmp4Segment<ArrayBuffer>, arrivalMs: number): void {
     if (segment.kind === 'init') {
       const info = parseInit(segment.bytes);
-      const mime = this.mime ?? mimeFor(info);
-      if (!this.sourceBuffer) this.createSourceBuffer(this.mime ?? mime);
+      if (!this.queue) this.queue = this.createQueue(this.mime ?? info.mimeType);
       else {
-        // A restarted upstream: its times start afresh, so the old data must go (see 'reset').
+        // A restarted upstream: its times start afresh, so the old data must go.
         this.counters.reinits += 1;
-        this.arrivals.clear();
-        this.gaps.clear();
-        const changed = mimeFor(info) !== (this.init ? mimeFor(this.init) : undefined);
-        this.enqueue({ kind: 'reset', ...(changed ? { mime: mimeFor(info) } : {}) });
-        this.waitForKeyframe = false;
+        this.driver.restarted();
+        const changed = info.mimeType !== this.init?.mimeType;
+        this.queue.reset(changed ? info.mimeType : undefined);
       }
       this.init = info;
-      this.enqueue({ kind: 'append', bytes: segment.bytes, media: false });
+      this.queue.append(segment.bytes, false);
       return;
     }
-    if (!this.init) throw new Mp4FormatError('a fragment arrived before its init segment');
+    if (!this.init || !this.queue) throw new Mp4FormatError('a fragment arrived before its init segment');
     const fragment = parseFragment(segment.bytes, this.init);
     this.counters.fragments += 1;
-    if (this.waitForKeyframe) {
-      if (!fragment.keyframe) {
-        this.counters.skippedFragments += 1;
-        return;
-      }
-      this.waitForKeyframe = false;
-    }
-    if (this.queuedBytes + segment.bytes.byteLength > this.config.maxQueuedBytes) {
-      // The SourceBuffer is not keeping up: old frames are worth nothing live. Drop them and
-      // restart decoding at a keyframe rather than grow without bound.
-      const before = this.queue.length;
-      this.queue = this.queue.filter((op) => op.kind !== 'append' || !op.media);
-      this.counters.skippedFragments += before - this.queue.length;
-      this.queuedBytes = this.queue.reduce((n, op) => n + (op.kind === 'append' ? op.bytes.byteLength : 0), 0);
-      if (!fragment.keyframe) {
-        this.waitForKeyframe = true;
-        this.counters.skippedFragments += 1;
-        return;
-      }
-    }
-    if (fragment.videoStartMs !== undefined) this.arrivals.add(fragment.videoStartMs / 1000, arrivalMs);
-    this.gaps.add(arrivalMs);
-    this.enqueue({ kind: 'append', bytes: segment.bytes, media: true });
+    this.driver.fragment(fragment, segment.bytes, arrivalMs, this.queue);
   }
 
-  private createSourceBuffer(mime: string): void {
+  private createQueue(mime: string): SourceBufferQueue {
     const mediaSource = this.mediaSource;
-    if (!mediaSource) return;
+    // Set before the fetch starts and cleared only by teardown, after which no segment is read.
+    if (!mediaSource) throw new Error('the MediaSource is gone');
     if (!MediaSource.isTypeSupported(mime)) {
       const codecs = codecsOf(mime).join(', ') || mime;
       throw new PlayerFailure(`this browser cannot play ${codecs}; main should have transcoded it`, false);
     }
     const sourceBuffer = mediaSource.addSourceBuffer(mime);
     sourceBuffer.mode = 'segments';
-    const onUpdateEnd = (): void => this.pump();
-    sourceBuffer.addEventListener('updateend', onUpdateEnd);
-    this.cleanups.push(() => sourceBuffer.removeEventListener('updateend', onUpdateEnd));
-    this.sourceBuffer = sourceBuffer;
+    return new SourceBufferQueue(sourceBuffer, mime, {
+      playhead: () => this.video.currentTime,
+      isOpen: () => this.mediaSource?.readyState === 'open',
+      canPlay: (type) => MediaSource.isTypeSupported(type),
+      onFailure: (failure) => this.finish('error', { words: this.failureWords(failure), retryable: failure.kind !== 'unsupported' }),
+    });
   }
 
-  private enqueue(op: Op): void {
-    this.queue.push(op);
-    if (op.kind === 'append') this.queuedBytes += op.bytes.byteLength;
-  }
-
-  /** Starts the next operation when the SourceBuffer is idle; 'updateend' calls it again. */
-  private pump(): void {
-    const sb = this.sourceBuffer;
-    if (this.finished || !sb || sb.updating || this.mediaSource?.readyState !== 'open') return;
-    const op = this.queue.shift();
-    if (!op) return;
-    if (op.kind === 'append') this.queuedBytes -= op.bytes.byteLength;
-    try {
-      if (op.kind === 'append') sb.appendBuffer(op.bytes);
-      else if (op.kind === 'remove') sb.remove(op.start, op.end);
-      else this.reset(sb, op.mime);
-    } catch (err) {
-      this.onOpFailed(op, err);
+  private failureWords(failure: QueueFailure): string {
+    switch (failure.kind) {
+      case 'quota':
+        return 'the browser’s video buffer stayed full after freeing old video';
+      case 'unsupported':
+        return `the restarted stream is ${codecsOf(failure.mime).join(', ')}, which this browser cannot play`;
+      case 'append-error':
+        return this.decodeWords();
+      case 'refused':
+        return `the browser refused the video data (${failure.name}: ${failure.message}${this.video.error?.message ? `; ${this.video.error.message}` : ''})`;
     }
-  }
-
-  private reset(sb: SourceBuffer, mime: string | undefined): void {
-    if (mime) {
-      if (!MediaSource.isTypeSupported(mime)) throw new PlayerFailure(`the restarted stream is ${codecsOf(mime).join(', ')}, which this browser cannot play`, false);
-      sb.changeType(mime);
-      this.mime = mime;
-    }
-    if (sb.buffered.length > 0) sb.remove(0, Infinity);
-    else queueMicrotask(() => this.pump());
-  }
-
-  private onOpFailed(op: Op, err: unknown): void {
-    if (err instanceof PlayerFailure) {
-      this.finish('error', { words: err.words, retryable: err.retryable });
-      return;
-    }
-    const name = err instanceof DOMException ? err.name : '';
-    if (name === 'QuotaExceededError' && op.kind === 'append' && !op.retried) {
-      // The browser's per-SourceBuffer memory is full: give back what is behind the playhead and try once more.
-      const plan = quotaTrim(copyRanges(this.sourceBuffer!.buffered), this.video.currentTime);
-      if (plan) {
-        this.queue.unshift({ kind: 'remove', start: plan[0], end: plan[1] }, { ...op, retried: true });
-        this.queuedBytes += op.bytes.byteLength;
-        this.pump();
-        return;
-      }
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    const words =
-      name === 'QuotaExceededError'
-        ? 'the browser’s video buffer stayed full after freeing old video'
-        : `the browser refused the video data (${name || 'error'}: ${message}${this.video.error?.message ? `; ${this.video.error.message}` : ''})`;
-    this.finish('error', { words, retryable: true });
   }
 
   private tick(): void {
@@ -532,23 +384,16 @@ class Run {
     this.settleSeekDrops(now);
     if (ranges.length > 0) {
       const playingForMs = this.firstFrameMs === undefined ? 0 : now - this.startedMs - this.firstFrameMs;
-      const dropped = video.getVideoPlaybackQuality().droppedVideoFrames;
-      const droppingFrames = dropped > this.droppedAtLastTick;
-      this.droppedAtLastTick = dropped;
-      const decision = liveEdge(this.edge, { nowMs: now, currentTime: video.currentTime, ranges, playingForMs, droppingFrames }, this.edgeConfig(now));
-      this.edge = decision.state;
-      if (video.playbackRate !== decision.rate) video.playbackRate = decision.rate;
-      if (decision.seekTo !== undefined) {
+      const droppedFrames = video.getVideoPlaybackQuality().droppedVideoFrames;
+      const steer = this.driver.steer({ nowMs: now, currentTime: video.currentTime, ranges, playingForMs, droppedFrames });
+      if (video.playbackRate !== steer.rate) video.playbackRate = steer.rate;
+      if (steer.seekTo !== undefined) {
         this.countSeekDrops(now);
-        video.currentTime = decision.seekTo;
-        if (decision.why === 'lag') this.counters.jumps += 1;
+        video.currentTime = steer.seekTo;
       }
       if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
       const plan = trimPlan(ranges, video.currentTime, this.config.trim);
-      if (plan && !this.queue.some((op) => op.kind === 'remove')) {
-        this.enqueue({ kind: 'remove', start: plan[0], end: plan[1] });
-        this.pump();
-      }
+      if (plan) this.queue?.trim(plan[0], plan[1]);
     }
     if (video.currentTime !== this.lastCurrentTime) {
       if (this.lastCurrentTime >= 0 && !video.paused) this.lastProgressMs = now;
@@ -559,11 +404,6 @@ class Run {
       this.stalledSent = true;
       this.emit('stalled', { reason: stall, words: stallWords[stall] });
     }
-  }
-
-  /** The live-edge rules for how unevenly this stream's data has been arriving. */
-  private edgeConfig(now: number): LiveEdgeConfig {
-    return liveEdgeForGaps(this.config.liveEdge, this.gaps.maxGapMs(now) / 1000, this.config.jitter);
   }
 
   /** A seek starts (or extends) a second in which drops are put down to the seek. */

@@ -1,80 +1,33 @@
 /**
- * Wires live tiles to main: the stream policy decides what each tile shows, a TileController
- * carries it out (media:open/close, the MSE player or the JPEG player, restarts with backoff) and
- * writes everything the view needs into a plain `TileView` record. The component only renders
- * that record and reports its size and focus; it holds no player logic.
- *
- * Who handles what when video stops:
- *  - main watches the upstream (ffmpeg, camera) and says so in `media:state` (retrying, failed,
- *    with the reason in words); while main is retrying, the tile waits and shows main's reason;
- *  - the player watches the bytes and the picture in the page ('stalled', 'ended', 'error');
- *    when main believes all is well but nothing moves here, the tile closes and reopens the
- *    stream with backoff.
+ * One live tile: carries out the stream policy's decision for it (video or JPEG previews),
+ * opens and closes its stream at main, shows a still at once while video starts, restarts with
+ * backoff when video stops, and writes all of it into the tile's plain TileView record. The
+ * window's LiveTiles is its host; its players and clock come from there.
  */
-import type { MediaStream, Result, Still, StreamInfo, StreamState } from '../../../preload/contract/index.js';
-import { JpegPlayer, JpegRotation, type JpegFrame, type JpegRotationConfig } from './jpeg-player.js';
-import { MsePlayer, type MsePlayerConfig, type PlayerStats } from './mse-player.js';
-import { StreamPolicy, type Pin, type Profile, type StreamPolicyConfig, type TileMode, type TileNeeds } from './stream-policy.js';
+import type { StreamState } from '../../../preload/contract/index.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
+import type { JpegFrame } from './jpeg-player.js';
+import type { Profile, TileMode } from './stream-policy.js';
+import { emptyTileView, type LiveApi, type StillPlayer, type TileInputs, type TilePlayers, type TileView } from './tile-view.js';
+import type { PlayerStats, VideoPlayer } from './video-player.js';
 
-/** The part of `tessera` live tiles use (injected, so a fake can drive the controller). */
-export interface LiveApi {
-  open(input: { cameraId: string; profile: Profile }): Promise<Result<MediaStream>>;
-  close(input: { streamId: string }): Promise<Result<null>>;
-  onState(listener: (states: StreamState[]) => void): () => void;
-  still(input: { cameraId: string; width?: number }): Promise<Result<Still>>;
-}
-
-export type TileStatusKind = 'idle' | 'connecting' | 'playing' | 'retrying' | 'failed' | 'preview';
-
-/** Everything a CameraTile renders. Plain data; the composable makes it reactive. */
-export interface TileView {
-  /** What the policy gave the tile: live video or JPEG previews. */
-  mode: 'none' | 'video' | 'jpeg';
-  profile?: Profile;
-  /** Why the policy chose this, in words (shown in the info overlay). */
-  why: string;
-  /** What is on screen: nothing yet, a still (first picture, JPEG preview, last frame) or the video. */
-  picture: 'none' | 'still' | 'video';
-  stillSrc?: string;
-  /** When the still was taken, epoch ms. */
-  stillAtMs?: number;
-  status: { kind: TileStatusKind; reason?: string; retryAtMs?: number };
-  /** What main knows about the stream (codec, size, fps, bitrate, GOP, transcoded). */
-  info?: StreamInfo;
-  /** What the player measured (frames, buffer, latency), refreshed every second. */
-  stats?: PlayerStats;
-  /** media:open asked → first frame shown, ms. */
-  ttffMs?: number;
-  /** JPEG previews: wanted interval, ms. */
-  jpegIntervalMs?: number;
-}
-
-export function emptyTileView(): TileView {
-  return { mode: 'none', why: '', picture: 'none', status: { kind: 'idle' } };
-}
-
-export interface TileInputs {
-  cameraId: string;
-  widthPx: number;
-  heightPx: number;
-  focused: boolean;
-  maximised: boolean;
-  pin: Pin;
-  profiles: readonly Profile[];
-}
-
-export interface LiveTilesOptions {
-  policy?: Partial<StreamPolicyConfig>;
-  rotation?: Partial<JpegRotationConfig>;
-  player?: Partial<MsePlayerConfig>;
-  /** The newest still the app already holds for a camera (the camera panel's thumbnail). */
-  cachedStill?: (cameraId: string) => JpegFrame | undefined;
+/** What a tile needs of the window's live tiles (LiveTiles). */
+export interface TileHost {
+  readonly api: LiveApi;
+  readonly clock: Clock;
+  readonly players: TilePlayers;
   /** Delays between restarts, ms; the last one repeats. */
-  backoffMs?: readonly number[];
+  readonly backoffMs: readonly number[];
+  /** The newest still the app already holds for a camera (the camera panel's thumbnail). */
+  readonly cachedStill: ((cameraId: string) => JpegFrame | undefined) | undefined;
+  /** Something a decision depends on changed. */
+  scheduleDecide(): void;
+  /** Routes main's states of `streamId` to `tile` (null: no longer). */
+  track(streamId: string, tile: TileController | null): void;
+  stateOf(streamId: string): StreamState | undefined;
+  removeTile(tile: TileController): void;
 }
 
-/** Restart delays: quick at first (a blip), then slower so a dead camera costs little. */
-const defaultBackoffMs = [1000, 2000, 4000, 8000, 15_000, 30_000];
 /** After this long playing, the next failure starts the backoff afresh, ms. */
 const stableAfterMs = 10_000;
 /** A still older than this is shown but a fresh one is fetched too, ms. */
@@ -83,131 +36,34 @@ const stillFreshMs = 60_000;
 const stillHeadStartMs = 300;
 /** How long a closed stream's response may take to end before its fetch is aborted, ms. */
 const drainMs = 3000;
-/** How often players report health to the policy and the overlay refreshes, ms. */
-const healthEveryMs = 1000;
-
-/** The shared side of all live tiles of a window: policy, JPEG rotation, main's stream states. */
-export class LiveTiles {
-  readonly policy: StreamPolicy;
-  readonly rotation: JpegRotation;
-  private readonly tiles = new Map<string, TileController>();
-  private readonly byStream = new Map<string, TileController>();
-  private readonly states = new Map<string, StreamState>();
-  private unsubscribe: (() => void) | null = null;
-  private healthTimer: ReturnType<typeof setInterval> | undefined;
-  private decideTimer: ReturnType<typeof setTimeout> | undefined;
-  private nextTile = 0;
-  private ticks = 0;
-
-  constructor(
-    readonly api: LiveApi,
-    readonly options: LiveTilesOptions = {},
-  ) {
-    this.policy = new StreamPolicy(options.policy);
-    this.rotation = new JpegRotation((cameraId, width) => api.still({ cameraId, width }), options.rotation);
-  }
-
-  createTile(view: TileView): TileController {
-    const id = `tile-${++this.nextTile}`;
-    const tile = new TileController(this, id, view);
-    this.tiles.set(id, tile);
-    if (!this.unsubscribe) this.unsubscribe = this.api.onState((states) => this.onStates(states));
-    this.healthTimer ??= setInterval(() => this.health(), healthEveryMs);
-    return tile;
-  }
-
-  /** @internal */
-  removeTile(tile: TileController): void {
-    this.tiles.delete(tile.id);
-    this.policy.forget(tile.id);
-    if (this.tiles.size === 0) {
-      clearInterval(this.healthTimer);
-      this.healthTimer = undefined;
-      this.unsubscribe?.();
-      this.unsubscribe = null;
-    }
-    this.scheduleDecide();
-  }
-
-  /** Something a decision depends on changed; decide once the burst is over (resizes come in bursts). */
-  scheduleDecide(delayMs = 50): void {
-    if (this.decideTimer !== undefined) return;
-    this.decideTimer = setTimeout(() => {
-      this.decideTimer = undefined;
-      this.decide();
-    }, delayMs);
-  }
-
-  /** @internal */
-  track(streamId: string, tile: TileController | null): void {
-    if (tile) this.byStream.set(streamId, tile);
-    else {
-      this.byStream.delete(streamId);
-      this.states.delete(streamId);
-    }
-  }
-
-  /** @internal */
-  stateOf(streamId: string): StreamState | undefined {
-    return this.states.get(streamId);
-  }
-
-  private decide(): void {
-    const needs: TileNeeds[] = [];
-    for (const tile of this.tiles.values()) {
-      const n = tile.needs;
-      // Not laid out yet: a 0 px tile would first get the sub-stream, then main a moment later.
-      if (n && n.heightPx > 0) needs.push({ id: tile.id, heightPx: n.heightPx, focused: n.focused, maximised: n.maximised, pin: n.pin, profiles: n.profiles });
-    }
-    const modes = this.policy.decide(needs);
-    for (const [id, mode] of modes) this.tiles.get(id)?.apply(mode);
-  }
-
-  private onStates(states: readonly StreamState[]): void {
-    for (const state of states) {
-      const tile = this.byStream.get(state.streamId);
-      if (!tile) continue;
-      this.states.set(state.streamId, state);
-      tile.onStreamState(state);
-    }
-  }
-
-  private health(): void {
-    let changed = false;
-    for (const tile of this.tiles.values()) {
-      const stats = tile.sampleStats();
-      if (stats && tile.view.picture === 'video' && this.policy.report(tile.id, { decodedFrames: stats.decodedFrames, droppedFrames: stats.droppedFrames - stats.seekDroppedFrames, jumps: stats.jumps, bufferAheadSec: stats.bufferAheadSec, clumpLagMs: stats.clumpLagMs, ...(stats.latencyMs === undefined ? {} : { latencyMs: stats.latencyMs }) })) changed = true;
-    }
-    // Demotions expire with time, so decide now and then even when nothing was reported.
-    if (changed || ++this.ticks % 5 === 0) this.scheduleDecide(0);
-  }
-}
 
 /** One tile: carries out the policy's decision for it. */
 export class TileController {
   needs: TileInputs | null = null;
-  private readonly player: MsePlayer;
-  private readonly jpeg: JpegPlayer;
-  private readonly firstStill: JpegPlayer;
-  private videoEl: HTMLVideoElement | null = null;
+  private readonly player: VideoPlayer;
+  private readonly jpeg: StillPlayer;
+  private readonly firstStill: StillPlayer;
+  private readonly clock: Clock;
+  private hasVideo = false;
   private applied: TileMode | null = null;
   private attempt = 0;
   private stream: { streamId: string; profile: Profile } | null = null;
   private abort: AbortController | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private stableTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private stableTimer: TimerHandle | undefined;
   private backoffIndex = 0;
   private openedAtMs = 0;
   private disposed = false;
 
   constructor(
-    private readonly owner: LiveTiles,
+    private readonly owner: TileHost,
     readonly id: string,
     readonly view: TileView,
   ) {
-    this.player = new MsePlayer(owner.options.player);
-    this.jpeg = new JpegPlayer(owner.rotation);
-    this.firstStill = new JpegPlayer(owner.rotation);
+    this.clock = owner.clock;
+    this.player = owner.players.video();
+    this.jpeg = owner.players.still();
+    this.firstStill = owner.players.still();
     this.player.on('firstFrame', () => this.onFirstFrame());
     this.player.on('stalled', ({ words }) => {
       const main = this.stream ? this.owner.stateOf(this.stream.streamId) : undefined;
@@ -220,7 +76,7 @@ export class TileController {
   }
 
   attachVideo(video: HTMLVideoElement): void {
-    this.videoEl = video;
+    this.hasVideo = true;
     this.player.attach(video);
   }
 
@@ -248,7 +104,7 @@ export class TileController {
     if (before && before.widthPx !== inputs.widthPx && this.applied?.kind === 'jpeg') this.jpeg.update({ width: this.stillWidth() });
   }
 
-  /** @internal The policy's decision for this tile. */
+  /** The policy's decision for this tile (from the host). */
   apply(mode: TileMode): void {
     if (this.disposed || !this.needs) return;
     const previous = this.applied;
@@ -272,7 +128,7 @@ export class TileController {
     void this.startVideo(mode.profile);
   }
 
-  /** @internal main's newest state of this tile's stream. */
+  /** Main's newest state of this tile's stream (from the host). */
   onStreamState(state: StreamState): void {
     if (!this.stream || state.streamId !== this.stream.streamId) return;
     this.view.info = state.info;
@@ -289,7 +145,7 @@ export class TileController {
     this.view.status = { kind: state.status, ...(state.reason ? { reason: state.reason } : {}), ...(state.retryAtMs ? { retryAtMs: state.retryAtMs } : {}) };
   }
 
-  /** @internal Player numbers for the overlay and the policy. */
+  /** Player numbers for the overlay and the policy (the host asks every second). */
   sampleStats(): PlayerStats | null {
     const stats = this.player.stats();
     if (stats) this.view.stats = stats;
@@ -307,13 +163,13 @@ export class TileController {
     const needs = this.needs;
     if (!needs || this.disposed) return;
     const attempt = ++this.attempt;
-    clearTimeout(this.retryTimer);
+    this.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     Object.assign(this.view, { mode: 'video', profile });
     this.view.status = { kind: 'connecting' };
     await this.showFirstPicture(needs.cameraId);
     if (attempt !== this.attempt || this.disposed) return;
-    this.openedAtMs = performance.now();
+    this.openedAtMs = this.clock.now();
     const opened = await this.owner.api.open({ cameraId: needs.cameraId, profile });
     if (attempt !== this.attempt || this.disposed) {
       if (opened.ok) void this.owner.api.close({ streamId: opened.value.streamId });
@@ -328,7 +184,7 @@ export class TileController {
     this.owner.track(streamId, this);
     const known = this.owner.stateOf(streamId);
     if (known) this.onStreamState(known);
-    if (!this.videoEl) return;
+    if (!this.hasVideo) return;
     this.abort = new AbortController();
     void this.player.start(path, this.abort.signal);
   }
@@ -336,11 +192,11 @@ export class TileController {
   private onFirstFrame(): void {
     this.firstStill.stop();
     this.view.picture = 'video';
-    this.view.ttffMs = Math.round(performance.now() - this.openedAtMs);
+    this.view.ttffMs = Math.round(this.clock.now() - this.openedAtMs);
     const main = this.stream ? this.owner.stateOf(this.stream.streamId) : undefined;
     if (!main || main.status === 'playing') this.view.status = { kind: 'playing' };
-    clearTimeout(this.stableTimer);
-    this.stableTimer = setTimeout(() => (this.backoffIndex = 0), stableAfterMs);
+    this.clock.clearTimeout(this.stableTimer);
+    this.stableTimer = this.clock.setTimeout(() => (this.backoffIndex = 0), stableAfterMs);
   }
 
   /**
@@ -351,13 +207,13 @@ export class TileController {
    */
   private showFirstPicture(cameraId: string): Promise<void> {
     if (this.view.stillSrc) return Promise.resolve();
-    const cached = this.owner.options.cachedStill?.(cameraId);
+    const cached = this.owner.cachedStill?.(cameraId);
     if (cached) this.setStill(cached);
-    if (cached && Date.now() - cached.timestampMs < stillFreshMs) return Promise.resolve();
+    if (cached && this.clock.now() - cached.timestampMs < stillFreshMs) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, stillHeadStartMs);
+      const timer = this.clock.setTimeout(resolve, stillHeadStartMs);
       const done = (): void => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         resolve();
       };
       this.firstStill.start(
@@ -383,7 +239,7 @@ export class TileController {
     Object.assign(this.view, { mode: 'jpeg', profile: undefined, info: undefined, stats: undefined, ttffMs: undefined });
     this.view.status = { kind: 'preview', reason: why };
     if (!this.view.stillSrc) {
-      const cached = this.owner.options.cachedStill?.(needs.cameraId);
+      const cached = this.owner.cachedStill?.(needs.cameraId);
       if (cached) this.setStill(cached);
     }
     this.jpeg.start(
@@ -417,20 +273,20 @@ export class TileController {
   }
 
   private retryLater(words: string, retryable: boolean): void {
-    const backoff = this.owner.options.backoffMs ?? defaultBackoffMs;
+    const backoff = this.owner.backoffMs;
     const delay = retryable ? backoff[Math.min(this.backoffIndex, backoff.length - 1)]! : backoff[backoff.length - 1]!;
     this.backoffIndex += 1;
     const profile = this.applied?.kind === 'video' ? this.applied.profile : undefined;
-    this.view.status = { kind: retryable ? 'retrying' : 'failed', reason: words, retryAtMs: Date.now() + delay };
-    clearTimeout(this.retryTimer);
-    if (profile) this.retryTimer = setTimeout(() => void this.startVideo(profile), delay);
+    this.view.status = { kind: retryable ? 'retrying' : 'failed', reason: words, retryAtMs: this.clock.now() + delay };
+    this.clock.clearTimeout(this.retryTimer);
+    if (profile) this.retryTimer = this.clock.setTimeout(() => void this.startVideo(profile), delay);
   }
 
   /** Ends the video attempt; with `keepFrame`, the last frame stays on screen as a still. */
   private stopVideo(keepFrame: boolean): void {
     this.attempt += 1;
-    clearTimeout(this.retryTimer);
-    clearTimeout(this.stableTimer);
+    this.clock.clearTimeout(this.retryTimer);
+    this.clock.clearTimeout(this.stableTimer);
     this.retryTimer = undefined;
     this.firstStill.stop();
     if (keepFrame && this.view.picture === 'video') this.snapshot();
@@ -460,15 +316,8 @@ export class TileController {
 
   /** Copies the frame on screen into the still, so a stream switch or restart does not flash black. */
   private snapshot(): void {
-    const video = this.videoEl;
-    if (!video || !video.videoWidth) {
-      this.view.picture = this.view.stillSrc ? 'still' : 'none';
-      return;
-    }
-    const canvas = document.createElement('canvas');
-    canvas.width = video.videoWidth;
-    canvas.height = video.videoHeight;
-    canvas.getContext('2d')?.drawImage(video, 0, 0);
-    this.setStill({ src: canvas.toDataURL('image/jpeg', 0.85), timestampMs: Date.now() });
+    const src = this.player.snapshot();
+    if (src) this.setStill({ src, timestampMs: this.clock.now() });
+    else this.view.picture = this.view.stillSrc ? 'still' : 'none';
   }
 }

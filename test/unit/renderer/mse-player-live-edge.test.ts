@@ -1,6 +1,6 @@
 /**
- * The MSE player's arithmetic (renderer/src/player/live-edge.ts): live-edge catch-up, buffer
- * trimming, stall detection and the arrival log behind the latency figure.
+ * The MSE player's arithmetic (renderer/src/player/live-edge.ts, source-buffer-queue.ts):
+ * live-edge catch-up, buffer trimming, stall detection and the arrival log behind the latency figure.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,13 +9,11 @@ import {
   defaultStall,
   initialLiveEdge,
   liveEdge,
-  quotaTrim,
   smooth,
   stallCheck,
-  trimPlan,
   type LiveEdgeState,
-  type Ranges,
 } from '../../../renderer/src/player/live-edge.js';
+import { quotaTrim, trimPlan, type Ranges } from '../../../renderer/src/player/source-buffer-queue.js';
 
 describe('liveEdge', () => {
   // Buffered 10.0–12.0 s; the rows move currentTime. Target 0.2 s; speed up above 0.5 s (above

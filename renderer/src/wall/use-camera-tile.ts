@@ -1,13 +1,16 @@
 /**
  * The Vue side of a live tile: one shared LiveTiles per window (bound to the bridge and the camera
  * panel's thumbnails), a TileController per tile, its size from a ResizeObserver and its inputs
- * from the component's props. Returns the reactive TileView the component renders.
+ * from the component's props. Returns the reactive TileView the component renders. It lives here,
+ * not in player/, because it binds the players to the bridge and the stores: player/ knows
+ * neither.
  */
 import { onBeforeUnmount, onMounted, reactive, watchEffect, type Ref } from 'vue';
 import { mediaFetch, tessera } from '../bridge/index.js';
 import { useCamerasStore } from '../stores/cameras.js';
-import type { Pin, Profile } from './stream-policy.js';
-import { emptyTileView, LiveTiles, type TileView } from './tile-controller.js';
+import { LiveTiles } from '../player/live-tiles.js';
+import type { Pin, Profile } from '../player/stream-policy.js';
+import { emptyTileView, type TileView } from '../player/tile-view.js';
 
 let shared: LiveTiles | null = null;
 

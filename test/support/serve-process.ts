@@ -21,10 +21,11 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServeProcess(args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-')), timeoutMs = 30_000): Promise<ServeProcess> {
+/** `nodeFlags` go to node itself, before the script (e.g. `--inspect=127.0.0.1:0` for support/inspector.ts). */
+export async function startServeProcess(args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-')), timeoutMs = 30_000, nodeFlags: string[] = []): Promise<ServeProcess> {
   // The simulator's generated video is shared with the in-process test simulators (.cache/sim-media).
   const env = { ...process.env, TESSERA_SIM_CACHE: process.env.TESSERA_SIM_CACHE ?? simCacheDir };
-  const child = spawn(process.execPath, [tesseraBin, 'serve', '--json', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [...nodeFlags, tesseraBin, 'serve', '--json', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));

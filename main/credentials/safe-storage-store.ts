@@ -27,7 +27,9 @@ export function openSafeStorageStore(safeStorage: SafeStorageLike, path: string,
     kind: 'encrypted-file',
     description: 'saved encrypted in the Tessera data folder',
     async get(siteId) {
-      const cipher = read()[siteId];
+      // Own keys only: a site id never reaches Object.prototype's members ("constructor", …).
+      const stored = read();
+      const cipher = Object.hasOwn(stored, siteId) ? stored[siteId] : undefined;
       return cipher === undefined ? null : safeStorage.decryptString(Buffer.from(cipher, 'base64'));
     },
     async set(siteId, secret) {

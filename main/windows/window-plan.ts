@@ -16,7 +16,7 @@ export function planWindows(displays: readonly Display[], settings: Settings): W
   return chosen.map((display) => ({
     displayId: display.id,
     bounds: display.bounds,
-    mode: settings.windowModes[display.id] ?? settings.defaultWindowMode,
+    mode: (Object.hasOwn(settings.windowModes, display.id) ? settings.windowModes[display.id] : undefined) ?? settings.defaultWindowMode,
   }));
 }
 

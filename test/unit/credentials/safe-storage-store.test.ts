@@ -37,6 +37,13 @@ describe('safeStorage credential store', () => {
     expect(await store.get('site1')).toBeNull();
   });
 
+  it('has no password for a site id that names a member of Object.prototype', async () => {
+    const store = openSafeStorageStore(new FakeSafeStorage(), path(), 'linux')!;
+    await store.set('site1', 'hunter2');
+    expect(await store.get('constructor')).toBeNull();
+    expect(await store.get('toString')).toBeNull();
+  });
+
   it("refuses Linux's basic_text backend and unavailable encryption", () => {
     expect(openSafeStorageStore(new FakeSafeStorage('basic_text'), path(), 'linux')).toBeNull();
     expect(openSafeStorageStore(new FakeSafeStorage('gnome_libsecret', false), path(), 'linux')).toBeNull();

@@ -23,6 +23,11 @@ describe('planWindows', () => {
     const plan = planWindows([display('1', true), display('2', false, 1920)], { ...defaultSettings, defaultWindowMode: 'fullscreen', windowModes: { '1': 'windowed' } });
     expect(plan.map((p) => p.mode)).toEqual(['windowed', 'fullscreen']);
   });
+
+  it('reads only remembered modes, never a member of Object.prototype, whatever the display is called', () => {
+    const plan = planWindows([display('constructor', true), display('toString', false, 1920)], { ...defaultSettings, windowModes: {} });
+    expect(plan.map((p) => p.mode)).toEqual(['windowed', 'windowed']);
+  });
 });
 
 describe('windowActions', () => {

@@ -101,6 +101,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
       shell: shell.kind,
       displays: shell.displays(),
       loadProblems: [settings.loadProblem, ...sites.loadProblems, wall.loadProblem].filter((p) => p !== undefined),
+      credentialStore: credentials.info,
     }),
     'settings:get': () => settings.get(),
     'settings:set': (patch) => settings.set(patch),

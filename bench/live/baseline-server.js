@@ -2,6 +2,12 @@
 // plain ffmpeg remux of each stream (the LAB-NOTES settings: fast probe, one frame per fragment,
 // never keyframe-only fragments) served over HTTP on 127.0.0.1, and a minimal page that plays
 // every stream through MSE in a grid. No recovery, no policy, no catch-up: the bare pipeline.
+// One exception, the one Tessera makes too (main/media/upstream.ts): when the fast probe ends
+// before the picture size is known, the stream is opened once more with a longer probe. A source
+// with an audio track (a GStreamer RTSP server with H.264 + AAC) needs it: ffmpeg's 32-byte probe
+// stops at the first packet, often audio, and the video has no size ("dimensions not set"), so
+// the baseline showed 0 fps where Tessera played. Each such retry, and any ffmpeg that ends
+// without output, is reported on stderr as a line "baseline-note {json}" for the bench's JSON.
 //
 // Usage: node bench/live/baseline-server.js '<json {streams: [{name, url}]}>'
 // Prints one JSON line {url} when listening; stops on SIGTERM/SIGINT or when stdin closes.
@@ -18,13 +24,22 @@ const streams = config.streams ?? [];
 const ffmpegBin = process.env.FFMPEG_BIN || 'ffmpeg';
 const children = new Set();
 
-function remuxArgs(url) {
+// The probes of Tessera's RTSP input (main/media/ffmpeg-args.ts): fast, then thorough.
+const probes = { fast: ['-probesize', '32', '-analyzeduration', '0'], thorough: ['-probesize', '2000000', '-analyzeduration', '2000000'] };
+// The ffmpeg words for "the probe ended too early" that Tessera retries on (main/media/ffmpeg-log.ts).
+const probeTooShort = /could not find codec parameters|unspecified size|dimensions not set/i;
+
+function remuxArgs(url, probe) {
   return [
     '-hide_banner', '-loglevel', 'error', '-nostdin',
-    '-probesize', '32', '-analyzeduration', '0', '-rtsp_transport', 'tcp', '-timeout', '5000000',
+    ...probes[probe], '-rtsp_transport', 'tcp', '-timeout', '5000000',
     '-i', url, '-map', '0:v:0', '-an', '-c:v', 'copy',
     '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '40000', 'pipe:1',
   ];
+}
+
+function note(stream, what, detail) {
+  process.stderr.write(`baseline-note ${JSON.stringify({ stream: stream.name, what, ...detail })}\n`);
 }
 
 function page(streamUrls) {
@@ -62,16 +77,31 @@ for(const s of document.querySelectorAll('section[data-index]'))play(s).catch(e=
 </script></body></html>`;
 }
 
-function serveStream(stream, res) {
-  const child = spawn(ffmpegBin, remuxArgs(stream.url), { stdio: ['ignore', 'pipe', 'pipe'] });
+function serveStream(stream, res, probe = 'fast') {
+  const child = spawn(ffmpegBin, remuxArgs(stream.url, probe), { stdio: ['ignore', 'pipe', 'pipe'] });
   watchChild(child);
   children.add(child);
-  child.stderr.on('data', (d) => process.stderr.write(`baseline ffmpeg ${stream.name}: ${d}`));
-  res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
-  child.stdout.pipe(res);
-  res.on('close', () => child.kill('SIGKILL'));
-  child.on('exit', () => {
+  let stderr = '';
+  let bytes = 0;
+  child.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+    process.stderr.write(`baseline ffmpeg ${stream.name}: ${d}`);
+  });
+  child.stdout.on('data', (d) => (bytes += d.length));
+  if (!res.headersSent) res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
+  child.stdout.pipe(res, { end: false });
+  const kill = () => child.kill('SIGKILL');
+  res.on('close', kill);
+  child.on('exit', (code, signal) => {
     children.delete(child);
+    res.off('close', kill);
+    if (res.destroyed) return;
+    if (bytes === 0 && probe === 'fast' && probeTooShort.test(stderr)) {
+      note(stream, 'probing longer', { why: 'the fast probe ended before the picture size was known (as in Tessera, the stream is opened again with a 2 s probe)' });
+      serveStream(stream, res, 'thorough');
+      return;
+    }
+    note(stream, 'ffmpeg ended', { code, signal, bytes, probe, stderr: stderr.trim().split('\n').slice(-3).join(' | ') });
     res.end();
   });
 }

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { createInterface } from 'node:readline';
 import { chromium } from '@playwright/test';
 import { needsBuild } from '../../scripts/needs-build.js';
 import { firstJsonLine, installCleanup, start, stop, stopAll, useReaper } from './children.js';
@@ -28,16 +29,26 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * simulator's GStreamer relay answers DESCRIBE only once the publisher sends, and it handles
  * sessions in one thread, so many cold mounts opened at once stall every new session (seen as
  * "Invalid data found when processing input" in ffmpeg) for minutes on a loaded machine.
+ * Fragmented MP4 out, as Tessera and the baseline write: MPEG-TS refuses a first packet without
+ * a timestamp, which a GStreamer server playing a file sends, and the keeper then ended at once
+ * while the bench waited its whole time for bytes. A keeper that ends is not waited for.
  */
 async function warmSources(urls, perSourceMs = 20_000) {
   const keepers = [];
   let cold = 0;
   for (const url of new Set(urls)) {
-    const child = start(ffmpegBin, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-map', '0:v:0', '-c', 'copy', '-f', 'mpegts', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = start(ffmpegBin, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-map', '0:v:0', '-c', 'copy', '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     keepers.push(child);
-    const got = await Promise.race([new Promise((resolve) => child.stdout.once('data', () => resolve(true))), sleep(perSourceMs).then(() => false)]);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+    const got = await Promise.race([
+      new Promise((resolve) => child.stdout.once('data', () => resolve(true))),
+      new Promise((resolve) => child.once('exit', () => resolve(false))),
+      sleep(perSourceMs).then(() => false),
+    ]);
     child.stdout.resume();
     if (!got) cold += 1;
+    if (child.exitCode !== null) log(`warming a source: ffmpeg ended (${child.exitCode}): ${stderr.trim().split('\n').pop() ?? ''}`);
   }
   if (cold) log(`${cold} source(s) gave no bytes within ${perSourceMs / 1000} s each`);
   return { stop: () => Promise.all(keepers.map((k) => stop(k, 1000))) };
@@ -223,6 +234,7 @@ export async function runLive(o) {
   tessera.upstreams = upstreamLog(serve.dataDir);
 
   let baseline = null;
+  const baselineNotes = [];
   if (o.baseline) {
     // Tessera's idle upstreams linger a few seconds; stop serve so it takes no CPU from the baseline.
     await serve.stop();
@@ -230,6 +242,10 @@ export async function runLive(o) {
     const ready = await firstJsonLine(server, 'the baseline server', 20_000);
     server.stdout.resume();
     server.stderr.on('data', (d) => process.stderr.write(d));
+    // What the baseline's ffmpegs did besides playing (a longer probe, an exit with its words).
+    createInterface({ input: server.stderr }).on('line', (line) => {
+      if (line.startsWith('baseline-note ') && baselineNotes.length < 50) baselineNotes.push(JSON.parse(line.slice('baseline-note '.length)));
+    });
     baseline = await measurePhase(o, {
       kind: 'baseline', url: ready.url, names: streams.map((s) => s.name), openKeys: streams.map((s) => s.name), clockNames,
       warmUrls: mounts([o.profile]), mainPid: server.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
@@ -243,7 +259,7 @@ export async function runLive(o) {
     tiles: tessera.tiles,
     processes: tessera.processes,
     summary: tessera.summary,
-    ...(baseline ? { baseline: { tiles: baseline.tiles, processes: baseline.processes, summary: baseline.summary }, ratios: ratios(tessera, baseline) } : {}),
+    ...(baseline ? { baseline: { tiles: baseline.tiles, processes: baseline.processes, summary: baseline.summary, notes: baselineNotes }, ratios: ratios(tessera, baseline) } : {}),
     config: { tiles: o.tiles, seconds: o.seconds, warmup: o.warmup, profile: o.profile, sourceUrl: o.sourceUrl ? '(given)' : null, viewport: o.viewport, screen: tessera.screen, clockTile: clockNames[0] ?? null },
     machine: { loadAverageAtEnd: loadAverage(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), chromium: chromiumBin, node: process.version },
     notes: { tesseraUpstreams: tessera.upstreams, tesseraProblems: tessera.problems, baselineProblems: baseline?.problems ?? [], clockDiffs: { tessera: tessera.clockDiffs, baseline: baseline?.clockDiffs ?? [] } },

@@ -35,6 +35,8 @@ export function formatReport(result) {
   if (result.baseline) {
     out.push('\nBaseline (ffmpeg remux -c copy, 1-frame fragments, plain MSE page), per tile:');
     out.push(tileTable(result.baseline.tiles));
+    // Why a baseline tile played late or not at all, in ffmpeg's words (baseline-server.js).
+    for (const n of result.baseline.notes ?? []) out.push(`baseline ${n.stream}: ${n.what}${n.why ? ` (${n.why})` : ''}${n.stderr ? `: ${n.stderr}` : ''}`);
   }
   out.push('\nTotals (CPU in % of one core over the window; RSS summed, MB):');
   const header = ['run', 'clean tiles', 'fps/tile', 'dropped %', 'TTFF p50', 'TTFF max', 'latency p50', 'main CPU', 'ffmpeg CPU', 'ffmpegs', '(main+ffmpeg)/stream', 'renderer CPU', 'RSS MB'];

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { addSiteSchema, loadProblemText, siteKinds, type SiteState } from '../../preload/contract/index.js';
 import { chooseCredentialStore } from '../credentials/choose-store.js';
+import type { CredentialStore } from '../credentials/credential-store.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { dataPaths, resolveUserDataDir } from '../paths.js';
 import { SiteRepository } from '../sites/site-repository.js';
@@ -13,16 +14,17 @@ import { adHocAdapter, adHocOptions, adHocUsage, cliBrowserOpener, describeFailu
 interface Context {
   log: Logger;
   sites: SiteService;
+  credentials: CredentialStore;
 }
 
 async function openSites(values: OptionValues, io: CommandIo): Promise<Context> {
   const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
   const paths = dataPaths(dataDir);
   const log = createLogger({ dir: paths.logs }, 'cli');
-  const credentials = await chooseCredentialStore({ safeStoragePath: paths.encryptedCredentialsFile, log });
+  const credentials = await chooseCredentialStore({ safeStoragePath: paths.encryptedCredentialsFile, log, env: io.env });
   const sites = new SiteService({ repository: new SiteRepository(paths.sitesFile), credentials, log: log.child('sites'), refreshMs: 0, browserOpener: cliBrowserOpener(values, io) });
   for (const problem of sites.loadProblems) io.stderr.write(`tessera: ${loadProblemText(problem)}\n`);
-  return { log, sites };
+  return { log, sites, credentials };
 }
 
 function findSite(sites: SiteService, name: string): SiteState {
@@ -48,14 +50,14 @@ tessera sites remove NAME
 
   --name NAME        how the site is shown
 ${adHocUsage}
-  --save-password    keep the password in the system keychain for later sign-ins
+  --save-password    keep the password for later sign-ins (system keychain, else encrypted by the OS)
 ${commonUsage}`,
   options: { ...commonOptions, ...adHocOptions, name: { type: 'string' }, 'save-password': { type: 'boolean' } },
   takesPositionals: true,
   async run(values, positionals, io) {
     const [verb, ...rest] = positionals;
     if (verb !== 'list' && verb !== 'add' && verb !== 'remove') throw new UsageError('say `list`, `add` or `remove`');
-    const { sites } = await openSites(values, io);
+    const { sites, credentials } = await openSites(values, io);
     try {
       return await withFailures(async () => {
         if (verb === 'list') {
@@ -88,6 +90,8 @@ ${commonUsage}`,
         }
         const state = await sites.add(parsed.data);
         if (state.cameraListWarning) io.stderr.write(`tessera sites: ${state.cameraListWarning}\n`);
+        // This process ends now: a session-only store's copy ends with it.
+        if (parsed.data.savePassword && parsed.data.password && credentials.info.kind === 'session-only') io.stderr.write(`tessera sites: the password was not saved (${credentials.info.why ?? 'no keychain'}); sign in from the Sites screen.\n`);
         // SiteService.add moved them to the user and password (url-credentials.ts); say so.
         const moved = hasUrlCredentials(url) ? ' The user and password in --url were taken out of the address, which is saved without them.' : '';
         if (values.json) io.stdout.write(`${JSON.stringify({ id: state.id, name: state.name, status: state.status, cameras: state.cameraCount, ...(moved ? { credentialsTakenFromUrl: true } : {}) })}\n`);

@@ -2,12 +2,14 @@
  * Where site secrets (passwords, refresh tokens) live between runs. Never in settings files,
  * never in logs, never sent to the renderer.
  */
-export type CredentialStoreKind = 'keychain' | 'encrypted-file' | 'session-only';
+import type { CredentialStoreInfo } from '../../preload/contract/index.js';
+
+export type CredentialStoreKind = CredentialStoreInfo['kind'];
 
 export interface CredentialStore {
   readonly kind: CredentialStoreKind;
-  /** Words for the Sites screen, e.g. "saved in the system keychain". */
-  readonly description: string;
+  /** What app:info tells the renderer: the store's name ("GNOME Keyring") and, when nothing is saved, why. */
+  readonly info: CredentialStoreInfo;
   get(siteId: string): Promise<string | null>;
   set(siteId: string, secret: string): Promise<void>;
   delete(siteId: string): Promise<void>;

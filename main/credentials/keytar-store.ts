@@ -1,9 +1,11 @@
 /**
- * The OS keychain through keytar (macOS Keychain, Windows Credential Vault, libsecret on Linux).
+ * The OS keychain through keytar (macOS Keychain, Windows Credential Manager, the Secret Service
+ * through libsecret on Linux: GNOME Keyring, KWallet…; keychain-name.ts says which).
  * keytar is archived upstream: this is the only file that imports it, so it can be replaced.
  */
 import { AppFailure } from '../../preload/contract/index.js';
 import { keychainAccount, keychainService, type CredentialStore } from './credential-store.js';
+import { currentKeychainName } from './keychain-name.js';
 
 interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -35,9 +37,11 @@ export async function openKeytarStore(service = keychainService): Promise<Creden
       throw new AppFailure('storage-unavailable', `The system keychain refused to ${what} (${err instanceof Error ? err.message : 'unknown error'}).`);
     }
   };
+  // Asked after the probe: a Secret Service started on demand by it now has an owner on the bus.
+  const name = await currentKeychainName();
   return {
     kind: 'keychain',
-    description: 'saved in the system keychain',
+    info: { kind: 'keychain', name },
     get: (siteId) => wrap('read a password', () => keytar.getPassword(service, keychainAccount(siteId))),
     set: (siteId, secret) => wrap('save a password', () => keytar.setPassword(service, keychainAccount(siteId), secret)),
     delete: (siteId) => wrap('delete a password', async () => void (await keytar.deletePassword(service, keychainAccount(siteId)))),

@@ -25,7 +25,7 @@ export function openSafeStorageStore(safeStorage: SafeStorageLike, path: string,
   const read = (): Record<string, string> => (existsSync(path) && readFileSync(path).length ? file.load().value : {});
   return {
     kind: 'encrypted-file',
-    description: 'saved encrypted in the Tessera data folder',
+    info: { kind: 'encrypted-file', name: 'Electron safeStorage (encrypted by the operating system, kept in the Tessera data folder)' },
     async get(siteId) {
       // Own keys only: a site id never reaches Object.prototype's members ("constructor", …).
       const stored = read();

@@ -4,11 +4,12 @@
  */
 import type { CredentialStore } from './credential-store.js';
 
-export function sessionOnlyStore(): CredentialStore {
+/** `why`: the reason shown where the Sites screen would offer to save ("this system has no keychain"). */
+export function sessionOnlyStore(why = 'this system has no keychain'): CredentialStore {
   const secrets = new Map<string, string>();
   return {
     kind: 'session-only',
-    description: 'cannot store passwords on this system; sign in each time',
+    info: { kind: 'session-only', name: 'memory, until Tessera stops', why },
     get: async (siteId) => secrets.get(siteId) ?? null,
     set: async (siteId, secret) => void secrets.set(siteId, secret),
     delete: async (siteId) => void secrets.delete(siteId),

@@ -34,6 +34,22 @@ export function loadProblemText(p: LoadProblem): string {
   return `${p.file} could not be read (${p.problems.join('; ')}). ${kept}; Tessera started with ${p.startedWith}.`;
 }
 
+/** Where site passwords are kept (main/credentials/choose-store.ts picks the best the system offers). */
+export const credentialStoreKinds = ['keychain', 'encrypted-file', 'session-only'] as const;
+export const credentialStoreInfoSchema = z.object({
+  /** keychain: the OS keychain; encrypted-file: Electron safeStorage; session-only: nothing is saved. */
+  kind: z.enum(credentialStoreKinds),
+  /**
+   * The store's name as its users know it: "macOS Keychain", "Windows Credential Manager", "GNOME
+   * Keyring", "KWallet", or "the system keychain (Secret Service)" on Linux when Tessera cannot
+   * tell which program answers; for the other kinds what they are.
+   */
+  name: z.string(),
+  /** session-only: why nothing is saved, in words ("this system has no keychain"). */
+  why: z.string().optional(),
+});
+export type CredentialStoreInfo = z.infer<typeof credentialStoreInfoSchema>;
+
 export const appInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -43,6 +59,8 @@ export const appInfoSchema = z.object({
   displays: z.array(displaySchema),
   /** Stored files that could not be used as they were at this start (empty when all were fine). */
   loadProblems: z.array(loadProblemSchema),
+  /** Where passwords are kept, so the Sites screen says where (or that they are not). */
+  credentialStore: credentialStoreInfoSchema,
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

@@ -2,6 +2,8 @@
  * Sites and the camera panel, end to end: the real renderer in Chromium, `tessera serve` and
  * the VMS simulator's real RTSP cameras. The operator adds an RTSP site on the Sites screen,
  * sees it signed in, and finds its cameras, with live thumbnails, in the wall's camera panel.
+ * This serve keeps no password (TESSERA_CREDENTIAL_STORE=session-only, as where the system has no
+ * keychain), so every run sees the same store and the screens must say nothing is saved.
  */
 import type { Page } from '@playwright/test';
 import { defaultSettings, fail, ok, type Result, type SiteState } from '../../preload/contract/index.js';
@@ -21,8 +23,10 @@ test.beforeAll(async () => {
   test.setTimeout(300_000);
   sim = await startFullSimulator({ cameras: 2, hours: 1, cacheDir: simCacheDir });
   cameras = (sim.sites.rtsp ?? []) as { name: string; url: string }[];
-  serve = await startServeProcess();
+  serve = await startServeProcess([], undefined, undefined, { env: { TESSERA_CREDENTIAL_STORE: 'session-only' } });
 });
+
+const notSaved = 'Not saved: TESSERA_CREDENTIAL_STORE=session-only is set';
 
 test.afterAll(async () => {
   // Serve first: its camera probes and still grabs must not reach an RTSP relay that is closing.
@@ -144,7 +148,7 @@ test('adds an RTSP site on the Sites screen and shows its cameras with live thum
   expect(problems).toEqual([]);
 });
 
-test('asks for the password when none is saved, signs in again with the saved one, and removes a site after confirmation', async ({ clean }) => {
+test('says no password can be saved where the store keeps none, asks for it at each sign-in, and removes a site after confirmation', async ({ clean }) => {
   test.skip(cameras.length < 1, 'the simulator has no RTSP server here (GStreamer RTSP server not installed)');
   test.setTimeout(120_000);
   const { page, problems } = clean;
@@ -153,33 +157,45 @@ test('asks for the password when none is saved, signs in again with the saved on
 
   await page.goto(serveUrl());
   await page.getByRole('button', { name: 'Sites', exact: true }).click();
-  // A user without a password: the site is added but waits for the operator to sign in.
+  // Before: "Save password in the keychain", ticked, and "Saved in the keychain" on the card.
   const form = page.getByRole('form', { name: 'Add a site' });
+  const formSave = form.getByRole('checkbox', { name: 'Save password' });
+  await expect(formSave).toBeDisabled();
+  await expect(formSave).not.toBeChecked();
+  await expect(formSave).toHaveAccessibleDescription(`${notSaved}. Tessera asks for the password again after each start.`);
+  // RTSP cameras without a password sign in with nothing or later: the form offers no saving.
   await form.getByLabel('Name', { exact: true }).fill('Yard');
   await form.getByLabel('Kind').selectOption({ label: 'RTSP / ONVIF cameras' });
+  await expect(form.getByRole('checkbox')).toHaveCount(0);
+  // A user without a password: the site is added but waits for the operator to sign in.
   await form.getByLabel('User').fill('operator');
   await form.getByLabel('Camera 1 name').fill(cameraName);
   await form.getByLabel('Camera 1 RTSP address').fill(first.url);
   await form.getByRole('button', { name: 'Add site' }).click();
   const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Yard' }) });
   await expect(card.getByText('Signed out', { exact: true })).toBeVisible();
-  await expect(card).toContainText('Not saved');
+  await expect(card).toContainText(notSaved);
 
-  await card.getByRole('button', { name: 'Sign in to Yard' }).click();
   const prompt = card.getByRole('form', { name: 'Sign in to Yard' });
-  await expect(prompt.getByLabel('Password for operator')).toBeFocused();
-  await prompt.getByLabel('Password for operator').fill('yard-password');
-  await prompt.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(card.getByText('Signed in', { exact: true })).toBeVisible({ timeout: 45_000 });
-  await expect(prompt).toHaveCount(0);
-  await expect(card).toContainText('Saved in the keychain');
-
-  // Signed out and in again: the saved password is used, no prompt.
-  await card.getByRole('button', { name: 'Sign out of Yard' }).click();
-  await expect(card.getByText('Signed out', { exact: true })).toBeVisible();
-  await card.getByRole('button', { name: 'Sign in to Yard' }).click();
-  await expect(card.getByText('Signed in', { exact: true })).toBeVisible({ timeout: 45_000 });
-  await expect(card.getByRole('form', { name: 'Sign in to Yard' })).toHaveCount(0);
+  // Nothing was saved, so each sign-in asks; the prompt's box says why it cannot save.
+  for (const round of [1, 2]) {
+    if (round === 2) {
+      await card.getByRole('button', { name: 'Sign out of Yard' }).click();
+      await expect(card.getByText('Signed out', { exact: true })).toBeVisible();
+    }
+    await card.getByRole('button', { name: 'Sign in to Yard' }).click();
+    await expect(prompt.getByLabel('Password for operator')).toBeFocused();
+    const promptSave = prompt.getByRole('checkbox', { name: 'Save password' });
+    await expect(promptSave).toBeDisabled();
+    await expect(promptSave).not.toBeChecked();
+    await expect(promptSave).toHaveAccessibleDescription(`${notSaved}. Tessera asks for the password again after each start.`);
+    await prompt.getByLabel('Password for operator').fill('yard-password');
+    await prompt.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(card.getByText('Signed in', { exact: true })).toBeVisible({ timeout: 45_000 });
+    await expect(prompt).toHaveCount(0);
+    await expect(card).toContainText(notSaved);
+    await expect(card).not.toContainText('Saved in');
+  }
 
   await page.getByRole('button', { name: 'Wall', exact: true }).click();
   await expect(page.getByRole('treeitem', { name: cameraName, exact: true })).toBeVisible();
@@ -305,7 +321,7 @@ test('browser sign-in: the card links to the sign-in page while main waits, agai
     const answer = (channel: string, input: Record<string, unknown> | undefined): Result<unknown> | Promise<Result<unknown>> => {
       switch (channel) {
         case 'app:info':
-          return ok({ name: 'Tessera', version: '0.0.0', platform: 'linux', shell: 'serve', displays: [], loadProblems: [] });
+          return ok({ name: 'Tessera', version: '0.0.0', platform: 'linux', shell: 'serve', displays: [], loadProblems: [], credentialStore: { kind: 'keychain', name: 'GNOME Keyring' } });
         case 'settings:get':
           return ok(defaultSettings);
         case 'sites:list':
@@ -354,6 +370,8 @@ test('browser sign-in: the card links to the sign-in page while main waits, agai
   await form.getByLabel('Address').fill('https://auth.eagleeyenetworks.com');
   await form.getByLabel('Client id').fill('tessera-test');
   await form.getByLabel('Client secret').fill('client-secret');
+  // This (scripted) main keeps secrets in GNOME Keyring: the box says so and is ticked.
+  await expect(form.getByRole('checkbox', { name: 'Stay signed in on this computer (secret and token kept in GNOME Keyring)', exact: true })).toBeChecked();
   await form.getByRole('button', { name: 'Sign in with browser' }).click();
   const cloud = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Cloud' }) });
   await expect(cloud.getByText('Signing in…', { exact: true })).toBeVisible();
@@ -405,7 +423,7 @@ test('signs in to the simulated Eagle Eye v3 through the browser link and lists 
   await (await popup).waitForLoadState();
   await expect(card.getByText('Signed in', { exact: true })).toBeVisible({ timeout: 45_000 });
   await expect(form).toContainText('Added Cloud.');
-  await expect(card).toContainText('Saved in the keychain');
+  await expect(card).toContainText(notSaved);
 
   await page.getByRole('button', { name: 'Wall', exact: true }).click();
   const tree = page.getByRole('tree', { name: 'Cameras' });

@@ -64,7 +64,7 @@ beforeAll(async () => {
     if (!attack) throw new Error(`no __proto__ attack for ${file} in attacks/files.ts`);
     attack.write(join(dataDir, file));
   }
-  serve = await startServeProcess(['--demo'], dataDir, 170_000, ['--inspect=127.0.0.1:0']);
+  serve = await startServeProcess(['--demo'], dataDir, 170_000, { nodeFlags: ['--inspect=127.0.0.1:0'] });
   inspector = await connectInspector(() => serve.stderr());
   target = { url: serve.url, port: Number(new URL(serve.url).port), token: serve.token };
   cameras = await listCameraIds(serve, 8);

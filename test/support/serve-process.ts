@@ -21,11 +21,17 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** `nodeFlags` go to node itself, before the script (e.g. `--inspect=127.0.0.1:0` for support/inspector.ts). */
-export async function startServeProcess(args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-')), timeoutMs = 30_000, nodeFlags: string[] = []): Promise<ServeProcess> {
+export interface ServeProcessOptions {
+  /** Added to the environment (e.g. TESSERA_CREDENTIAL_STORE). */
+  env?: Record<string, string>;
+  /** Flags for node itself, before the script (e.g. `--inspect=127.0.0.1:0` for support/inspector.ts). */
+  nodeFlags?: string[];
+}
+
+export async function startServeProcess(args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-')), timeoutMs = 30_000, options: ServeProcessOptions = {}): Promise<ServeProcess> {
   // The simulator's generated video is shared with the in-process test simulators (.cache/sim-media).
-  const env = { ...process.env, TESSERA_SIM_CACHE: process.env.TESSERA_SIM_CACHE ?? simCacheDir };
-  const child = spawn(process.execPath, [...nodeFlags, tesseraBin, 'serve', '--json', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const env = { ...process.env, TESSERA_SIM_CACHE: process.env.TESSERA_SIM_CACHE ?? simCacheDir, ...options.env };
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), tesseraBin, 'serve', '--json', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));

@@ -1,5 +1,5 @@
 /** Words and small pure helpers for the Sites screen. */
-import type { AppError, Capabilities, SiteKind, SiteStatus } from '../../../preload/contract/index.js';
+import type { AppError, Capabilities, CredentialStoreInfo, SiteKind, SiteStatus } from '../../../preload/contract/index.js';
 
 export const siteStatusWords: Record<SiteStatus, string> = {
   'signed-out': 'Signed out',
@@ -71,4 +71,46 @@ export function addressHasCredentials(text: string): boolean {
     return false;
   }
   return url.username !== '' || url.password !== '';
+}
+
+/** The "save it" checkbox of the add form and the sign-in prompt, as the credential store allows. */
+export interface SaveBoxWords {
+  label: string;
+  /** True where nothing can be saved: the box is shown off and disabled, with `note` saying why. */
+  disabled: boolean;
+  note?: string;
+}
+
+/**
+ * What saving a password (`oauth`: a client secret and token) would do with the store in use
+ * (app:info's credentialStore; undefined while it loads: then no claim about where).
+ */
+export function saveBoxWords(store: CredentialStoreInfo | undefined, oauth: boolean): SaveBoxWords {
+  const what = oauth ? 'Stay signed in on this computer' : 'Save password';
+  if (!store) return { label: what, disabled: false };
+  switch (store.kind) {
+    case 'keychain':
+      return { label: oauth ? `${what} (secret and token kept in ${store.name})` : `${what} in ${store.name}`, disabled: false };
+    case 'encrypted-file':
+      return { label: oauth ? `${what} (secret and token encrypted by the operating system)` : `${what}, encrypted by the operating system`, disabled: false };
+    case 'session-only':
+      return {
+        label: what,
+        disabled: true,
+        note: `Not saved: ${store.why ?? 'this system has no keychain'}. Tessera ${oauth ? 'asks you to sign in' : 'asks for the password'} again after each start.`,
+      };
+  }
+}
+
+/** The site card's "Password" (or "Client secret") line: where it is kept, or that it is not. */
+export function credentialWords(saved: boolean, store: CredentialStoreInfo | undefined): string {
+  if (store?.kind === 'session-only') {
+    const why = store.why ?? 'this system has no keychain';
+    // An API client may still ask to keep it: then main holds it in memory for this run.
+    return saved ? `Kept until Tessera stops (not saved: ${why})` : `Not saved: ${why}`;
+  }
+  if (!saved) return 'Not saved';
+  if (store?.kind === 'keychain') return `Saved in ${store.name}`;
+  if (store?.kind === 'encrypted-file') return 'Saved, encrypted by the operating system';
+  return 'Saved';
 }

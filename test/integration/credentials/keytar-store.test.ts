@@ -9,6 +9,8 @@ describe('keytar credential store (real gnome-keyring)', () => {
     const store = await openKeytarStore(`Tessera test ${randomUUID()}`);
     if (!store) throw new Error('No Secret Service answered: run the integration tests through scripts/with-keyring.sh (npm test does).');
     expect(store.kind).toBe('keychain');
+    // D-Bus names the program that owns the Secret Service: with-keyring.sh starts gnome-keyring.
+    expect(store.info).toEqual({ kind: 'keychain', name: 'GNOME Keyring' });
     expect(await store.get('site-a')).toBeNull();
     await store.set('site-a', 'first secret');
     await store.set('site-b', 'other');

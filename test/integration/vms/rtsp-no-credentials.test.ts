@@ -33,16 +33,16 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-function cli() {
+function cli(env: NodeJS.ProcessEnv = {}, input = '') {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const stdin = new PassThrough();
-  stdin.end();
+  stdin.end(input);
   let out = '';
   let err = '';
   stdout.on('data', (d) => (out += String(d)));
   stderr.on('data', (d) => (err += String(d)));
-  return { io: { stdout, stderr, stdin, env: {}, stopSignal: new Promise<void>(() => undefined) }, out: () => out, err: () => err };
+  return { io: { stdout, stderr, stdin, env, stopSignal: new Promise<void>(() => undefined) }, out: () => out, err: () => err };
 }
 
 describe('RTSP cameras without credentials', () => {
@@ -80,5 +80,13 @@ describe('RTSP cameras without credentials', () => {
     expect(await runCli(['cameras', '--site', 'Yard', '--data-dir', dataDir, '--json'], list.io)).toBe(0);
     expect(JSON.parse(list.out())).toEqual([expect.objectContaining({ name: 'Yard', status: 'online', site: 'Yard' })]);
     expect(list.err()).toBe('');
+  });
+
+  it('`tessera sites add --save-password` says the password was not saved where the store keeps none', async () => {
+    const dataDir = join(scratch, 'cli-session-only');
+    const add = cli({ TESSERA_CREDENTIAL_STORE: 'session-only' }, 'gate-password');
+    const args = ['sites', 'add', '--kind', 'rtsp', '--name', 'Gate', '--url', cameraUrl, '--user', 'op', '--password-stdin', '--save-password', '--data-dir', dataDir, '--json'];
+    expect(await runCli(args, add.io)).toBe(0);
+    expect(add.err()).toBe('tessera sites: the password was not saved (TESSERA_CREDENTIAL_STORE=session-only is set); sign in from the Sites screen.\n');
   });
 });

@@ -90,6 +90,23 @@ describe('tile rows, totals, ratios and the report', () => {
     expect(text).toContain('Tessera ÷ baseline');
     expect(text).toMatch(/Lobby\s+video\s+360\s+25\s+20\s+1\.96\s+900/);
   });
+
+  it("prints the baseline's notes on its streams (why a tile played late or not at all)", () => {
+    const tiles = [tileRow(a, b, { ttffMs: 900 })];
+    const processes = processesBlock({ main: { cpuPct: 1, rssMb: 100, processes: 1 } });
+    const run = { tiles, processes, summary: summary(tiles, processes, 1) };
+    const notes = [
+      { stream: 'Lobby', what: 'probing longer', why: 'the fast probe ended before the picture size was known' },
+      { stream: 'Dock', what: 'ffmpeg ended', code: 1, stderr: 'Connection refused' },
+    ];
+    const text = formatReport({
+      ...run, baseline: { ...run, notes }, ratios: ratios(run, run),
+      config: { tiles: 1, seconds: 10, warmup: 2, profile: 'sub', viewport: { width: 1280, height: 800 }, screen: 'wall', clockTile: null },
+      machine: { cpus: 2, cpuModel: 'test', memGb: 24 },
+    });
+    expect(text).toContain('baseline Lobby: probing longer (the fast probe ended before the picture size was known)');
+    expect(text).toContain('baseline Dock: ffmpeg ended: Connection refused');
+  });
 });
 
 describe('command line and layout', () => {

@@ -4,7 +4,7 @@ import { AppFailure, defaultSettings, requestChannels, requests, type AppInfo } 
 import { IpcRouter, type Handlers, type InputSchemas } from '../../../main/ipc/router.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
-const info: AppInfo = { name: 'Tessera', version: '1.2.3', platform: 'linux', shell: 'serve', displays: [], loadProblems: [] };
+const info: AppInfo = { name: 'Tessera', version: '1.2.3', platform: 'linux', shell: 'serve', displays: [], loadProblems: [], credentialStore: { kind: 'keychain', name: 'GNOME Keyring' } };
 const trusted = { trusted: true, caller: 'test' };
 
 function router(overrides: Partial<Handlers> = {}, schemas?: InputSchemas) {

@@ -51,9 +51,9 @@ describe('safeStorage credential store', () => {
 });
 
 describe('session-only store', () => {
-  it('says passwords cannot be stored and forgets nothing during the run', async () => {
+  it('says why nothing is saved and forgets nothing during the run', async () => {
     const store = sessionOnlyStore();
-    expect(store.description).toBe('cannot store passwords on this system; sign in each time');
+    expect(store.info).toEqual({ kind: 'session-only', name: 'memory, until Tessera stops', why: 'this system has no keychain' });
     await store.set('a', 'x');
     expect(await store.get('a')).toBe('x');
   });

@@ -95,14 +95,14 @@ export async function expectPlaying(page: Page, tiles: readonly Locator[], timeo
  * Page problems that leaving a wall, a reload or a server restart cause by design: open streams
  * and the bridge are cut (their sockets reconnect). Anything else a wall test sees is a fault.
  */
-export const cutByLeaving = /^(request failed: http:\/\/[^/]+\/media\/stream\/[0-9a-f-]+ net::ERR_(ABORTED|INCOMPLETE_CHUNKED_ENCODING)|console error: Failed to load resource: (the server responded with a status of (404 \(Not Found\)|410 \(Gone\))|net::ERR_INCOMPLETE_CHUNKED_ENCODING)|console error: WebSocket .*)$/;
+export const cutByLeaving = /^(request failed: http:\/\/[^/]+\/media\/stream\/[0-9a-f-]+(\?token=[^ ]+)? net::ERR_(ABORTED|INCOMPLETE_CHUNKED_ENCODING)|console error: Failed to load resource: (the server responded with a status of (404 \(Not Found\)|410 \(Gone\))|net::ERR_INCOMPLETE_CHUNKED_ENCODING)|console error: WebSocket .*)$/;
 
 /**
- * What a page logs while its server is down (a restart): a bridge socket that cannot connect asks
- * the same path over HTTP whether the token is still good (renderer/src/bridge), and that request
- * fails while nothing listens.
+ * What a page logs while its server is down (a restart): a bridge or stream socket that cannot
+ * connect asks the same path over HTTP whether the token is still good (renderer/src/bridge), and
+ * that request fails while nothing listens.
  */
-export const serverDown = /^(request failed: http:\/\/[^/]+\/bridge\?token=[^ ]+ net::ERR_CONNECTION_REFUSED|console error: Failed to load resource: net::ERR_CONNECTION_REFUSED)$/;
+export const serverDown = /^(request failed: http:\/\/[^/]+\/(bridge|media\/stream\/[0-9a-f-]+)\?token=[^ ]+ net::ERR_CONNECTION_REFUSED|console error: Failed to load resource: net::ERR_CONNECTION_REFUSED)$/;
 
 /** Leaves whatever the display shows for a blank "Untitled" 2×2, discarding unsaved changes. */
 export async function freshWall(page: Page): Promise<void> {

@@ -3,7 +3,7 @@
  * Both shells call it: the Electron entry (main/electron.ts) and serve mode (main/serve).
  * Adding a channel to the contract without a handler below is a compile error.
  */
-import type { AppInfo, Display } from '../preload/contract/index.js';
+import { AppFailure, type AppInfo, type Display } from '../preload/contract/index.js';
 import { chooseCredentialStore } from './credentials/choose-store.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import type { SafeStorageLike } from './credentials/safe-storage-store.js';
@@ -69,7 +69,11 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     (await chooseCredentialStore({ ...(shell.safeStorage ? { safeStorage: shell.safeStorage } : {}), safeStoragePath: paths.encryptedCredentialsFile, log: log.child('credentials') }));
   const sites = new SiteService({ repository: new SiteRepository(paths.sitesFile), credentials, log: log.child('sites') });
   const media = new MediaBroker({
-    resolve: (cameraId, profile) => sites.liveSource(cameraId, profile),
+    resolve: (cameraId, profile) =>
+      sites.withCamera(cameraId, (adapter, id, site) => {
+        if (!adapter.liveSource) throw new AppFailure('unsupported', `${site.name} offers no live video Tessera can play.`);
+        return adapter.liveSource(id, profile);
+      }),
     cameraState: (cameraId) => sites.cameras().find((camera) => camera.id === cameraId)?.state,
     cameraKnown: (cameraId) => cameraKnown(cameraId, sites.list(), sites.cameras()),
     log: log.child('media'),
@@ -77,9 +81,9 @@ export async function compose(options: ComposeOptions): Promise<Services> {
 
   // Live stills: from the camera's preview feed when its site pushes one (no request per picture),
   // otherwise one VMS request per camera however many tiles and displays show it.
-  const previews = new PreviewFeeds({ open: (cameraId) => sites.previewFeed(cameraId), log: log.child('previews') });
+  const previews = new PreviewFeeds({ open: (cameraId) => sites.withCamera(cameraId, async (adapter, id) => (adapter.previewFeed ? adapter.previewFeed(id) : null)), log: log.child('previews') });
   const stills = new StillCache({
-    fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.still(cameraId, undefined, width),
+    fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.withCamera(cameraId, (adapter, id) => adapter.still(id, undefined, width)),
   });
   const wall = new WallService(paths.wallFile, log.child('wall'));
 

@@ -1,15 +1,15 @@
 /**
  * How CLI commands reach a site: either a saved site (signed in with its saved secret, through
  * the same SiteService the app uses), or an ad-hoc site given by --kind/--url/--user with the
- * password on stdin (nothing is saved).
+ * password on stdin (nothing is saved), signed in by the app's SiteSession.
  */
 import { AppFailure, siteKindSchema, siteKinds, type SiteConfig, type SiteKind } from '../../preload/contract/index.js';
+import { sessionOnlyStore } from '../credentials/session-only-store.js';
 import type { Logger } from '../logging/logger.js';
-import type { VmsAdapter } from '../vms/adapter.js';
-import { fetchingOpener, type BrowserOpener } from '../vms/browser-opener.js';
+import { createAdapter } from '../sites/site-adapter.js';
+import { SiteSession, type SessionCameras } from '../sites/site-session.js';
 import { splitUrlCredentials } from '../sites/url-credentials.js';
-import { HttpClient } from '../vms/http-client.js';
-import { adapterFactory } from '../vms/registry.js';
+import { fetchingOpener, type BrowserOpener } from '../vms/browser-opener.js';
 import { CommandFailure, stringOption, UsageError, type CommandIo, type OptionValues } from './command.js';
 
 export const adHocOptions = {
@@ -56,8 +56,12 @@ export function siteAddress(url: string, kind: SiteKind | undefined): URL {
   throw new UsageError(`--url: unsupported scheme ${JSON.stringify(parsed.protocol)}; use ${wanted}`);
 }
 
-/** Builds, and signs in, an adapter for a site given on the command line. */
-export async function adHocAdapter(values: OptionValues, io: CommandIo, log: Logger): Promise<{ adapter: VmsAdapter; site: SiteConfig }> {
+/**
+ * Builds, and signs in, a session for a site given on the command line: the app's session code
+ * (site-session.ts) with nothing saved. A two-factor account is refused; a browser (OAuth)
+ * sign-in needs --oauth-headless. Calls then go through `session.run` (re-login once on expiry).
+ */
+export async function adHocSession(values: OptionValues, io: CommandIo, log: Logger): Promise<{ session: SiteSession; site: SiteConfig }> {
   const kind = siteKindSchema.safeParse(values.kind);
   const typed = stringOption(values, 'url');
   // The address before the kind: a wrong scheme is the first thing to say about `--url ftp://x`.
@@ -81,27 +85,38 @@ export async function adHocAdapter(values: OptionValues, io: CommandIo, log: Log
     ...(kind.data === 'rtsp' ? { rtspCameras: [{ name: host, url }] } : {}),
     ...(stringOption(values, 'client-id') ? { oauthClientId: stringOption(values, 'client-id')! } : {}),
   };
-  const http = new HttpClient({ baseUrl: kind.data === 'rtsp' ? 'http://127.0.0.1/' : url, siteName: site.name });
-  const adapter = adapterFactory(kind.data).create({ site, http, log, now: Date.now });
-  const outcome = await adapter.signIn({ username: site.username, password });
-  if (outcome.kind === 'two-factor') {
-    await adapter.dispose();
-    throw new CommandFailure(`${site.name}: this account needs a two-factor code; add it as a site in the app (or \`tessera sites add\`) to sign in.`);
+  const opener: BrowserOpener = values['oauth-headless']
+    ? fetchingOpener
+    : { open: () => Promise.reject(new AppFailure('unsupported', `${site.name}: Eagle Eye v3 signs in through a browser; sign in with the app (or \`tessera sites add\`), or pass --oauth-headless for a server that approves without a page.`)) };
+  const session = new SiteSession({
+    config: site,
+    adapter: createAdapter(site, { log }),
+    credentials: sessionOnlyStore(), // the password of this run only: never saved
+    log,
+    cameras: unlistedCameras,
+    changed: () => undefined,
+    opener: () => opener,
+  });
+  try {
+    const state = await session.signIn({ password });
+    if (state.status === 'two-factor') throw new CommandFailure(`${site.name}: this account needs a two-factor code; add it as a site in the app (or \`tessera sites add\`) to sign in.`);
+  } catch (err) {
+    await session.dispose();
+    throw err;
   }
-  if (outcome.kind === 'browser') {
-    if (!values['oauth-headless']) {
-      await adapter.dispose();
-      throw new CommandFailure(`${site.name}: Eagle Eye v3 signs in through a browser; sign in with the app (or \`tessera sites add\`), or pass --oauth-headless for a server that approves without a page.`);
-    }
-    try {
-      await Promise.all([outcome.completion, fetchingOpener.open(outcome.authorizationUrl)]);
-    } catch (err) {
-      await adapter.dispose();
-      throw err;
-    }
-  }
-  return { adapter, site };
+  return { session, site };
 }
+
+/** The CLI lists a one-off site's cameras itself (`session.run`); nothing follows them. */
+const unlistedCameras: SessionCameras = {
+  read: async () => undefined,
+  follow: () => undefined,
+  unfollow: () => undefined,
+  forget: () => undefined,
+  drop: () => undefined,
+  announce: () => undefined,
+  count: () => 0,
+};
 
 /** One line for stderr from anything a site operation threw. */
 export function describeFailure(err: unknown): CommandFailure | UsageError {

@@ -9,7 +9,7 @@ import { SiteRepository } from '../sites/site-repository.js';
 import { SiteService } from '../sites/site-service.js';
 import { hasUrlCredentials } from '../sites/url-credentials.js';
 import { commonOptions, commonUsage, CommandFailure, stringOption, UsageError, type Command, type CommandIo, type OptionValues } from './command.js';
-import { adHocAdapter, adHocOptions, adHocUsage, cliBrowserOpener, describeFailure, isAdHoc, readPassword } from './site-access.js';
+import { adHocSession, adHocOptions, adHocUsage, cliBrowserOpener, describeFailure, isAdHoc, readPassword } from './site-access.js';
 
 interface Context {
   log: Logger;
@@ -121,15 +121,15 @@ ${commonUsage}`,
     if (isAdHoc(values)) {
       const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
       const log = createLogger({ dir: dataPaths(dataDir).logs }, 'cli');
-      const { adapter, site } = await withFailures(() => adHocAdapter(values, io, log));
+      const { session, site } = await withFailures(() => adHocSession(values, io, log));
       try {
-        const cameras = await withFailures(() => adapter.listCameras());
-        const note = adapter.cameraListNote?.();
+        const cameras = await withFailures(() => session.run((adapter) => adapter.listCameras()));
+        const note = session.adapter.cameraListNote?.();
         if (note) io.stderr.write(`tessera cameras: ${note}\n`);
         rows = cameras.map((c) => ({ id: c.id, name: c.name, status: c.state, site: site.name }));
       } finally {
-        await adapter.signOut().catch(() => undefined); // best effort: the session ends on the server anyway
-        await adapter.dispose();
+        await session.end(); // best effort: the session ends on the server anyway
+        await session.dispose();
       }
     } else {
       const { sites } = await openSites(values, io);
@@ -172,12 +172,12 @@ ${commonUsage}`,
     let still: { jpeg: Buffer; timestampMs: number };
     if (isAdHoc(values)) {
       const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
-      const { adapter } = await withFailures(() => adHocAdapter(values, io, createLogger({ dir: dataPaths(dataDir).logs }, 'cli')));
+      const { session } = await withFailures(() => adHocSession(values, io, createLogger({ dir: dataPaths(dataDir).logs }, 'cli')));
       try {
-        still = await withFailures(() => adapter.still(camera, atMs));
+        still = await withFailures(() => session.run((adapter) => adapter.still(camera, atMs)));
       } finally {
-        await adapter.signOut().catch(() => undefined); // best effort
-        await adapter.dispose();
+        await session.end(); // best effort
+        await session.dispose();
       }
     } else {
       const { sites } = await openSites(values, io);
@@ -185,7 +185,7 @@ ${commonUsage}`,
         const siteName = stringOption(values, 'site');
         const siteId = siteName ? findSite(sites, siteName).id : camera.split('/')[0]!;
         await withFailures(() => sites.signIn({ siteId }));
-        still = await withFailures(() => sites.still(camera.includes('/') ? camera : `${siteId}/${camera}`, atMs));
+        still = await withFailures(() => sites.withCamera(camera.includes('/') ? camera : `${siteId}/${camera}`, (adapter, id) => adapter.still(id, atMs)));
       } finally {
         await sites.dispose();
       }

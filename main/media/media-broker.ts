@@ -44,7 +44,7 @@ export { MAX_VIEWERS, MAX_VIEWERS_PER_WINDOW } from './stream-slots.js';
 export const MAIN_OWNER = 'main';
 
 export interface MediaBrokerOptions {
-  /** Where to pull live video of a camera (SiteService.liveSource: signs in again when needed). */
+  /** Where to pull live video of a camera (compose: the adapter's liveSource through SiteService.withCamera, which signs in again when needed). */
   resolve(cameraId: string, profile: ProfileName): Promise<LiveSource>;
   /** The camera's status at its site, for better words ("camera offline"). */
   cameraState?(cameraId: string): CameraState | undefined;

@@ -10,7 +10,7 @@
  *                     backoff + jitter, forever            failed: cannot work at all
  *                                                          (site offers no live video, no ffmpeg)
  *
- * Every attempt asks the SiteService for the source again (liveSource signs in again when the
+ * Every attempt asks the SiteService for the source again (withCamera signs in again when the
  * session expired), so a rotated token or URL is picked up. Live HLS is followed by Tessera
  * (hls-follower.ts) and piped into ffmpeg: a link refused mid-stream (its token expired) is
  * renewed the same way, without restarting the process. The first ffmpeg output (the input

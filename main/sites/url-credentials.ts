@@ -3,7 +3,7 @@
  * `rtsp://admin:secret@cam/…`) never stay there: an address is stored in sites.json and sent to
  * every window, and a password must reach neither. They move to the user field and to where the
  * form's password goes (the credential store, or this run only), and the address is kept
- * without them. Pure, so it is table-tested; SiteService applies it on add and on load.
+ * without them. Pure, so it is table-tested; SiteRegistry applies it on add and on load.
  */
 import { AppFailure, type AddSite, type SiteConfig } from '../../preload/contract/index.js';
 

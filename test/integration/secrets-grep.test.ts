@@ -178,7 +178,7 @@ describe('no secret in logs, data files or what the renderer receives', () => {
     for (const cam of oneBySite) expect(await call('cameras:still', { cameraId: cam.id })).toMatchObject({ ok: true });
     // Live sources (main only) carry cookies, tokens and session ids: collect them too.
     for (const cam of oneBySite) {
-      const source = await services.sites.liveSource(cam.id, 'sub').catch(() => undefined);
+      const source = await services.sites.withCamera(cam.id, (adapter, id) => adapter.liveSource!(id, 'sub')).catch(() => undefined);
       if (!source) continue;
       keepQuery(source.url, 'live source');
       if (source.kind === 'http') keepHeaders(source.headers, 'live source');

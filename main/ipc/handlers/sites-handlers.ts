@@ -1,4 +1,7 @@
-/** Handlers of the `sites` and `cameras` namespaces: thin, all logic is in SiteService (live stills through the StillCache). */
+/**
+ * Handlers of the `sites` and `cameras` namespaces: thin, all logic is in SiteService (live stills
+ * through the StillCache); adapter calls run in the site's session through withSite/withCamera.
+ */
 import type { StillCache } from '../../media/still-cache.js';
 import type { SiteService } from '../../sites/site-service.js';
 import type { Handlers } from '../router.js';
@@ -17,10 +20,10 @@ export function sitesHandlers(sites: SiteService, stills: StillCache): Pick<Hand
     'sites:sign-out': ({ siteId }) => sites.signOut(siteId),
     'sites:two-factor-choose': ({ siteId, channel }) => sites.chooseTwoFactor(siteId, channel),
     'sites:two-factor-verify': ({ siteId, code }) => sites.verifyTwoFactor(siteId, code),
-    'sites:layouts': ({ siteId }) => sites.layouts(siteId),
+    'sites:layouts': ({ siteId }) => sites.withSite(siteId, async (adapter) => (adapter.serverLayouts ? adapter.serverLayouts() : { layouts: [], tours: [] })),
     'cameras:list': () => sites.cameras(),
     'cameras:still': async ({ cameraId, atMs, width }) => {
-      const still = atMs === undefined ? await stills.live(cameraId, width) : await sites.still(cameraId, atMs, width);
+      const still = atMs === undefined ? await stills.live(cameraId, width) : await sites.withCamera(cameraId, (adapter, id) => adapter.still(id, atMs, width));
       return { contentType: 'image/jpeg' as const, base64: still.jpeg.toString('base64'), timestampMs: still.timestampMs };
     },
   };

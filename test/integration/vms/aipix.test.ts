@@ -182,7 +182,7 @@ describe('AIPIX adapter against the simulator', () => {
       const state = await service.addTransient({ id: 'plaza', name: 'Plaza AIPIX', kind: 'aipix', url: site.url, username: site.username }, site.password);
       expect(state).toMatchObject({ status: 'signed-in', cameraCount: 4 });
       await admin('/sessions/expire');
-      const source = await service.liveSource(`plaza/${site.cameras[2]!.id}`, 'sub');
+      const source = await service.withCamera(`plaza/${site.cameras[2]!.id}`, (adapter, id) => adapter.liveSource!(id, 'sub'));
       expect(source).toMatchObject({ kind: 'http', format: 'hls' });
       expect(log.lines.filter((l) => l.message === 'session expired; signing in again')).toHaveLength(1);
       expect(service.list()[0]!.status).toBe('signed-in');

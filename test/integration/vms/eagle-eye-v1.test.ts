@@ -350,10 +350,10 @@ describe('Eagle Eye v1 through the SiteService', () => {
   it('an expired session mid-use signs in again once, transparently', async () => {
     const before = authenticates;
     await admin('/sessions/expire');
-    const still = await service.still(`hq/${esns()[3]}`);
+    const still = await service.withCamera(`hq/${esns()[3]}`, (adapter, id) => adapter.still(id));
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(authenticates).toBe(before + 1);
-    expect((await service.layouts('hq')).layouts).toHaveLength(3);
+    expect((await service.withSite('hq', (adapter) => adapter.serverLayouts!())).layouts).toHaveLength(3);
     expect(authenticates).toBe(before + 1);
   });
 
@@ -373,7 +373,7 @@ describe('Eagle Eye v1 through the SiteService', () => {
   });
 
   it('live FLV plays through the broker: decoded H.264 frames (real ffmpeg)', async () => {
-    const broker = new MediaBroker({ resolve: (cameraId, profile) => service.liveSource(cameraId, profile), log: memoryLogger(), lingerMs: 1000 });
+    const broker = new MediaBroker({ resolve: (cameraId, profile) => service.withCamera(cameraId, (adapter, id) => adapter.liveSource!(id, profile)), log: memoryLogger(), lingerMs: 1000 });
     try {
       const openedAt = Date.now();
       const { streamId } = broker.open(`hq/${esns()[1]}`, 'sub');

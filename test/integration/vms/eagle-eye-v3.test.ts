@@ -474,11 +474,11 @@ describe('Eagle Eye v3 through the SiteService', () => {
     expect(published).not.toContain(refreshTokenOf(kept ?? undefined)!);
 
     const online = sites.cameras().find((c) => c.state === 'online')!;
-    expect(isJpeg((await sites.still(online.id)).jpeg)).toBe(true);
+    expect(isJpeg((await sites.withCamera(online.id, (adapter, id) => adapter.still(id))).jpeg)).toBe(true);
 
     // Access tokens expire: refreshed inside the adapter; the new refresh token is kept.
     await admin('/sessions/expire');
-    expect(isJpeg((await sites.still(online.id)).jpeg)).toBe(true);
+    expect(isJpeg((await sites.withCamera(online.id, (adapter, id) => adapter.still(id))).jpeg)).toBe(true);
     await new Promise((r) => setTimeout(r, 50)); // the store write is queued
     const rotated = await credentials.get(state.id);
     expect(refreshTokenOf(rotated ?? undefined)).not.toBe(refreshTokenOf(kept ?? undefined));
@@ -493,7 +493,7 @@ describe('Eagle Eye v3 through the SiteService', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect((await thief.adapter.signIn({ username: '', password: (await credentials.get(state.id))! })).kind).toBe('signed-in');
     await admin('/sessions/expire');
-    const failure = await failureOf(sites.still(online.id));
+    const failure = await failureOf(sites.withCamera(online.id, (adapter, id) => adapter.still(id)));
     expect(failure.error.code).toBe('unauthorized');
     expect(failure.message).toMatch(/^Harbour EEN: the session expired and signing in again failed \(the site needs the browser sign-in again\)\. Sign in again\.$/);
     expect(sites.list()[0]).toMatchObject({ status: 'needs-sign-in', lastError: { code: 'unauthorized' } });

@@ -215,11 +215,11 @@ describe('exacq adapter against the simulator', () => {
       const state = await service.addTransient({ id: 'depot', name: 'Depot exacq', kind: 'exacq', url: site.url, username: site.username }, site.password);
       expect(state).toMatchObject({ status: 'signed-in', cameraCount: 4 });
       await admin('/sessions/expire');
-      const still = await service.still(`depot/${site.cameraIds[2]}`);
+      const still = await service.withCamera(`depot/${site.cameraIds[2]}`, (adapter, id) => adapter.still(id));
       expect(isJpeg(still.jpeg)).toBe(true);
       expect(log.lines.filter((l) => l.message === 'session expired; signing in again')).toHaveLength(1);
       await admin('/sessions/expire');
-      const { layouts } = await service.layouts('depot');
+      const { layouts } = await service.withSite('depot', (adapter) => adapter.serverLayouts!());
       expect(layouts).toHaveLength(2);
       expect(service.list()[0]!.status).toBe('signed-in');
     } finally {

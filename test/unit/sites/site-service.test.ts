@@ -87,7 +87,7 @@ describe('SiteService', () => {
     const site = await service.add({ ...add, password: 'right' });
     vms.sessionValid = false;
     const before = vms.signIns;
-    expect((await service.still(`${site.id}/7`)).timestampMs).toBe(5);
+    expect((await service.withCamera(`${site.id}/7`, (adapter, id) => adapter.still(id))).timestampMs).toBe(5);
     expect(vms.signIns).toBe(before + 1);
   });
 
@@ -97,10 +97,10 @@ describe('SiteService', () => {
     vms.sessionValid = false;
     vms.password = 'changed-on-server';
     const before = vms.signIns;
-    await expect(service.still(`${site.id}/7`)).rejects.toThrow(/signing in again failed .* Sign in again\./);
+    await expect(service.withCamera(`${site.id}/7`, (adapter, id) => adapter.still(id))).rejects.toThrow(/signing in again failed .* Sign in again\./);
     expect(vms.signIns).toBe(before + 1);
     expect(service.list()[0]!.status).toBe('needs-sign-in');
-    await expect(service.still(`${site.id}/7`)).rejects.toThrow(/no camera|not signed in/);
+    await expect(service.withCamera(`${site.id}/7`, (adapter, id) => adapter.still(id))).rejects.toThrow(/no camera|not signed in/);
     expect(vms.signIns).toBe(before + 1);
   });
 
@@ -120,7 +120,7 @@ describe('SiteService', () => {
     await service.add({ ...add, password: 'right' });
     await expect(service.add({ ...add, password: 'right' })).rejects.toMatchObject({ error: { code: 'conflict' } });
     await expect(service.signIn({ siteId: 'nope' })).rejects.toMatchObject({ error: { code: 'not-found' } });
-    await expect(service.still('nope/1')).rejects.toMatchObject({ error: { code: 'not-found' } });
+    await expect(service.withCamera('nope/1', (adapter, id) => adapter.still(id))).rejects.toMatchObject({ error: { code: 'not-found' } });
   });
 
   it('remembers sites across restarts and signs out on remove', async () => {

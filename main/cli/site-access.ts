@@ -8,7 +8,7 @@ import type { Logger } from '../logging/logger.js';
 import type { VmsAdapter } from '../vms/adapter.js';
 import { fetchingOpener, type BrowserOpener } from '../vms/browser-opener.js';
 import { splitUrlCredentials } from '../sites/url-credentials.js';
-import { HttpClient } from '../vms/http-client.js';
+import { HttpClient } from '../net/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 import { CommandFailure, stringOption, UsageError, type CommandIo, type OptionValues } from './command.js';
 

@@ -23,7 +23,7 @@ import type { Logger } from '../logging/logger.js';
 import type { PreviewFeed } from '../media/preview-feeds.js';
 import type { AdapterFactory, CameraRecord, SignInOutcome, VmsAdapter } from '../vms/adapter.js';
 import type { BrowserOpener } from '../vms/browser-opener.js';
-import { HttpClient } from '../vms/http-client.js';
+import { HttpClient } from '../net/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 import { isSessionExpired } from '../vms/session-errors.js';
 import type { SiteRepository } from './site-repository.js';

@@ -6,7 +6,8 @@
  */
 import type { Capabilities, CameraState, ServerLayout, ServerTour, SiteConfig, SiteKind, StreamProfileInfo } from '../../preload/contract/index.js';
 import type { PreviewFeed } from '../media/preview-feeds.js';
-import type { HttpClient } from './http-client.js';
+import type { LiveSource } from '../media/sources.js';
+import type { HttpClient } from '../net/http-client.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface Credentials {
@@ -41,11 +42,6 @@ export type SignInOutcome =
    * reason it did not (timeout, refusal, superseded by a newer sign-in, signOut/dispose).
    */
   | { kind: 'browser'; authorizationUrl: string; completion: Promise<void> };
-
-/** Where live media of a camera can be pulled from; consumed by the media broker (main only: may carry secrets). */
-export type LiveSource =
-  | { kind: 'rtsp'; url: string }
-  | { kind: 'http'; format: 'flv' | 'hls' | 'mpegts' | 'h264'; url: string; headers: Record<string, string> };
 
 export interface VmsAdapter {
   readonly kind: SiteKind;

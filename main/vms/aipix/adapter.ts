@@ -6,8 +6,9 @@
  */
 import { AppFailure, type Capabilities } from '../../../preload/contract/index.js';
 import { grabStill } from '../../media/grab-still.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, VmsAdapter } from '../adapter.js';
-import { looksLikeHtml } from '../http-client.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { LiveSource } from '../../media/sources.js';
+import { looksLikeHtml } from '../../net/http-client.js';
 import { AipixClient, deviceUuid, type StreamType } from './client.js';
 import { readPage, shortfallNote } from './pagination.js';
 import { fromAipixTime, playlistStartMs, sessionToRemove, streamTypeOf, toAipixTime, toCameraRecord } from './mapper.js';

@@ -13,7 +13,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppFailure, type Capabilities, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, StatusChange, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, SignInOutcome, StatusChange, VmsAdapter } from '../adapter.js';
+import type { LiveSource } from '../../media/sources.js';
 import { isSessionExpired, sessionExpired } from '../session-errors.js';
 import { brandedBaseUrl } from './branded-host.js';
 import { EenV1Client } from './client.js';

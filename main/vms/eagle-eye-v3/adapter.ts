@@ -13,7 +13,8 @@
  */
 import { AppFailure, type Capabilities, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
 import type { PreviewFeed } from '../../media/preview-feeds.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { LiveSource } from '../../media/sources.js';
 import { EenV3Client, isRefreshRefused } from './client.js';
 import { fromEenTimestamp, toCameraRecord, toEenTimestamp, toServerLayout } from './mapper.js';
 import { authorizationUrl, browserTimeoutMs, createPkce, parseStoredSecret, randomState, serializeStoredSecret, startLoopbackListener, type LoopbackListener } from './oauth.js';

@@ -5,7 +5,8 @@
  * views and tours as server layouts.
  */
 import { AppFailure, type Capabilities, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { LiveSource } from '../../media/sources.js';
 import { isSessionExpired } from '../session-errors.js';
 import { ExacqClient } from './client.js';
 import { clipsCover, ExacqFormat, toCameraRecords, toExacqTime, toServerLayout, toServerTour, type ExacqCameras } from './mapper.js';

@@ -28,7 +28,7 @@ import { SiteService } from '../../../main/sites/site-service.js';
 import type { SignInOutcome, VmsAdapter } from '../../../main/vms/adapter.js';
 import { fetchingOpener, type BrowserOpener } from '../../../main/vms/browser-opener.js';
 import { createEagleEyeV3AdapterFactory, eagleEyeV3AdapterFactory } from '../../../main/vms/eagle-eye-v3/adapter.js';
-import { HttpClient } from '../../../main/vms/http-client.js';
+import { HttpClient } from '../../../main/net/http-client.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
 import { cliIo, failure as failureOf, simAdmin } from '../../support/adapter-harness.js';
 import { memoryLogger, type MemoryLogger } from '../../support/memory-logger.js';

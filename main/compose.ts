@@ -79,7 +79,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
   // otherwise one VMS request per camera however many tiles and displays show it.
   const previews = new PreviewFeeds({ open: (cameraId) => sites.previewFeed(cameraId), log: log.child('previews') });
   const stills = new StillCache({
-    fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.still(cameraId, undefined, width),
+    fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.still(cameraId, width),
   });
   const wall = new WallService(paths.wallFile, log.child('wall'));
 

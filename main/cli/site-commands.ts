@@ -7,6 +7,7 @@ import { dataPaths, resolveUserDataDir } from '../paths.js';
 import { SiteRepository } from '../sites/site-repository.js';
 import { SiteService } from '../sites/site-service.js';
 import { hasUrlCredentials } from '../sites/url-credentials.js';
+import { recordedMedia } from '../vms/capabilities.js';
 import { commonOptions, commonUsage, CommandFailure, stringOption, UsageError, type Command, type CommandIo, type OptionValues } from './command.js';
 import { adHocAdapter, adHocOptions, adHocUsage, cliBrowserOpener, describeFailure, isAdHoc, readPassword } from './site-access.js';
 
@@ -168,9 +169,9 @@ ${commonUsage}`,
     let still: { jpeg: Buffer; timestampMs: number };
     if (isAdHoc(values)) {
       const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
-      const { adapter } = await withFailures(() => adHocAdapter(values, io, createLogger({ dir: dataPaths(dataDir).logs }, 'cli')));
+      const { adapter, site } = await withFailures(() => adHocAdapter(values, io, createLogger({ dir: dataPaths(dataDir).logs }, 'cli')));
       try {
-        still = await withFailures(() => adapter.still(camera, atMs));
+        still = await withFailures(() => (atMs === undefined ? adapter.still(camera) : recordedMedia(adapter, site.name).still(camera, atMs)));
       } finally {
         await adapter.signOut().catch(() => undefined); // best effort
         await adapter.dispose();
@@ -181,7 +182,8 @@ ${commonUsage}`,
         const siteName = stringOption(values, 'site');
         const siteId = siteName ? findSite(sites, siteName).id : camera.split('/')[0]!;
         await withFailures(() => sites.signIn({ siteId }));
-        still = await withFailures(() => sites.still(camera.includes('/') ? camera : `${siteId}/${camera}`, atMs));
+        const cameraId = camera.includes('/') ? camera : `${siteId}/${camera}`;
+        still = await withFailures(() => (atMs === undefined ? sites.still(cameraId) : sites.recordedStill(cameraId, atMs)));
       } finally {
         await sites.dispose();
       }

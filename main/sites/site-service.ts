@@ -24,6 +24,7 @@ import type { PreviewFeed } from '../media/preview-feeds.js';
 import type { AdapterFactory, CameraRecord, SignInOutcome, VmsAdapter } from '../vms/adapter.js';
 import type { BrowserOpener } from '../vms/browser-opener.js';
 import { HttpClient } from '../net/http-client.js';
+import { recordedMedia } from '../vms/capabilities.js';
 import { adapterFactory } from '../vms/registry.js';
 import { isSessionExpired } from '../vms/session-errors.js';
 import type { SiteRepository } from './site-repository.js';
@@ -315,9 +316,16 @@ export class SiteService {
     return this.withSession(entry, () => adapter.serverLayouts!());
   }
 
-  async still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
+  async still(cameraId: string, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
     const { entry, siteCameraId } = this.resolveCamera(cameraId);
-    return this.withSession(entry, () => entry.adapter.still(siteCameraId, atMs, width));
+    return this.withSession(entry, () => entry.adapter.still(siteCameraId, width));
+  }
+
+  /** The recorded still at atMs; 'unsupported' where the camera's site serves no recordings. */
+  async recordedStill(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
+    const { entry, siteCameraId } = this.resolveCamera(cameraId);
+    const recorded = recordedMedia(entry.adapter, entry.config.name);
+    return this.withSession(entry, () => recorded.still(siteCameraId, atMs, width));
   }
 
   /** For the preview feeds (main only): the camera's MJPEG preview stream, null when its site has none. */

@@ -20,7 +20,7 @@ export function sitesHandlers(sites: SiteService, stills: StillCache): Pick<Hand
     'sites:layouts': ({ siteId }) => sites.layouts(siteId),
     'cameras:list': () => sites.cameras(),
     'cameras:still': async ({ cameraId, atMs, width }) => {
-      const still = atMs === undefined ? await stills.live(cameraId, width) : await sites.still(cameraId, atMs, width);
+      const still = atMs === undefined ? await stills.live(cameraId, width) : await sites.recordedStill(cameraId, atMs, width);
       return { contentType: 'image/jpeg' as const, base64: still.jpeg.toString('base64'), timestampMs: still.timestampMs };
     },
   };

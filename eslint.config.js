@@ -1,6 +1,7 @@
 // Lint: typescript-eslint (type-aware) for main, preload, tests and scripts; the Vue plugin for the renderer.
 import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './scripts/lint-layers.js';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test-results/**', 'playwright-report/**'] },
@@ -20,6 +21,12 @@ export default tseslint.config(
       'vue/singleline-html-element-content-newline': 'off',
       'vue/html-self-closing': 'off',
     },
+  },
+  {
+    // The folders' arrows run one way (media → net, vms → media/net, ...): scripts/lint-layers.js has the table.
+    files: ['**/*.{ts,js,mjs,vue}'],
+    plugins: { tessera: layersPlugin },
+    rules: { 'tessera/layers': 'error' },
   },
   {
     // The contract is a shared leaf: nothing from electron, node, vue or the app may leak in.

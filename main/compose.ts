@@ -83,7 +83,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
   // otherwise one VMS request per camera however many tiles and displays show it.
   const previews = new PreviewFeeds({ open: (cameraId) => sites.withCamera(cameraId, async (adapter, id) => (adapter.previewFeed ? adapter.previewFeed(id) : null)), log: log.child('previews') });
   const stills = new StillCache({
-    fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.withCamera(cameraId, (adapter, id) => adapter.still(id, undefined, width)),
+    fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.withCamera(cameraId, (adapter, id) => adapter.still(id, width)),
   });
   const wall = new WallService(paths.wallFile, log.child('wall'));
 

@@ -8,6 +8,7 @@ import { dataPaths, resolveUserDataDir } from '../paths.js';
 import { SiteRepository } from '../sites/site-repository.js';
 import { SiteService } from '../sites/site-service.js';
 import { hasUrlCredentials } from '../sites/url-credentials.js';
+import { recordedMedia } from '../vms/capabilities.js';
 import { commonOptions, commonUsage, CommandFailure, stringOption, UsageError, type Command, type CommandIo, type OptionValues } from './command.js';
 import { adHocSession, adHocOptions, adHocUsage, cliBrowserOpener, describeFailure, isAdHoc, readPassword } from './site-access.js';
 
@@ -174,7 +175,7 @@ ${commonUsage}`,
       const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
       const { session } = await withFailures(() => adHocSession(values, io, createLogger({ dir: dataPaths(dataDir).logs }, 'cli')));
       try {
-        still = await withFailures(() => session.run((adapter) => adapter.still(camera, atMs)));
+        still = await withFailures(() => session.run((adapter) => (atMs === undefined ? adapter.still(camera) : recordedMedia(adapter, session.config.name).still(camera, atMs))));
       } finally {
         await session.end(); // best effort
         await session.dispose();
@@ -185,7 +186,7 @@ ${commonUsage}`,
         const siteName = stringOption(values, 'site');
         const siteId = siteName ? findSite(sites, siteName).id : camera.split('/')[0]!;
         await withFailures(() => sites.signIn({ siteId }));
-        still = await withFailures(() => sites.withCamera(camera.includes('/') ? camera : `${siteId}/${camera}`, (adapter, id) => adapter.still(id, atMs)));
+        still = await withFailures(() => sites.withCamera(camera.includes('/') ? camera : `${siteId}/${camera}`, (adapter, id, site) => (atMs === undefined ? adapter.still(id) : recordedMedia(adapter, site.name).still(id, atMs))));
       } finally {
         await sites.dispose();
       }

@@ -18,7 +18,7 @@
  * - `-loglevel info` without stats: the input dump (codecs of the camera) is the probe that
  *   decides the plan; it is printed once, before any output.
  */
-import type { LiveSource } from '../vms/adapter.js';
+import type { LiveSource } from './sources.js';
 import { REDACTED, redactString } from '../logging/redact.js';
 
 /** What the process does with each track. */

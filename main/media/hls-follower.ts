@@ -21,7 +21,7 @@
  */
 import type { Logger } from '../logging/logger.js';
 import type { Clock, TimerHandle } from './clock.js';
-import { readCapped, redirectTarget } from '../vms/http-client.js';
+import { readCapped, redirectTarget } from '../net/http-client.js';
 import { HlsPlaylistError, parseHlsPlaylist, type HlsPlaylist } from './hls-playlist.js';
 
 export interface HlsLink {

@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppFailure, type CameraState, type MediaStream, type ProfileName, type StreamState } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
-import type { LiveSource } from '../vms/adapter.js';
+import type { LiveSource } from './sources.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { spawnFfmpeg, type PipelineRunner } from './ffmpeg-process.js';
 import { PublishThrottle } from './publish-throttle.js';

@@ -20,7 +20,7 @@
 import { AppFailure, type CameraState, type ProfileName, type StreamInfo } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
 import { redactString } from '../logging/redact.js';
-import type { LiveSource } from '../vms/adapter.js';
+import type { LiveSource } from './sources.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { defaultPlan, liveArgs, redactArgs, type LiveArgsOptions, type MediaPlan } from './ffmpeg-args.js';

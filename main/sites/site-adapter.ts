@@ -5,7 +5,7 @@
 import type { SiteConfig } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { AdapterFactory, VmsAdapter } from '../vms/adapter.js';
-import { HttpClient } from '../vms/http-client.js';
+import { HttpClient } from '../net/http-client.js';
 import { adapterFactory } from '../vms/registry.js';
 
 export interface AdapterOptions {

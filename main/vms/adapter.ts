@@ -4,10 +4,12 @@
  * looks at wire formats. Everything crossing this interface is already in Tessera's terms:
  * epoch-ms times, site-scoped camera ids, AppFailure with a closed error code.
  */
-import type { Capabilities, CameraState, ServerLayout, ServerTour, SiteConfig, SiteKind, StreamProfileInfo } from '../../preload/contract/index.js';
+import type { CameraState, ServerLayout, ServerTour, SiteConfig, SiteKind, StreamProfileInfo } from '../../preload/contract/index.js';
 import type { PreviewFeed } from '../media/preview-feeds.js';
-import type { HttpClient } from './http-client.js';
+import type { LiveSource } from '../media/sources.js';
+import type { HttpClient } from '../net/http-client.js';
 import type { Logger } from '../logging/logger.js';
+import type { AdapterCapabilities } from './capabilities.js';
 
 export interface Credentials {
   username: string;
@@ -42,14 +44,20 @@ export type SignInOutcome =
    */
   | { kind: 'browser'; authorizationUrl: string; completion: Promise<void> };
 
-/** Where live media of a camera can be pulled from; consumed by the media broker (main only: may carry secrets). */
-export type LiveSource =
-  | { kind: 'rtsp'; url: string }
-  | { kind: 'http'; format: 'flv' | 'hls' | 'mpegts' | 'h264'; url: string; headers: Record<string, string> };
+/**
+ * A site's recorded media. An adapter has this part only where it serves recordings, and
+ * `capabilities.recorded` follows from its presence (capabilitiesOf). Today: the still at a time;
+ * the timeline issue adds the RecordedSource of a camera at a time here.
+ */
+export interface RecordedMedia {
+  /** The recorded frame showing at atMs, stamped with its own time; 'not-found' where nothing was recorded then. */
+  still(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
+}
 
 export interface VmsAdapter {
   readonly kind: SiteKind;
-  readonly capabilities: Capabilities;
+  /** Made by capabilitiesOf from what this adapter implements (a literal does not type-check). */
+  readonly capabilities: AdapterCapabilities;
   /** Password sign-in (or OAuth via the refresh token stored as the "password"). */
   signIn(credentials: Credentials): Promise<SignInOutcome>;
   /** Two-factor: send the code over the chosen channel, then verify it. */
@@ -60,8 +68,10 @@ export interface VmsAdapter {
   listCameras(): Promise<CameraRecord[]>;
   /** After listCameras: a warning that is no failure (the server reports more cameras than it listed), in words naming the site. */
   cameraListNote?(): string | undefined;
-  /** Live still (atMs undefined) or the recorded frame at atMs. */
-  still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
+  /** The live still of a camera (a JPEG of now), scaled towards `width` where the site can. */
+  still(cameraId: string, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
+  /** Recorded media, where the site serves it. */
+  readonly recorded?: RecordedMedia;
   /**
    * Status changes pushed by the site (poll/WebSocket); sites without push are refreshed by the
    * catalogue. onSessionLost: the push channel found the session expired; the caller signs in
@@ -87,8 +97,8 @@ export interface AdapterContext {
   now(): number;
 }
 
+/** Makes a kind's adapter; what a site can do is asked of the adapter (capabilities), not declared here. */
 export interface AdapterFactory {
   kind: SiteKind;
-  capabilities: Capabilities;
   create(ctx: AdapterContext): VmsAdapter;
 }

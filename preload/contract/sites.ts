@@ -17,6 +17,7 @@ export const siteKindLabels: Record<SiteKind, string> = {
 /** What a site can do, so the UI offers only that. */
 export const capabilitiesSchema = z.object({
   liveFormats: z.array(z.enum(['rtsp', 'flv', 'hls', 'h264', 'jpeg', 'mjpeg'])),
+  /** The site serves recorded media (today the still at a time); follows from the adapter's `recorded` part. */
   recorded: z.boolean(),
   /** "server": the VMS makes the file; "ffmpeg": Tessera cuts it from recorded media; "none". */
   exportPath: z.enum(['server', 'ffmpeg', 'none']),

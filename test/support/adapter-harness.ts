@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import { expect } from 'vitest';
 import { AppFailure } from '../../preload/contract/index.js';
-import { HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from '../../main/vms/http-client.js';
+import { HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from '../../main/net/http-client.js';
 
 /** Where one vendor's secrets travel, and what a leaked one would look like in a failure. */
 export interface SecretWire {

@@ -5,6 +5,7 @@
 import type { StillCache } from '../../media/still-cache.js';
 import type { SiteService } from '../../sites/site-service.js';
 import type { Handlers } from '../router.js';
+import { recordedMedia } from '../../vms/capabilities.js';
 
 type SiteChannels = 'sites:list' | 'sites:add' | 'sites:remove' | 'sites:sign-in' | 'sites:sign-out' | 'sites:two-factor-choose' | 'sites:two-factor-verify' | 'sites:layouts' | 'cameras:list' | 'cameras:still';
 
@@ -23,7 +24,7 @@ export function sitesHandlers(sites: SiteService, stills: StillCache): Pick<Hand
     'sites:layouts': ({ siteId }) => sites.withSite(siteId, async (adapter) => (adapter.serverLayouts ? adapter.serverLayouts() : { layouts: [], tours: [] })),
     'cameras:list': () => sites.cameras(),
     'cameras:still': async ({ cameraId, atMs, width }) => {
-      const still = atMs === undefined ? await stills.live(cameraId, width) : await sites.withCamera(cameraId, (adapter, id) => adapter.still(id, atMs, width));
+      const still = atMs === undefined ? await stills.live(cameraId, width) : await sites.withCamera(cameraId, (adapter, id, site) => recordedMedia(adapter, site.name).still(id, atMs, width));
       return { contentType: 'image/jpeg' as const, base64: still.jpeg.toString('base64'), timestampMs: still.timestampMs };
     },
   };

@@ -4,16 +4,18 @@
  * tokenised media links fetched fresh for every use. Stills are cut from those links with
  * ffmpeg; where a server lists camera UUIDs, the integration API's JPEG previews are used instead.
  */
-import { AppFailure, type Capabilities } from '../../../preload/contract/index.js';
+import { AppFailure } from '../../../preload/contract/index.js';
 import { grabStill } from '../../media/grab-still.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, VmsAdapter } from '../adapter.js';
-import { looksLikeHtml } from '../http-client.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
+import type { LiveSource } from '../../media/sources.js';
+import { looksLikeHtml } from '../../net/http-client.js';
 import { AipixClient, deviceUuid, type StreamType } from './client.js';
 import { readPage, shortfallNote } from './pagination.js';
 import { fromAipixTime, playlistStartMs, sessionToRemove, streamTypeOf, toAipixTime, toCameraRecord } from './mapper.js';
 import { maxPages, pageSize as defaultPageSize, type WireCamera } from './wire-types.js';
 
-const capabilities: Capabilities = { liveFormats: ['hls', 'rtsp'], recorded: true, exportPath: 'ffmpeg', ptz: false, serverLayouts: false, signIn: 'password' };
+const declared: DeclaredCapabilities = { liveFormats: ['hls', 'rtsp'], ptz: false, signIn: 'password' };
 
 /** Archive span asked for a recorded still, s: enough to reach the next keyframe, small to cut. */
 const stillArchiveSeconds = 10;
@@ -31,7 +33,12 @@ export interface AipixAdapterOptions {
 
 export class AipixAdapter implements VmsAdapter {
   readonly kind = 'aipix' as const;
-  readonly capabilities = capabilities;
+  readonly recorded: RecordedMedia = {
+    still: async (cameraId, atMs, width) => {
+      const cam = await this.cameraOf(cameraId);
+      return cam.uuid ? this.previewStill(cam, cam.uuid, atMs, width) : this.recordedStill(cam, atMs, width);
+    },
+  };
   private readonly client: AipixClient;
   private readonly deviceId: string;
   /** Wire cameras of the last list, for stream types and UUIDs. */
@@ -102,10 +109,13 @@ export class AipixAdapter implements VmsAdapter {
     return this.listNote;
   }
 
-  async still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
+  get capabilities(): AdapterCapabilities {
+    return capabilitiesOf(declared, this);
+  }
+
+  async still(cameraId: string, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
     const cam = await this.cameraOf(cameraId);
-    if (cam.uuid) return this.previewStill(cam, cam.uuid, atMs, width);
-    return atMs === undefined ? this.liveStill(cam, width) : this.recordedStill(cam, atMs, width);
+    return cam.uuid ? this.previewStill(cam, cam.uuid, undefined, width) : this.liveStill(cam, width);
   }
 
   /**
@@ -236,6 +246,5 @@ export class AipixAdapter implements VmsAdapter {
 
 export const aipixAdapterFactory: AdapterFactory = {
   kind: 'aipix',
-  capabilities,
   create: (ctx) => new AipixAdapter(ctx),
 };

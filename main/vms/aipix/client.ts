@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AppFailure } from '../../../preload/contract/index.js';
-import type { HttpClient, HttpResponse } from '../http-client.js';
+import type { HttpClient, HttpResponse } from '../../net/http-client.js';
 import { sessionExpired, wrongCredentials } from '../session-errors.js';
 import {
   archiveLinkSchema,

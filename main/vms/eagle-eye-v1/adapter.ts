@@ -12,15 +12,17 @@
  * video as FLV (`stream_<id>`, the native container, H.264 + AAC) with the cookie as a header.
  */
 import { randomBytes } from 'node:crypto';
-import { AppFailure, type Capabilities, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, StatusChange, VmsAdapter } from '../adapter.js';
+import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, StatusChange, VmsAdapter } from '../adapter.js';
+import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
+import type { LiveSource } from '../../media/sources.js';
 import { isSessionExpired, sessionExpired } from '../session-errors.js';
 import { brandedBaseUrl } from './branded-host.js';
 import { EenV1Client } from './client.js';
 import { decodeStatus, fromEenTimestamp, toDeviceList, toEenTimestamp, toServerLayout, twoFactorChannels, type DecodedStatus, type DeviceList } from './mapper.js';
 import { layoutConfigurationSchema, type PollAnswer, type WireLayout, type WireUser } from './wire-types.js';
 
-const capabilities: Capabilities = { liveFormats: ['flv', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' };
+const declared: DeclaredCapabilities = { liveFormats: ['flv', 'jpeg'], ptz: false, signIn: 'password' };
 
 /** A recorded still is the last picture at or before the asked time; one further back is a gap. */
 const gapToleranceMs = 10_000;
@@ -44,7 +46,7 @@ export interface EagleEyeV1Options {
 
 class EagleEyeV1Adapter implements VmsAdapter {
   readonly kind = 'eagleeye-v1' as const;
-  readonly capabilities = capabilities;
+  readonly recorded: RecordedMedia = { still: (cameraId, atMs) => this.recordedStill(cameraId, atMs) };
   private readonly client: EenV1Client;
   private readonly site: string;
   /** Between authenticate and authorize of a two-factor sign-in. The token is single-use. */
@@ -138,19 +140,24 @@ class EagleEyeV1Adapter implements VmsAdapter {
     return cameras;
   }
 
-  async still(cameraId: string, atMs?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
-    // v1 images come in the sizes the camera sends (no width parameter): the caller scales.
-    if (atMs === undefined) {
-      // The service still serves the last preview of a camera that went away: not a live picture.
-      const known = this.states.get(cameraId);
-      if (known && (known.state === 'offline' || known.state === 'off')) throw this.noLivePicture(cameraId, undefined, known.stateDetail);
-      const picture = await this.client.image('prev', cameraId, 'now', 'pre');
-      if (!picture) throw this.noLivePicture(cameraId);
-      const now = this.ctx.now();
-      const timestampMs = fromEenTimestamp(picture.timestamp) ?? now;
-      if (now - timestampMs > liveStaleMs) throw this.noLivePicture(cameraId, timestampMs);
-      return { jpeg: picture.jpeg, timestampMs };
-    }
+  get capabilities(): AdapterCapabilities {
+    return capabilitiesOf(declared, this);
+  }
+
+  // v1 images come in the sizes the camera sends (no width parameter): the caller scales.
+  async still(cameraId: string): Promise<{ jpeg: Buffer; timestampMs: number }> {
+    // The service still serves the last preview of a camera that went away: not a live picture.
+    const known = this.states.get(cameraId);
+    if (known && (known.state === 'offline' || known.state === 'off')) throw this.noLivePicture(cameraId, undefined, known.stateDetail);
+    const picture = await this.client.image('prev', cameraId, 'now', 'pre');
+    if (!picture) throw this.noLivePicture(cameraId);
+    const now = this.ctx.now();
+    const timestampMs = fromEenTimestamp(picture.timestamp) ?? now;
+    if (now - timestampMs > liveStaleMs) throw this.noLivePicture(cameraId, timestampMs);
+    return { jpeg: picture.jpeg, timestampMs };
+  }
+
+  private async recordedStill(cameraId: string, atMs: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
     const at = toEenTimestamp(atMs);
     const words = `camera ${this.nameOf(cameraId)} has no recording at ${new Date(atMs).toISOString()}`;
     const picture = await this.client.image('prev', cameraId, at, 'all');
@@ -354,7 +361,7 @@ function withoutDetail(cam: CameraRecord): CameraRecord {
 }
 
 export function createEagleEyeV1AdapterFactory(options: EagleEyeV1Options = {}): AdapterFactory {
-  return { kind: 'eagleeye-v1', capabilities, create: (ctx) => new EagleEyeV1Adapter(ctx, options) };
+  return { kind: 'eagleeye-v1', create: (ctx) => new EagleEyeV1Adapter(ctx, options) };
 }
 
 export const eagleEyeV1AdapterFactory: AdapterFactory = createEagleEyeV1AdapterFactory();

@@ -6,7 +6,7 @@
  * seed's codes in words that name the site and what was being done — never a path or query.
  */
 import { AppFailure } from '../../../preload/contract/index.js';
-import { looksLikeHtml, type HttpClient, type HttpRequest, type HttpResponse } from '../http-client.js';
+import { looksLikeHtml, type HttpClient, type HttpRequest, type HttpResponse } from '../../net/http-client.js';
 import { sessionExpired, wrongCredentials } from '../session-errors.js';
 import {
   authenticateAnswerSchema,

@@ -11,15 +11,17 @@
  *
  * Status: no push (the SiteService refreshes the camera list every 30 s).
  */
-import { AppFailure, type Capabilities, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
+import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
 import type { PreviewFeed } from '../../media/preview-feeds.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
+import type { LiveSource } from '../../media/sources.js';
 import { EenV3Client, isRefreshRefused } from './client.js';
 import { fromEenTimestamp, toCameraRecord, toEenTimestamp, toServerLayout } from './mapper.js';
 import { authorizationUrl, browserTimeoutMs, createPkce, parseStoredSecret, randomState, serializeStoredSecret, startLoopbackListener, type LoopbackListener } from './oauth.js';
 import { wireCameraSchema, wireFeedSchema, wireLayoutSchema } from './wire-types.js';
 
-const capabilities: Capabilities = { liveFormats: ['hls', 'rtsp', 'mjpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'oauth' };
+const declared: DeclaredCapabilities = { liveFormats: ['hls', 'rtsp', 'mjpeg'], ptz: false, signIn: 'oauth' };
 
 /**
  * A recorded still is the last picture at or before the asked time. Preview pictures come about
@@ -34,7 +36,7 @@ export interface EagleEyeV3Options {
 
 class EagleEyeV3Adapter implements VmsAdapter {
   readonly kind = 'eagleeye-v3' as const;
-  readonly capabilities = capabilities;
+  readonly recorded: RecordedMedia = { still: (cameraId, atMs, width) => this.recordedStill(cameraId, atMs, width) };
   private readonly client: EenV3Client;
   private readonly site: string;
   private clientSecret = '';
@@ -119,19 +121,24 @@ class EagleEyeV3Adapter implements VmsAdapter {
     return cameras.map(toCameraRecord);
   }
 
-  async still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
-    if (atMs === undefined) {
-      // liveImage.jpeg knows only type=preview and no size parameters.
-      try {
-        const { jpeg, headers } = await this.client.jpeg('media/liveImage.jpeg', { deviceId: cameraId, type: 'preview' }, `the live picture of camera ${cameraId}`);
-        return { jpeg, timestampMs: fromEenTimestamp(headers.get('x-een-timestamp')) ?? this.ctx.now() };
-      } catch (err) {
-        if (err instanceof AppFailure && err.error.detail?.status === 503) {
-          throw new AppFailure('unreachable', `${this.site}: camera ${cameraId} has no live picture now (it is offline or not available).`, { status: 503 });
-        }
-        throw err;
+  get capabilities(): AdapterCapabilities {
+    return capabilitiesOf(declared, this);
+  }
+
+  // liveImage.jpeg knows only type=preview and no size parameters.
+  async still(cameraId: string): Promise<{ jpeg: Buffer; timestampMs: number }> {
+    try {
+      const { jpeg, headers } = await this.client.jpeg('media/liveImage.jpeg', { deviceId: cameraId, type: 'preview' }, `the live picture of camera ${cameraId}`);
+      return { jpeg, timestampMs: fromEenTimestamp(headers.get('x-een-timestamp')) ?? this.ctx.now() };
+    } catch (err) {
+      if (err instanceof AppFailure && err.error.detail?.status === 503) {
+        throw new AppFailure('unreachable', `${this.site}: camera ${cameraId} has no live picture now (it is offline or not available).`, { status: 503 });
       }
+      throw err;
     }
+  }
+
+  private async recordedStill(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
     const at = toEenTimestamp(atMs);
     const words = `no recording at that time (camera ${cameraId}, ${at})`;
     let picture: { jpeg: Buffer; headers: Headers };
@@ -221,7 +228,7 @@ class EagleEyeV3Adapter implements VmsAdapter {
 }
 
 export function createEagleEyeV3AdapterFactory(options: EagleEyeV3Options = {}): AdapterFactory {
-  return { kind: 'eagleeye-v3', capabilities, create: (ctx) => new EagleEyeV3Adapter(ctx, options) };
+  return { kind: 'eagleeye-v3', create: (ctx) => new EagleEyeV3Adapter(ctx, options) };
 }
 
 export const eagleEyeV3AdapterFactory: AdapterFactory = createEagleEyeV3AdapterFactory();

@@ -10,8 +10,8 @@
 import type { z } from 'zod';
 import { AppFailure } from '../../../preload/contract/index.js';
 import { redactString } from '../../logging/redact.js';
-import type { HttpClient, HttpRequest, HttpResponse } from '../http-client.js';
-import { looksLikeHtml } from '../http-client.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../net/http-client.js';
+import { looksLikeHtml } from '../../net/http-client.js';
 import { basicClientAuth, eenScope } from './oauth.js';
 import { apiV3ErrorSchema, clientSettingsSchema, mediaSessionSchema, oauthErrorSchema, pageSchema, tokenResponseSchema, type TokenResponse } from './wire-types.js';
 

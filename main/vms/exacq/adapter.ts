@@ -4,20 +4,27 @@
  * live JPEG and native H.264 from video.web, recorded stills from a short stateful search,
  * views and tours as server layouts.
  */
-import { AppFailure, type Capabilities, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, LiveSource, SignInOutcome, VmsAdapter } from '../adapter.js';
+import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
+import type { LiveSource } from '../../media/sources.js';
 import { isSessionExpired } from '../session-errors.js';
 import { ExacqClient } from './client.js';
 import { clipsCover, ExacqFormat, toCameraRecords, toExacqTime, toServerLayout, toServerTour, type ExacqCameras } from './mapper.js';
 
-const capabilities: Capabilities = { liveFormats: ['h264', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' };
+const declared: DeclaredCapabilities = { liveFormats: ['h264', 'jpeg'], ptz: false, signIn: 'password' };
 
 /** How much recording a still's search spans after the asked instant, ms (the frame is looked up inside it). */
 const searchSpanMs = 1000;
 
 export class ExacqAdapter implements VmsAdapter {
   readonly kind = 'exacq' as const;
-  readonly capabilities = capabilities;
+  readonly recorded: RecordedMedia = {
+    still: async (cameraId, atMs, width) => {
+      const { session, format } = await this.jpegFormat(cameraId);
+      return this.recordedStill(session, cameraId, atMs, format, width);
+    },
+  };
   private readonly client: ExacqClient;
   /** The login.web session id: travels in every query as `s=`; never logged, never leaves main. */
   private session: string | null = null;
@@ -55,14 +62,13 @@ export class ExacqAdapter implements VmsAdapter {
     return (await this.refresh()).cameras;
   }
 
-  async still(cameraId: string, atMs?: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
-    const session = this.requireSession();
-    const formats = await this.formatsOf(cameraId);
-    // Transcoded JPEG honours w/h; native JPEG only exists on MJPEG cameras. An empty list = not told: try 6.
-    const format = formats.length === 0 || formats.includes(ExacqFormat.transcodedJpeg) ? ExacqFormat.transcodedJpeg : formats.includes(ExacqFormat.nativeJpeg) ? ExacqFormat.nativeJpeg : undefined;
-    if (format === undefined) throw new AppFailure('unsupported', `${this.site}: camera ${this.nameOf(cameraId)} offers no JPEG pictures.`);
-    if (atMs === undefined) return { jpeg: await this.client.liveJpeg(session, cameraId, format, width), timestampMs: this.ctx.now() };
-    return this.recordedStill(session, cameraId, atMs, format, width);
+  get capabilities(): AdapterCapabilities {
+    return capabilitiesOf(declared, this);
+  }
+
+  async still(cameraId: string, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
+    const { session, format } = await this.jpegFormat(cameraId);
+    return { jpeg: await this.client.liveJpeg(session, cameraId, format, width), timestampMs: this.ctx.now() };
   }
 
   async serverLayouts(): Promise<{ layouts: ServerLayout[]; tours: ServerTour[] }> {
@@ -98,6 +104,16 @@ export class ExacqAdapter implements VmsAdapter {
   async dispose(): Promise<void> {
     // Best effort: frees the server's session slot; a dead server must not hold up quitting.
     await this.signOut().catch((err: unknown) => this.ctx.log.debug('logout at dispose failed', { site: this.site, error: err }));
+  }
+
+  /** The session and the JPEG format to ask a camera's stills in (live and recorded alike). */
+  private async jpegFormat(cameraId: string): Promise<{ session: string; format: number }> {
+    const session = this.requireSession();
+    const formats = await this.formatsOf(cameraId);
+    // Transcoded JPEG honours w/h; native JPEG only exists on MJPEG cameras. An empty list = not told: try 6.
+    const format = formats.length === 0 || formats.includes(ExacqFormat.transcodedJpeg) ? ExacqFormat.transcodedJpeg : formats.includes(ExacqFormat.nativeJpeg) ? ExacqFormat.nativeJpeg : undefined;
+    if (format === undefined) throw new AppFailure('unsupported', `${this.site}: camera ${this.nameOf(cameraId)} offers no JPEG pictures.`);
+    return { session, format };
   }
 
   private async recordedStill(session: string, cameraId: string, atMs: number, format: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
@@ -179,6 +195,5 @@ export class ExacqAdapter implements VmsAdapter {
 
 export const exacqAdapterFactory: AdapterFactory = {
   kind: 'exacq',
-  capabilities,
   create: (ctx) => new ExacqAdapter(ctx),
 };

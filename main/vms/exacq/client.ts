@@ -6,7 +6,7 @@
  * session id (which travels in the query as `s=`).
  */
 import { AppFailure } from '../../../preload/contract/index.js';
-import { looksLikeHtml, type HttpClient, type HttpResponse } from '../http-client.js';
+import { looksLikeHtml, type HttpClient, type HttpResponse } from '../../net/http-client.js';
 import { sessionExpired, wrongCredentials } from '../session-errors.js';
 import {
   configAnswerSchema,

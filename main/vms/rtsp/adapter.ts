@@ -1,32 +1,34 @@
 /**
  * Plain RTSP/ONVIF cameras entered by hand. There is no server session: "signing in" checks
  * the credentials against the cameras, status comes from probing them, live video is the RTSP
- * URL itself. No recordings, so no recorded stills or export.
+ * URL itself. No recordings: no `recorded` part, so no recorded stills, and no export.
  */
-import { AppFailure, type Capabilities } from '../../../preload/contract/index.js';
+import { AppFailure } from '../../../preload/contract/index.js';
 import { grabStill } from '../../media/grab-still.js';
 import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, VmsAdapter } from '../adapter.js';
+import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import { wrongCredentials } from '../session-errors.js';
 import { probeRtsp } from './probe.js';
 import { rtspCameraId, withCredentials } from './rtsp-urls.js';
 
-const capabilities: Capabilities = { liveFormats: ['rtsp'], recorded: false, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' };
+const declared: DeclaredCapabilities = { liveFormats: ['rtsp'], ptz: false, signIn: 'password' };
 
 /** Probes at most this many cameras at once: each probe is an ffprobe process. */
 const probeConcurrency = 4;
 
 class RtspAdapter implements VmsAdapter {
   readonly kind = 'rtsp' as const;
+  private credentials: Credentials | null = null;
+
   /**
    * Cameras entered without a user need no password: such a site signs in with nothing, now and
    * after every restart, and nothing is saved for it (signIn 'none').
    */
-  readonly capabilities: Capabilities;
-  private credentials: Credentials | null = null;
-
-  constructor(private readonly ctx: AdapterContext) {
-    this.capabilities = ctx.site.username ? capabilities : { ...capabilities, signIn: 'none' };
+  get capabilities(): AdapterCapabilities {
+    return capabilitiesOf(this.ctx.site.username ? declared : { ...declared, signIn: 'none' }, this);
   }
+
+  constructor(private readonly ctx: AdapterContext) {}
 
   private get entries() {
     return (this.ctx.site.rtspCameras ?? []).map((c) => ({ ...c, id: c.id ?? rtspCameraId(c.url) }));
@@ -74,8 +76,7 @@ class RtspAdapter implements VmsAdapter {
     return records;
   }
 
-  async still(cameraId: string, atMs?: number, width?: number) {
-    if (atMs !== undefined) throw new AppFailure('unsupported', `${this.ctx.site.name}: plain RTSP cameras have no recordings in Tessera.`);
+  async still(cameraId: string, width?: number) {
     const creds = this.requireCredentials();
     const jpeg = await grabStill(withCredentials(this.entry(cameraId).url, creds.username, creds.password), { rtsp: true, site: this.ctx.site.name, ...(width ? { width } : {}) });
     return { jpeg, timestampMs: this.ctx.now() };
@@ -104,6 +105,5 @@ class RtspAdapter implements VmsAdapter {
 
 export const rtspAdapterFactory: AdapterFactory = {
   kind: 'rtsp',
-  capabilities,
   create: (ctx) => new RtspAdapter(ctx),
 };

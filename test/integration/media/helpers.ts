@@ -11,7 +11,7 @@ import type { StreamState } from '../../../preload/contract/index.js';
 import { Fmp4Splitter, parseFragment, parseInit } from '../../../common/mp4/index.js';
 import type { MediaBroker } from '../../../main/media/media-broker.js';
 import type { ViewerSink } from '../../../main/media/viewer.js';
-import type { LiveSource } from '../../../main/vms/adapter.js';
+import type { LiveSource } from '../../../main/media/sources.js';
 import type { SiteDescription } from '../../../main/simulator/types.js';
 
 const run = promisify(execFile);

@@ -15,7 +15,7 @@ import { MediaBroker } from '../../../main/media/media-broker.js';
 import { createAipixModule } from '../../../main/simulator/aipix/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { SiteDescription } from '../../../main/simulator/types.js';
-import type { LiveSource } from '../../../main/vms/adapter.js';
+import type { LiveSource } from '../../../main/media/sources.js';
 import { memoryLogger, type MemoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { RecordingSink } from './helpers.js';

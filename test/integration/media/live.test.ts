@@ -20,7 +20,7 @@ import { eagleEyeV1Module } from '../../../main/simulator/een-v1/index.js';
 import { exacqModule } from '../../../main/simulator/exacq/index.js';
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { SiteDescription } from '../../../main/simulator/types.js';
-import type { LiveSource } from '../../../main/vms/adapter.js';
+import type { LiveSource } from '../../../main/media/sources.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { aipixLiveHls, cpuPercent, decode, eenLiveFlv, eenLogin, eenSessionValid, exacqLogin, RecordingSink, waitForState } from './helpers.js';

@@ -20,7 +20,7 @@ import { createEagleEyeV3Module } from '../../../main/simulator/een-v3/index.js'
 import type { SimulatorHandle } from '../../../main/simulator/server.js';
 import type { VmsAdapter } from '../../../main/vms/adapter.js';
 import { eagleEyeV3AdapterFactory } from '../../../main/vms/eagle-eye-v3/adapter.js';
-import { HttpClient } from '../../../main/vms/http-client.js';
+import { HttpClient } from '../../../main/net/http-client.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { RecordingSink } from './helpers.js';

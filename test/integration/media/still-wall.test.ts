@@ -55,7 +55,7 @@ afterAll(async () => {
 
 /** What the renderer's bridge does with the handler's answer; each call's time goes to `took`. */
 function fetcher(took: number[]): (cameraId: string, width: number) => Promise<Result<Still>> {
-  const handler = sitesHandlers(sites, new StillCache({ fetch: (cameraId, width) => sites.withCamera(cameraId, (adapter, id) => adapter.still(id, undefined, width)) }))['cameras:still'];
+  const handler = sitesHandlers(sites, new StillCache({ fetch: (cameraId, width) => sites.withCamera(cameraId, (adapter, id) => adapter.still(id, width)) }))['cameras:still'];
   return async (cameraId, width) => {
     const startMs = Date.now();
     try {
@@ -140,7 +140,7 @@ describe('48 JPEG tiles through cameras:still', () => {
 
   it('two tiles of one camera (and a second display) cost one VMS request', async () => {
     let vmsRequests = 0;
-    const stills = new StillCache({ fetch: (cameraId, width) => (vmsRequests++, sites.withCamera(cameraId, (adapter, id) => adapter.still(id, undefined, width))) });
+    const stills = new StillCache({ fetch: (cameraId, width) => (vmsRequests++, sites.withCamera(cameraId, (adapter, id) => adapter.still(id, width))) });
     const handler = sitesHandlers(sites, stills)['cameras:still'];
     const ctx = { trusted: true, caller: 'still-wall test' };
     const [a, b, c] = await Promise.all([handler({ cameraId: cameraIds[1]!, width: 320 }, ctx), handler({ cameraId: cameraIds[1]!, width: 240 }, ctx), handler({ cameraId: cameraIds[1]!, width: 320 }, ctx)]);

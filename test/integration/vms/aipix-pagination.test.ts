@@ -16,7 +16,7 @@ import { sessionOnlyStore } from '../../../main/credentials/session-only-store.j
 import { SiteRepository } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
 import { AipixAdapter } from '../../../main/vms/aipix/adapter.js';
-import { HttpClient } from '../../../main/vms/http-client.js';
+import { HttpClient } from '../../../main/net/http-client.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
 type Shape = 'resource' | 'paginator' | 'simple' | 'bare' | 'short-count';

@@ -81,9 +81,8 @@ afterEach(async () => {
 });
 
 describe('AIPIX adapter against the simulator', () => {
-  it('is registered for the aipix kind with the promised capabilities', () => {
+  it('is registered for the aipix kind (capabilities: test/unit/vms/capabilities.test.ts)', () => {
     expect(adapterFactory('aipix')).toBe(aipixAdapterFactory);
-    expect(aipixAdapterFactory.capabilities).toEqual({ liveFormats: ['hls', 'rtsp'], recorded: true, exportPath: 'ffmpeg', ptz: false, serverLayouts: false, signIn: 'password' });
   });
 
   it('signs in and lists every page of cameras with status, recording and high/low profiles', async () => {
@@ -121,7 +120,7 @@ describe('AIPIX adapter against the simulator', () => {
     const { adapter } = await signedIn();
     await adapter.listCameras();
     const before = sim.context.now();
-    const still = await adapter.still(String(site.cameras[0]!.id), undefined, 320);
+    const still = await adapter.still(String(site.cameras[0]!.id), 320);
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(jpegSize(still.jpeg).width).toBe(320);
     expect(still.timestampMs).toBeGreaterThanOrEqual(before);
@@ -131,11 +130,11 @@ describe('AIPIX adapter against the simulator', () => {
     const { adapter, http } = await signedIn();
     const id = String(site.cameras[0]!.id);
     const at = segment.startMs + 20_500;
-    const still = await adapter.still(id, at);
+    const still = await adapter.recorded!.still(id, at);
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(still.timestampMs).toBeLessThanOrEqual(at);
     expect(still.timestampMs).toBeGreaterThan(at - 5000);
-    const early = await failure(adapter.still(id, sim.context.media.historyStartMs - 3_600_000));
+    const early = await failure(adapter.recorded!.still(id, sim.context.media.historyStartMs - 3_600_000));
     expect(early.error).toMatchObject({ code: 'not-found', message: expect.stringMatching(/^Plaza AIPIX: camera ".*" has no recording at .* \(the archive begins at /) });
     expectClean(early, http);
   });
@@ -369,7 +368,7 @@ describe('AIPIX adapter against misbehaving servers', () => {
     expect(live.jpeg.equals(jpeg)).toBe(true);
     expect(previewBody).toMatchObject({ cameras: [{ uuid: '00000000-0000-4000-8000-00000000abcd' }], source: 'jpg' });
     expect(previewBody!.cameras[0]!.date).toBeUndefined();
-    const recorded = await adapter.still('5', Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+    const recorded = await adapter.recorded!.still('5', Date.UTC(2026, 0, 2, 3, 4, 5, 678));
     expect(recorded.timestampMs).toBe(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
     expect(previewBody!.cameras[0]!.date).toBe('2026-01-02T03:04:05.678Z');
     expect(await adapter.liveSource('5', 'main')).toEqual({ kind: 'rtsp', url: 'rtsp://127.0.0.1:8554/cam5?token=rtsptoken' });

@@ -201,7 +201,7 @@ it.each(recordingKinds)('$kind: snapshot --at writes the recorded JPEG of that m
   await expectLogsClean(k);
 }, 90_000);
 
-it('rtsp: snapshot --at exits 1 with one stderr line saying plain RTSP cameras have no recordings', async () => {
+it('rtsp: snapshot --at exits 1 with one stderr line saying the site has no recordings', async () => {
   const k = kinds.find((c) => c.kind === 'rtsp')!;
   const file = join(scratch, 'rtsp-recorded.jpg');
   const run = await cli(k, ['snapshot', ...k.args(STILL), '--camera', k.cameraId(STILL), '--at', new Date(atMs).toISOString(), '-o', file]);
@@ -209,7 +209,7 @@ it('rtsp: snapshot --at exits 1 with one stderr line saying plain RTSP cameras h
   expect(run.out).toBe('');
   const lines = run.err.trimEnd().split('\n');
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/plain RTSP cameras have no recordings/);
+  expect(lines[0]).toMatch(/this site has no recordings Tessera can show \(RTSP \/ ONVIF cameras\)/);
   await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' });
   await expectLogsClean(k);
 }, 60_000);

@@ -82,9 +82,8 @@ afterEach(async () => {
 });
 
 describe('Eagle Eye v1 sign-in', () => {
-  it('is registered for eagleeye-v1 with the promised capabilities', () => {
+  it('is registered for eagleeye-v1 (capabilities: test/unit/vms/capabilities.test.ts)', () => {
     expect(adapterFactory('eagleeye-v1')).toBe(eagleEyeV1AdapterFactory);
-    expect(eagleEyeV1AdapterFactory.capabilities).toEqual({ liveFormats: ['flv', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' });
   });
 
   it('signs in and stays on the simulator address (no branded-host switch off Eagle Eye’s login host)', async () => {
@@ -284,11 +283,11 @@ describe('Eagle Eye v1 cameras, status, stills, layouts', () => {
     expect(isJpeg(live.jpeg)).toBe(true);
     expect(sim.context.now() - live.timestampMs).toBeLessThan(15_000);
     const at = longestFinishedSegment(sim.context.media, 2, sim.context.now()).startMs + 20_000;
-    const recorded = await adapter.still(esns()[2]!, at);
+    const recorded = await adapter.recorded!.still(esns()[2]!, at);
     expect(isJpeg(recorded.jpeg)).toBe(true);
     expect(at - recorded.timestampMs).toBeGreaterThanOrEqual(0);
     expect(at - recorded.timestampMs).toBeLessThan(10_000);
-    const before = await failure(adapter.still(esns()[2]!, sim.context.media.historyStartMs - 3600_000));
+    const before = await failure(adapter.recorded!.still(esns()[2]!, sim.context.media.historyStartMs - 3600_000));
     expect(before.error.code).toBe('not-found');
     expect(before.error.message).toMatch(/has no recording at/);
   }, 60_000);

@@ -28,7 +28,7 @@ import { SiteService } from '../../../main/sites/site-service.js';
 import type { SignInOutcome, VmsAdapter } from '../../../main/vms/adapter.js';
 import { fetchingOpener, type BrowserOpener } from '../../../main/vms/browser-opener.js';
 import { createEagleEyeV3AdapterFactory, eagleEyeV3AdapterFactory } from '../../../main/vms/eagle-eye-v3/adapter.js';
-import { HttpClient } from '../../../main/vms/http-client.js';
+import { HttpClient } from '../../../main/net/http-client.js';
 import { isSessionExpired } from '../../../main/vms/session-errors.js';
 import { cliIo, failure as failureOf, simAdmin } from '../../support/adapter-harness.js';
 import { memoryLogger, type MemoryLogger } from '../../support/memory-logger.js';
@@ -297,20 +297,20 @@ describe('Eagle Eye v3 adapter: cameras and media', () => {
     const segments = sim.context.media.segments(camera.index, sim.context.media.historyStartMs, Date.now() - 60_000);
     const long = segments.find((s) => s.endMs - s.startMs > 60_000)!;
     const inside = long.startMs + 30_500;
-    const still = await adapter.still(camera.esn, inside, 320);
+    const still = await adapter.recorded!.still(camera.esn, inside, 320);
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(still.timestampMs).toBeLessThanOrEqual(inside);
     expect(inside - still.timestampMs).toBeLessThan(2_000);
 
     // Before the first recording there is nothing at or before: the server's 404.
-    const before = await failureOf(adapter.still(camera.esn, sim.context.media.historyStartMs - 3_600_000));
+    const before = await failureOf(adapter.recorded!.still(camera.esn, sim.context.media.historyStartMs - 3_600_000));
     expect(before.error.code).toBe('not-found');
     expect(before.message).toMatch(/^Harbour EEN: no recording at that time \(camera \w+, \d{4}-\d\d-\d\dT[\d:.]+\+00:00\)\.$/);
 
     // Inside a gap: the nearest earlier picture is too old to be "that time".
     const gap = segments.slice(1).map((s, i) => ({ from: segments[i]!.endMs, to: s.startMs })).find((g) => g.to - g.from > 30_000);
     if (gap) {
-      const inGap = await failureOf(adapter.still(camera.esn, gap.from + 20_000));
+      const inGap = await failureOf(adapter.recorded!.still(camera.esn, gap.from + 20_000));
       expect(inGap.error.code).toBe('not-found');
       expect(inGap.message).toMatch(/no recording at that time .*the closest earlier picture is from/);
     }

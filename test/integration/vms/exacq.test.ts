@@ -73,9 +73,8 @@ afterEach(async () => {
 });
 
 describe('exacq adapter against the simulator', () => {
-  it('is registered for the exacq kind with the promised capabilities', () => {
+  it('is registered for the exacq kind (capabilities: test/unit/vms/capabilities.test.ts)', () => {
     expect(adapterFactory('exacq')).toBe(exacqAdapterFactory);
-    expect(exacqAdapterFactory.capabilities).toEqual({ liveFormats: ['h264', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' });
   });
 
   it('signs in and lists the cameras with status, sub stream sizes and codec', async () => {
@@ -134,7 +133,7 @@ describe('exacq adapter against the simulator', () => {
     const { adapter } = await signedIn();
     const id = String(site.cameraIds[0]);
     const before = sim.context.now();
-    const still = await adapter.still(id, undefined, 320);
+    const still = await adapter.still(id, 320);
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(jpegSize(still.jpeg).width).toBe(320);
     expect(still.timestampMs).toBeGreaterThanOrEqual(before);
@@ -144,10 +143,10 @@ describe('exacq adapter against the simulator', () => {
     const { adapter, http } = await signedIn();
     const id = String(site.cameraIds[0]);
     const at = segment.startMs + 20_500;
-    const still = await adapter.still(id, at, 320);
+    const still = await adapter.recorded!.still(id, at, 320);
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(still.timestampMs).toBe(Math.floor(at / 1000) * 1000);
-    const early = await failure(adapter.still(id, sim.context.media.historyStartMs - 3_600_000));
+    const early = await failure(adapter.recorded!.still(id, sim.context.media.historyStartMs - 3_600_000));
     expect(early.error.code).toBe('not-found');
     expect(early.error.message).toMatch(/^Depot exacq: camera ".*" has no recording at \d{4}-/);
     expectClean(early, http);

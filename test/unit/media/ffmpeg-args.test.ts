@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultPlan, liveArgs, redactArgs, type LiveArgsOptions, type MediaPlan } from '../../../main/media/ffmpeg-args.js';
-import type { LiveSource } from '../../../main/vms/adapter.js';
+import type { LiveSource } from '../../../main/media/sources.js';
 
 const head = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
 const httpProbe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];

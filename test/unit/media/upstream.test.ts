@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppFailure, type CameraState } from '../../../preload/contract/index.js';
 import { Upstream, type UpstreamTuning } from '../../../main/media/upstream.js';
 import { Viewer } from '../../../main/media/viewer.js';
-import type { LiveSource } from '../../../main/vms/adapter.js';
+import type { LiveSource } from '../../../main/media/sources.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { FakeSink } from './fake-sink.js';
 import { FakeRunner, settle } from '../../support/fake-runner.js';

@@ -5,16 +5,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Camera, Capabilities } from '../../../preload/contract/index.js';
+import type { Camera } from '../../../preload/contract/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { SiteRepository } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
 import type { AdapterFactory, CameraRecord, StatusChange, VmsAdapter } from '../../../main/vms/adapter.js';
 import { sessionExpired } from '../../../main/vms/session-errors.js';
+import { capabilitiesOf } from '../../../main/vms/capabilities.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { waitUntil } from '../../support/wait-until.js';
 
-const capabilities: Capabilities = { liveFormats: ['rtsp'], recorded: false, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' };
+const capabilities = capabilitiesOf({ liveFormats: ['rtsp'], ptz: false, signIn: 'password' }, { kind: 'exacq' });
 
 /** One site whose cameras and session the test drives; `push` gives it a status channel. */
 class ScriptedSite {
@@ -58,7 +59,7 @@ class ScriptedSite {
 
 function setup(push: boolean, refreshMs = 0) {
   const vms = new ScriptedSite(push);
-  const factory: AdapterFactory = { kind: 'exacq', capabilities, create: () => vms.adapter() };
+  const factory: AdapterFactory = { kind: 'exacq', create: () => vms.adapter() };
   const dir = mkdtempSync(join(tmpdir(), 'tessera-cameras-'));
   const service = new SiteService({ repository: new SiteRepository(join(dir, 'sites.json')), credentials: sessionOnlyStore(), log: memoryLogger(), refreshMs, factoryFor: () => factory });
   const announced: Camera[][] = [];

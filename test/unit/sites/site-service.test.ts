@@ -5,15 +5,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppFailure, type Capabilities } from '../../../preload/contract/index.js';
+import { AppFailure } from '../../../preload/contract/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { SiteRepository } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
 import type { AdapterFactory, Credentials, VmsAdapter } from '../../../main/vms/adapter.js';
+import { capabilitiesOf } from '../../../main/vms/capabilities.js';
 import { sessionExpired, wrongCredentials } from '../../../main/vms/session-errors.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
-const capabilities: Capabilities = { liveFormats: ['rtsp'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: false, signIn: 'password' };
+const capabilities = capabilitiesOf({ liveFormats: ['rtsp'], ptz: false, signIn: 'password' }, { kind: 'exacq' });
 
 /** A VMS in a box: one valid password, an optional two-factor step, a session that can expire. */
 class ScriptedVms {
@@ -55,7 +56,7 @@ class ScriptedVms {
 function setup() {
   const vms = new ScriptedVms();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-sites-'));
-  const factory: AdapterFactory = { kind: 'exacq', capabilities, create: () => vms.adapter() };
+  const factory: AdapterFactory = { kind: 'exacq', create: () => vms.adapter() };
   const log = memoryLogger();
   const service = new SiteService({ repository: new SiteRepository(join(dir, 'sites.json')), credentials: sessionOnlyStore(), log, refreshMs: 0, factoryFor: () => factory });
   const events: string[] = [];
@@ -126,7 +127,7 @@ describe('SiteService', () => {
   it('remembers sites across restarts and signs out on remove', async () => {
     const { vms, service, dir } = setup();
     const site = await service.add({ ...add, password: 'right' });
-    const again = new SiteService({ repository: new SiteRepository(join(dir, 'sites.json')), credentials: sessionOnlyStore(), log: memoryLogger(), refreshMs: 0, factoryFor: () => ({ kind: 'exacq', capabilities, create: () => vms.adapter() }) });
+    const again = new SiteService({ repository: new SiteRepository(join(dir, 'sites.json')), credentials: sessionOnlyStore(), log: memoryLogger(), refreshMs: 0, factoryFor: () => ({ kind: 'exacq', create: () => vms.adapter() }) });
     expect(again.list()).toEqual([expect.objectContaining({ id: site.id, name: 'Depot', status: 'signed-out' })]);
     await service.remove(site.id);
     expect(vms.sessionValid).toBe(false);

@@ -2,14 +2,15 @@
 // outcomes (two-factor waits, a browser step whose opener fails ends the adapter's listener and
 // fails with the opener's reason) and rotated secrets kept only while the session is current.
 import { describe, expect, it } from 'vitest';
-import { AppFailure, type Capabilities, type SiteConfig } from '../../../preload/contract/index.js';
+import { AppFailure, type SiteConfig } from '../../../preload/contract/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { SiteSession, type SessionCameras } from '../../../main/sites/site-session.js';
 import type { SignInOutcome, VmsAdapter } from '../../../main/vms/adapter.js';
 import type { BrowserOpener } from '../../../main/vms/browser-opener.js';
+import { capabilitiesOf } from '../../../main/vms/capabilities.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
-const capabilities: Capabilities = { liveFormats: ['hls'], recorded: false, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'oauth' };
+const capabilities = capabilitiesOf({ liveFormats: ['hls'], ptz: false, signIn: 'oauth' }, { kind: 'eagleeye-v3' });
 const config: SiteConfig = { id: 'cli', name: 'cloud.example', kind: 'eagleeye-v3', url: 'http://127.0.0.1:9', username: 'op', oauthClientId: 'app' };
 
 const noCameras: SessionCameras = { read: async () => undefined, follow: () => undefined, unfollow: () => undefined, forget: () => undefined, drop: () => undefined, announce: () => undefined, count: () => 0 };

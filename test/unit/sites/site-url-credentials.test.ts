@@ -5,15 +5,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Capabilities } from '../../../preload/contract/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { SiteRepository, SITES_VERSION } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
 import type { AdapterFactory, Credentials, VmsAdapter } from '../../../main/vms/adapter.js';
+import { capabilitiesOf } from '../../../main/vms/capabilities.js';
 import { wrongCredentials } from '../../../main/vms/session-errors.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
-const capabilities: Capabilities = { liveFormats: ['rtsp'], recorded: false, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' };
+const capabilities = capabilitiesOf({ liveFormats: ['rtsp'], ptz: false, signIn: 'password' }, { kind: 'exacq' });
 const secret = 'Tr0ub4dor-3';
 
 function setup(files: { sites?: unknown } = {}) {
@@ -33,7 +33,7 @@ function setup(files: { sites?: unknown } = {}) {
     still: async () => ({ jpeg: Buffer.alloc(0), timestampMs: 0 }),
     dispose: async () => undefined,
   });
-  const factory: AdapterFactory = { kind: 'exacq', capabilities, create: adapter };
+  const factory: AdapterFactory = { kind: 'exacq', create: adapter };
   const log = memoryLogger();
   const credentials = sessionOnlyStore();
   const service = new SiteService({ repository: new SiteRepository(join(dir, 'sites.json')), credentials, log, refreshMs: 0, factoryFor: () => factory });

@@ -6,6 +6,7 @@ import { siteKinds } from '../../../preload/contract/index.js';
 import { signInByKind } from '../../../renderer/src/components/site-words.js';
 import { eagleEyeV1AdapterFactory } from '../../../main/vms/eagle-eye-v1/adapter.js';
 import { adapterFactory, hasAdapter } from '../../../main/vms/registry.js';
+import { adapterContext } from './adapter-context.js';
 
 describe('adapter registry', () => {
   it('has an adapter for every kind, eagleeye-v1 included', () => {
@@ -14,6 +15,6 @@ describe('adapter registry', () => {
   });
 
   it.each(siteKinds)('%s: the add form signs in the way the adapter says', (kind) => {
-    expect(signInByKind[kind]).toBe(adapterFactory(kind).capabilities.signIn);
+    expect(signInByKind[kind]).toBe(adapterFactory(kind).create(adapterContext(kind)).capabilities.signIn);
   });
 });

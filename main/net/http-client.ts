@@ -2,6 +2,7 @@
  * The one HTTP client every VMS adapter uses: a base address, timeouts, a size cap, a cookie
  * jar for the site's host, redirects followed only on the same host (a redirect elsewhere is an
  * error, never silently followed with our cookies), and errors as AppFailures that name the site.
+ * Generic (no vendor, no media): main/vms and main/media both build on it, so it sits below both.
  */
 import { AppFailure } from '../../preload/contract/index.js';
 import type { z } from 'zod';

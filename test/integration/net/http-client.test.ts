@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { HttpClient } from '../../../main/vms/http-client.js';
+import { HttpClient } from '../../../main/net/http-client.js';
 import { failure } from '../../support/adapter-harness.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,0 +1,55 @@
+// What a site can do follows from what its adapter implements (main/vms/capabilities.ts): no
+// kind claims recorded video without a `recorded` part, server layouts without serverLayouts(),
+// or an export path before any export exists.
+import { describe, expect, it } from 'vitest';
+import { siteKinds, type Capabilities, type SiteKind } from '../../../preload/contract/index.js';
+import type { RecordedMedia } from '../../../main/vms/adapter.js';
+import { capabilitiesOf, recordedMedia } from '../../../main/vms/capabilities.js';
+import { adapterFactory } from '../../../main/vms/registry.js';
+import { failure } from '../../support/adapter-harness.js';
+import { adapterContext } from './adapter-context.js';
+
+const adapterOf = (kind: SiteKind) => adapterFactory(kind).create(adapterContext(kind));
+
+describe('capabilities of each kind', () => {
+  const expected: Record<SiteKind, Capabilities> = {
+    'eagleeye-v1': { liveFormats: ['flv', 'jpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'password' },
+    'eagleeye-v3': { liveFormats: ['hls', 'rtsp', 'mjpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'oauth' },
+    exacq: { liveFormats: ['h264', 'jpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'password' },
+    aipix: { liveFormats: ['hls', 'rtsp'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' },
+    rtsp: { liveFormats: ['rtsp'], recorded: false, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' },
+  };
+
+  it.each(siteKinds)('%s: reports what it implements', (kind) => {
+    const adapter = adapterOf(kind);
+    expect(adapter.capabilities).toEqual(expected[kind]);
+    expect(adapter.capabilities.recorded).toBe(typeof adapter.recorded?.still === 'function');
+    expect(adapter.capabilities.serverLayouts).toBe(typeof adapter.serverLayouts === 'function');
+  });
+
+  it('an RTSP site entered without a user signs in with nothing', () => {
+    const adapter = adapterFactory('rtsp').create(adapterContext('rtsp', { username: '', url: '' }));
+    expect(adapter.capabilities).toEqual({ ...expected.rtsp, signIn: 'none' });
+  });
+});
+
+describe('capabilitiesOf', () => {
+  const declared = { liveFormats: ['hls' as const], ptz: false, signIn: 'password' as const };
+  const recorded: RecordedMedia = { still: async () => ({ jpeg: Buffer.alloc(0), timestampMs: 0 }) };
+
+  it('says recorded and server layouts exactly where the parts are', () => {
+    expect(capabilitiesOf(declared, { kind: 'aipix' })).toEqual({ ...declared, recorded: false, exportPath: 'none', serverLayouts: false });
+    expect(capabilitiesOf(declared, { kind: 'aipix', recorded, serverLayouts: async () => ({ layouts: [], tours: [] }) })).toEqual({
+      ...declared,
+      recorded: true,
+      exportPath: 'none',
+      serverLayouts: true,
+    });
+  });
+
+  it('recordedMedia gives the part, or "unsupported" naming the site where there is none', async () => {
+    expect(recordedMedia({ kind: 'aipix', recorded }, 'Depot')).toBe(recorded);
+    const err = await failure((async () => recordedMedia({ kind: 'rtsp' }, 'Gate cameras'))());
+    expect(err.error).toMatchObject({ code: 'unsupported', message: 'Gate cameras: this site has no recordings Tessera can show (RTSP / ONVIF cameras).' });
+  });
+});

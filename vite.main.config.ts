@@ -10,7 +10,7 @@ const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 
 
 // Files the bundle loads by path at run time (new URL('./x', import.meta.url)): copied next to
 // the entry chunks (all chunks sit in out/main, so one copy serves every chunk). The simulator's RTSP relay is a Python script run by /usr/bin/python3.
-const runtimeFiles = ['main/simulator/media/rtsp-server.py'];
+const runtimeFiles = ['simulator/media/rtsp-server.py'];
 
 export default defineConfig({
   plugins: [

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
 import { startTestSimulator } from '../../support/simulator.js';
 
 const benchScript = fileURLToPath(new URL('../../../scripts/bench.js', import.meta.url));

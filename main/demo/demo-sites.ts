@@ -4,9 +4,8 @@
  */
 import type { SiteConfig, SiteKind } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
-import { startFullSimulator } from '../simulator/index.js';
-import type { SimulatorHandle } from '../simulator/server.js';
-import type { SiteService } from './site-service.js';
+import type { SiteService } from '../sites/site-service.js';
+import { startFullSimulator, type SimulatorHandle } from './simulator.js';
 import { fetchingOpener } from '../vms/browser-opener.js';
 import { hasAdapter } from '../vms/registry.js';
 

@@ -21,9 +21,9 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServeProcess(args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-')), timeoutMs = 30_000): Promise<ServeProcess> {
+export async function startServeProcess(args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'tessera-serve-')), timeoutMs = 30_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   // The simulator's generated video is shared with the in-process test simulators (.cache/sim-media).
-  const env = { ...process.env, TESSERA_SIM_CACHE: process.env.TESSERA_SIM_CACHE ?? simCacheDir };
+  const env = { ...process.env, TESSERA_SIM_CACHE: process.env.TESSERA_SIM_CACHE ?? simCacheDir, ...extraEnv };
   const child = spawn(process.execPath, [tesseraBin, 'serve', '--json', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';

@@ -73,7 +73,11 @@ async function start(): Promise<void> {
   // A first start (no site of one's own yet) opens on the demo site, so there is something to see.
   let demo: SimulatorHandle | undefined;
   if (values.demo === true || services.sites.list().length === 0) {
-    demo = await startDemo(services.sites, simulatorCacheDir(dataDir), log.child('demo'));
+    // The demo is a courtesy: where it cannot run (no ffmpeg for its video), the app starts without it.
+    demo = await startDemo(services.sites, simulatorCacheDir(dataDir), log.child('demo')).catch((err: unknown) => {
+      log.warn('the demo site could not start', { error: err });
+      return undefined;
+    });
     app.on('will-quit', () => void demo?.stop());
   }
   void services.sites.restoreSessions();

@@ -9,8 +9,10 @@ import pkg from './package.json' with { type: 'json' };
 const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'electron', ...Object.keys(pkg.dependencies)];
 
 // Files the bundle loads by path at run time (new URL('./x', import.meta.url)): copied next to
-// the entry chunks (all chunks sit in out/main, so one copy serves every chunk). The simulator's RTSP relay is a Python script run by /usr/bin/python3.
-const runtimeFiles = ['main/simulator/media/rtsp-server.py'];
+// the entry chunks (all chunks sit in out/main, so one copy serves every chunk, the simulator's
+// included). The simulator's RTSP relay is a Python script run by /usr/bin/python3.
+const runtimeFiles = ['simulator/media/rtsp-server.py'];
+const simulatorDir = fileURLToPath(new URL('./simulator/', import.meta.url));
 
 export default defineConfig({
   plugins: [
@@ -36,7 +38,14 @@ export default defineConfig({
         'child-reaper': fileURLToPath(new URL('./main/processes/child-reaper.ts', import.meta.url)),
       },
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      output: {
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: '[name]-[hash].js',
+        // The simulator (main/demo imports it lazily) is one chunk of its own, named so, that only
+        // the demo and `tessera sim` load; nothing of it rides along in the chunks every start reads.
+        manualChunks: (id) => (id.startsWith(simulatorDir) ? 'simulator' : undefined),
+      },
     },
   },
 });

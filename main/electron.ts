@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { compose, type Shell } from './compose.js';
 import { createLogger } from './logging/logger.js';
 import { dataPaths, resolveUserDataDir, simulatorCacheDir } from './paths.js';
-import { startDemo } from './sites/demo-sites.js';
-import type { SimulatorHandle } from './simulator/index.js';
+import { startDemo } from './demo/demo-sites.js';
+import type { SimulatorHandle } from './demo/simulator.js';
 import { registerAppScheme, serveAppScheme } from './windows/app-protocol.js';
 import { hardenElectron } from './windows/hardening.js';
 import { registerElectronIpc } from './windows/ipc-electron.js';
@@ -73,7 +73,11 @@ async function start(): Promise<void> {
   // A first start (no site of one's own yet) opens on the demo site, so there is something to see.
   let demo: SimulatorHandle | undefined;
   if (values.demo === true || services.sites.list().length === 0) {
-    demo = await startDemo(services.sites, simulatorCacheDir(dataDir), log.child('demo'));
+    // The demo is a courtesy: where it cannot run (no ffmpeg for its video), the app starts without it.
+    demo = await startDemo(services.sites, simulatorCacheDir(dataDir), log.child('demo')).catch((err: unknown) => {
+      log.warn('the demo site could not start', { error: err });
+      return undefined;
+    });
     app.on('will-quit', () => void demo?.stop());
   }
   void services.sites.restoreSessions();

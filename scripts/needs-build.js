@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const outputs = ['out/main/cli.js', 'out/main/electron.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((p) => join(root, p));
-const sources = ['main', 'preload', 'renderer', 'package.json', 'vite.main.config.ts', 'vite.preload.config.ts', 'vite.renderer.config.ts'];
+const sources = ['main', 'simulator', 'preload', 'renderer', 'package.json', 'vite.main.config.ts', 'vite.preload.config.ts', 'vite.renderer.config.ts'];
 
 function newest(path) {
   const info = statSync(path);

@@ -5,8 +5,8 @@ import { compose } from '../compose.js';
 import { createLogger } from '../logging/logger.js';
 import { dataPaths, resolveUserDataDir, simulatorCacheDir } from '../paths.js';
 import { createServeShell, displayUrls } from '../serve/serve-shell.js';
-import { startDemo } from '../sites/demo-sites.js';
-import type { SimulatorHandle } from '../simulator/index.js';
+import { startDemo } from '../demo/demo-sites.js';
+import type { SimulatorHandle } from '../demo/simulator.js';
 import { startServeServer } from '../serve/server.js';
 import { CommandFailure, commonOptions, commonUsage, integerOption, stringOption, UsageError, type Command } from './command.js';
 

@@ -1,6 +1,6 @@
 /** `tessera sim`: the local VMS simulator (Eagle Eye v1/v3, exacqVision, AIPIX, RTSP) on 127.0.0.1. */
 import { resolveUserDataDir, simulatorCacheDir } from '../paths.js';
-import { startFullSimulator } from '../simulator/index.js';
+import { startFullSimulator } from '../demo/simulator.js';
 import { commonOptions, commonUsage, integerOption, stringOption, UsageError, type Command, type OptionValues } from './command.js';
 
 function rate(values: OptionValues, name: string): number {

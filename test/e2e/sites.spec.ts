@@ -7,7 +7,7 @@
  */
 import type { Page } from '@playwright/test';
 import { defaultSettings, fail, ok, type Result, type SiteState } from '../../preload/contract/index.js';
-import { startFullSimulator, type SimulatorHandle } from '../../main/simulator/index.js';
+import { startFullSimulator, type SimulatorHandle } from '../../main/demo/simulator.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { simCacheDir } from '../support/simulator.js';
 import { expect, test } from './fixtures.js';

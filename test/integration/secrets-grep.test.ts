@@ -13,9 +13,9 @@ import { sessionOnlyStore } from '../../main/credentials/session-only-store.js';
 import { createLogger } from '../../main/logging/logger.js';
 import { dataPaths } from '../../main/paths.js';
 import { createServeShell } from '../../main/serve/serve-shell.js';
-import { simModules } from '../../main/simulator/index.js';
-import type { SimulatorHandle } from '../../main/simulator/server.js';
-import type { SiteDescription } from '../../main/simulator/types.js';
+import { simModules } from '../../simulator/index.js';
+import type { SimulatorHandle } from '../../simulator/server.js';
+import type { SiteDescription } from '../../simulator/types.js';
 import { fetchingOpener } from '../../main/vms/browser-opener.js';
 import { startTestSimulator } from '../support/simulator.js';
 

@@ -15,7 +15,7 @@ import { BridgeSession } from './attacks/bridge-session.js';
 import { listCameraIds } from './attacks/streams.js';
 import { addSiteWithUrlCredentials, filesContaining } from './attacks/url-credentials.js';
 
-/** The simulator's password for every site kind (main/simulator/server.ts); signing in below proves it. */
+/** The simulator's password for every site kind (simulator/server.ts); signing in below proves it. */
 const simPassword = 'demo-password';
 
 let serve: ServeProcess;

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ffmpegBin, systemPython } from '../../main/simulator/media/binaries.js';
+import { ffmpegBin, systemPython } from '../../simulator/media/binaries.js';
 
 const script = fileURLToPath(new URL('./rtsp-clip-server.py', import.meta.url));
 const run = promisify(execFile);

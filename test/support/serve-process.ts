@@ -23,7 +23,7 @@ export interface ServeProcess {
 
 export interface ServeProcessOptions {
   /** Added to the environment (e.g. TESSERA_CREDENTIAL_STORE). */
-  env?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
   /** Flags for node itself, before the script (e.g. `--inspect=127.0.0.1:0` for support/inspector.ts). */
   nodeFlags?: string[];
 }

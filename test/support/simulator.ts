@@ -3,8 +3,10 @@
  * ffmpeg work is paid once per machine, not once per test file.
  */
 import { fileURLToPath } from 'node:url';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../main/simulator/server.js';
-import type { Segment, SimApiModule, SimMedia } from '../../main/simulator/types.js';
+import { watchChild } from '../../main/processes/child-reaper.js';
+import { watchChildrenWith } from '../../simulator/child-watch.js';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../simulator/server.js';
+import type { Segment, SimApiModule, SimMedia } from '../../simulator/types.js';
 
 export const simCacheDir = fileURLToPath(new URL('../../.cache/sim-media', import.meta.url));
 
@@ -12,6 +14,8 @@ export function startTestSimulator(
   modules: readonly SimApiModule[],
   options: Partial<Omit<SimulatorOptions, 'modules'>> = {},
 ): Promise<SimulatorHandle> {
+  // As in main/demo: the simulator's children end with the test process, however it ends.
+  watchChildrenWith(watchChild);
   return startSimulator({ cameras: 4, hours: 1, cacheDir: simCacheDir, ...options, modules });
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
 import { encodeBframeAacClip, startClipServer, type ClipServer } from '../../support/rtsp-clip-server.js';
 import { startTestSimulator } from '../../support/simulator.js';
 

@@ -12,7 +12,7 @@ import { Fmp4Splitter, parseFragment, parseInit } from '../../../common/mp4/inde
 import type { MediaBroker } from '../../../main/media/media-broker.js';
 import type { ViewerSink } from '../../../main/media/viewer.js';
 import type { LiveSource } from '../../../main/media/sources.js';
-import type { SiteDescription } from '../../../main/simulator/types.js';
+import type { SiteDescription } from '../../../simulator/types.js';
 
 const run = promisify(execFile);
 export const ffprobeBin = process.env.FFPROBE_BIN ?? 'ffprobe';

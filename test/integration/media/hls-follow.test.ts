@@ -12,9 +12,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFragment, parseInit, type InitInfo } from '../../../common/mp4/index.js';
 import { MediaBroker } from '../../../main/media/media-broker.js';
-import { createAipixModule } from '../../../main/simulator/aipix/index.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
-import type { SiteDescription } from '../../../main/simulator/types.js';
+import { createAipixModule } from '../../../simulator/aipix/index.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
+import type { SiteDescription } from '../../../simulator/types.js';
 import type { LiveSource } from '../../../main/media/sources.js';
 import { memoryLogger, type MemoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';

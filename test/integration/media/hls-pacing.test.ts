@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFragment, parseInit, type InitInfo } from '../../../common/mp4/index.js';
 import { MediaBroker } from '../../../main/media/media-broker.js';
-import { aipixModule } from '../../../main/simulator/aipix/index.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
-import type { SiteDescription } from '../../../main/simulator/types.js';
+import { aipixModule } from '../../../simulator/aipix/index.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
+import type { SiteDescription } from '../../../simulator/types.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { aipixLiveHls, RecordingSink } from './helpers.js';

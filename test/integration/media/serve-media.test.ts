@@ -17,7 +17,7 @@ import { Fmp4Splitter, parseFragment, parseInit, type InitInfo } from '../../../
 import { mediaResponse } from '../../../main/media/http-stream.js';
 import { createServeShell } from '../../../main/serve/serve-shell.js';
 import { startServeServer, type ServeHandle } from '../../../main/serve/server.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { decode } from './helpers.js';

@@ -7,9 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aipixModule, createAipixModule } from '../../../main/simulator/aipix/index.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
-import type { Segment, SiteDescription } from '../../../main/simulator/types.js';
+import { aipixModule, createAipixModule } from '../../../simulator/aipix/index.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
+import type { Segment, SiteDescription } from '../../../simulator/types.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize } from './exacq-helpers.js';
 

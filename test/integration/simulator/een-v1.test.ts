@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createEagleEyeV1Module, eagleEyeV1Module } from '../../../main/simulator/een-v1/index.js';
-import { decodePng } from '../../../main/simulator/een-v1/png.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
-import type { Segment, SiteDescription } from '../../../main/simulator/types.js';
+import { createEagleEyeV1Module, eagleEyeV1Module } from '../../../simulator/een-v1/index.js';
+import { decodePng } from '../../../simulator/een-v1/png.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
+import type { Segment, SiteDescription } from '../../../simulator/types.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
 

@@ -6,9 +6,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExacqModule, exacqModule } from '../../../main/simulator/exacq/index.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
-import type { Segment, SiteDescription } from '../../../main/simulator/types.js';
+import { createExacqModule, exacqModule } from '../../../simulator/exacq/index.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
+import type { Segment, SiteDescription } from '../../../simulator/types.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe, jpegSize, localTime, postForm, readBytes, readParts, waitFor } from './exacq-helpers.js';
 

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimMedia } from '../../../main/simulator/media/index.js';
-import { catalogueEntry } from '../../../main/simulator/media/catalogue.js';
-import { recordingArgs } from '../../../main/simulator/media/ffmpeg-args.js';
-import { SimOffline, type Segment, type SimMedia } from '../../../main/simulator/types.js';
+import { createSimMedia } from '../../../simulator/media/index.js';
+import { catalogueEntry } from '../../../simulator/media/catalogue.js';
+import { recordingArgs } from '../../../simulator/media/ffmpeg-args.js';
+import { SimOffline, type Segment, type SimMedia } from '../../../simulator/types.js';
 import { simCacheDir } from '../../support/simulator.js';
 
 const run = promisify(execFile);

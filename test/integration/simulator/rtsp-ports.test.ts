@@ -11,11 +11,11 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegBin } from '../../../main/simulator/media/binaries.js';
-import { catalogueEntry } from '../../../main/simulator/media/catalogue.js';
-import { liveEncodeArgs } from '../../../main/simulator/media/ffmpeg-args.js';
-import { ProcessGroup } from '../../../main/simulator/media/processes.js';
-import { mountPath, startRtspServer, type RtspServer } from '../../../main/simulator/media/rtsp-server.js';
+import { ffmpegBin } from '../../../simulator/media/binaries.js';
+import { catalogueEntry } from '../../../simulator/media/catalogue.js';
+import { liveEncodeArgs } from '../../../simulator/media/ffmpeg-args.js';
+import { ProcessGroup } from '../../../simulator/media/processes.js';
+import { mountPath, startRtspServer, type RtspServer } from '../../../simulator/media/rtsp-server.js';
 
 const run = promisify(execFile);
 const ffprobe = process.env.FFPROBE_BIN ?? 'ffprobe';

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobePath } from '../../../main/media/ffmpeg-binary.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
 import { startTestSimulator } from '../../support/simulator.js';
 
 const run = promisify(execFile);

@@ -20,9 +20,9 @@ import { AppFailure, type SiteConfig, type SiteState } from '../../../preload/co
 import { runCli } from '../../../main/cli/index.js';
 import { PreviewFeeds } from '../../../main/media/preview-feeds.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
-import { createEagleEyeV3Module } from '../../../main/simulator/een-v3/index.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
-import { demoSites } from '../../../main/sites/demo-sites.js';
+import { createEagleEyeV3Module } from '../../../simulator/een-v3/index.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
+import { demoSites } from '../../../main/demo/demo-sites.js';
 import { SiteRepository } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
 import type { SignInOutcome, VmsAdapter } from '../../../main/vms/adapter.js';

@@ -11,7 +11,7 @@ import { runCli } from '../../../main/cli/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { SiteRepository } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';

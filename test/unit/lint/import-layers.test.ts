@@ -27,7 +27,7 @@ describe('tessera/layers', () => {
     ['common/mp4/probe.ts', "export * from '../../renderer/src/player/clock.js';", 'common must not import renderer/src/player/clock'],
     ['preload/contract/probe.ts', "export * from '../../main/paths.js';", 'preload/contract must not import main/paths'],
     ['simulator/media/probe.ts', "export * from '../../main/processes/child-reaper.js';", 'simulator must not import main/processes/child-reaper'],
-    ['main/simulator/media/probe.ts', "export * from '../../vms/adapter.js';", 'main/simulator must not import main/vms/adapter'],
+    ['main/cli/probe.ts', "export * from '../../simulator/server.js';", 'main must not import simulator/server'],
   ])('%s: %s is refused', async (file, code, words) => {
     const errors = await layerErrors(file, code);
     expect(errors).toHaveLength(1);
@@ -43,7 +43,7 @@ describe('tessera/layers', () => {
     ['common/mp4/probe.ts', "export * from '../clock.js';"],
     ['preload/contract/probe.ts', "export * from './ids.js';"],
     ['simulator/media/probe.ts', "export * from '../types.js';"],
-    ['main/simulator/media/probe.ts', "export * from '../types.js';"],
+    ['main/demo/probe.ts', "export * from '../../simulator/server.js';"],
     ['main/media/probe.ts', "export { z } from 'zod';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { archiveChunks, resolveStart, rewriteLivePlaylist, vodPlaylist } from '../../../main/simulator/aipix/archive.js';
-import { paginate } from '../../../main/simulator/aipix/cameras.js';
+import { archiveChunks, resolveStart, rewriteLivePlaylist, vodPlaylist } from '../../../simulator/aipix/archive.js';
+import { paginate } from '../../../simulator/aipix/cameras.js';
 
 describe('aipix pagination (Laravel resource shape)', () => {
   const items = Array.from({ length: 27 }, (_, i) => i + 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LinkStore } from '../../../main/simulator/aipix/links.js';
-import { ApiSessionStore } from '../../../main/simulator/aipix/sessions.js';
-import { formatMicros, formatSqlTime, parseAipixTime } from '../../../main/simulator/aipix/time.js';
+import { LinkStore } from '../../../simulator/aipix/links.js';
+import { ApiSessionStore } from '../../../simulator/aipix/sessions.js';
+import { formatMicros, formatSqlTime, parseAipixTime } from '../../../simulator/aipix/time.js';
 
 describe('aipix API sessions', () => {
   it('issue bearer tokens up to the cap, then list the sessions (419)', () => {

@@ -12,8 +12,8 @@ import {
   unattachedStatus,
   utcOffsetSeconds,
   type CameraCondition,
-} from '../../../main/simulator/een-v1/devices.js';
-import type { SimCamera } from '../../../main/simulator/types.js';
+} from '../../../simulator/een-v1/devices.js';
+import type { SimCamera } from '../../../simulator/types.js';
 
 /** The overall-status algorithm of seed 001, as a client would run it. */
 function overall(status: number): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlvJoiner, FlvReader } from '../../../main/simulator/een-v1/flv.js';
+import { FlvJoiner, FlvReader } from '../../../simulator/een-v1/flv.js';
 
 function header(): Buffer {
   const h = Buffer.from([0x46, 0x4c, 0x56, 1, 5, 0, 0, 0, 9, 0, 0, 0, 0]);

@@ -9,9 +9,9 @@ import {
   mergeSpans,
   thumbTimes,
   type FrameGrid,
-} from '../../../main/simulator/een-v1/previews.js';
-import { coalesce, listVideos, videoId } from '../../../main/simulator/een-v1/recordings.js';
-import { formatEen } from '../../../main/simulator/een-v1/timestamps.js';
+} from '../../../simulator/een-v1/previews.js';
+import { coalesce, listVideos, videoId } from '../../../simulator/een-v1/recordings.js';
+import { formatEen } from '../../../simulator/een-v1/timestamps.js';
 
 const S = 1000;
 const T0 = Date.UTC(2018, 9, 1, 0, 0, 0);

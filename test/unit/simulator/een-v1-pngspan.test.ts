@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32, decodePng, encodePng } from '../../../main/simulator/een-v1/png.js';
-import { coveredPixels, parseArgb, pointPixels, renderStrip } from '../../../main/simulator/een-v1/pngspan.js';
+import { crc32, decodePng, encodePng } from '../../../simulator/een-v1/png.js';
+import { coveredPixels, parseArgb, pointPixels, renderStrip } from '../../../simulator/een-v1/pngspan.js';
 
 const S = 1000;
 

@@ -7,8 +7,8 @@ import {
   timelineState,
   type CameraTimeline,
   type Delivered,
-} from '../../../main/simulator/een-v1/poll.js';
-import { formatEen } from '../../../main/simulator/een-v1/timestamps.js';
+} from '../../../simulator/een-v1/poll.js';
+import { formatEen } from '../../../simulator/een-v1/timestamps.js';
 
 const S = 1000;
 const T0 = Date.UTC(2018, 9, 1, 0, 0, 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionStore, type SimUser, type UserState } from '../../../main/simulator/een-v1/sessions.js';
+import { SessionStore, type SimUser, type UserState } from '../../../simulator/een-v1/sessions.js';
 
 const base = { password: 'pw', twoFactor: false, smsHint: '', emailHint: '' };
 const users: SimUser[] = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatEen, parseEenAbsolute, parseEenTimestamp, parseStreamStart, typedTimestamp } from '../../../main/simulator/een-v1/timestamps.js';
-import { parseCookies, parsePairs, sessionKeyOf, type EenRequest } from '../../../main/simulator/een-v1/http.js';
+import { formatEen, parseEenAbsolute, parseEenTimestamp, parseStreamStart, typedTimestamp } from '../../../simulator/een-v1/timestamps.js';
+import { parseCookies, parsePairs, sessionKeyOf, type EenRequest } from '../../../simulator/een-v1/http.js';
 
 const NOW = Date.UTC(2018, 3, 1, 12, 0, 0, 250);
 

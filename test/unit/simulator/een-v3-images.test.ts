@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeImageToken, encodeImageToken, operatorOfCursor, selectImage, targetWidthFor, type ImageOperator } from '../../../main/simulator/een-v3/images.js';
+import { decodeImageToken, encodeImageToken, operatorOfCursor, selectImage, targetWidthFor, type ImageOperator } from '../../../simulator/een-v3/images.js';
 
 /*
  * Two recordings with a gap, images every 1000 ms from each recording's start:

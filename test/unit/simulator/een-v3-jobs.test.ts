@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jobResource, newExportJob, tickJob } from '../../../main/simulator/een-v3/jobs.js';
-import { formatTimestamp } from '../../../main/simulator/een-v3/timestamps.js';
+import { jobResource, newExportJob, tickJob } from '../../../simulator/een-v3/jobs.js';
+import { formatTimestamp } from '../../../simulator/een-v3/timestamps.js';
 
 const timing = { pendingMs: 400, speedFactor: 100, minWorkMs: 800, maxWorkMs: 15_000 };
 const calm = { stallExports: false, slowTranscodeFactor: 1 };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildDirectory, filterCameras, parseSort, statusOf } from '../../../main/simulator/een-v3/cameras.js';
-import { defaultEenV3Options } from '../../../main/simulator/een-v3/config.js';
-import { contentDisposition } from '../../../main/simulator/een-v3/exports.js';
-import { cloudRtspUrl } from '../../../main/simulator/een-v3/feeds.js';
-import { parseRange, rewritePlaylist } from '../../../main/simulator/een-v3/media-host.js';
-import { coalesceSpans } from '../../../main/simulator/een-v3/media.js';
-import type { SimCamera, SimMedia } from '../../../main/simulator/types.js';
+import { buildDirectory, filterCameras, parseSort, statusOf } from '../../../simulator/een-v3/cameras.js';
+import { defaultEenV3Options } from '../../../simulator/een-v3/config.js';
+import { contentDisposition } from '../../../simulator/een-v3/exports.js';
+import { cloudRtspUrl } from '../../../simulator/een-v3/feeds.js';
+import { parseRange, rewritePlaylist } from '../../../simulator/een-v3/media-host.js';
+import { coalesceSpans } from '../../../simulator/een-v3/media.js';
+import type { SimCamera, SimMedia } from '../../../simulator/types.js';
 
 function camera(index: number): SimCamera {
   return {

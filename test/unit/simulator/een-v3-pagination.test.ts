@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiV3Failure } from '../../../main/simulator/een-v3/errors.js';
-import { decodePageToken, encodePageToken, pageSizeFrom, pageStart, paginate } from '../../../main/simulator/een-v3/pagination.js';
+import { ApiV3Failure } from '../../../simulator/een-v3/errors.js';
+import { decodePageToken, encodePageToken, pageSizeFrom, pageStart, paginate } from '../../../simulator/een-v3/pagination.js';
 
 const items = Array.from({ length: 7 }, (_, i) => `cam${i}`);
 

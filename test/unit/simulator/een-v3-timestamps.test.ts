@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimestamp, parseTimestamp } from '../../../main/simulator/een-v3/timestamps.js';
+import { formatTimestamp, parseTimestamp } from '../../../simulator/een-v3/timestamps.js';
 
 const t0 = Date.UTC(2022, 7, 8, 7, 57, 37, 0);
 

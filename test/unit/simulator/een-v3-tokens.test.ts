@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pkceS256, redirectUriMatches, TokenStore, type TokenSet } from '../../../main/simulator/een-v3/tokens.js';
+import { pkceS256, redirectUriMatches, TokenStore, type TokenSet } from '../../../simulator/een-v3/tokens.js';
 
 const minute = 60_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnnexBSplitter, type AccessUnit } from '../../../main/simulator/exacq/annexb.js';
+import { AnnexBSplitter, type AccessUnit } from '../../../simulator/exacq/annexb.js';
 
 // NAL header byte = type; for slices the next byte's top bit set means first_mb_in_slice = 0.
 const sps = [0x67, 0x42, 0x00, 0x1e];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MultipartReader } from '../../../main/media/multipart-reader.js';
-import { encodePart, multipartBoundary, multipartContentType } from '../../../main/simulator/exacq/multipart.js';
+import { encodePart, multipartBoundary, multipartContentType } from '../../../simulator/exacq/multipart.js';
 
 describe('exacq multipart framing', () => {
   it('writes the documented part headers', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PlayHead, Timeline, frameCount, isValidSpeed, paceDelayMs } from '../../../main/simulator/exacq/playhead.js';
+import { PlayHead, Timeline, frameCount, isValidSpeed, paceDelayMs } from '../../../simulator/exacq/playhead.js';
 
 // wall (s)  0    10        40        55
 //           |clipA|...gap...|--clipB--|

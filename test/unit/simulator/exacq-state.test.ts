@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { advanceProgress, plannedExportMs } from '../../../main/simulator/exacq/exports.js';
-import { SessionStore } from '../../../main/simulator/exacq/sessions.js';
-import { slotTimes } from '../../../main/simulator/exacq/thumbnails.js';
-import { playbackWindows } from '../../../main/simulator/exacq/search-stream.js';
-import { gridSlots, viewList } from '../../../main/simulator/exacq/routes-layout.js';
-import { unionClips } from '../../../main/simulator/exacq/searches.js';
+import { advanceProgress, plannedExportMs } from '../../../simulator/exacq/exports.js';
+import { SessionStore } from '../../../simulator/exacq/sessions.js';
+import { slotTimes } from '../../../simulator/exacq/thumbnails.js';
+import { playbackWindows } from '../../../simulator/exacq/search-stream.js';
+import { gridSlots, viewList } from '../../../simulator/exacq/routes-layout.js';
+import { unionClips } from '../../../simulator/exacq/searches.js';
 
 describe('exacq export progress', () => {
   const base = { progress: 0, plannedMs: 2000, slowTranscodeFactor: 1, stalled: false, fileReady: true };

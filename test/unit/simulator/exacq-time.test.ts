@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUtcMillis, formatUtcSeconds, parseExacqTime } from '../../../main/simulator/exacq/time.js';
+import { formatUtcMillis, formatUtcSeconds, parseExacqTime } from '../../../simulator/exacq/time.js';
 
 const utc = Date.UTC(2018, 5, 20, 13, 56, 21);
 

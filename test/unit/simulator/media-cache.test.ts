@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, Dedupe, Limiter } from '../../../main/simulator/media/cache.js';
+import { cacheKey, Dedupe, Limiter } from '../../../simulator/media/cache.js';
 
 describe('media cache helpers', () => {
   it('keys are stable and change with the parameters', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalogue, cameraEsn, MAX_CAMERAS } from '../../../main/simulator/media/catalogue.js';
+import { buildCatalogue, cameraEsn, MAX_CAMERAS } from '../../../simulator/media/catalogue.js';
 
 describe('media catalogue', () => {
   it('gives 64 cameras distinct ESNs, names and scenes', () => {

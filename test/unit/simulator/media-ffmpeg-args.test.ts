@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { catalogueEntry } from '../../../main/simulator/media/catalogue.js';
+import { catalogueEntry } from '../../../simulator/media/catalogue.js';
 import {
   clipArgs, concatList, drawtextSafe, liveEncodeArgs, liveRemuxArgs, loopSourceArgs, overlayFilter, recordingArgs,
   stillFromFileArgs,
-} from '../../../main/simulator/media/ffmpeg-args.js';
+} from '../../../simulator/media/ffmpeg-args.js';
 
 const { camera, scene } = catalogueEntry(1);
 

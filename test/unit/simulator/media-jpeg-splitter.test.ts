@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JpegSplitter } from '../../../main/simulator/media/jpeg-splitter.js';
+import { JpegSplitter } from '../../../simulator/media/jpeg-splitter.js';
 
 /** A minimal JPEG-shaped byte string: SOI, one header segment, SOS, entropy data, EOI. */
 function jpeg(fill: number, entropy: number[]): Buffer {

@@ -1,6 +1,6 @@
 /** Loop previews: which stored picture shows at a loop position, and where the pictures are kept. */
 import { describe, expect, it } from 'vitest';
-import { loopPreviewArgs, loopPreviewPath, PREVIEW_FPS, previewIndex } from '../../../main/simulator/media/live-previews.js';
+import { loopPreviewArgs, loopPreviewPath, PREVIEW_FPS, previewIndex } from '../../../simulator/media/live-previews.js';
 
 describe('previewIndex', () => {
   it('the picture of the current 1/PREVIEW_FPS s slot, wrapping with the loop', () => {

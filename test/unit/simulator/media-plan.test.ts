@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BOUNDARY_MS, CHUNK_MS, chunksOf, clipPieces, historyStart, keyframeAtOrBefore, motionBetween, planSlot, SLOT_MS, segmentAt, segmentsBetween,
-} from '../../../main/simulator/media/plan.js';
+} from '../../../simulator/media/plan.js';
 
 const H = 3_600_000;
 // A fixed "now" (2026-11-22 03:04:13.500 UTC) keeps every expectation reproducible.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TsGopCache, TS_PACKET, VIDEO_PID } from '../../../main/simulator/media/ts-gop-cache.js';
+import { TsGopCache, TS_PACKET, VIDEO_PID } from '../../../simulator/media/ts-gop-cache.js';
 
 /** A TS packet: pid, payload_unit_start, optional random_access_indicator, filled with `fill`. */
 function packet(pid: number, options: { start?: boolean; key?: boolean; fill?: number } = {}): Buffer {

@@ -9,7 +9,15 @@ import { createInterface } from 'node:readline';
 import { systemPython } from './binaries.js';
 import type { ProcessGroup } from './processes.js';
 
-const script = fileURLToPath(new URL('./rtsp-server.py', import.meta.url));
+/**
+ * The script as Python can open it. Inside a packaged desktop app the bundle sits in app.asar, an
+ * archive only Electron's own fs reads; electron-builder unpacks the script beside it (asarUnpack).
+ */
+export function scriptOnDisk(path: string): string {
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
+const script = scriptOnDisk(fileURLToPath(new URL('./rtsp-server.py', import.meta.url)));
 /** Budget for Python + GStreamer start-up, ms (measured ~0.3 s). */
 const READY_TIMEOUT_MS = 15_000;
 

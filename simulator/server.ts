@@ -33,6 +33,8 @@ export interface SimulatorHandle {
   /** Per site kind, what an operator would type to add the site (the `--json` line). */
   sites: Record<string, SiteDescription | { name: string; url: string }[]>;
   adminUrl: string;
+  /** Why there are no RTSP cameras although they were asked for (the HTTP media still work), else undefined. */
+  rtspUnavailable?: string;
   context: SimContext;
   stop(): Promise<void>;
 }
@@ -118,6 +120,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     sites,
     adminUrl: urls.admin!,
+    rtspUnavailable: media.rtspUnavailable,
     context: ctx,
     async stop() {
       for (const service of services.values()) await service.close?.();

@@ -18,7 +18,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ffmpegBin } from './binaries.js';
+import { ffmpegBin, systemPython } from './binaries.js';
 import { sweepStaleTemps } from './cache.js';
 import { buildCatalogue } from './catalogue.js';
 import { liveEncodeArgs, loopSourceArgs } from './ffmpeg-args.js';
@@ -90,13 +90,15 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
       : null;
     await library.prepare();
     let rtsp: RtspServer | null = null;
+    let rtspUnavailable: string | undefined;
     if (rtspStarting) {
       const result = await rtspStarting;
       rtsp = result.server;
       if (!result.server) {
+        rtspUnavailable = result.why;
         progress(
           `media: RTSP needs the GStreamer RTSP server (apt-get install gir1.2-gst-rtsp-server-1.0 python3-gi ` +
-            `gstreamer1.0-plugins-good gstreamer1.0-plugins-bad; run by /usr/bin/python3): ${result.why}. ` +
+            `gstreamer1.0-plugins-good gstreamer1.0-plugins-bad; run by ${systemPython()}): ${result.why}. ` +
             'Live media stays available over HTTP.',
         );
       }
@@ -151,6 +153,7 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
     return {
       cameras,
       historyStartMs,
+      rtspUnavailable,
       segments(cameraIndex, fromMs, toMs) {
         checkIndex(cameraIndex);
         return segmentsBetween(cameraIndex, fromMs, toMs, window());

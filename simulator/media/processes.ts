@@ -1,11 +1,11 @@
 /**
  * Every child process of the media layer is spawned here, so close() can kill all of them and
- * nothing outlives the simulator. On an abrupt exit (SIGKILL included) the reaper stops them
- * (processes/child-reaper.ts): publishers sending RTP do not notice their stdout pipe breaking.
+ * nothing outlives the simulator. On an abrupt exit (SIGKILL included) the host's reaper stops
+ * them (../child-watch.ts): publishers sending RTP do not notice their stdout pipe breaking.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { watchChild } from '../../processes/child-reaper.js';
+import { watchChild } from '../child-watch.js';
 
 /** Every live group, so a process 'exit' hook can still SIGKILL what close() did not reach. */
 const liveGroups = new Set<ProcessGroup>();

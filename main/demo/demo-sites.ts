@@ -4,9 +4,8 @@
  */
 import type { SiteConfig, SiteKind } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
-import { startFullSimulator } from '../simulator/index.js';
-import type { SimulatorHandle } from '../simulator/server.js';
-import type { SiteService } from './site-service.js';
+import type { SiteService } from '../sites/site-service.js';
+import { startFullSimulator, type SimulatorHandle } from './simulator.js';
 import { fetchingOpener } from '../vms/browser-opener.js';
 import { hasAdapter } from '../vms/registry.js';
 
@@ -41,9 +40,20 @@ export function demoSites(sites: SimulatorHandle['sites']): { config: SiteConfig
   return out;
 }
 
+/** Why the demo has no "RTSP cameras" site, for an operator: what to install, and what still works. */
+export function rtspMissing(why: string): string {
+  return (
+    "the demo's RTSP cameras are left out: they need Python 3 with GStreamer's RTSP server (Debian/Ubuntu: " +
+    `apt-get install python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad), here: ${why}. ` +
+    "The demo's Eagle Eye, exacqVision and AIPIX cameras play over HTTP."
+  );
+}
+
 /** Starts the simulator in this process and adds its sites, signed in. Stop the handle on quit. */
 export async function startDemo(sites: SiteService, cacheDir: string, log: Logger): Promise<SimulatorHandle> {
   const sim = await startFullSimulator({ cacheDir, onProgress: (m) => log.info(`demo: ${m}`) });
+  // A desktop app may run where no such Python exists (Windows, macOS, a bare Linux): say so, go on.
+  if (sim.rtspUnavailable) log.warn(rtspMissing(sim.rtspUnavailable));
   for (const demo of demoSites(sim.sites)) {
     // OAuth demo sites sign in without a browser: the simulator approves its demo user at once.
     await sites.addTransient(demo.config, demo.password, { browserOpener: fetchingOpener }).catch((err: unknown) => log.warn('a demo site did not sign in', { site: demo.config.name, error: err }));

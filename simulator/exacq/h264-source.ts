@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { watchChild } from '../../processes/child-reaper.js';
+import { watchChild } from '../child-watch.js';
 import { AnnexBSplitter, type AccessUnit } from './annexb.js';
 
 export function ffmpegBin(): string {

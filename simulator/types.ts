@@ -75,6 +75,8 @@ export interface SimMedia {
   liveStill(cameraIndex: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
   /** Base RTSP URL on the real RTSP server, or null when no RTSP server is installed. */
   rtspUrl(cameraIndex: number, profile: ProfileName): string | null;
+  /** Why the RTSP server was asked for but does not run (e.g. Python without GStreamer), else undefined. */
+  readonly rtspUnavailable?: string;
   /** Live media as an endless stream: "flv" (HTTP-FLV), "ts" (MPEG-TS), "mjpeg" (multipart parts are the caller's job: this yields raw JPEG frames via onFrame). */
   liveStream(cameraIndex: number, profile: ProfileName, format: 'flv' | 'ts'): Readable;
   /** Live HLS: playlist text and segment bytes for a camera/profile (short rolling window). */

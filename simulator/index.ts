@@ -13,3 +13,4 @@ export function startFullSimulator(options: Omit<SimulatorOptions, 'modules'>): 
 }
 
 export type { SimulatorHandle, SimulatorOptions };
+export { watchChildrenWith } from './child-watch.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { demoSites } from '../../../main/sites/demo-sites.js';
-import type { SimulatorHandle } from '../../../main/simulator/server.js';
+import { demoSites } from '../../../main/demo/demo-sites.js';
+import type { SimulatorHandle } from '../../../simulator/server.js';
 
 function rtspSites(port: number): SimulatorHandle['sites'] {
   return { rtsp: [0, 1].map((i) => ({ name: `Camera ${i + 1}`, url: `rtsp://127.0.0.1:${port}/camera/${i}` })) } as unknown as SimulatorHandle['sites'];

@@ -24,7 +24,8 @@ import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { spawnFfmpeg, type PipelineRunner } from './ffmpeg-process.js';
 import { PublishThrottle } from './publish-throttle.js';
 import { StreamSlots } from './stream-slots.js';
-import { Upstream, type UpstreamLike, type UpstreamSpec, type UpstreamTuning } from './upstream.js';
+import { Upstream } from './upstream.js';
+import type { UpstreamLike, UpstreamSpec, UpstreamTuning } from './upstream-types.js';
 import { Viewer, type ViewerSink, type ViewerStats } from './viewer.js';
 
 /** Keep an upstream this long after its last viewer left: a tile switching layouts rejoins at once, ms. */

@@ -17,77 +17,24 @@
  * dump) is the probe: when the camera's codec cannot be played the process is restarted at once
  * with a re-encode plan (MediaPlan), without counting as a failure.
  */
-import { AppFailure, type CameraState, type ProfileName, type StreamInfo } from '../../preload/contract/index.js';
+import { AppFailure, type CameraState, type StreamInfo } from '../../preload/contract/index.js';
 import type { Logger } from '../logging/logger.js';
 import { redactString } from '../logging/redact.js';
 import type { LiveSource } from './sources.js';
-import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
-import { defaultPlan, liveArgs, redactArgs, type LiveArgsOptions, type MediaPlan } from './ffmpeg-args.js';
+import { defaultPlan, liveArgs, redactArgs, type MediaPlan } from './ffmpeg-args.js';
 import { failureFromExit, InputDumpReader, planFor, samePlan, tail, type FailureWords } from './ffmpeg-log.js';
 import { HlsFollower, type FollowerEnd, type HlsLink } from './hls-follower.js';
 import type { PipelineHandle, PipelineRunner } from './ffmpeg-process.js';
 import { Fmp4Splitter, Mp4FormatError, parseFragment, parseInit } from '../../common/mp4/index.js';
 import { StreamStats } from './stream-stats.js';
 import type { InitSegment, JoinData, LiveFragment, Viewer } from './viewer.js';
+import { defaultTuning, type UpstreamLike, type UpstreamSnapshot, type UpstreamSpec, type UpstreamStatus, type UpstreamTuning } from './upstream-types.js';
+import { deliveryWords, failureFromResolve } from './delivery-words.js';
 
 /** ffmpeg codec names of MP4 sample entries that are not H.264. */
 const sampleEntryCodecs: Record<string, string> = { hvc1: 'hevc', hev1: 'hevc', mp4v: 'mpeg4', av01: 'av1', vp09: 'vp9' };
-
-export type UpstreamStatus = 'connecting' | 'playing' | 'retrying' | 'failed';
-
-export interface UpstreamSnapshot {
-  status: UpstreamStatus;
-  reason?: string;
-  retryAtMs?: number;
-  info: StreamInfo;
-}
-
-export interface UpstreamSpec {
-  /** "<cameraId>|<profile>". */
-  key: string;
-  cameraId: string;
-  profile: ProfileName;
-}
-
-/** What the broker needs of an upstream; unit tests of the broker use a fake. */
-export interface UpstreamLike {
-  readonly spec: UpstreamSpec;
-  /** Starts (or restarts a failed) upstream; no-op while running. */
-  start(): void;
-  /** Stops for good; resolves when the process is gone. */
-  stop(): Promise<void>;
-  snapshot(): UpstreamSnapshot;
-  /** What a joining viewer receives first. */
-  join(): JoinData;
-  addViewer(viewer: Viewer): void;
-  removeViewer(viewer: Viewer): void;
-}
-
-export interface UpstreamTuning {
-  backoff: BackoffPolicy;
-  /** No output this long after spawning: give up the attempt, ms. */
-  connectTimeoutMs: number;
-  /** No output this long while playing: stalled, ms (at least; 2 × GOP + 5 s when the GOP is longer). */
-  stallMinMs: number;
-  /** The site did not give a source in this time, ms. */
-  resolveTimeoutMs: number;
-  /** A GOP larger than this is not cached (a late joiner then waits for the next keyframe), bytes. */
-  gopCacheMaxBytes: number;
-  /** How often stats changes are announced while playing, ms. */
-  statsIntervalMs: number;
-  args: Omit<LiveArgsOptions, 'plan'>;
-}
-
-export const defaultTuning: UpstreamTuning = {
-  backoff: defaultBackoff,
-  connectTimeoutMs: 15_000,
-  stallMinMs: 8_000,
-  resolveTimeoutMs: 20_000,
-  gopCacheMaxBytes: 8 * 1024 * 1024,
-  statsIntervalMs: 2_000,
-  args: {},
-};
 
 export interface UpstreamOptions {
   spec: UpstreamSpec;
@@ -101,27 +48,6 @@ export interface UpstreamOptions {
   /** Status, reason or codec changed (urgent), or only the stats moved (at most every statsIntervalMs). */
   onChange(kind: 'status' | 'stats'): void;
   tuning?: Partial<UpstreamTuning>;
-}
-
-/** How a source delivers its video, for the info overlay. */
-export function deliveryWords(source: LiveSource): string {
-  if (source.kind === 'rtsp') return 'RTSP';
-  const words: Record<typeof source.format, string> = { flv: 'HTTP-FLV', mpegts: 'MPEG-TS over HTTP', hls: 'HLS segments, read at real time', h264: 'raw H.264 over HTTP' };
-  return words[source.format];
-}
-
-/** Words for a failure to get the source from the site. */
-export function failureFromResolve(err: unknown): FailureWords {
-  if (err instanceof AppFailure) {
-    const { code, message } = err.error;
-    if (code === 'unsupported') return { reason: message, permanent: true };
-    if (code === 'unauthorized' || code === 'two-factor-required') return { reason: `sign-in needed: ${message}` };
-    if (code === 'not-found') return { reason: `camera not found: ${message}` };
-    if (code === 'unreachable') return { reason: `site unreachable: ${message}` };
-    if (code === 'timeout') return { reason: `site not answering: ${message}` };
-    return { reason: message };
-  }
-  return { reason: 'the address of the camera’s video could not be obtained' };
 }
 
 export class Upstream implements UpstreamLike {

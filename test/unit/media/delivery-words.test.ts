@@ -1,6 +1,6 @@
 /** How each kind of live source delivers its video, in the words of the info overlay. */
 import { expect, it } from 'vitest';
-import { deliveryWords } from '../../../main/media/upstream.js';
+import { deliveryWords } from '../../../main/media/delivery-words.js';
 import type { LiveSource } from '../../../main/media/sources.js';
 
 const http = (format: 'flv' | 'mpegts' | 'hls' | 'h264'): LiveSource => ({ kind: 'http', format, url: 'http://127.0.0.1/x', headers: {} });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppFailure, type StreamState } from '../../../preload/contract/index.js';
 import { MediaBroker, STATE_PUBLISH_MIN_MS } from '../../../main/media/media-broker.js';
 import { StreamSlots } from '../../../main/media/stream-slots.js';
-import type { UpstreamLike, UpstreamSnapshot, UpstreamSpec } from '../../../main/media/upstream.js';
+import type { UpstreamLike, UpstreamSnapshot, UpstreamSpec } from '../../../main/media/upstream-types.js';
 import type { JoinData, Viewer } from '../../../main/media/viewer.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { FakeSink } from './fake-sink.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppFailure, type CameraState } from '../../../preload/contract/index.js';
-import { Upstream, type UpstreamTuning } from '../../../main/media/upstream.js';
+import { Upstream } from '../../../main/media/upstream.js';
+import type { UpstreamTuning } from '../../../main/media/upstream-types.js';
 import { Viewer } from '../../../main/media/viewer.js';
 import type { LiveSource } from '../../../main/media/sources.js';
 import { memoryLogger } from '../../support/memory-logger.js';

@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import type { AppInfo, Settings, SiteState, WallState } from '../../preload/contract/index.js';
+import { BridgeSession } from '../support/bridge-session.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { canStageUnreadable, fileAttacks, storedFiles, writeOrphanTemps, type FileAttack } from './attacks/files.js';
 
@@ -20,42 +20,6 @@ afterEach(async () => {
   await Promise.all(running.map((s) => s.stop()));
   running = [];
 });
-
-type Answer = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
-
-/** One bridge client; `call` resolves with the result of one request (bounded, 5 s). */
-async function bridge(s: ServeProcess): Promise<{ call(channel: string, input?: unknown): Promise<Answer>; close(): void }> {
-  const ws = new WebSocket(`${s.origin.replace('http', 'ws')}/bridge?token=${s.token}&display=browser-1`, { headers: { origin: s.origin } });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let next = 1;
-  return {
-    call(channel, input) {
-      const id = next++;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer to ${channel} in 5 s`)), 5000);
-        const onMessage = (raw: Buffer): void => {
-          const message = JSON.parse(String(raw)) as { id?: number; result?: Answer };
-          if (message.id !== id) return;
-          clearTimeout(timer);
-          ws.off('message', onMessage);
-          resolve(message.result!);
-        };
-        ws.on('message', onMessage);
-        ws.send(JSON.stringify({ id, channel, input }));
-      });
-    },
-    close: () => ws.close(),
-  };
-}
-
-async function value<T>(answer: Promise<Answer>): Promise<T> {
-  const result = await answer;
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 /** The attacks by name, each with its versions for every file it applies to. */
 const byName = new Map<string, FileAttack[]>();
@@ -69,8 +33,8 @@ describe('serve mode over hostile stored files', () => {
 
     const s = await startServeProcess([], dataDir);
     running.push(s);
-    const client = await bridge(s);
-    const info = await value<AppInfo>(client.call('app:info'));
+    const client = await BridgeSession.connect(s, 'browser-1');
+    const info = await client.value<AppInfo>('app:info');
 
     expect(info.loadProblems.map((p) => p.file).sort()).toEqual(attacks.map((a) => a.file).sort());
     for (const attack of attacks) {
@@ -79,9 +43,9 @@ describe('serve mode over hostile stored files', () => {
       expect(problem.keptAs?.startsWith(join(dataDir, attack.file.replace('.json', '.corrupt-')))).toBe(true);
       expect(existsSync(problem.keptAs!)).toBe(true);
       const survives = attack.survives;
-      if (survives?.sites) expect((await value<SiteState[]>(client.call('sites:list'))).map((site) => site.name)).toEqual(survives.sites);
-      if (survives?.settings) expect(await value<Settings>(client.call('settings:get'))).toMatchObject(survives.settings);
-      if (survives?.layouts) expect((await value<WallState>(client.call('wall:get'))).document.layouts.map((l) => l.id)).toEqual(survives.layouts);
+      if (survives?.sites) expect((await client.value<SiteState[]>('sites:list')).map((site) => site.name)).toEqual(survives.sites);
+      if (survives?.settings) expect(await client.value<Settings>('settings:get')).toMatchObject(survives.settings);
+      if (survives?.layouts) expect((await client.value<WallState>('wall:get')).document.layouts.map((l) => l.id)).toEqual(survives.layouts);
     }
     // No prototype was polluted: a strict request still passes, and the change is saved.
     expect(await client.call('settings:set', { theme: 'dark' })).toMatchObject({ ok: true, value: { theme: 'dark' } });
@@ -98,8 +62,8 @@ describe('serve mode over hostile stored files', () => {
 
     const s = await startServeProcess([], dataDir);
     running.push(s);
-    const client = await bridge(s);
-    expect(await value<AppInfo>(client.call('app:info'))).toMatchObject({ loadProblems: [] });
+    const client = await BridgeSession.connect(s, 'browser-1');
+    expect(await client.value<AppInfo>('app:info')).toMatchObject({ loadProblems: [] });
     client.close();
 
     const left = readdirSync(dataDir);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_VIEWERS_PER_WINDOW, STATE_PUBLISH_MIN_MS } from '../../main/media/media-broker.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { waitUntil } from '../support/wait-until.js';
-import { BridgeSession } from './attacks/bridge-session.js';
+import { BridgeSession } from '../support/bridge-session.js';
 import { churnStreams, hoardRealCameras, listCameraIds, maxPerSecond, openUnknownCameras } from './attacks/streams.js';
 
 let serve: ServeProcess;

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../preload/contract/index.js';
 import { connectInspector, type Inspector } from '../support/inspector.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
-import { BridgeSession } from './attacks/bridge-session.js';
+import { BridgeSession } from '../support/bridge-session.js';
 import { fileAttacks, storedFiles } from './attacks/files.js';
 import { allAttacks, runAttacks, stillServing, type Send } from './attacks/payloads.js';
 import { brokenFrameAttacks, randomFrameFuzz, serverAnswers, slowReader, type ServeTarget, type SocketPath } from './attacks/sockets.js';

@@ -11,7 +11,7 @@ import { runCli } from '../../main/cli/index.js';
 import { SITES_VERSION } from '../../main/sites/site-repository.js';
 import type { SiteState } from '../../preload/contract/index.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
-import { BridgeSession } from './attacks/bridge-session.js';
+import { BridgeSession } from '../support/bridge-session.js';
 import { listCameraIds } from './attacks/streams.js';
 import { addSiteWithUrlCredentials, filesContaining } from './attacks/url-credentials.js';
 

@@ -1,7 +1,7 @@
 /**
- * A minimal serve-mode bridge client for the security attacks: one WebSocket on /bridge, numbered
- * requests, every event kept (with its arrival time) so a test can count and grep them. It talks
- * to a running `tessera serve` given its `{ url, token }`, like a browser tab would.
+ * A minimal serve-mode bridge client for tests: one WebSocket on /bridge, numbered requests,
+ * every event kept (with its arrival time) so a test can count and grep them. It talks to a
+ * running `tessera serve` given its `{ url, token }`, like a browser tab would.
  */
 import { WebSocket } from 'ws';
 
@@ -80,6 +80,13 @@ export class BridgeSession {
       });
       this.ws.send(JSON.stringify({ id, channel, input }));
     });
+  }
+
+  /** One request that must succeed: its value, or an error naming the channel and the refusal. */
+  async value<T>(channel: string, input?: unknown, timeoutMs = 20_000): Promise<T> {
+    const result = await this.call(channel, input, timeoutMs);
+    if (!result.ok) throw new Error(`${channel} failed: ${result.error?.code}: ${result.error?.message}`);
+    return result.value as T;
   }
 
   eventsOf(event: string, sinceMs = 0): BridgeEvent[] {

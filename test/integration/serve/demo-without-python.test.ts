@@ -9,30 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { BridgeSession } from '../../support/bridge-session.js';
 import { startServeProcess, type ServeProcess } from '../../support/serve-process.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 let serve: ServeProcess;
-let bridge: WebSocket;
-let nextId = 1;
+let bridge: BridgeSession;
 const sockets: WebSocket[] = [];
-
-function call<T>(channel: string, input?: unknown): Promise<T> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer to ${channel} in 20 s`)), 20_000);
-    const onMessage = (raw: Buffer): void => {
-      const message = JSON.parse(String(raw)) as { id?: number; result?: { ok: boolean; value?: T; error?: { message: string } } };
-      if (message.id !== id) return;
-      clearTimeout(timer);
-      bridge.off('message', onMessage);
-      if (message.result?.ok) resolve(message.result.value as T);
-      else reject(new Error(`${channel} failed: ${message.result?.error?.message}`));
-    };
-    bridge.on('message', onMessage);
-    bridge.send(JSON.stringify({ id, channel, input }));
-  });
-}
 
 beforeAll(async () => {
   const bin = mkdtempSync(join(tmpdir(), 'tessera-no-gi-'));
@@ -41,16 +24,12 @@ beforeAll(async () => {
   writeFileSync(python, '#!/bin/sh\nexec /usr/bin/python3 -I -S "$@"\n');
   chmodSync(python, 0o755);
   serve = await startServeProcess(['--demo'], undefined, 240_000, { env: { SIM_PYTHON_BIN: python } });
-  bridge = new WebSocket(`${serve.origin.replace('http', 'ws')}/bridge?token=${serve.token}`, { headers: { origin: serve.origin } });
-  await new Promise((resolve, reject) => {
-    bridge.once('open', resolve);
-    bridge.once('error', reject);
-  });
+  bridge = await BridgeSession.connect(serve);
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.terminate();
-  bridge?.terminate();
+  bridge?.close();
   await serve?.stop();
 });
 
@@ -62,14 +41,14 @@ describe('the demo without GStreamer for Python', () => {
     expect(warning).toContain("No module named 'gi'");
     expect(warning).toContain("The demo's Eagle Eye, exacqVision and AIPIX cameras play over HTTP.");
 
-    const sites = await call<{ id: string }[]>('sites:list');
+    const sites = await bridge.value<{ id: string }[]>('sites:list');
     expect(sites.map((s) => s.id).sort()).toEqual(['demo-aipix', 'demo-eagleeye-v1', 'demo-eagleeye-v3', 'demo-exacq']);
 
     const cameraId = await waitUntil('an online Eagle Eye v1 demo camera', 60_000, async () => {
-      const list = await call<{ id: string; siteId: string; state: string }[]>('cameras:list');
+      const list = await bridge.value<{ id: string; siteId: string; state: string }[]>('cameras:list');
       return list.find((c) => c.siteId === 'demo-eagleeye-v1' && c.state === 'online')?.id;
     }, 250);
-    const stream = await call<{ path: string }>('media:open', { cameraId, profile: 'sub' });
+    const stream = await bridge.value<{ path: string }>('media:open', { cameraId, profile: 'sub' });
     // The stream's socket carries the token in its query (main/serve/auth.ts), like the page's.
     const socket = new WebSocket(`${serve.origin.replace('http', 'ws')}/${stream.path}?token=${encodeURIComponent(serve.token)}`, { headers: { origin: serve.origin } });
     sockets.push(socket);

@@ -12,31 +12,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { alive, commandLine, descendants } from '../../support/proc-tree.js';
+import { BridgeSession } from '../../support/bridge-session.js';
 import { startServeProcess, tesseraBin, type ServeProcess } from '../../support/serve-process.js';
 import { simCacheDir } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 let serve: ServeProcess;
-let bridge: WebSocket;
-let nextId = 1;
+let bridge: BridgeSession;
 const sockets: WebSocket[] = [];
-
-function call<T>(channel: string, input?: unknown): Promise<T> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer to ${channel} in 20 s`)), 20_000);
-    const onMessage = (raw: Buffer): void => {
-      const message = JSON.parse(String(raw)) as { id?: number; result?: { ok: boolean; value?: T; error?: { message: string } } };
-      if (message.id !== id) return;
-      clearTimeout(timer);
-      bridge.off('message', onMessage);
-      if (message.result?.ok) resolve(message.result.value as T);
-      else reject(new Error(`${channel} failed: ${message.result?.error?.message}`));
-    };
-    bridge.on('message', onMessage);
-    bridge.send(JSON.stringify({ id, channel, input }));
-  });
-}
 
 /** Opens a stream's socket like a tile does; resolves at its first media bytes. */
 function play(path: string): Promise<void> {
@@ -56,29 +39,25 @@ function play(path: string): Promise<void> {
 
 beforeAll(async () => {
   serve = await startServeProcess(['--demo'], undefined, 240_000);
-  bridge = new WebSocket(`${serve.origin.replace('http', 'ws')}/bridge?token=${serve.token}`, { headers: { origin: serve.origin } });
-  await new Promise((resolve, reject) => {
-    bridge.once('open', resolve);
-    bridge.once('error', reject);
-  });
+  bridge = await BridgeSession.connect(serve);
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.terminate();
-  bridge?.terminate();
+  bridge?.close();
   await serve?.stop();
 });
 
 describe('leftover processes', () => {
   it.runIf(process.platform === 'linux')('SIGKILL of tessera serve --demo while it plays leaves none of its descendants running', async () => {
     const cameras = await waitUntil('the demo sites to list RTSP, Eagle Eye and AIPIX cameras', 60_000, async () => {
-      const list = await call<{ id: string; siteId: string; state: string }[]>('cameras:list');
+      const list = await bridge.value<{ id: string; siteId: string; state: string }[]>('cameras:list');
       const pick = (siteId: string): string | undefined => list.find((c) => c.siteId === siteId && c.state === 'online')?.id;
       const ids = ['demo-rtsp', 'demo-eagleeye-v1', 'demo-aipix'].map(pick);
       return ids.every(Boolean) ? (ids as string[]) : undefined;
     }, 250);
     for (const cameraId of cameras) {
-      const stream = await call<{ path: string }>('media:open', { cameraId, profile: 'sub' });
+      const stream = await bridge.value<{ path: string }>('media:open', { cameraId, profile: 'sub' });
       await play(stream.path);
     }
     const pid = serve.child.pid!;

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { BridgeSession } from '../../support/bridge-session.js';
 import { startServeProcess, type ServeProcess } from '../../support/serve-process.js';
 
 let running: ServeProcess[] = [];
@@ -31,34 +31,6 @@ function status(url: string): Promise<number> {
     req.on('error', reject);
     req.end();
   });
-}
-
-/** A bridge client for one display: `call` resolves with the result of one request (bounded). */
-async function bridge(s: ServeProcess, displayId: string) {
-  const ws = new WebSocket(`${s.origin.replace('http', 'ws')}/bridge?token=${s.token}&display=${displayId}`, { headers: { origin: s.origin } });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let next = 1;
-  return {
-    call(channel: string, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
-      const id = next++;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer to ${channel} in 5 s`)), 5000);
-        const onMessage = (raw: Buffer): void => {
-          const message = JSON.parse(String(raw)) as { id?: number; result?: never };
-          if (message.id !== id) return;
-          clearTimeout(timer);
-          ws.off('message', onMessage);
-          resolve(message.result!);
-        };
-        ws.on('message', onMessage);
-        ws.send(JSON.stringify({ id, channel, input }));
-      });
-    },
-    close: () => ws.close(),
-  };
 }
 
 const twoByTwo = {
@@ -87,7 +59,7 @@ describe('serve mode: display addresses and the wall across restarts', () => {
 
   it('keeps each display’s layout, tour position and maximised tile after the server restarts', async () => {
     const first = await serve(['--displays', '2']);
-    const client = await bridge(first, 'browser-2');
+    const client = await BridgeSession.connect(first, 'browser-2');
     expect(await client.call('wall:save-layout', twoByTwo)).toMatchObject({ ok: true });
     expect(await client.call('wall:save-tour', { id: 'rounds', name: 'Rounds', steps: [{ layoutId: 'lobby', dwellMs: 10_000 }] })).toMatchObject({ ok: true });
     expect(await client.call('wall:set-display', { displayId: 'browser-2', layoutId: 'lobby', tour: { tourId: 'rounds', stepIndex: 0, running: false }, maximisedCell: 1 })).toMatchObject({ ok: true });
@@ -98,7 +70,7 @@ describe('serve mode: display addresses and the wall across restarts', () => {
     await first.stop();
 
     const second = await serve(['--displays', '2'], first.dataDir);
-    const again = await bridge(second, 'browser-2');
+    const again = await BridgeSession.connect(second, 'browser-2');
     const after = await again.call('wall:get');
     expect(after).toEqual({ ok: true, value: before });
     expect((after.value as { document: { displays: Record<string, unknown> } }).document.displays['browser-2']).toEqual({
@@ -111,7 +83,7 @@ describe('serve mode: display addresses and the wall across restarts', () => {
 
   it('keeps a corrupt wall file aside, reports it, and starts with an empty wall', async () => {
     const first = await serve([]);
-    const client = await bridge(first, 'browser-1');
+    const client = await BridgeSession.connect(first, 'browser-1');
     expect(await client.call('wall:save-layout', twoByTwo)).toMatchObject({ ok: true });
     client.close();
     await first.stop();
@@ -120,7 +92,7 @@ describe('serve mode: display addresses and the wall across restarts', () => {
     writeFileSync(wallFile, truncated);
 
     const second = await serve([], first.dataDir);
-    const again = await bridge(second, 'browser-1');
+    const again = await BridgeSession.connect(second, 'browser-1');
     const state = (await again.call('wall:get')).value as { document: unknown; loadProblem?: { movedTo: string; reason: string } };
     expect(state.document).toEqual({ layouts: [], tours: [], displays: {} });
     expect(state.loadProblem?.reason).toMatch(/not JSON/);

@@ -3,7 +3,7 @@
  * given its `{ url, token }`. Each opens its own bridge as one window (display) and reports what
  * the server answered; none asserts anything (the tests do).
  */
-import { BridgeSession, type BridgeResult, type ServeTarget } from './bridge-session.js';
+import { BridgeSession, type BridgeResult, type ServeTarget } from '../../support/bridge-session.js';
 
 export interface OpenReport {
   /** Stream ids the server handed out. */

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BridgeSession, type BridgeResult, type ServeTarget } from './bridge-session.js';
+import { BridgeSession, type BridgeResult, type ServeTarget } from '../../support/bridge-session.js';
 
 export interface AddedWithCredentials {
   result: BridgeResult;

@@ -272,8 +272,9 @@ test('signs in to the simulated Eagle Eye v1 with a two-factor code and lists it
  * address field's description), main signs in with them, and the card shows the address without.
  */
 test('takes the user and password out of a typed exacqVision address and says so under the field', async ({ clean }) => {
+  // The full simulator always serves exacqVision; without it this test must fail, not pass unseen.
   const exacq = sim?.sites.exacq as { url: string; username: string; password: string } | undefined;
-  test.skip(!exacq, 'the simulator has no exacqVision module');
+  if (!exacq) throw new Error('the simulator started without its exacqVision site');
   const { page, problems } = clean;
   await page.goto(serveUrl());
   await page.getByRole('button', { name: 'Sites', exact: true }).click();

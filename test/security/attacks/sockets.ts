@@ -13,11 +13,11 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
+import type { ServeTarget as BridgeTarget } from '../../support/bridge-session.js';
 
-export interface ServeTarget {
-  url: string;
+/** A running serve (support/bridge-session.ts) with its port, for raw TCP. */
+export interface ServeTarget extends BridgeTarget {
   port: number;
-  token: string;
 }
 
 /** Which socket to attack, and whether the upgrade carries the right token. */

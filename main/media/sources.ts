@@ -8,3 +8,42 @@
 export type LiveSource =
   | { kind: 'rtsp'; url: string }
   | { kind: 'http'; format: 'flv' | 'hls' | 'mpegts' | 'h264'; url: string; headers: Record<string, string> };
+
+/**
+ * One stretch of recorded video reachable by a URL: an Eagle Eye v1 5-minute clip from an
+ * offset, an Eagle Eye v3 FLV/MP4 interval, an AIPIX archive HLS playlist (VOD).
+ */
+export interface RecordedPiece {
+  format: 'flv' | 'mp4' | 'hls' | 'mpegts' | 'h264';
+  url: string;
+  headers: Record<string, string>;
+  /** Wall time (epoch ms) of the first frame the URL yields, as the VMS states it. */
+  startMs: number;
+  /** Wall time the piece ends, when known (the end of the clip or interval). */
+  endMs?: number;
+  /** Frame rate where the container does not carry it (raw H.264): the simulator records at 10 fps. */
+  fps?: number;
+}
+
+/**
+ * Controls of a playhead kept by the server (exacqVision's search session): the server decides
+ * which frames it sends and at what pace, Tessera steers it.
+ */
+export interface RecordedPlayhead {
+  setSpeed(rate: number): Promise<void>;
+  step(direction: 1 | -1): Promise<void>;
+  seek(atMs: number): Promise<void>;
+  /** Ends the server's session; always called, also after a failure. */
+  close(): Promise<void>;
+}
+
+/** Where recorded video of a camera from a time can be pulled from; consumed by main/playback. */
+export type RecordedSource =
+  /**
+   * URL sources: play `first`, then ask `next` for the piece after the time reached (Eagle Eye
+   * v1's 5-minute clips); null from next means the recording ends there (or a gap follows:
+   * `nextAfter` of the coverage says where it resumes).
+   */
+  | { kind: 'pieces'; first: RecordedPiece; next(afterMs: number): Promise<RecordedPiece | null> }
+  /** A server-side playhead: one long stream (`piece`) whose frames the server paces, steered by `playhead`. */
+  | { kind: 'playhead'; piece: RecordedPiece; playhead: RecordedPlayhead };

@@ -6,7 +6,9 @@
  */
 import type { CameraState, ServerLayout, ServerTour, SiteConfig, SiteKind, StreamProfileInfo } from '../../preload/contract/index.js';
 import type { PreviewFeed } from '../media/preview-feeds.js';
-import type { LiveSource } from '../media/sources.js';
+import type { Mark } from '../../preload/contract/index.js';
+import type { Period } from '../../common/time-periods.js';
+import type { LiveSource, RecordedSource } from '../media/sources.js';
 import type { HttpClient } from '../net/http-client.js';
 import type { Logger } from '../logging/logger.js';
 import type { AdapterCapabilities } from './capabilities.js';
@@ -46,12 +48,52 @@ export type SignInOutcome =
 
 /**
  * A site's recorded media. An adapter has this part only where it serves recordings, and
- * `capabilities.recorded` follows from its presence (capabilitiesOf). Today: the still at a time;
- * the timeline issue adds the RecordedSource of a camera at a time here.
+ * `capabilities.recorded` follows from its presence (capabilitiesOf). Each vendor writes it in
+ * its own `recorded.ts`; times are epoch ms, converted in the vendor's mapper only.
  */
 export interface RecordedMedia {
-  /** The recorded frame showing at atMs, stamped with its own time; 'not-found' where nothing was recorded then. */
+  /** Recorded periods of a camera inside [fromMs, toMs), merged and sorted. */
+  // INTERIM (issue 15 in progress): coverage, marks, video and reverse become required when every vendor's recorded.ts has landed.
+  coverage?(cameraId: string, fromMs: number, toMs: number): Promise<Period[]>;
+  /** Motion/event marks inside [fromMs, toMs), sorted; null where the VMS gives none for this camera. */
+  marks?(cameraId: string, fromMs: number, toMs: number): Promise<Mark[] | null>;
+  /** The recorded frame showing at atMs, stamped with its own time; 'no-recording' where nothing was recorded then. */
   still(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
+  /**
+   * Recorded video from atMs ('no-recording' in a gap: the caller looks up where it resumes).
+   * rate is a hint: above 4× a source may give keyframes only or the sub-stream; negative rates
+   * only where `reverse` is 'server'.
+   */
+  video?(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub' }): Promise<RecordedSource>;
+  /** How the vendor plays backwards: itself ('server'), or Tessera steps keyframes back ('keyframes'). */
+  readonly reverse?: 'server' | 'keyframes';
+}
+
+/**
+ * Exports made by the server (Eagle Eye v1 video.mp4, v3 /exports, exacqVision export.web, an
+ * AIPIX archive link). The export manager (main/export) downloads, stitches, verifies and signs.
+ */
+export interface ServerExport {
+  /** Longest range one server export may cover; the manager splits longer ranges and stitches the parts. */
+  readonly maxRangeMs: number;
+  /**
+   * Asks the server for [fromMs, toMs) of a camera and waits until the file can be downloaded,
+   * reporting the server's progress (0–1) and its step in words. Aborting the signal abandons
+   * the job (the vendor's cancel/finish is called). The returned file's finish() releases the
+   * server's job; the caller always calls it, after the download, a failure or a cancel.
+   */
+  prepare(cameraId: string, fromMs: number, toMs: number, o: { signal: AbortSignal; onProgress(fraction: number, step: string): void }): Promise<ServerExportFile>;
+}
+
+export interface ServerExportFile {
+  url: string;
+  headers: Record<string, string>;
+  format: 'mp4' | 'flv' | 'mpegts' | 'hls';
+  /** Size announced by the server, when it says. */
+  sizeBytes?: number;
+  /** The server accepts `Range:` requests for this URL (a broken download resumes). */
+  resumable: boolean;
+  finish(): Promise<void>;
 }
 
 export interface VmsAdapter {
@@ -72,6 +114,8 @@ export interface VmsAdapter {
   still(cameraId: string, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
   /** Recorded media, where the site serves it. */
   readonly recorded?: RecordedMedia;
+  /** Exports made by the server, where the site makes them. */
+  readonly serverExport?: ServerExport;
   /**
    * Status changes pushed by the site (poll/WebSocket); sites without push are refreshed by the
    * catalogue. onSessionLost: the push channel found the session expired; the caller signs in

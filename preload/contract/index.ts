@@ -7,6 +7,7 @@ export * from './ids.js';
 export * from './app.js';
 export * from './sites.js';
 export * from './media.js';
+export * from './recordings.js';
 export * from './wall.js';
 export * from './names.js';
 export * from './channels.js';

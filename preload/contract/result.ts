@@ -19,6 +19,10 @@ export const errorCodes = {
   unsupported: { retryable: false, what: 'the site or codec does not support this' },
   'storage-unavailable': { retryable: false, what: 'passwords cannot be stored on this system' },
   io: { retryable: true, what: 'reading or writing a file failed' },
+  'no-recording': { retryable: false, what: 'nothing was recorded at that time' },
+  'not-recorded': { retryable: false, what: 'the camera has no recordings Tessera can reach (plain RTSP)' },
+  'reverse-unsupported': { retryable: false, what: 'the site cannot play this camera backwards' },
+  'disk-full': { retryable: false, what: 'the destination has no room left' },
   internal: { retryable: false, what: 'a bug in Tessera' },
 } as const satisfies Record<string, { retryable: boolean; what: string }>;
 

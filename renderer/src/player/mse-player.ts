@@ -305,11 +305,26 @@ class Run {
 
   private async read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     for (;;) {
+      await this.roomForMore();
       const { done, value } = await reader.read();
       if (done) return;
       // Stopped with a drain: read the rest and drop it until main ends the response.
       if (!this.finished) this.onChunk(value);
     }
+  }
+
+  /** Waits while the driver wants no more data (recorded video well ahead of the playhead). */
+  private async roomForMore(): Promise<void> {
+    const wants = this.driver.wantsMore?.bind(this.driver);
+    if (!wants) return;
+    // Bounded by the run: a stopped player's tick no longer runs, so stop waiting then too.
+    while (!this.finished && !wants(this.aheadSec())) await new Promise((resolve) => setTimeout(resolve, this.config.tickMs));
+  }
+
+  private aheadSec(): number {
+    const ranges = copyRanges(this.video.buffered);
+    const current = ranges.find(([start, end]) => this.video.currentTime >= start - 0.05 && this.video.currentTime < end);
+    return current ? current[1] - this.video.currentTime : (ranges.at(-1)?.[1] ?? 0) > this.video.currentTime ? 1 : 0;
   }
 
   private onChunk(value: Uint8Array): void {
@@ -391,7 +406,12 @@ class Run {
         this.countSeekDrops(now);
         video.currentTime = steer.seekTo;
       }
-      if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
+      if (steer.paused) {
+        // Paused on purpose: no progress is expected, so none is a stall.
+        if (!video.paused) video.pause();
+        this.lastProgressMs = now;
+        this.lastDataMs = now;
+      } else if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
       const plan = trimPlan(ranges, video.currentTime, this.config.trim);
       if (plan) this.queue?.trim(plan[0], plan[1]);
     }

@@ -95,6 +95,12 @@ export function fullText(zone: TimeZoneSpec, atMs: number, withMs = false): stri
   return `${weekdays[d.getUTCDay()]} ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${clockText(zone, atMs)}${ms} ${zoneLabel(zone, atMs)}`;
 }
 
+/** "2026-12-07 02:14:03" in the zone: what "Go to date/time" shows and reads back. */
+export function inputText(zone: TimeZoneSpec, atMs: number): string {
+  const d = localDate(zone, atMs);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${clockText(zone, atMs)}`;
+}
+
 /** "UTC", "UTC+05:30" (a fixed offset names itself), or the offset of the operator's zone then. */
 export function zoneLabel(zone: TimeZoneSpec, atMs: number): string {
   if (zone.kind === 'utc') return 'UTC';

@@ -90,6 +90,10 @@ export class RecordedTile {
     this.player.on('firstFrame', () => (this.view.picture = 'video'));
   }
 
+  attach(video: HTMLVideoElement): void {
+    this.player.attach(video);
+  }
+
   get playbackId(): string | undefined {
     return this.session?.playbackId;
   }

@@ -1,6 +1,6 @@
 /** The timeline's scale: zoom limits, anchored zoom, pan, ticks in a zone, typed times. */
 import { describe, expect, it } from 'vitest';
-import { centreOn, clockText, fullText, maxSpanMs, minSpanMs, panScale, parseTimeInput, ticks, tickStep, timeAt, xOf, zoneLabel, zoneOffsetMs, zoomScale, type TimeScale } from '../../../renderer/src/domain/time-scale.js';
+import { centreOn, clockText, fullText, inputText, maxSpanMs, minSpanMs, panScale, parseTimeInput, ticks, tickStep, timeAt, xOf, zoneLabel, zoneOffsetMs, zoomScale, type TimeScale } from '../../../renderer/src/domain/time-scale.js';
 
 const now = Date.UTC(2026, 11, 7, 2, 20, 0);
 const hourScale: TimeScale = { startMs: now - 3600_000, spanMs: 3600_000, widthPx: 1200 };
@@ -69,6 +69,7 @@ describe('time scale', () => {
     expect(parseTimeInput('2026-12-07T02:14', { kind: 'utc' }, now)).toBe(Date.UTC(2026, 11, 7, 2, 14));
     expect(parseTimeInput('01:00', { kind: 'utc' }, now)).toBe(Date.UTC(2026, 11, 7, 1, 0));
     expect(parseTimeInput('-10m', { kind: 'utc' }, now)).toBe(now - 600_000);
+    expect(parseTimeInput(inputText(ny, now), ny, now)).toBe(now);
     expect(parseTimeInput('25:00', { kind: 'utc' }, now)).toBeUndefined();
     expect(parseTimeInput('yesterday', { kind: 'utc' }, now)).toBeUndefined();
   });

@@ -27,6 +27,8 @@ export interface PlaybackApi {
 export interface MediaElementView {
   buffered(): Ranges;
   currentTime(): number;
+  /** The <video> to play into (the tile renders it only while it looks back); absent in tests. */
+  element?(): HTMLVideoElement | null;
 }
 
 export type RecordedStatusKind = 'scrubbing' | 'opening' | 'playing' | 'paused' | 'holding' | 'gap' | 'ended' | 'failed';
@@ -88,10 +90,6 @@ export class RecordedTile {
       if (this.view.status.kind !== 'failed') this.setStatus('ended', 'End of the recording');
     });
     this.player.on('firstFrame', () => (this.view.picture = 'video'));
-  }
-
-  attach(video: HTMLVideoElement): void {
-    this.player.attach(video);
   }
 
   get playbackId(): string | undefined {
@@ -215,6 +213,9 @@ export class RecordedTile {
       this.view.frameMs = opened.value.frameMs ?? defaultFrameMs;
       this.driver.seek((atMs - opened.value.originMs) / 1000);
       this.driver.set({ paused: true });
+      const video = this.deps.media.element?.();
+      if (video) this.player.attach(video);
+      else if (this.deps.media.element) return this.failed('the tile has no video element to play into');
       this.abort = new AbortController();
       void this.player.start(opened.value.path, this.abort.signal);
     })();

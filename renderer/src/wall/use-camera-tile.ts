@@ -67,15 +67,16 @@ export function useCameraTile(props: CameraTileProps, root: Readonly<Ref<HTMLEle
     if (ms === undefined) delete element.dataset.frameTime;
     else element.dataset.frameTime = String(ms);
   };
+  // The recorded <video> exists only while the tile looks back (a live tile has one <video>).
   const media = {
     buffered: () => (recordedVideo.value ? copyRanges(recordedVideo.value.buffered) : []),
     currentTime: () => recordedVideo.value?.currentTime ?? 0,
+    element: () => recordedVideo.value,
   };
-  const recordedTile = playback.wall.add(controller.id, props.cameraId, recorded, media, onFrameTime);
+  playback.wall.add(controller.id, props.cameraId, recorded, media, onFrameTime);
 
   onMounted(() => {
     if (video.value) controller.attachVideo(video.value);
-    if (recordedVideo.value) recordedTile.attach(recordedVideo.value);
     if (root.value) observer.observe(root.value);
   });
 

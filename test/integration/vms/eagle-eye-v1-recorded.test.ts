@@ -20,6 +20,7 @@ import type { SiteDescription } from '../../../simulator/types.js';
 import { expectClean, failure, isJpeg, secretWires, SpyHttp } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
+import { timecodeOfJpeg, timecodeOfVideo } from '../../support/timecode.js';
 
 const run = promisify(execFile);
 
@@ -109,7 +110,7 @@ describe('Eagle Eye v1 coverage and marks', () => {
 });
 
 describe('Eagle Eye v1 recorded stills', () => {
-  it('the still at T is the picture showing at T (at most one preview earlier)', async () => {
+  it('the still at T is the picture showing at T: its timecode is at most one preview spacing earlier', async () => {
     const { adapter } = await signedIn();
     const seg = longestFinishedSegment(media(), 0, sim.context.now());
     const at = seg.startMs + 42_345;
@@ -117,6 +118,12 @@ describe('Eagle Eye v1 recorded stills', () => {
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(still.timestampMs).toBeLessThanOrEqual(at);
     expect(at - still.timestampMs).toBeLessThan(1100);
+    const shown = await timecodeOfJpeg(still.jpeg);
+    expect(shown).not.toBeNull();
+    expect(shown!).toBeLessThanOrEqual(at);
+    expect(at - shown!).toBeLessThan(1100);
+    // The simulator stamps previews with up to 80 ms of jitter but draws the recorded second.
+    expect(Math.abs(shown! - still.timestampMs)).toBeLessThanOrEqual(80);
   });
 
   it('a playhead between a picture and its x-ee-next is answered from the cache; beyond it, one request', async () => {
@@ -181,6 +188,8 @@ describe('Eagle Eye v1 recorded video', () => {
     expect(first.endMs).toBe(seg.endMs);
     expect(first.url).toMatch(/time_offset=\d+/);
     expect(first.url).not.toMatch(/auth_key|c001~/);
+    // The first frame's own timecode is the announced start, to the millisecond.
+    expect(await timecodeOfVideo(first.url, { headers: first.headers })).toBe(first.startMs);
     const packets = await videoPackets(first.url, first.headers);
     // 10 fps: one frame per 100 ms from the first frame to the clip end.
     expect(packets.length).toBe((first.endMs! - first.startMs) / 100);
@@ -192,12 +201,13 @@ describe('Eagle Eye v1 recorded video', () => {
     const touching = segs.findIndex((s, i) => i + 1 < segs.length && segs[i + 1]!.startMs === s.endMs);
     expect(touching).toBeGreaterThanOrEqual(0);
     const seg = segs[touching]!;
-    const source = await adapter.recorded!.video!(esn(0), seg.endMs - 5_000, { rate: 1, profile: 'main' });
+    const source = await adapter.recorded!.video!(esn(0), seg.endMs - 5_000, { rate: 1, profile: 'sub' });
     if (source.kind !== 'pieces') throw new Error('expected pieces');
     expect(source.first.startMs).toBe(seg.endMs - 5_000); // a 1 s GOP camera: T itself is a keyframe
     const next = await source.next(seg.endMs);
     expect(next).toMatchObject({ format: 'flv', startMs: segs[touching + 1]!.startMs, endMs: segs[touching + 1]!.endMs });
     expect(next!.url).not.toMatch(/time_offset/);
+    expect(await timecodeOfVideo(next!.url, { headers: next!.headers })).toBe(next!.startMs);
     const gapAfter = segs.findIndex((s, i) => i + 1 < segs.length && segs[i + 1]!.startMs - s.endMs > 5_000);
     if (gapAfter >= 0) expect(await source.next(segs[gapAfter]!.endMs)).toBeNull();
   }, 120_000);

@@ -24,6 +24,7 @@ import type { SimulatorHandle } from '../../../simulator/server.js';
 import { failure, isJpeg } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
+import { timecodeOfJpeg, timecodeOfVideo } from '../../support/timecode.js';
 
 const run = promisify(execFile);
 
@@ -115,6 +116,8 @@ describe('Eagle Eye v3 recorded stills', () => {
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(still.timestampMs).toBeLessThanOrEqual(at);
     expect(at - still.timestampMs).toBeLessThan(1_100);
+    // The picture shows the time it is stamped with (its timecode), within a preview spacing of T.
+    expect(await timecodeOfJpeg(still.jpeg)).toBe(still.timestampMs);
     expect(http.count('media/recordedImage.jpeg') - before).toBe(1);
     const asked = () => http.count('media/recordedImage.jpeg') - before;
     // Between the picture and T: proven empty by the answer, so no request.
@@ -156,6 +159,7 @@ describe('Eagle Eye v3 recorded video', () => {
     expect(first).toMatchObject({ format: 'flv', startMs: seg.startMs + Math.floor((at - seg.startMs) / gopMs) * gopMs, endMs: seg.endMs });
     expect(first.headers.cookie).toMatch(/^een_media_session=/);
     expect(new URL(first.url).searchParams.get('startTimestamp')).toMatch(/\+00:00$/);
+    expect(await timecodeOfVideo(first.url, { headers: first.headers })).toBe(first.startMs);
     expect(await videoPackets(first.url, first.headers)).toBe((first.endMs! - first.startMs) / 100);
   }, 180_000);
 
@@ -168,6 +172,7 @@ describe('Eagle Eye v3 recorded video', () => {
     if (source.kind !== 'pieces') throw new Error('expected pieces');
     const next = await source.next(seg.endMs);
     expect(next).toMatchObject({ format: 'flv', startMs: segs[touching + 1]!.startMs, endMs: segs[touching + 1]!.endMs });
+    expect(await timecodeOfVideo(source.first.url, { headers: source.first.headers })).toBe(source.first.startMs);
     const gapAt = segs.findIndex((s, i) => i + 1 < segs.length && segs[i + 1]!.startMs - s.endMs > 10_000);
     if (gapAt >= 0) {
       expect(await source.next(segs[gapAt]!.endMs)).toBeNull();

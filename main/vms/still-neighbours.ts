@@ -34,6 +34,18 @@ export interface StillNeighboursLimits {
 
 export const defaultStillLimits: StillNeighboursLimits = { entries: 256, bytes: 32 * 1024 * 1024 };
 
+/**
+ * How long after the fact the archive is taken as settled: pictures of the last minute may still
+ * arrive (uploads lag, and near the live edge the next one does not exist yet), so "nothing
+ * between the picture and T" is only remembered for times older than this.
+ */
+export const settleMs = 60_000;
+
+/** What an answer "latest picture at or before atMs" proves empty, given the time now. */
+export function provenEmptyUntil(atMs: number, nowMs: number): number {
+  return Math.min(atMs, nowMs - settleMs);
+}
+
 export class StillNeighbours {
   /** Per key (camera and picture size): pictures sorted by time. */
   private readonly byKey = new Map<string, KnownStill[]>();

@@ -75,6 +75,7 @@ class EagleEyeV1Adapter implements VmsAdapter {
         if (!authKey) throw sessionExpired(this.site, 'no session');
         return { cookie: `auth_key=${authKey}` };
       },
+      now: ctx.now,
     });
   }
 

@@ -19,7 +19,7 @@ import type { RecordedPiece, RecordedSource } from '../../media/sources.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RecordedMedia } from '../adapter.js';
 import { GopMemory, keyframeAtOrBefore, subStreamAboveRate } from '../keyframe-grid.js';
-import { StillNeighbours, type KnownStill, type StillNeighboursLimits } from '../still-neighbours.js';
+import { provenEmptyUntil, StillNeighbours, type KnownStill, type StillNeighboursLimits } from '../still-neighbours.js';
 import type { EenV1Client } from './client.js';
 import { fromEenTimestamp, neighbourTime, toClips, toEenTimestamp, toRecordedPeriods, toThumbnailMarks } from './mapper.js';
 
@@ -45,6 +45,7 @@ export interface EenV1RecordedDeps {
   nameOf(cameraId: string): string;
   /** Headers ffmpeg sends with a recorded URL (the session cookie). */
   mediaHeaders(): Record<string, string>;
+  now(): number;
 }
 
 export class EenV1Recorded implements RecordedMedia {
@@ -161,9 +162,9 @@ export class EenV1Recorded implements RecordedMedia {
     if (timestampMs === undefined) {
       throw new AppFailure('bad-response', `${this.d.site}: the recorded picture of camera ${this.d.nameOf(cameraId)} came without a valid x-ee-timestamp.`);
     }
-    // "prev" is the latest picture at or before atMs: none lies in (timestampMs, atMs].
+    // "prev" is the latest picture at or before atMs: none lies in (timestampMs, atMs] (once settled).
     const nextMs = neighbourTime(picture.next);
-    return this.stills.remember(cameraId, { timestampMs, jpeg: picture.jpeg, clearUntilMs: atMs, ...(nextMs !== undefined && nextMs > timestampMs ? { nextMs } : {}) });
+    return this.stills.remember(cameraId, { timestampMs, jpeg: picture.jpeg, clearUntilMs: provenEmptyUntil(atMs, this.d.now()), ...(nextMs !== undefined && nextMs > timestampMs ? { nextMs } : {}) });
   }
 
   private noRecording(cameraId: string, atMs: number, more: string, detail: Record<string, unknown>): AppFailure {

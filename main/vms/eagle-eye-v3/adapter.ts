@@ -51,7 +51,7 @@ class EagleEyeV3Adapter implements VmsAdapter {
       now: ctx.now,
       onRefreshToken: (refreshToken) => this.announceSecret(refreshToken),
     });
-    this.recorded = new EenV3Recorded({ client: this.client, site: this.site, log: ctx.log });
+    this.recorded = new EenV3Recorded({ client: this.client, site: this.site, log: ctx.log, now: ctx.now });
   }
 
   onSecretRotated(listener: (secret: string) => void): void {

@@ -19,7 +19,7 @@ import type { RecordedPiece, RecordedSource } from '../../media/sources.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RecordedMedia } from '../adapter.js';
 import { GopMemory, keyframeAtOrBefore, subStreamAboveRate } from '../keyframe-grid.js';
-import { StillNeighbours, type KnownStill, type StillNeighboursLimits } from '../still-neighbours.js';
+import { provenEmptyUntil, StillNeighbours, type KnownStill, type StillNeighboursLimits } from '../still-neighbours.js';
 import type { EenV3Client } from './client.js';
 import { fromEenTimestamp, motionEventLabels, recordedUrlFrom, toEenTimestamp, toIntervals, toMotionMarks, type RecordedInterval } from './mapper.js';
 import { wireEventSchema, wireMediaIntervalSchema } from './wire-types.js';
@@ -46,6 +46,7 @@ export interface EenV3RecordedDeps {
   client: EenV3Client;
   site: string;
   log: Logger;
+  now(): number;
 }
 
 export class EenV3Recorded implements RecordedMedia {
@@ -170,7 +171,7 @@ export class EenV3Recorded implements RecordedMedia {
     if (!known?.nextToken || atMs - known.timestampMs > tokenReachMs) return undefined;
     const next = await this.fetchStill({ pageToken: known.nextToken }, key, 0);
     // Nothing after it (yet): it is the picture showing at atMs.
-    if (!next) return this.stills.remember(key, { ...known, clearUntilMs: atMs });
+    if (!next) return this.stills.remember(key, { ...known, clearUntilMs: provenEmptyUntil(atMs, this.d.now()) });
     if (next.timestampMs <= known.timestampMs) return undefined; // a token going nowhere: ask by time
     const kept = this.stills.remember(key, { ...known, nextMs: next.timestampMs });
     return next.timestampMs > atMs ? kept : undefined;
@@ -178,7 +179,7 @@ export class EenV3Recorded implements RecordedMedia {
 
   private async stillAtOrBefore(key: string, cameraId: string, atMs: number, width: number | undefined): Promise<KnownStill> {
     const query = { deviceId: cameraId, type: 'preview', timestamp__lte: toEenTimestamp(atMs), ...(width ? { targetWidth: width } : {}) };
-    const still = await this.fetchStill(query, key, atMs);
+    const still = await this.fetchStill(query, key, provenEmptyUntil(atMs, this.d.now()));
     if (!still) throw this.noRecording(cameraId, atMs, '', {});
     return still;
   }

@@ -21,6 +21,7 @@ import { expectClean, failure, isJpeg, secretWires, SpyHttp } from '../../suppor
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { timecodeOfJpeg, timecodeOfVideo } from '../../support/timecode.js';
+import { waitUntil } from '../../support/wait-until.js';
 
 const run = promisify(execFile);
 
@@ -144,6 +145,17 @@ describe('Eagle Eye v1 recorded stills', () => {
     expect(http.count('asset/prev/image.jpeg')).toBe(2);
     // Back to where we were: known again.
     expect((await adapter.recorded!.still(esn(1), at)).timestampMs).toBe(first.timestampMs);
+    expect(http.count('asset/prev/image.jpeg')).toBe(2);
+  });
+
+  it('near the live edge nothing is taken as settled: a later request gets the newer picture', async () => {
+    const { adapter, http } = await signedIn();
+    const ahead = sim.context.now() + 5_000;
+    const first = await adapter.recorded!.still(esn(1), ahead);
+    // Two more previews have been made since (one a second) and ahead is still in the future.
+    await waitUntil('two newer previews', 10_000, () => (sim.context.now() > first.timestampMs + 2_500 ? true : undefined));
+    const second = await adapter.recorded!.still(esn(1), ahead - 1_000);
+    expect(second.timestampMs).toBeGreaterThan(first.timestampMs);
     expect(http.count('asset/prev/image.jpeg')).toBe(2);
   });
 

@@ -217,6 +217,32 @@ describe('Eagle Eye v3 recorded media: hand-written bad answers', () => {
   const reply = (text: string, type = 'application/json') => (res: ServerResponse) => void res.writeHead(200, { 'content-type': type }).end(text);
   const html = reply('<!doctype html><html><body>Maintenance</body></html>', 'text/html');
 
+  it('marks from /events (written to the spec; the simulator has no events yet): two pages, motion types, +00:00 times', async () => {
+    const asked: URLSearchParams[] = [];
+    answer = (res) => {
+      const reqUrl = new URL(res.req.url ?? '/', 'http://x');
+      if (reqUrl.pathname !== '/api/v3.0/events') return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":404,"status":"notFound","message":"no"}');
+      asked.push(reqUrl.searchParams);
+      const page = reqUrl.searchParams.get('pageToken')
+        ? { results: [{ id: 'e2', type: 'een.personMotionDetectionEvent.v1', startTimestamp: '1970-01-01T00:20:00.000+00:00', endTimestamp: null, actorId: '100d4c41' }], nextPageToken: '' }
+        : { results: [{ id: 'e1', type: 'een.motionDetectionEvent.v1', startTimestamp: '1970-01-01T01:00:10.000+01:00', endTimestamp: '1970-01-01T00:00:30.000+00:00', actorId: '100d4c41' }], nextPageToken: 'p2' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page));
+    };
+    const made = await signedIn(url);
+    expect(await made.adapter.recorded!.marks!('100d4c41', 0, 3600_000)).toEqual([
+      { atMs: 10_000, endMs: 30_000, type: 'motion', label: 'Motion' },
+      { atMs: 1_200_000, type: 'motion', label: 'Person moving' },
+    ]);
+    expect(asked).toHaveLength(2);
+    expect(Object.fromEntries(asked[0]!)).toMatchObject({
+      actor: 'camera:100d4c41',
+      type__in: 'een.motionDetectionEvent.v1,een.motionInRegionDetectionEvent.v1,een.personMotionDetectionEvent.v1,een.vehicleMotionDetectionEvent.v1',
+      startTimestamp__gte: '1970-01-01T00:00:00.000+00:00',
+      startTimestamp__lte: '1970-01-01T01:00:00.000+00:00',
+    });
+    await made.adapter.dispose();
+  });
+
   it.each([
     ['coverage, a web page', html, (a: VmsAdapter) => a.recorded!.coverage!('100d4c41', 0, 3600_000), /expected the recordings of camera 100d4c41 but got a web page/],
     ['coverage, truncated JSON', reply('{"results":[{"startTimestamp":"2026-11-22T00:00:00.000+00:00","endTim'), (a: VmsAdapter) => a.recorded!.coverage!('100d4c41', 0, 3600_000), /recordings of camera 100d4c41 but got malformed or truncated JSON/],

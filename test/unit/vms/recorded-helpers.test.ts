@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { flvVideoFrames, keyframeSpacingMs } from '../../../main/media/flv-tags.js';
 import { GopMemory, keyframeAtOrBefore } from '../../../main/vms/keyframe-grid.js';
-import { StillNeighbours } from '../../../main/vms/still-neighbours.js';
+import { provenEmptyUntil, settleMs, StillNeighbours } from '../../../main/vms/still-neighbours.js';
 
 /** One FLV tag: type, timestamp (with the extension byte), data, then PreviousTagSize. */
 function tag(type: number, dtsMs: number, data: number[]): Buffer {
@@ -97,6 +97,13 @@ describe('recorded still neighbours', () => {
     expect(cache.showingAt('cam', 5400)?.timestampMs).toBe(5000);
     expect(cache.showingAt('cam', 5401)).toBeUndefined();
     expect(cache.showingAt('other', 1500)).toBeUndefined();
+  });
+
+  it('an answer proves nothing empty within the last minute (pictures may still arrive there)', () => {
+    const now = 10_000_000;
+    expect(provenEmptyUntil(now - 5 * 60_000, now)).toBe(now - 5 * 60_000);
+    expect(provenEmptyUntil(now - 10_000, now)).toBe(now - settleMs);
+    expect(provenEmptyUntil(now + 5_000, now)).toBe(now - settleMs);
   });
 
   it('merges what is learned later about the same picture', () => {

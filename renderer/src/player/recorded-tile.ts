@@ -59,6 +59,11 @@ export const defaultFrameMs = 100;
 /** Behind by more than this and not buffered: ask main to seek instead of waiting for the data, ms. */
 const reseekBehindMs = 3000;
 
+/** "No recording at 02:14:03; it starts again at 02:20:00". */
+function gapWords(zone: TimeZoneSpec, atMs: number, nextMs: number | undefined): string {
+  return `No recording at ${clockText(zone, atMs)}${nextMs === undefined ? '' : `; it starts again at ${clockText(zone, nextMs)}`}`;
+}
+
 export interface RecordedTileDeps {
   api: PlaybackApi;
   /** A video player whose MSE runs steer with `driver`. */
@@ -119,6 +124,13 @@ export class RecordedTile {
     this.setStatus('failed', words);
   }
 
+  /** The playhead is in a gap of this camera's recordings: say so, not "failed". */
+  showGap(atMs: number, nextMs: number | undefined): void {
+    this.view.active = true;
+    this.view.picture = 'none';
+    this.setStatus('gap', gapWords(this.deps.zone(), atMs, nextMs));
+  }
+
   /** Plays from atMs: in the buffer when it holds it, else main restarts the stream there. */
   async playFrom(atMs: number): Promise<void> {
     this.view.active = true;
@@ -142,7 +154,7 @@ export class RecordedTile {
     switch (steer.kind) {
       case 'gap':
         this.driver.set({ paused: true });
-        this.setStatus('gap', `No recording at ${clockText(this.deps.zone(), steer.atMs)}${steer.nextMs === undefined ? '' : `; it starts again at ${clockText(this.deps.zone(), steer.nextMs)}`}`);
+        this.setStatus('gap', gapWords(this.deps.zone(), steer.atMs, steer.nextMs));
         if (steer.nextMs !== undefined && this.frameTimeMs !== undefined && this.frameTimeMs < steer.nextMs - reseekBehindMs && this.lastSeekMs !== steer.nextMs) void this.playFrom(steer.nextMs);
         return;
       case 'loading':

@@ -9,7 +9,7 @@
  * epoch ms. Players, fetches and clocks are injected: unit tests drive it with fakes.
  */
 import type { Clock, TimerHandle } from '../../../common/clock.js';
-import type { Period } from '../../../common/time-periods.js';
+import { nextRecordingStart, type Period } from '../../../common/time-periods.js';
 import { steerTile, SyncGroup, type GroupPosition } from '../domain/sync-group.js';
 import type { ScrubResult, StillScrubber } from '../domain/still-scrubber.js';
 import type { TimeZoneSpec } from '../domain/time-scale.js';
@@ -210,6 +210,7 @@ export class RecordedWall {
     for (const e of this.targeted()) {
       if (e.tile.cameraId !== r.cameraId) continue;
       if ('still' in r) e.tile.showStill(r.still.src, r.still.frameTimeMs);
+      else if (this.inGap(e, r.atMs)) e.tile.showGap(r.atMs, nextRecordingStart(this.deps.coverage(e.tile.cameraId) ?? [], r.atMs));
       else e.tile.showStillError(r.error);
     }
   }

@@ -86,9 +86,11 @@ function setup(coverage: Record<string, { fromMs: number; toMs: number }[]> = {}
   let mono = 0;
   const api = new FakePlayback();
   const stillsAsked: [string, number][] = [];
+  const scrubberFails = new Set<string>();
   const scrubber = new StillScrubber(
     async (cameraId, atMs): Promise<ScrubStill> => {
       stillsAsked.push([cameraId, atMs]);
+      if (scrubberFails.has(cameraId)) throw new Error('no picture here');
       return { src: `blob:${cameraId}@${atMs}`, frameTimeMs: Math.round(atMs / 1000) * 1000 };
     },
     () => {},
@@ -117,7 +119,7 @@ function setup(coverage: Record<string, { fromMs: number; toMs: number }[]> = {}
     frameTimes.push(times);
     wall.add(`tile-${cam}`, cam, view, { buffered: () => [[0, 1e6]], currentTime: () => 0 }, (ms) => times.push(ms));
   }
-  return { wall, api, views, players, stillsAsked, frameTimes, advance: (ms: number) => (mono += ms) };
+  return { wall, api, views, players, stillsAsked, frameTimes, scrubberFails, advance: (ms: number) => (mono += ms) };
 }
 
 describe('RecordedWall', () => {
@@ -174,6 +176,18 @@ describe('RecordedWall', () => {
     wall.tick();
     expect(views[1]!.status).toEqual({ kind: 'gap', text: 'No recording at 02:00:00; it starts again at 02:00:30' });
     expect(wall.position().status).toBe('playing');
+  });
+
+  it('a still refused inside a known gap is the gap, in words; elsewhere the refusal itself', async () => {
+    const { wall, views, scrubberFails } = setup({ exacq: [{ fromMs: T + 30_000, toMs: T + 90_000 }] });
+    scrubberFails.add('exacq');
+    scrubberFails.add('een');
+    wall.scrub(T, 0);
+    await flush();
+    expect(views.map((v) => v.status)).toEqual([
+      { kind: 'failed', text: 'no picture here' },
+      { kind: 'gap', text: 'No recording at 02:00:00; it starts again at 02:00:30' },
+    ]);
   });
 
   it('says in words why a tile cannot play, and the others play on', async () => {

@@ -151,8 +151,11 @@ export function steerTile(group: GroupPosition, tile: TileSample, config: SyncCo
   if (tile.frameTimeMs === undefined) return { kind: 'loading' };
   const driftMs = tile.frameTimeMs - at;
   if (group.status !== 'playing') {
-    // Paused (or waiting for the others to start): stand on the group's frame.
-    return Math.abs(driftMs) > Math.max(tile.frameMs / 2, config.deadbandMs) ? { kind: 'seek', toMs: at, driftMs } : { kind: 'paused', driftMs };
+    // Paused (or waiting for the others to start): show the frame that holds the group's
+    // position (its start at or up to 1 ms after it, for ms rounding), so that a step of one
+    // frame interval moves every tile exactly one frame.
+    const onFrame = driftMs <= 1 && driftMs > -tile.frameMs;
+    return onFrame ? { kind: 'paused', driftMs } : { kind: 'seek', toMs: at, driftMs };
   }
   // A holding tile waits until the group has reached its frame; a playing one only once it is clearly ahead.
   if (driftMs > (tile.holding ? config.deadbandMs : config.jumpMs)) return { kind: 'hold', driftMs };

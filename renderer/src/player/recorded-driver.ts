@@ -68,7 +68,12 @@ export class RecordedDriver implements PlaybackDriver {
 
   steer(sample: PlaybackSample): Steer & { paused: boolean } {
     const { rate, paused } = this.target;
-    const seekTo = this.seekTo;
+    let seekTo = this.seekTo;
+    if (seekTo !== undefined && this.restartAt !== undefined && this.restartAt > seekTo + slackSec) {
+      // Main restarted the stream later than asked: nothing was recorded there (a gap). The
+      // asked time will never be buffered; play from where the recording goes on.
+      this.seekTo = seekTo = undefined;
+    }
     if (seekTo !== undefined) {
       if (!RecordedDriver.holds(sample.ranges, seekTo)) return { rate, paused: true };
       this.seekTo = undefined;

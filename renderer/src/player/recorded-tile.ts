@@ -6,7 +6,7 @@
  * originMs + media time) to `onFrameTime`, per frame.
  */
 import type { PlaybackSession, PlaybackState, PlaybackStepResult, Result } from '../../../preload/contract/index.js';
-import type { TileSteer } from '../domain/sync-group.js';
+import type { GroupPosition, TileSteer } from '../domain/sync-group.js';
 import { clockText, type TimeZoneSpec } from '../domain/time-scale.js';
 import { RecordedDriver } from './recorded-driver.js';
 import type { Ranges } from './source-buffer-queue.js';
@@ -146,8 +146,9 @@ export class RecordedTile {
   }
 
   /** Carries out the group's steering for this tile. */
-  steer(steer: TileSteer, groupRate: number): void {
+  steer(steer: TileSteer, group: GroupPosition): void {
     if (!this.session || this.view.status.kind === 'failed' || this.view.status.kind === 'scrubbing') return;
+    const groupRate = group.rate;
     this.view.rate = groupRate;
     this.holding = steer.kind === 'hold';
     if ('driftMs' in steer) this.view.syncOffsetMs = Math.round(steer.driftMs);
@@ -172,13 +173,16 @@ export class RecordedTile {
         this.setStatus('playing', '');
         return;
       case 'seek': {
+        // A paused group's tile seeks and stays paused; a playing one plays on from there.
+        this.driver.set({ paused: group.status !== 'playing', rate: groupRate, jumpGaps: false });
         if (steer.toMs === this.lastSeekMs) return;
-        const media = (steer.toMs - this.session.originMs) / 1000;
+        // 1 ms into the target: the frame that starts at it (not the one before, by rounding).
+        const media = (steer.toMs + 1 - this.session.originMs) / 1000;
         if (RecordedDriver.holds(this.deps.media.buffered(), media)) {
           this.lastSeekMs = steer.toMs;
           this.driver.seek(media);
         } else if (steer.driftMs < -reseekBehindMs) void this.playFrom(steer.toMs);
-        else this.driver.set({ paused: false, rate: groupRate * 1.1, jumpGaps: false });
+        else if (group.status === 'playing') this.driver.set({ rate: groupRate * 1.1 });
         return;
       }
     }

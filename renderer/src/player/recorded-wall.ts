@@ -195,7 +195,7 @@ export class RecordedWall {
       const position = group.snapshot();
       for (const e of entries) {
         const coverage = this.deps.coverage(e.tile.cameraId);
-        e.tile.steer(steerTile(position, { frameTimeMs: e.tile.frameTimeMs, holding: e.tile.holding, frameMs: e.tile.frameMs, ...(coverage ? { coverage } : {}) }), position.rate);
+        e.tile.steer(steerTile(position, { frameTimeMs: e.tile.frameTimeMs, holding: e.tile.holding, frameMs: e.tile.frameMs, ...(coverage ? { coverage } : {}) }), position);
       }
     }
     this.onChange();

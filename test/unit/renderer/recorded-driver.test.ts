@@ -54,6 +54,15 @@ describe('RecordedDriver', () => {
     expect(RecordedDriver.holds([[9, 14]], 8.96)).toBe(true);
   });
 
+  it('a seek into a gap gives way to where main restarted the stream (the recording after it)', () => {
+    const d = new RecordedDriver();
+    const q = new HeldQueue();
+    d.seek(100);
+    d.restarted();
+    d.fragment({ keyframe: true, videoStartMs: 130_000 }, bytes(1), 0, q);
+    expect(d.steer(sample(0, [[130, 132]]))).toEqual({ rate: 1, paused: false, seekTo: 130 });
+  });
+
   it('jumps a gap between ranges on its own, but not in a sync group', () => {
     const d = new RecordedDriver();
     const ranges: [number, number][] = [

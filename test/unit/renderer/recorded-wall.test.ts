@@ -216,6 +216,11 @@ describe('RecordedWall', () => {
     const before = wall.position().positionMs;
     wall.step(1);
     expect(wall.position().positionMs).toBe(before + 100);
+    // Each tile seeks 1 ms into the frame that starts at the new position (the next frame).
+    wall.tick();
+    const steer = players[0]!.driver.steer({ nowMs: 0, currentTime: 0, ranges: [[0, 1000]], playingForMs: 0, droppedFrames: 0 });
+    expect(steer).toMatchObject({ paused: true });
+    expect(steer.seekTo! * 1000).toBeCloseTo(before + 100 + 1 - origin, 6);
     wall.live();
     expect(api.log.filter((l) => !l.startsWith('open'))).toEqual(['speed p1 4', 'speed p2 4', 'close p1', 'close p2']);
     expect(views.map((v) => v.active)).toEqual([false, false]);

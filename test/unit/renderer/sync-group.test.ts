@@ -72,8 +72,11 @@ describe('steering a tile', () => {
 
   it('stands on the group frame while paused', () => {
     const paused: GroupPosition = { positionMs: T, rate: 1, status: 'paused' };
-    expect(steerTile(paused, tile(T + 40))).toEqual({ kind: 'paused', driftMs: 40 });
-    expect(steerTile(paused, tile(T + 100))).toEqual({ kind: 'seek', toMs: T, driftMs: 100 });
+    // The frame that holds T: it starts at or before T, less than a frame interval before.
+    expect(steerTile(paused, tile(T - 60))).toEqual({ kind: 'paused', driftMs: -60 });
+    expect(steerTile(paused, tile(T + 1))).toEqual({ kind: 'paused', driftMs: 1 });
+    expect(steerTile(paused, tile(T + 40))).toEqual({ kind: 'seek', toMs: T, driftMs: 40 });
+    expect(steerTile(paused, tile(T - 100))).toEqual({ kind: 'seek', toMs: T, driftMs: -100 });
   });
 
   it('waits in a gap and says where the recording starts again', () => {

@@ -318,7 +318,11 @@ class Run {
     const wants = this.driver.wantsMore?.bind(this.driver);
     if (!wants) return;
     // Bounded by the run: a stopped player's tick no longer runs, so stop waiting then too.
-    while (!this.finished && !wants(this.aheadSec())) await new Promise((resolve) => setTimeout(resolve, this.config.tickMs));
+    while (!this.finished && !wants(this.aheadSec())) {
+      // Not reading on purpose: no data is expected, so none is a stall.
+      this.lastDataMs = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, this.config.tickMs));
+    }
   }
 
   private aheadSec(): number {
@@ -407,10 +411,9 @@ class Run {
         video.currentTime = steer.seekTo;
       }
       if (steer.paused) {
-        // Paused on purpose: no progress is expected, so none is a stall.
+        // Paused on purpose: no progress is expected, so none is a stall (data still is).
         if (!video.paused) video.pause();
         this.lastProgressMs = now;
-        this.lastDataMs = now;
       } else if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
       const plan = trimPlan(ranges, video.currentTime, this.config.trim);
       if (plan) this.queue?.trim(plan[0], plan[1]);

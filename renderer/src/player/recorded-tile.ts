@@ -95,6 +95,11 @@ export class RecordedTile {
       if (this.view.status.kind !== 'failed') this.setStatus('ended', 'End of the recording');
     });
     this.player.on('firstFrame', () => (this.view.picture = 'video'));
+    // Before its first frame a stream that stops is a failure in words (no endless "Opening…");
+    // after it, a tile paused, holding or in a gap is still on purpose.
+    this.player.on('stalled', ({ words }) => {
+      if (this.view.picture !== 'video' && this.view.status.kind === 'opening') this.failed(`the recorded video did not start: ${words}`);
+    });
   }
 
   get playbackId(): string | undefined {

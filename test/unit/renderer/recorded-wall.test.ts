@@ -73,6 +73,9 @@ class FakePlayer implements VideoPlayer {
   snapshot(): null {
     return null;
   }
+  emit<K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]): void {
+    (this.listeners.get(event) as PlayerListener<K>)(payload);
+  }
   /** A frame of wall time `ms` is on screen. */
   show(ms: number): void {
     this.driver.shown((ms - origin) / 1000);
@@ -188,6 +191,20 @@ describe('RecordedWall', () => {
       { kind: 'failed', text: 'no picture here' },
       { kind: 'gap', text: 'No recording at 02:00:00; it starts again at 02:00:30' },
     ]);
+  });
+
+  it('a stream that stalls before its first frame fails in words; a stall after it (paused, in a gap) is no failure', async () => {
+    const { wall, views, players } = setup();
+    wall.release(T);
+    await flush();
+    expect(views[0]!.status.kind).toBe('opening');
+    players[0]!.emit('stalled', { reason: 'no-data', words: 'no video data for 6 s' });
+    expect(views[0]!.status).toEqual({ kind: 'failed', text: 'the recorded video did not start: no video data for 6 s' });
+    players[1]!.show(T);
+    wall.togglePlay();
+    wall.tick();
+    players[1]!.emit('stalled', { reason: 'no-data', words: 'no video data for 6 s' });
+    expect(views[1]!.status.kind).toBe('paused');
   });
 
   it('says in words why a tile cannot play, and the others play on', async () => {

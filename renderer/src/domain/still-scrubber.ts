@@ -30,9 +30,14 @@ export interface ScrubberConfig {
   ahead: number;
   /** Prefetches out at once per camera (beside the one current request). */
   parallel: number;
+  /**
+   * A cached still further than this from the playhead is shown at once and then replaced by
+   * one asked for the playhead itself, ms (a bucket spans seconds at a wide zoom).
+   */
+  exactMs: number;
 }
 
-export const defaultScrubber: ScrubberConfig = { bucketMs: 500, maxCached: 600, around: 1, ahead: 4, parallel: 2 };
+export const defaultScrubber: ScrubberConfig = { bucketMs: 500, maxCached: 600, around: 1, ahead: 4, parallel: 2, exactMs: 300 };
 
 interface CameraState {
   current: { key: string; atMs: number; abort: AbortController } | null;
@@ -101,17 +106,22 @@ export class StillScrubber {
     const bucket = Math.floor(atMs / bucketMs);
     const key = keyOf(cameraId, bucketMs, bucket);
     const hit = this.touch(key);
-    if (hit) {
+    if (hit) this.emit({ cameraId, atMs, still: hit, cached: true });
+    const near = (t: number): boolean => Math.abs(t - atMs) <= this.config.exactMs;
+    if (hit && near(hit.frameTimeMs)) {
       state.current?.abort.abort();
       state.current = null;
-      this.emit({ cameraId, atMs, still: hit, cached: true });
-    } else if (state.current?.key !== key) {
-      // Newest wins: the older request's answer would be overtaken by this one.
+    } else if (!state.current || !near(state.current.atMs)) {
+      // Newest wins: the older request's answer would be overtaken by this one. A prefetch of
+      // this bucket asked near enough to the playhead is adopted rather than asked again.
       state.current?.abort.abort();
-      const abort = state.prefetching.get(key) ?? new AbortController();
-      const adopted = state.prefetching.delete(key);
+      const bucketMiddle = bucket * bucketMs + bucketMs / 2;
+      const prefetch = state.prefetching.get(key);
+      const adopt = prefetch !== undefined && !hit && near(bucketMiddle);
+      const abort = adopt ? prefetch : new AbortController();
+      if (adopt) state.prefetching.delete(key);
       state.current = { key, atMs, abort };
-      if (!adopted) void this.run(cameraId, key, atMs, abort);
+      if (!adopt) void this.run(cameraId, key, atMs, abort);
     }
     // Prefetch: the neighbours first, then ahead in the drag's direction.
     const wanted: [string, number][] = [];

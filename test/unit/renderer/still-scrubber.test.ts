@@ -27,7 +27,7 @@ function fakeFetch(): { asked: Asked[]; fetch: (cameraId: string, atMs: number, 
 }
 
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
-const config = { bucketMs: 1000, maxCached: 5, around: 1, ahead: 2, parallel: 2 };
+const config = { bucketMs: 1000, maxCached: 5, around: 1, ahead: 2, parallel: 2, exactMs: 300 };
 
 describe('still scrubber', () => {
   it('shows only the newest request; the older one is aborted', async () => {
@@ -46,7 +46,7 @@ describe('still scrubber', () => {
     expect(shown).toEqual([{ cameraId: 'a', atMs: 20_300, still: { src: 'blob:20', frameTimeMs: 20_000 }, cached: false }]);
   });
 
-  it('answers a bucket it holds at once, without asking', async () => {
+  it('answers a bucket it holds at once, without asking when its picture is near the playhead', async () => {
     const f = fakeFetch();
     const s = new StillScrubber(f.fetch, () => {}, { ...config, around: 0, ahead: 0 });
     const shown: ScrubResult[] = [];
@@ -54,9 +54,36 @@ describe('still scrubber', () => {
     s.show(['a'], 10_300, 0);
     f.asked[0]!.resolve({ src: 'blob:10', frameTimeMs: 10_000 });
     await flush();
-    s.show(['a'], 10_900, 0);
+    s.show(['a'], 10_250, 0);
     expect(f.asked).toHaveLength(1);
-    expect(shown.at(-1)).toMatchObject({ atMs: 10_900, cached: true, still: { src: 'blob:10' } });
+    expect(shown.at(-1)).toMatchObject({ atMs: 10_250, cached: true, still: { src: 'blob:10' } });
+  });
+
+  it('a cached picture far from the playhead is shown at once, then the one at the playhead', async () => {
+    const f = fakeFetch();
+    const s = new StillScrubber(f.fetch, () => {}, { ...config, around: 0, ahead: 0 });
+    const shown: ScrubResult[] = [];
+    s.onResult((r) => shown.push(r));
+    s.show(['a'], 10_300, 0, 4000);
+    f.asked[0]!.resolve({ src: 'blob:10', frameTimeMs: 10_000 });
+    await flush();
+    s.show(['a'], 11_900, 0, 4000);
+    expect(shown.at(-1)).toMatchObject({ atMs: 11_900, cached: true, still: { src: 'blob:10' } });
+    expect(f.asked.map((a) => a.atMs)).toEqual([10_300, 11_900]);
+    f.asked[1]!.resolve({ src: 'blob:11', frameTimeMs: 11_800 });
+    await flush();
+    expect(shown.at(-1)).toMatchObject({ atMs: 11_900, cached: false, still: { src: 'blob:11' } });
+    // Held there: no more requests; far within the same wide bucket: asked again.
+    s.show(['a'], 11_900, 0, 4000);
+    expect(f.asked).toHaveLength(2);
+    s.show(['a'], 9_000, 0, 4000);
+    s.show(['a'], 8_100, 0, 4000);
+    expect(f.asked.map((a) => [a.atMs, a.signal.aborted])).toEqual([
+      [10_300, false],
+      [11_900, false],
+      [9_000, true],
+      [8_100, false],
+    ]);
   });
 
   it('prefetches the neighbours and ahead in the drag direction, a few at a time, dropping those left behind', async () => {

@@ -8,6 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Locator, Page } from '@playwright/test';
+import { BridgeSession } from '../support/bridge-session.js';
 import { timecodeOfJpeg } from '../support/timecode.js';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
@@ -169,7 +170,8 @@ test('drag ten minutes back: stills at T on every vendor, then all four play in 
   await page.waitForTimeout(2000);
   expect(Number(await slider.getAttribute('aria-valuenow')) - before4).toBeGreaterThan(6000);
 
-  // Pause, then one frame forward: exactly +100 ms on every tile.
+  // Pause (Space, with focus on the timeline: the speed list keeps its own keys), then one frame forward: exactly +100 ms on every tile.
+  await slider.focus();
   await page.keyboard.press(' ');
   await expect(slider).toHaveAttribute('aria-valuetext', /, paused$/);
   await page.waitForTimeout(1000);
@@ -184,5 +186,50 @@ test('drag ten minutes back: stills at T on every vendor, then all four play in 
     await expect(tile).toHaveAttribute('data-picture', 'video', { timeout: 45_000 });
     await expect(tile).not.toHaveAttribute('data-frame-time');
   }
+  expect(problems.filter((p) => !cutByLeaving.test(p))).toEqual([]);
+});
+
+test('a tile in a planned gap says so, and joins the others when its recording starts', async ({ clean }) => {
+  test.setTimeout(300_000);
+  const { page, problems } = clean;
+  await openWall(page);
+  const tiles = await placeLobbies(page);
+  const ids = await Promise.all(tiles.map(async (t) => (await t.getAttribute('data-camera-id'))!));
+
+  // A gap of one camera in the last hour where the others recorded, from the coverage main gives.
+  const bridge = await BridgeSession.connect(serve.current);
+  const now = Date.now();
+  const periods: { fromMs: number; toMs: number }[][] = [];
+  for (const cameraId of ids) {
+    const answer = await bridge.call('recordings:coverage', { cameraId, fromMs: now - 3600_000, toMs: now - 60_000 });
+    expect(answer.ok, JSON.stringify(answer.error)).toBe(true);
+    periods.push((answer.value as { periods: { fromMs: number; toMs: number }[] }).periods);
+  }
+  bridge.close();
+  let found: { tile: number; fromMs: number; toMs: number } | undefined;
+  for (const [i, list] of periods.entries()) {
+    for (let k = 1; k < list.length && !found; k++) {
+      const gap = { fromMs: list[k - 1]!.toMs, toMs: list[k]!.fromMs };
+      const othersRecord = periods.every((other, j) => j === i || other.some((p) => p.fromMs <= gap.fromMs - 5000 && gap.toMs + 5000 <= p.toMs));
+      if (gap.toMs - gap.fromMs >= 10_000 && gap.toMs - gap.fromMs <= 120_000 && othersRecord) found = { tile: i, ...gap };
+    }
+  }
+  expect(found, 'the demo recordings have a gap of 10 s – 2 min on one camera while the others record').toBeDefined();
+  const gap = found!;
+
+  // Go to 5 s into the gap, at 4× so the wait is short.
+  await page.keyboard.press('g');
+  const goTo = page.getByRole('dialog', { name: 'Go to date and time' });
+  await goTo.getByRole('textbox').fill(`-${Math.round((Date.now() - (gap.fromMs + 5000)) / 1000)}s`);
+  await goTo.getByRole('button', { name: 'Go' }).click();
+  const inGap = tiles[gap.tile]!;
+  await expect(inGap.getByTestId('tile-recorded-status')).toContainText(/^No recording at \d\d:\d\d:\d\d; it starts again at /, { timeout: 30_000 });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('4');
+  // It joins when its recording starts: its frame time passes the gap's end, in step with the others.
+  await expect.poll(async () => Number(await inGap.getAttribute('data-frame-time')), { timeout: Math.ceil((gap.toMs - gap.fromMs) / 4) + 30_000 }).toBeGreaterThanOrEqual(gap.toMs);
+  await expect(inGap.getByTestId('tile-recorded-status')).toHaveCount(0);
+  await page.waitForTimeout(3000);
+  const times = await frameTimes(tiles);
+  expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(400);
   expect(problems.filter((p) => !cutByLeaving.test(p))).toEqual([]);
 });

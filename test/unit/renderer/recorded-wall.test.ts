@@ -97,7 +97,7 @@ function setup(coverage: Record<string, { fromMs: number; toMs: number }[]> = {}
       return { src: `blob:${cameraId}@${atMs}`, frameTimeMs: Math.round(atMs / 1000) * 1000 };
     },
     () => {},
-    { bucketMs: 500, maxCached: 50, around: 0, ahead: 0, parallel: 1 },
+    { bucketMs: 500, maxCached: 50, around: 0, ahead: 0, parallel: 1, exactMs: 300 },
   );
   const players: FakePlayer[] = [];
   const wall = new RecordedWall({

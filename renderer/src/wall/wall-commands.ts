@@ -155,8 +155,8 @@ const ownKeys = 'dialog, [role=dialog], [role=menu], input, select, textarea, [c
 export function onWallKey(event: KeyboardEvent, commands: WallCommands, zoomOf: (index: number) => Zoom): void {
   const target = event.target as HTMLElement;
   if (event.defaultPrevented || target.closest(ownKeys)) return;
-  // Space on a button or link presses it.
-  if (event.key === ' ' && target.closest('button, a[href], [role=button], [role=switch]')) return;
+  // Space on a button or link presses it; in the camera list it is the list's.
+  if (event.key === ' ' && target.closest('button, a[href], [role=button], [role=switch], [role=tree]')) return;
   const cellElement = target.closest<HTMLElement>('[data-cell-index]');
   const index = cellElement && cellElement === target ? Number(cellElement.dataset.cellIndex) : null;
   const key = wallKey(event, index !== null && isZoomed(zoomOf(index)));

@@ -54,14 +54,12 @@ export function fromExacqTime(text: string, timezoneHours: number): number | und
   return wall - offset * 60_000;
 }
 
-/** Whether a search's clips cover the instant atMs (clip times are whole seconds, end exclusive). */
-export function clipsCover(clips: readonly { startTime: string; endTime: string }[], atMs: number, timezoneHours: number): boolean {
-  return clips.some((clip) => {
-    const start = fromExacqTime(clip.startTime, timezoneHours);
-    const end = fromExacqTime(clip.endTime, timezoneHours);
-    // End is whole seconds: a frame in the last second of a clip is still inside it.
-    return start !== undefined && end !== undefined && atMs >= start && atMs < end + 1000;
-  });
+/**
+ * The clip period holding atMs. Clip ends are whole seconds (the frames of the clip's last
+ * second lie past its stated end), so that last second still counts.
+ */
+export function clipAt(periods: readonly Period[], atMs: number): Period | undefined {
+  return periods.find((p) => atMs >= p.fromMs && atMs < p.toMs + 1000);
 }
 
 /**

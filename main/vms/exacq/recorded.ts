@@ -13,7 +13,7 @@ import type { RecordedPlayhead, RecordedSource } from '../../media/sources.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RecordedMedia } from '../adapter.js';
 import type { ExacqClient } from './client.js';
-import { clipsToPeriods, fromExacqTime, recordedFps, searchOffsetOf, toExacqSpeed, toExacqTime, wallAtSearchOffset } from './mapper.js';
+import { clipAt, clipsToPeriods, fromExacqTime, recordedFps, searchOffsetOf, toExacqSpeed, toExacqTime, wallAtSearchOffset } from './mapper.js';
 import type { WireSearch } from './wire-types.js';
 
 /** How much recording a still's search spans after the asked instant, ms (the frame is looked up inside it). */
@@ -77,12 +77,7 @@ export class ExacqRecorded implements RecordedMedia {
     const { client } = this.site;
     const found = await client.search(session, cameraId, toExacqTime(atMs, tz, 'floor'), toExacqTime(atMs + stillSpanMs, tz, 'ceil'));
     try {
-      const periods = found.search_id ? this.periodsOf(found, cameraId, tz) : [];
-      // Clip times are whole seconds: a frame in the last second of a clip is still inside it.
-      const clip = periodAt(
-        periods.map((p) => ({ fromMs: p.fromMs, toMs: p.toMs + 1000 })),
-        atMs,
-      );
+      const clip = found.search_id ? clipAt(this.periodsOf(found, cameraId, tz), atMs) : undefined;
       if (!found.search_id || !clip) throw this.noRecording(cameraId, atMs);
       const jpeg = await client.frameAt(session, found.search_id, cameraId, toExacqTime(atMs, tz), format, width);
       if (!jpeg) throw this.noRecording(cameraId, atMs);

@@ -14,6 +14,7 @@ import { expectClean, failure, isJpeg, secretWires, SpyHttp } from '../../suppor
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe } from '../simulator/exacq-helpers.js';
+import { timecodeOfJpeg, timecodeOfVideo } from '../../support/timecode.js';
 
 type AipixSite = SiteDescription & { cameras: { id: number; uuid: string; name: string }[] };
 
@@ -65,6 +66,7 @@ describe('AIPIX recorded media', () => {
     const still = await recorded.still(String(site.cameras[camIndex]!.id), segment.startMs + 22_500, 320);
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(still.timestampMs).toBe(segment.startMs + 22_000);
+    expect(await timecodeOfJpeg(still.jpeg)).toBe(still.timestampMs);
   });
 
   it('plays archive HLS from the keyframe before T: startMs from PROGRAM-DATE-TIME, ffprobe reads it, next() follows', async () => {
@@ -79,6 +81,8 @@ describe('AIPIX recorded media', () => {
     expect(source.first.endMs).toBeLessThanOrEqual(segment.endMs);
     const probe = await ffprobe(source.first.url);
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264' });
+    // The first frame's own timecode is startMs.
+    expect(await timecodeOfVideo(source.first.url)).toBe(source.first.startMs);
     // The next piece starts where the first ended (inside the segment), or there is none at its end.
     const next = await source.next(source.first.endMs!);
     if (source.first.endMs! < segment.endMs) expect(next?.startMs).toBeLessThanOrEqual(source.first.endMs!);

@@ -18,6 +18,7 @@ import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
 import { ffprobe, readBytes } from '../simulator/exacq-helpers.js';
+import { timecodeOfJpeg, timecodesOfVideo } from '../../support/timecode.js';
 
 type ExacqSite = SiteDescription & { cameraIds: number[]; timezoneHours: number };
 
@@ -78,6 +79,8 @@ beforeAll(async () => {
   site = sim.sites.exacq as ExacqSite;
   scratch = await mkdtemp(join(tmpdir(), 'tessera-exacq-rec-'));
   segment = longestFinishedSegment(sim.context.media, camIndex, sim.context.now());
+  // The play head tests reach 150 s into it.
+  expect(segment.endMs - segment.startMs).toBeGreaterThan(160_000);
   // Recorded media is cut from encoded segments: pay the encoding here, not in a timed test.
   await sim.context.media.recordedStill(camIndex, segment.startMs + 20_000);
 }, 120_000);
@@ -110,6 +113,8 @@ describe('exacq recorded media', () => {
     const still = await recorded.still(id, at, 320);
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(still.timestampMs).toBe(segment.startMs + 20_000);
+    // The picture's own timecode says the same.
+    expect(await timecodeOfJpeg(still.jpeg)).toBe(still.timestampMs);
     const early = await failure(recorded.still(id, sim.context.media.historyStartMs - 3_600_000));
     expect(early.error.code).toBe('no-recording');
     expect(early.error.message).toMatch(/^Depot exacq: camera ".*" has no recording at \d{4}-/);
@@ -134,6 +139,10 @@ describe('exacq recorded media', () => {
       await writeFile(file, data);
       const probe = await ffprobe(file, ['-f', 'h264']);
       expect(probe.streams[0]).toMatchObject({ codec_type: 'video', codec_name: 'h264' });
+      // The first frame shows startMs; the sixth (five frames of 100 ms later) shows T's frame.
+      const codes = await timecodesOfVideo(file, { count: 6 });
+      expect(codes[0]).toBe(source.piece.startMs);
+      expect(codes[5]).toBe(at - (at % 100));
     } finally {
       if (source.kind === 'playhead') await source.playhead.close();
     }
@@ -163,6 +172,13 @@ describe('exacq recorded media', () => {
       expect((await serverSearch(searchId))!.headMs).toBe(at + 90_000);
       await playhead.seek(at - 30_000);
       expect((await serverSearch(searchId))!.headMs).toBe(at - 30_000);
+      // What the server streams follows: a stream opened now starts on the keyframe before the play head.
+      await playhead.seek(at + 90_000);
+      await playhead.setSpeed(4);
+      const file = join(scratch, 'after-seek.h264');
+      await writeFile(file, (await readBytes(source.piece.url, 100_000, 30_000)).data);
+      const gopMs = 4000;
+      expect((await timecodesOfVideo(file))[0]).toBe(segment.startMs + Math.floor((at + 90_000 - segment.startMs) / gopMs) * gopMs);
       const outside = await failure(playhead.seek(sim.context.now() + 60_000));
       expect(outside.error.code).toBe('bad-request');
     } finally {

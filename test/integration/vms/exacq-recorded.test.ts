@@ -17,7 +17,7 @@ import { expectClean, failure, isJpeg, secretWires, SpyHttp } from '../../suppor
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
-import { ffprobe, readBytes } from '../simulator/exacq-helpers.js';
+import { ffprobe } from '../simulator/exacq-helpers.js';
 import { timecodeOfJpeg, timecodesOfVideo } from '../../support/timecode.js';
 
 type ExacqSite = SiteDescription & { cameraIds: number[]; timezoneHours: number };
@@ -67,6 +67,33 @@ async function serverSearch(searchId: string): Promise<{ speed: number; headMs: 
   const s = (await speed.json()) as { speed: string };
   const t = (await head.json()) as { timeWithMs: string };
   return { speed: Number(s.speed), headMs: Date.parse(t.timeWithMs) };
+}
+
+/**
+ * Connects to the stream of a paused playhead, then sets it playing (as the pipeline must: a
+ * playhead moving before the reader connects starts the stream elsewhere) and reads `bytes`.
+ * At 1×: a fast play head runs away from a stream whose recording is still being read from disk,
+ * and the server then restarts the stream at a later keyframe.
+ */
+async function readPlaying(source: RecordedSource, rate: number, bytes: number): Promise<Buffer> {
+  if (source.kind !== 'playhead') throw new Error('expected a playhead source');
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 30_000);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    const response = await fetch(source.piece.url, { signal: abort.signal });
+    await source.playhead.setSpeed(rate);
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      chunks.push(Buffer.from(chunk));
+      size += chunk.length;
+      if (size >= bytes) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+  return Buffer.concat(chunks);
 }
 
 function searchIdOf(source: RecordedSource): string {
@@ -133,10 +160,8 @@ describe('exacq recorded media', () => {
       expect(source.piece).toMatchObject({ format: 'h264', fps: 10, startMs: segment.startMs + 20_000 });
       const searchId = searchIdOf(source);
       expect(await serverSearch(searchId)).toMatchObject({ speed: 0, headMs: at - (at % 100) });
-      await source.playhead.setSpeed(4);
-      const { data } = await readBytes(source.piece.url, 200_000, 30_000);
       const file = join(scratch, 'first.h264');
-      await writeFile(file, data);
+      await writeFile(file, await readPlaying(source, 1, 60_000));
       const probe = await ffprobe(file, ['-f', 'h264']);
       expect(probe.streams[0]).toMatchObject({ codec_type: 'video', codec_name: 'h264' });
       // The first frame shows startMs; the sixth (five frames of 100 ms later) shows T's frame.
@@ -174,9 +199,8 @@ describe('exacq recorded media', () => {
       expect((await serverSearch(searchId))!.headMs).toBe(at - 30_000);
       // What the server streams follows: a stream opened now starts on the keyframe before the play head.
       await playhead.seek(at + 90_000);
-      await playhead.setSpeed(4);
       const file = join(scratch, 'after-seek.h264');
-      await writeFile(file, (await readBytes(source.piece.url, 100_000, 30_000)).data);
+      await writeFile(file, await readPlaying(source, 1, 60_000));
       const gopMs = 4000;
       expect((await timecodesOfVideo(file))[0]).toBe(segment.startMs + Math.floor((at + 90_000 - segment.startMs) / gopMs) * gopMs);
       const outside = await failure(playhead.seek(sim.context.now() + 60_000));

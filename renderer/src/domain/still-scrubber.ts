@@ -3,7 +3,7 @@
  * Per camera, the newest request wins (an older one still out is aborted: its answer would only
  * be overtaken), stills are cached per camera × time bucket (a drag back over the same stretch
  * costs nothing), and the buckets around the playhead and ahead in the drag's direction are
- * fetched before they are needed, a few at a time. The fetch and the release of an evicted
+ * fetched before they are needed, a few at a time, once the picture under the playhead is in. The fetch and the release of an evicted
  * still (an object URL) are injected, so tests drive it with fakes.
  */
 
@@ -146,6 +146,9 @@ export class StillScrubber {
   }
 
   private topUp(cameraId: string, state: CameraState): void {
+    // The picture under the playhead first: prefetches wait while it is out (a VMS answering
+    // stills in seconds under load must not serve the guesses before it).
+    if (state.current) return;
     while (state.prefetching.size < this.config.parallel && state.queue.length > 0) {
       const [key, atMs] = state.queue.shift()!;
       if (this.cache.has(key)) continue;

@@ -51,6 +51,10 @@ export class StillScrubber {
   private readonly cache = new Map<string, ScrubStill>();
   private readonly cameras = new Map<string, CameraState>();
   private readonly listeners = new Set<(result: ScrubResult) => void>();
+  /** The still each camera's tile shows now: never released while on screen. */
+  private readonly onScreen = new Map<string, ScrubStill>();
+  /** Evicted while on screen: released once the tile shows another. */
+  private readonly deferred = new Set<ScrubStill>();
   private disposed = false;
 
   constructor(
@@ -93,8 +97,10 @@ export class StillScrubber {
   dispose(): void {
     this.cancel();
     this.disposed = true;
-    for (const still of this.cache.values()) this.release(still);
+    for (const still of new Set([...this.cache.values(), ...this.deferred])) this.release(still);
     this.cache.clear();
+    this.deferred.clear();
+    this.onScreen.clear();
   }
 
   private showOne(cameraId: string, atMs: number, direction: -1 | 0 | 1, bucketMs: number): void {
@@ -185,14 +191,20 @@ export class StillScrubber {
 
   private store(key: string, still: ScrubStill): void {
     const old = this.cache.get(key);
-    if (old && old.src !== still.src) this.release(old);
+    if (old && old.src !== still.src) this.drop(old);
     this.cache.delete(key);
     this.cache.set(key, still);
     while (this.cache.size > this.config.maxCached) {
       const [oldest, value] = this.cache.entries().next().value as [string, ScrubStill];
       this.cache.delete(oldest);
-      this.release(value);
+      this.drop(value);
     }
+  }
+
+  /** Releases a still no longer cached, unless a tile shows it (then when it shows another). */
+  private drop(still: ScrubStill): void {
+    if ([...this.onScreen.values()].includes(still)) this.deferred.add(still);
+    else this.release(still);
   }
 
   /** A cached still, marked as used now. */
@@ -206,6 +218,11 @@ export class StillScrubber {
   }
 
   private emit(result: ScrubResult): void {
+    if ('still' in result) {
+      const before = this.onScreen.get(result.cameraId);
+      this.onScreen.set(result.cameraId, result.still);
+      if (before && before !== result.still && this.deferred.delete(before) && ![...this.onScreen.values()].includes(before)) this.release(before);
+    }
     for (const listener of this.listeners) listener(result);
   }
 }

@@ -144,4 +144,19 @@ describe('still scrubber', () => {
     s.dispose();
     expect(released).toEqual(['blob:2000', 'blob:3000', 'blob:4000']);
   });
+
+  it('never releases the still a tile shows: it goes once the tile shows another', async () => {
+    const f = fakeFetch();
+    const released: string[] = [];
+    const s = new StillScrubber(f.fetch, (still) => released.push(still.src), { ...config, maxCached: 1, around: 1, ahead: 0, parallel: 1 });
+    s.show(['a'], 10_300, 0);
+    f.asked[0]!.resolve({ src: 'blob:10', frameTimeMs: 10_000 });
+    await flush();
+    // A prefetch arrives and pushes the shown still out of the one-entry cache: kept while shown.
+    f.asked[1]!.resolve({ src: 'blob:11', frameTimeMs: 11_000 });
+    await flush();
+    expect(released).toEqual([]);
+    s.show(['a'], 11_100, 0);
+    expect(released).toEqual(['blob:10']);
+  });
 });

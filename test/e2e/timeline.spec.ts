@@ -52,15 +52,17 @@ async function xOfTime(page: Page, atMs: number): Promise<{ x: number; y: number
   return { x: box.x + ((atMs - startMs) / spanMs) * box.width, y: box.y + box.height / 2 };
 }
 
-/** The JPEG bytes of a tile's recorded still (a blob: URL, read inside the page). */
+/** A tile's recorded still as JPEG bytes, drawn from the <img> (the page's CSP keeps fetch off blob: URLs). */
 async function stillBytes(tile: Locator): Promise<Buffer> {
-  const base64 = await tile.getByRole('img', { name: /^Recorded picture of / }).evaluate(async (img: HTMLImageElement) => {
-    const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
-    let text = '';
-    for (const b of bytes) text += String.fromCharCode(b);
-    return btoa(text);
+  const dataUrl = await tile.getByRole('img', { name: /^Recorded picture of / }).evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    canvas.getContext('2d')!.drawImage(img, 0, 0);
+    return canvas.toDataURL('image/jpeg', 0.95);
   });
-  return Buffer.from(base64, 'base64');
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
 }
 
 const frameTimes = (tiles: readonly Locator[]): Promise<number[]> => Promise.all(tiles.map(async (t) => Number(await t.getAttribute('data-frame-time'))));

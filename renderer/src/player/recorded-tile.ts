@@ -58,6 +58,10 @@ export function emptyRecordedView(): RecordedView {
 export const defaultFrameMs = 100;
 /** Behind by more than this and not buffered: ask main to seek instead of waiting for the data, ms. */
 const reseekBehindMs = 3000;
+/** After asking main to seek, wait this long for the new data before asking again, ms. */
+const reseekWaitMs = 5000;
+/** A re-seek aims this far (of wall time at rate 1) ahead of the group: the tile then holds until the group arrives, ms. */
+const reseekLeadMs = 1500;
 
 /** "No recording at 02:14:03; it starts again at 02:20:00". */
 function gapWords(zone: TimeZoneSpec, atMs: number, nextMs: number | undefined): string {
@@ -71,6 +75,8 @@ export interface RecordedTileDeps {
   media: MediaElementView;
   zone(): TimeZoneSpec;
   onFrameTime(ms: number | undefined): void;
+  /** Monotonic ms (performance.now in the page). */
+  now?(): number;
 }
 
 export class RecordedTile {
@@ -81,6 +87,8 @@ export class RecordedTile {
   private abort: AbortController | null = null;
   private lastSeekMs: number | undefined;
   private attempt = 0;
+  /** No new re-seek before this (deps.now ms): the last one's data is on its way. */
+  private reseekAfter = -Infinity;
   holding = false;
 
   constructor(
@@ -161,7 +169,7 @@ export class RecordedTile {
       case 'gap':
         this.driver.set({ paused: true });
         this.setStatus('gap', gapWords(this.deps.zone(), steer.atMs, steer.nextMs));
-        if (steer.nextMs !== undefined && this.frameTimeMs !== undefined && this.frameTimeMs < steer.nextMs - reseekBehindMs && this.lastSeekMs !== steer.nextMs) void this.playFrom(steer.nextMs);
+        if (steer.nextMs !== undefined && this.frameTimeMs !== undefined && this.frameTimeMs < steer.nextMs - reseekBehindMs && this.lastSeekMs !== steer.nextMs) this.reseek(steer.nextMs, { ...group, status: 'paused' });
         return;
       case 'loading':
         return;
@@ -186,7 +194,7 @@ export class RecordedTile {
         if (RecordedDriver.holds(this.deps.media.buffered(), media)) {
           this.lastSeekMs = steer.toMs;
           this.driver.seek(media);
-        } else if (steer.driftMs < -reseekBehindMs) void this.playFrom(steer.toMs);
+        } else if (steer.driftMs < -reseekBehindMs) this.reseek(steer.toMs, group);
         else if (group.status === 'playing') this.driver.set({ rate: groupRate * 1.1 });
         return;
       }
@@ -216,6 +224,18 @@ export class RecordedTile {
     delete this.view.frameTimeMs;
     delete this.view.syncOffsetMs;
     this.deps.onFrameTime(undefined);
+  }
+
+  /**
+   * Far behind the group with the data not here: main restarts the stream a little ahead of the
+   * group (the tile holds there until the group arrives), once per reseekWaitMs, so a slow
+   * source is not restarted on every tick.
+   */
+  private reseek(toMs: number, group: GroupPosition): void {
+    const now = this.deps.now?.() ?? Date.now();
+    if (now < this.reseekAfter) return;
+    this.reseekAfter = now + reseekWaitMs;
+    void this.playFrom(group.status === 'playing' ? toMs + reseekLeadMs * Math.abs(group.rate) : toMs);
   }
 
   private open(atMs: number): Promise<void> {

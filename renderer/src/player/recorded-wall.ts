@@ -58,7 +58,7 @@ export class RecordedWall {
   /** A tile of the wall; `media` and `onFrameTime` come from its view. */
   add(id: string, cameraId: string, view: RecordedView, media: RecordedTileDeps['media'], onFrameTime: RecordedTileDeps['onFrameTime']): RecordedTile {
     this.remove(id);
-    const tile = new RecordedTile(cameraId, view, { api: this.deps.api, player: this.deps.player, media, zone: this.deps.zone, onFrameTime });
+    const tile = new RecordedTile(cameraId, view, { api: this.deps.api, player: this.deps.player, media, zone: this.deps.zone, onFrameTime, now: this.deps.monotonicNow });
     const own = this.sync ? null : new SyncGroup(this.deps.monotonicNow, this.shared.positionMs());
     this.tiles.set(id, { tile, own });
     this.unsubscribe ??= this.deps.api.onState((states) => {

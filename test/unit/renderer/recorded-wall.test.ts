@@ -85,6 +85,8 @@ class FakePlayer implements VideoPlayer {
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 function setup(coverage: Record<string, { fromMs: number; toMs: number }[]> = {}) {
+  /** What each tile's <video> holds, media s (default: everything). */
+  const buffered: Record<string, [number, number][]> = {};
   const clock = new ManualClock(T + 600_000);
   let mono = 0;
   const api = new FakePlayback();
@@ -120,9 +122,9 @@ function setup(coverage: Record<string, { fromMs: number; toMs: number }[]> = {}
     const times: (number | undefined)[] = [];
     views.push(view);
     frameTimes.push(times);
-    wall.add(`tile-${cam}`, cam, view, { buffered: () => [[0, 1e6]], currentTime: () => 0 }, (ms) => times.push(ms));
+    wall.add(`tile-${cam}`, cam, view, { buffered: () => buffered[cam] ?? [[0, 1e6]], currentTime: () => 0 }, (ms) => times.push(ms));
   }
-  return { wall, api, views, players, stillsAsked, frameTimes, scrubberFails, advance: (ms: number) => (mono += ms) };
+  return { wall, api, views, players, stillsAsked, frameTimes, scrubberFails, buffered, advance: (ms: number) => (mono += ms) };
 }
 
 describe('RecordedWall', () => {
@@ -168,6 +170,29 @@ describe('RecordedWall', () => {
       ['holding', 400],
     ]);
     expect(players[1]!.driver.steer({ nowMs: 0, currentTime: 61.4, ranges: [[0, 100]], playingForMs: 0, droppedFrames: 0 }).paused).toBe(true);
+  });
+
+  it('a tile far behind asks main to seek ahead of the group once, not on every tick', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.remove('tile-exacq');
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    wall.tick();
+    advance(4000);
+    // Nothing of the group's position is buffered on this tile.
+    buffered.een = [[60, 61]];
+    for (let i = 0; i < 20; i++) {
+      advance(100);
+      wall.tick();
+    }
+    await flush();
+    // One seek, 1.5 s ahead of where the group was then (4.1 s in).
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 5600']);
+    advance(5000);
+    wall.tick();
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toHaveLength(2);
   });
 
   it('a tile in a gap says so and where the recording starts again', async () => {

@@ -85,7 +85,12 @@ async function coverageOf(cameraIds: readonly string[], fromMs: number, toMs: nu
 
 const cameraIdsOf = (tiles: readonly Locator[]): Promise<string[]> => Promise.all(tiles.map(async (t) => (await t.getAttribute('data-camera-id'))!));
 
-const frameTimes = (tiles: readonly Locator[]): Promise<number[]> => Promise.all(tiles.map(async (t) => Number(await t.getAttribute('data-frame-time'))));
+/** Every tile's data-frame-time, read at one instant in the page (not one tile after another). */
+async function frameTimes(tiles: readonly Locator[]): Promise<number[]> {
+  const ids = await cameraIdsOf(tiles);
+  const page = tiles[0]!.page();
+  return page.evaluate((wanted) => wanted.map((id) => Number(document.querySelector(`section[data-camera-id="${CSS.escape(id)}"]`)?.getAttribute('data-frame-time'))), ids);
+}
 
 test('the timeline: a slider named Timeline, its keys, zoom, in/out marks, Go to, UTC, and the ? overlay', async ({ clean }) => {
   test.setTimeout(240_000);

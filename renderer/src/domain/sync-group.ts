@@ -4,7 +4,7 @@
  * `now` is injected (performance.now in the page, a manual clock in tests), and steerTile is a
  * function of what a tile shows and where the group is.
  *
- * The rule, per tile, from the drift d = (frame on screen − group position):
+ * The rule, per tile, from the drift d = (middle of the frame on screen − group position):
  *  - |d| within a deadband: play at the group's rate;
  *  - a frame or two off: play a little faster or slower (playbackRate) until it is gone;
  *  - behind by more than ~250 ms: jump to the group's position;
@@ -120,6 +120,8 @@ export class SyncGroup {
 export interface TileSample {
   /** Wall time of the frame on screen, ms (undefined: none yet). */
   frameTimeMs: number | undefined;
+  /** Wall time of the element's playhead (currentTime), ms: continuous, unlike frames. */
+  playheadMs?: number;
   /** The tile is holding (paused by a previous 'hold'). */
   holding: boolean;
   /** The camera's recorded periods, where known: a group position outside them is a gap. */
@@ -149,14 +151,18 @@ export function steerTile(group: GroupPosition, tile: TileSample, config: SyncCo
     return nextMs === undefined ? { kind: 'gap', atMs: at } : { kind: 'gap', atMs: at, nextMs };
   }
   if (tile.frameTimeMs === undefined) return { kind: 'loading' };
-  const driftMs = tile.frameTimeMs - at;
   if (group.status !== 'playing') {
+    const driftMs = tile.frameTimeMs - at;
     // Paused (or waiting for the others to start): show the frame that holds the group's
     // position (its start at or up to 1 ms after it, for ms rounding), so that a step of one
     // frame interval moves every tile exactly one frame.
     const onFrame = driftMs <= 1 && driftMs > -tile.frameMs;
     return onFrame ? { kind: 'paused', driftMs } : { kind: 'seek', toMs: at, driftMs };
   }
+  // Playing: the element's own playhead where known (continuous); else the middle of the frame
+  // on screen, which started up to a frame interval ago (its start would make a tile exactly in
+  // step look half a frame behind, and be sped up).
+  const driftMs = (tile.playheadMs ?? tile.frameTimeMs + tile.frameMs / 2) - at;
   // A holding tile waits until the group has reached its frame; a playing one only once it is clearly ahead.
   if (driftMs > (tile.holding ? config.deadbandMs : config.jumpMs)) return { kind: 'hold', driftMs };
   if (driftMs < -config.jumpMs) return { kind: 'seek', toMs: at, driftMs };

@@ -123,6 +123,12 @@ export class RecordedTile {
     return this.view.picture === 'video' ? this.view.frameTimeMs : undefined;
   }
 
+  /** Wall time of the <video>'s playhead (continuous, between frames), once a frame is shown. */
+  get playheadMs(): number | undefined {
+    if (!this.session || this.view.picture !== 'video') return undefined;
+    return this.session.originMs + this.deps.media.currentTime() * 1000;
+  }
+
   /** A still from the scrubber (the playhead is being dragged). */
   showStill(src: string, timeMs: number): void {
     this.view.active = true;

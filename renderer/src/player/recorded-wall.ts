@@ -195,7 +195,9 @@ export class RecordedWall {
       const position = group.snapshot();
       for (const e of entries) {
         const coverage = this.deps.coverage(e.tile.cameraId);
-        e.tile.steer(steerTile(position, { frameTimeMs: e.tile.frameTimeMs, holding: e.tile.holding, frameMs: e.tile.frameMs, ...(coverage ? { coverage } : {}) }), position);
+        const playheadMs = e.tile.playheadMs;
+        const sample = { frameTimeMs: e.tile.frameTimeMs, holding: e.tile.holding, frameMs: e.tile.frameMs, ...(playheadMs === undefined ? {} : { playheadMs }), ...(coverage ? { coverage } : {}) };
+        e.tile.steer(steerTile(position, sample), position);
       }
     }
     this.onChange();

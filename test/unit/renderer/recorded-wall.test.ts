@@ -76,9 +76,12 @@ class FakePlayer implements VideoPlayer {
   emit<K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]): void {
     (this.listeners.get(event) as PlayerListener<K>)(payload);
   }
-  /** A frame of wall time `ms` is on screen. */
+  /** The element's currentTime, s. */
+  currentTime = 0;
+  /** A frame of wall time `ms` is on screen (and the playhead there). */
   show(ms: number): void {
-    this.driver.shown((ms - origin) / 1000);
+    this.currentTime = (ms - origin) / 1000;
+    this.driver.shown(this.currentTime);
   }
 }
 
@@ -117,12 +120,12 @@ function setup(coverage: Record<string, { fromMs: number; toMs: number }[]> = {}
   });
   const views: RecordedView[] = [];
   const frameTimes: (number | undefined)[][] = [];
-  for (const cam of ['een', 'exacq']) {
+  for (const [i, cam] of ['een', 'exacq'].entries()) {
     const view = emptyRecordedView();
     const times: (number | undefined)[] = [];
     views.push(view);
     frameTimes.push(times);
-    wall.add(`tile-${cam}`, cam, view, { buffered: () => buffered[cam] ?? [[0, 1e6]], currentTime: () => 0 }, (ms) => times.push(ms));
+    wall.add(`tile-${cam}`, cam, view, { buffered: () => buffered[cam] ?? [[0, 1e6]], currentTime: () => players[i]?.currentTime ?? 0 }, (ms) => times.push(ms));
   }
   return { wall, api, views, players, stillsAsked, frameTimes, scrubberFails, buffered, advance: (ms: number) => (mono += ms) };
 }

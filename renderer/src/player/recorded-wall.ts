@@ -192,7 +192,13 @@ export class RecordedWall {
       const before = group.snapshot();
       const ready = entries.every((e) => e.tile.frameTimeMs !== undefined || this.inGap(e, before.positionMs) || e.tile.view.status.kind === 'failed');
       group.tick(ready);
-      const position = group.snapshot();
+      let position = group.snapshot();
+      // Every tile in a gap: nothing to wait for, so the group skips to where the first recording goes on.
+      const nexts = entries.map((e) => (this.inGap(e, position.positionMs) ? nextRecordingStart(this.deps.coverage(e.tile.cameraId) ?? [], position.positionMs) : undefined));
+      if (position.status === 'playing' && nexts.every((n) => n !== undefined)) {
+        group.seek(Math.min(...(nexts as number[])));
+        position = group.snapshot();
+      }
       for (const e of entries) {
         const coverage = this.deps.coverage(e.tile.cameraId);
         const playheadMs = e.tile.playheadMs;

@@ -198,6 +198,17 @@ describe('RecordedWall', () => {
     expect(api.log.filter((l) => l.startsWith('seek'))).toHaveLength(2);
   });
 
+  it('when every tile is in a gap the group skips to where the first recording goes on', async () => {
+    const { wall, players } = setup({ een: [{ fromMs: T + 40_000, toMs: T + 90_000 }], exacq: [{ fromMs: T + 30_000, toMs: T + 90_000 }] });
+    wall.release(T);
+    await flush();
+    players[0]!.show(T + 40_000);
+    players[1]!.show(T + 30_000);
+    wall.tick();
+    wall.tick();
+    expect(wall.position().positionMs).toBe(T + 30_000);
+  });
+
   it('a tile in a gap says so and where the recording starts again', async () => {
     const { wall, views, players } = setup({ exacq: [{ fromMs: T + 30_000, toMs: T + 90_000 }] });
     wall.release(T);

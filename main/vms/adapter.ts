@@ -53,10 +53,9 @@ export type SignInOutcome =
  */
 export interface RecordedMedia {
   /** Recorded periods of a camera inside [fromMs, toMs), merged and sorted. */
-  // INTERIM (issue 15 in progress): coverage, marks, video and reverse become required when every vendor's recorded.ts has landed.
-  coverage?(cameraId: string, fromMs: number, toMs: number): Promise<Period[]>;
+  coverage(cameraId: string, fromMs: number, toMs: number): Promise<Period[]>;
   /** Motion/event marks inside [fromMs, toMs), sorted; null where the VMS gives none for this camera. */
-  marks?(cameraId: string, fromMs: number, toMs: number): Promise<Mark[] | null>;
+  marks(cameraId: string, fromMs: number, toMs: number): Promise<Mark[] | null>;
   /** The recorded frame showing at atMs, stamped with its own time; 'no-recording' where nothing was recorded then. */
   still(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
   /**
@@ -64,9 +63,9 @@ export interface RecordedMedia {
    * rate is a hint: above 4× a source may give keyframes only or the sub-stream; negative rates
    * only where `reverse` is 'server'.
    */
-  video?(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub' }): Promise<RecordedSource>;
+  video(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub' }): Promise<RecordedSource>;
   /** How the vendor plays backwards: itself ('server'), or Tessera steps keyframes back ('keyframes'). */
-  readonly reverse?: 'server' | 'keyframes';
+  readonly reverse: 'server' | 'keyframes';
 }
 
 /**

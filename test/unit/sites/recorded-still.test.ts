@@ -10,19 +10,19 @@ import { SiteRepository } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
 import { sitesHandlers } from '../../../main/ipc/handlers/sites-handlers.js';
 import { StillCache } from '../../../main/media/still-cache.js';
-import type { RecordedMedia, VmsAdapter } from '../../../main/vms/adapter.js';
+import type { VmsAdapter } from '../../../main/vms/adapter.js';
 import { capabilitiesOf } from '../../../main/vms/capabilities.js';
-import { failure } from '../../support/adapter-harness.js';
+import { failure, recordedParts } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
 function setup(withRecorded: boolean) {
   const asked: string[] = [];
-  const recorded: RecordedMedia = {
+  const recorded = recordedParts({
     still: async (cameraId, atMs, width) => {
       asked.push(`recorded ${cameraId} ${atMs} ${width}`);
       return { jpeg: Buffer.from([0xff, 0xd8]), timestampMs: atMs - 400 };
     },
-  };
+  });
   const parts = withRecorded ? { recorded } : {};
   const adapter: VmsAdapter = {
     kind: 'exacq',

@@ -3,10 +3,9 @@
 // or an export path before any export exists.
 import { describe, expect, it } from 'vitest';
 import { siteKinds, type Capabilities, type SiteKind } from '../../../preload/contract/index.js';
-import type { RecordedMedia } from '../../../main/vms/adapter.js';
 import { capabilitiesOf, recordedMedia } from '../../../main/vms/capabilities.js';
 import { adapterFactory } from '../../../main/vms/registry.js';
-import { failure } from '../../support/adapter-harness.js';
+import { failure, recordedParts } from '../../support/adapter-harness.js';
 import { adapterContext } from './adapter-context.js';
 
 const adapterOf = (kind: SiteKind) => adapterFactory(kind).create(adapterContext(kind));
@@ -35,7 +34,7 @@ describe('capabilities of each kind', () => {
 
 describe('capabilitiesOf', () => {
   const declared = { liveFormats: ['hls' as const], ptz: false, signIn: 'password' as const };
-  const recorded: RecordedMedia = { still: async () => ({ jpeg: Buffer.alloc(0), timestampMs: 0 }) };
+  const recorded = recordedParts({ still: async () => ({ jpeg: Buffer.alloc(0), timestampMs: 0 }) });
 
   it('says recorded and server layouts exactly where the parts are', () => {
     expect(capabilitiesOf(declared, { kind: 'aipix' })).toEqual({ ...declared, recorded: false, exportPath: 'none', serverLayouts: false });

@@ -13,13 +13,16 @@ import {
   deviceListSchema,
   layoutListSchema,
   layoutSchema,
+  mp4PendingSchema,
   pollAnswerSchema,
   userSchema,
+  videoListSchema,
   type AuthenticateAnswer,
   type PollAnswer,
   type WireDeviceRow,
   type WireLayout,
   type WireUser,
+  type WireVideoRow,
 } from './wire-types.js';
 
 /** Logout is a courtesy: never hold up sign-out or quitting for long. */
@@ -46,6 +49,15 @@ function isEmpty(response: HttpResponse): boolean {
 }
 
 export type ImageMode = 'asset' | 'prev' | 'next' | 'after';
+
+/** One request of an MP4 download: still being made, or ready (the file itself, not read here). */
+export type Mp4Answer = { kind: 'pending' } | { kind: 'ready'; sizeBytes?: number; resumable: boolean };
+
+/** An answer that is the media file itself rather than JSON or an error page. */
+function isMediaAnswer(status: number, headers: Headers): boolean {
+  const type = headers.get('content-type') ?? '';
+  return status === 200 && !/json|html|text\//i.test(type);
+}
 
 export class EenV1Client {
   constructor(private readonly http: HttpClient) {}
@@ -194,6 +206,42 @@ export class EenV1Client {
     this.check(response, 'waiting for camera status');
     if (isEmpty(response)) return {};
     return this.http.parseJson(response, pollAnswerSchema, 'a status update (/poll)');
+  }
+
+  /** GET /asset/list/video: the recorded videos of a camera overlapping [start, end) (EEN timestamps). */
+  async videoList(cameraId: string, start: string, end: string, signal?: AbortSignal): Promise<WireVideoRow[]> {
+    const response = await this.http.request({ path: 'asset/list/video', query: { id: cameraId, start_timestamp: start, end_timestamp: end }, ...(signal ? { signal } : {}) });
+    this.check(response, `listing the recordings of camera ${cameraId}`);
+    return this.http.parseJson(response, videoListSchema, `the recording list of camera ${cameraId} (/asset/list/video)`);
+  }
+
+  /**
+   * One request of GET /asset/play/video.mp4 (seed 000 "Get Video"): 201 (the job was created)
+   * and 202 (still being made) carry the job id; 200 is the file itself. Its body is left unread
+   * (the export manager downloads it once); only its size and whether it may be resumed are kept.
+   * The older docs' 502 ("being transcoded, fetch again") counts as still being made.
+   */
+  async mp4(query: Record<string, string>, cameraId: string, signal?: AbortSignal): Promise<Mp4Answer> {
+    const response = await this.http.request({ path: 'asset/play/video.mp4', query, skipBody: isMediaAnswer, ...(signal ? { signal } : {}) });
+    const { status } = response;
+    const what = `the MP4 clip of camera ${cameraId}`;
+    if (isMediaAnswer(status, response.headers)) {
+      const length = Number(response.headers.get('content-length') ?? NaN);
+      return { kind: 'ready', ...(Number.isSafeInteger(length) && length > 0 ? { sizeBytes: length } : {}), resumable: /\bbytes\b/i.test(response.headers.get('accept-ranges') ?? '') };
+    }
+    if (status === 200) {
+      const hint = looksLikeHtml(response) ? 'a web page' : `${response.headers.get('content-type') ?? 'no content type'}, ${response.body.length} bytes`;
+      throw new AppFailure('bad-response', `${this.site}: expected ${what} but got ${hint}.`, { status });
+    }
+    if (status === 201 || status === 202) {
+      this.http.parseJson(response, mp4PendingSchema, `the answer about ${what} (HTTP ${status})`);
+      return { kind: 'pending' };
+    }
+    if (status === 502) return { kind: 'pending' };
+    if (status === 410) throw new AppFailure('no-recording', `${this.site}: the video of camera ${cameraId} is out of retention on Eagle Eye (HTTP 410).`, { status });
+    if (status === 404 && !looksLikeHtml(response)) throw new AppFailure('no-recording', `${this.site}: Eagle Eye has no video of camera ${cameraId} in the requested time (HTTP 404).`, { status });
+    this.check(response, `asking for ${what}`);
+    throw this.unexpected(response, `asking for ${what}`);
   }
 
   /** Absolute URL on the session's host (for media ffmpeg pulls itself, with the cookie as a header). */

@@ -102,3 +102,16 @@ export const pollAnswerSchema = z
   })
   .loose();
 export type PollAnswer = z.infer<typeof pollAnswerSchema>;
+
+/** GET /asset/list/video: recorded videos `{s, e, id}` (seed 000 "Get list of Videos"); at most a day's worth is read. */
+export const videoListSchema = z
+  .array(
+    z
+      .object({ s: z.string().max(32), e: z.string().max(32), id: z.union([z.number(), z.string().max(32)]).optional() })
+      .loose(),
+  )
+  .max(10_000);
+export type WireVideoRow = z.infer<typeof videoListSchema>[number];
+
+/** 201/202 of GET /asset/play/video.mp4 while the MP4 is being made: the job id. */
+export const mp4PendingSchema = z.object({ id: z.union([z.string().max(128), z.number()]).optional() }).loose();

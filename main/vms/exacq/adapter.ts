@@ -5,14 +5,21 @@
  * views and tours as server layouts.
  */
 import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, ServerExport, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
 import { isSessionExpired } from '../session-errors.js';
+import type { ExportTiming } from '../export-wait.js';
 import { ExacqClient } from './client.js';
+import { ExacqServerExport } from './server-export.js';
 import { clipsCover, ExacqFormat, toCameraRecords, toExacqTime, toServerLayout, toServerTour, type ExacqCameras } from './mapper.js';
 
 const declared: DeclaredCapabilities = { liveFormats: ['h264', 'jpeg'], ptz: false, signIn: 'password' };
+
+export interface ExacqOptions {
+  /** Pauses and stall window of exports (tests shorten them). */
+  exportTiming?: Partial<ExportTiming>;
+}
 
 /** How much recording a still's search spans after the asked instant, ms (the frame is looked up inside it). */
 const searchSpanMs = 1000;
@@ -25,6 +32,7 @@ export class ExacqAdapter implements VmsAdapter {
       return this.recordedStill(session, cameraId, atMs, format, width);
     },
   };
+  readonly serverExport: ServerExport;
   private readonly client: ExacqClient;
   /** The login.web session id: travels in every query as `s=`; never logged, never leaves main. */
   private session: string | null = null;
@@ -33,8 +41,21 @@ export class ExacqAdapter implements VmsAdapter {
   private known: ExacqCameras | undefined;
   private warnedTimezone = false;
 
-  constructor(private readonly ctx: AdapterContext) {
+  constructor(
+    private readonly ctx: AdapterContext,
+    options: ExacqOptions = {},
+  ) {
     this.client = new ExacqClient(ctx.http);
+    this.serverExport = new ExacqServerExport({
+      client: this.client,
+      site: ctx.site.name,
+      log: ctx.log,
+      session: () => this.requireSession(),
+      timezone: () => this.timezone(),
+      nameOf: (id) => this.nameOf(id),
+      now: () => ctx.now(),
+      ...(options.exportTiming ? { timing: options.exportTiming } : {}),
+    });
   }
 
   private get site(): string {
@@ -193,7 +214,8 @@ export class ExacqAdapter implements VmsAdapter {
   }
 }
 
-export const exacqAdapterFactory: AdapterFactory = {
-  kind: 'exacq',
-  create: (ctx) => new ExacqAdapter(ctx),
-};
+export function createExacqAdapterFactory(options: ExacqOptions = {}): AdapterFactory {
+  return { kind: 'exacq', create: (ctx) => new ExacqAdapter(ctx, options) };
+}
+
+export const exacqAdapterFactory: AdapterFactory = createExacqAdapterFactory();

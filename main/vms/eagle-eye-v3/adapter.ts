@@ -13,10 +13,12 @@
  */
 import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
 import type { PreviewFeed } from '../../media/preview-feeds.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, ServerExport, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
+import type { ExportTiming } from '../export-wait.js';
 import { EenV3Client, isRefreshRefused } from './client.js';
+import { EenV3ServerExport } from './server-export.js';
 import { fromEenTimestamp, toCameraRecord, toEenTimestamp, toServerLayout } from './mapper.js';
 import { authorizationUrl, browserTimeoutMs, createPkce, parseStoredSecret, randomState, serializeStoredSecret, startLoopbackListener, type LoopbackListener } from './oauth.js';
 import { wireCameraSchema, wireFeedSchema, wireLayoutSchema } from './wire-types.js';
@@ -32,11 +34,14 @@ const gapToleranceMs = 10_000;
 export interface EagleEyeV3Options {
   /** How long a browser sign-in may take before the loopback listener gives up (default 5 min). */
   browserTimeoutMs?: number;
+  /** Pauses and stall window of exports (tests shorten them). */
+  exportTiming?: Partial<ExportTiming>;
 }
 
 class EagleEyeV3Adapter implements VmsAdapter {
   readonly kind = 'eagleeye-v3' as const;
   readonly recorded: RecordedMedia = { still: (cameraId, atMs, width) => this.recordedStill(cameraId, atMs, width) };
+  readonly serverExport: ServerExport;
   private readonly client: EenV3Client;
   private readonly site: string;
   private clientSecret = '';
@@ -55,6 +60,15 @@ class EagleEyeV3Adapter implements VmsAdapter {
       configuredUrl: ctx.site.url,
       now: ctx.now,
       onRefreshToken: (refreshToken) => this.announceSecret(refreshToken),
+    });
+    this.serverExport = new EenV3ServerExport({
+      client: this.client,
+      http: ctx.http,
+      site: this.site,
+      log: ctx.log,
+      nameOf: (id) => id,
+      now: () => ctx.now(),
+      ...(options.exportTiming ? { timing: options.exportTiming } : {}),
     });
   }
 

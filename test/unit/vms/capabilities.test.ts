@@ -14,7 +14,7 @@ const adapterOf = (kind: SiteKind) => adapterFactory(kind).create(adapterContext
 describe('capabilities of each kind', () => {
   const expected: Record<SiteKind, Capabilities> = {
     'eagleeye-v1': { liveFormats: ['flv', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' },
-    'eagleeye-v3': { liveFormats: ['hls', 'rtsp', 'mjpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'oauth' },
+    'eagleeye-v3': { liveFormats: ['hls', 'rtsp', 'mjpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'oauth' },
     exacq: { liveFormats: ['h264', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' },
     aipix: { liveFormats: ['hls', 'rtsp'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' },
     rtsp: { liveFormats: ['rtsp'], recorded: false, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' },

@@ -6,12 +6,13 @@
  */
 import { AppFailure } from '../../../preload/contract/index.js';
 import { grabStill } from '../../media/grab-still.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, ServerExport, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
 import { looksLikeHtml } from '../../net/http-client.js';
 import { AipixClient, deviceUuid, type StreamType } from './client.js';
 import { readPage, shortfallNote } from './pagination.js';
+import { AipixServerExport } from './server-export.js';
 import { fromAipixTime, playlistStartMs, sessionToRemove, streamTypeOf, toAipixTime, toCameraRecord } from './mapper.js';
 import { maxPages, pageSize as defaultPageSize, type WireCamera } from './wire-types.js';
 
@@ -39,6 +40,7 @@ export class AipixAdapter implements VmsAdapter {
       return cam.uuid ? this.previewStill(cam, cam.uuid, atMs, width) : this.recordedStill(cam, atMs, width);
     },
   };
+  readonly serverExport: ServerExport;
   private readonly client: AipixClient;
   private readonly deviceId: string;
   /** Wire cameras of the last list, for stream types and UUIDs. */
@@ -52,6 +54,7 @@ export class AipixAdapter implements VmsAdapter {
   ) {
     this.deviceId = deviceUuid(ctx.site.id);
     this.client = new AipixClient(ctx.http, this.deviceId);
+    this.serverExport = new AipixServerExport({ client: this.client, site: ctx.site.name, now: () => ctx.now() });
   }
 
   private get site(): string {

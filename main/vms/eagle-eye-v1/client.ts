@@ -11,6 +11,7 @@ import { sessionExpired, wrongCredentials } from '../session-errors.js';
 import {
   authenticateAnswerSchema,
   deviceListSchema,
+  imageListSchema,
   layoutListSchema,
   layoutSchema,
   mp4PendingSchema,
@@ -20,6 +21,7 @@ import {
   type AuthenticateAnswer,
   type PollAnswer,
   type WireDeviceRow,
+  type WireImageRow,
   type WireLayout,
   type WireUser,
   type WireVideoRow,
@@ -49,6 +51,14 @@ function isEmpty(response: HttpResponse): boolean {
 }
 
 export type ImageMode = 'asset' | 'prev' | 'next' | 'after';
+
+/** A picture and its headers as sent: x-ee-timestamp, x-ee-prev, x-ee-next (`type-timestamp` or `unknown`). */
+export interface WireImage {
+  jpeg: Buffer;
+  timestamp: string | null;
+  prev: string | null;
+  next: string | null;
+}
 
 /** One request of an MP4 download: still being made, or ready (the file itself, not read here). */
 export type Mp4Answer = { kind: 'pending' } | { kind: 'ready'; sizeBytes?: number; resumable: boolean };
@@ -173,7 +183,7 @@ export class EenV1Client {
    * /asset/{mode}/image.jpeg: the JPEG and its x-ee-timestamp (`type-YYYYMMDDhhmmss.mmm`).
    * null when the service has no such image (404).
    */
-  async image(mode: ImageMode, cameraId: string, timestamp: string, assetClass: 'all' | 'pre' | 'thumb'): Promise<{ jpeg: Buffer; timestamp: string | null } | null> {
+  async image(mode: ImageMode, cameraId: string, timestamp: string, assetClass: 'all' | 'pre' | 'thumb'): Promise<WireImage | null> {
     const response = await this.http.request({
       path: `asset/${mode}/image.jpeg`,
       query: { id: cameraId, timestamp, asset_class: assetClass },
@@ -186,33 +196,36 @@ export class EenV1Client {
       const hint = response.body.length === 0 ? 'an empty answer' : `${type}, ${response.body.length} bytes`;
       throw new AppFailure('bad-response', `${this.site}: expected a JPEG picture of camera ${cameraId} but got ${hint}.`, { status: response.status });
     }
-    return { jpeg: response.body, timestamp: response.headers.get('x-ee-timestamp') };
+    return { jpeg: response.body, timestamp: response.headers.get('x-ee-timestamp'), prev: response.headers.get('x-ee-prev'), next: response.headers.get('x-ee-next') };
   }
 
-  /** POST /poll: registers the subscription; answers current values and sets the ee-poll-ses cookie. */
-  async pollStart(cameras: readonly string[]): Promise<PollAnswer> {
-    const subscription = Object.fromEntries(cameras.map((esn) => [esn, { resource: ['status'] }]));
-    const response = await this.http.request({ method: 'POST', path: 'poll', json: { cameras: subscription } });
-    this.check(response, 'subscribing to camera status');
-    const answer = this.http.parseJson(response, pollAnswerSchema, 'the status subscription answer (/poll)');
-    // The token equals the cookie the answer set; kept as the cookie in case a proxy dropped Set-Cookie.
-    if (answer.token) this.http.setCookie('ee-poll-ses', answer.token);
-    return answer;
-  }
-
-  /** GET /poll: held by the service until something changes (or its hold ends: an empty answer). */
-  async pollNext(timeoutMs: number): Promise<PollAnswer> {
-    const response = await this.http.request({ path: 'poll', timeoutMs });
-    this.check(response, 'waiting for camera status');
-    if (isEmpty(response)) return {};
-    return this.http.parseJson(response, pollAnswerSchema, 'a status update (/poll)');
-  }
-
-  /** GET /asset/list/video: the recorded videos of a camera overlapping [start, end) (EEN timestamps). */
-  async videoList(cameraId: string, start: string, end: string, signal?: AbortSignal): Promise<WireVideoRow[]> {
-    const response = await this.http.request({ path: 'asset/list/video', query: { id: cameraId, start_timestamp: start, end_timestamp: end }, ...(signal ? { signal } : {}) });
+  /** GET /asset/list/video over [start, end): one row per clip, or per joined span with coalesce. */
+  async videoList(cameraId: string, start: string, end: string, coalesce: boolean, signal?: AbortSignal): Promise<WireVideoRow[]> {
+    const response = await this.http.request({
+      path: 'asset/list/video',
+      query: { id: cameraId, start_timestamp: start, end_timestamp: end, ...(coalesce ? { options: 'coalesce' } : {}) },
+      ...(signal ? { signal } : {}),
+    });
     this.check(response, `listing the recordings of camera ${cameraId}`);
     return this.http.parseJson(response, videoListSchema, `the recording list of camera ${cameraId} (/asset/list/video)`);
+  }
+
+  /** GET /asset/list/image over [start, end) for one asset class. */
+  async imageList(cameraId: string, start: string, end: string, assetClass: 'all' | 'pre' | 'thumb'): Promise<WireImageRow[]> {
+    const response = await this.http.request({ path: 'asset/list/image', query: { id: cameraId, start_timestamp: start, end_timestamp: end, asset_class: assetClass } });
+    this.check(response, `listing the pictures of camera ${cameraId}`);
+    return this.http.parseJson(response, imageListSchema, `the picture list of camera ${cameraId} (/asset/list/image)`);
+  }
+
+  /**
+   * A short piece of recorded FLV, read whole (a few seconds: the keyframe probe). null when the
+   * service has no video there (404).
+   */
+  async recordedFlv(query: Record<string, string>, maxBytes: number, timeoutMs: number): Promise<Buffer | null> {
+    const response = await this.http.request({ path: 'asset/play/video.flv', query, maxBytes, timeoutMs, headers: { accept: 'video/x-flv, */*;q=0.5' } });
+    if (response.status === 404 && !looksLikeHtml(response)) return null;
+    this.check(response, `reading recorded video of camera ${query.id ?? ''}`);
+    return response.body;
   }
 
   /**
@@ -242,6 +255,25 @@ export class EenV1Client {
     if (status === 404 && !looksLikeHtml(response)) throw new AppFailure('no-recording', `${this.site}: Eagle Eye has no video of camera ${cameraId} in the requested time (HTTP 404).`, { status });
     this.check(response, `asking for ${what}`);
     throw this.unexpected(response, `asking for ${what}`);
+  }
+
+  /** POST /poll: registers the subscription; answers current values and sets the ee-poll-ses cookie. */
+  async pollStart(cameras: readonly string[]): Promise<PollAnswer> {
+    const subscription = Object.fromEntries(cameras.map((esn) => [esn, { resource: ['status'] }]));
+    const response = await this.http.request({ method: 'POST', path: 'poll', json: { cameras: subscription } });
+    this.check(response, 'subscribing to camera status');
+    const answer = this.http.parseJson(response, pollAnswerSchema, 'the status subscription answer (/poll)');
+    // The token equals the cookie the answer set; kept as the cookie in case a proxy dropped Set-Cookie.
+    if (answer.token) this.http.setCookie('ee-poll-ses', answer.token);
+    return answer;
+  }
+
+  /** GET /poll: held by the service until something changes (or its hold ends: an empty answer). */
+  async pollNext(timeoutMs: number): Promise<PollAnswer> {
+    const response = await this.http.request({ path: 'poll', timeoutMs });
+    this.check(response, 'waiting for camera status');
+    if (isEmpty(response)) return {};
+    return this.http.parseJson(response, pollAnswerSchema, 'a status update (/poll)');
   }
 
   /** Absolute URL on the session's host (for media ffmpeg pulls itself, with the cookie as a header). */

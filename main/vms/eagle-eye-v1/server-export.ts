@@ -70,7 +70,7 @@ export class EenV1ServerExport implements ServerExport {
     const name = this.deps.nameOf(cameraId);
     checkRange(site, fromMs, toMs, this.maxRangeMs, this.deps.now());
     o.onProgress(0, 'Looking up the recording on Eagle Eye');
-    const rows = await client.videoList(cameraId, toEenTimestamp(fromMs), toEenTimestamp(toMs), o.signal);
+    const rows = await client.videoList(cameraId, toEenTimestamp(fromMs), toEenTimestamp(toMs), false, o.signal);
     const start = playStart(rows.map((row) => this.span(row, name)), fromMs, toMs);
     if (!start) throw new AppFailure('no-recording', `${site}: camera ${name} has no recording between ${iso(fromMs)} and ${iso(toMs)}.`);
     const query: Record<string, string> = {

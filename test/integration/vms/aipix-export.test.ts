@@ -15,7 +15,7 @@ import type { SiteDescription } from '../../../simulator/types.js';
 import { expectClean, failure, secretWires, simAdmin, SpyHttp } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
-import { downloadAll, probe, progressLog, twoMinutesOf } from './server-export-helpers.js';
+import { downloadAll, firstAndLastFrame, probe, progressLog, twoMinutesOf } from './server-export-helpers.js';
 
 type AipixSite = SiteDescription & { cameras: { id: number; uuid: string; name: string }[] };
 
@@ -52,7 +52,7 @@ describe('AIPIX server export', () => {
     const { adapter } = await signedIn();
     expect(adapter.capabilities.exportPath).toBe('server');
     expect(adapter.serverExport.maxRangeMs).toBe(10 * 60_000);
-    const { fromMs, toMs, gopS } = twoMinutesOf(sim.context.media, 0, sim.context.now());
+    const { fromMs, toMs, gopS, frameMs } = twoMinutesOf(sim.context.media, 0, sim.context.now());
     const progress = progressLog();
     const file = await adapter.serverExport.prepare(String(site.cameras[0]!.id), fromMs, toMs, { signal: AbortSignal.timeout(60_000), onProgress: progress.onProgress });
     expect(file).toMatchObject({ format: 'mp4', headers: {}, resumable: false });
@@ -65,6 +65,11 @@ describe('AIPIX server export', () => {
     const probed = await probe(path!);
     expect(probed.videoCodec).toBe('h264');
     expect(Math.abs(probed.durationS - 120)).toBeLessThanOrEqual(gopS + 0.2);
+    // Never late, at most one GOP early, and up to the end (the simulator's timecode in each frame).
+    const frames = await firstAndLastFrame(path!);
+    expect(frames.firstMs).toBeLessThanOrEqual(fromMs);
+    expect(frames.firstMs).toBeGreaterThanOrEqual(fromMs - gopS * 1000);
+    expect(frames.lastMs).toBeGreaterThanOrEqual(toMs - frameMs - 1);
     await file.finish();
   }, 180_000);
 

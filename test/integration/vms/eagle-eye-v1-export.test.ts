@@ -22,7 +22,7 @@ import { expectClean, failure, secretWires, simAdmin, SpyHttp } from '../../supp
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
-import { downloadAll, probe, progressLog, twoMinutesOf } from './server-export-helpers.js';
+import { downloadAll, firstAndLastFrame, probe, progressLog, twoMinutesOf } from './server-export-helpers.js';
 
 let sim: SimulatorHandle;
 let site: SiteDescription;
@@ -66,7 +66,7 @@ describe('Eagle Eye v1 server export', () => {
   it('prepares 2 minutes (201 → 202 → 200), and the file downloads once: H.264, 2 min within one GOP', async () => {
     const { adapter } = await signedIn();
     const camera = sim.context.media.cameras[0]!;
-    const { fromMs, toMs, gopS } = twoMinutesOf(sim.context.media, 0, sim.context.now());
+    const { fromMs, toMs, gopS, frameMs } = twoMinutesOf(sim.context.media, 0, sim.context.now());
     const progress = progressLog();
     const file = await adapter.serverExport!.prepare(camera.esn, fromMs, toMs, { signal: AbortSignal.timeout(120_000), onProgress: progress.onProgress });
     expect(file).toMatchObject({ format: 'mp4', headers: { cookie: expect.stringMatching(/^auth_key=/) } });
@@ -83,6 +83,11 @@ describe('Eagle Eye v1 server export', () => {
     const probed = await probe(path!);
     expect(probed.videoCodec).toBe('h264');
     expect(Math.abs(probed.durationS - 120)).toBeLessThanOrEqual(gopS + 0.2);
+    // Never late, at most one GOP early, and up to the end (the simulator's timecode in each frame).
+    const frames = await firstAndLastFrame(path!);
+    expect(frames.firstMs).toBeLessThanOrEqual(fromMs);
+    expect(frames.firstMs).toBeGreaterThanOrEqual(fromMs - gopS * 1000);
+    expect(frames.lastMs).toBeGreaterThanOrEqual(toMs - frameMs - 1);
     await file.finish();
   }, 180_000);
 

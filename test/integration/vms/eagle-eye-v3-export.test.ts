@@ -23,7 +23,7 @@ import { failure, simAdmin } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
-import { downloadAll, probe, progressLog, twoMinutesOf } from './server-export-helpers.js';
+import { downloadAll, firstAndLastFrame, probe, progressLog, twoMinutesOf } from './server-export-helpers.js';
 
 interface V3Site {
   url: string;
@@ -87,7 +87,7 @@ describe('Eagle Eye v3 server export', () => {
     expect(adapter.capabilities.exportPath).toBe('server');
     expect(adapter.serverExport!.maxRangeMs).toBe(30 * 60_000);
     const camera = sim.context.media.cameras[0]!;
-    const { fromMs, toMs, gopS } = twoMinutesOf(sim.context.media, 0, sim.context.now());
+    const { fromMs, toMs, gopS, frameMs } = twoMinutesOf(sim.context.media, 0, sim.context.now());
     const progress = progressLog();
     const file = await adapter.serverExport!.prepare(camera.esn, fromMs, toMs, { signal: AbortSignal.timeout(120_000), onProgress: progress.onProgress });
     expect(file).toMatchObject({ format: 'mp4', headers: { authorization: expect.stringMatching(/^Bearer \S+/) }, resumable: false });
@@ -104,6 +104,11 @@ describe('Eagle Eye v3 server export', () => {
     const probed = await probe(path!);
     expect(probed.videoCodec).toBe('h264');
     expect(Math.abs(probed.durationS - 120)).toBeLessThanOrEqual(gopS + 0.2);
+    // Never late, at most one GOP early, and up to the end (the simulator's timecode in each frame).
+    const frames = await firstAndLastFrame(path!);
+    expect(frames.firstMs).toBeLessThanOrEqual(fromMs);
+    expect(frames.firstMs).toBeGreaterThanOrEqual(fromMs - gopS * 1000);
+    expect(frames.lastMs).toBeGreaterThanOrEqual(toMs - frameMs - 1);
 
     const [jobId] = [...http.jobIds];
     expect(await http.jobStatus(jobId!)).toBe(200);

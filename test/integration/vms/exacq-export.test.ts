@@ -22,7 +22,7 @@ import { expectClean, failure, secretWires, simAdmin, SpyHttp } from '../../supp
 import { memoryLogger } from '../../support/memory-logger.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
-import { downloadAll, probe, progressLog, twoMinutesOf } from './server-export-helpers.js';
+import { downloadAll, firstAndLastFrame, probe, progressLog, twoMinutesOf } from './server-export-helpers.js';
 
 type ExacqSite = SiteDescription & { cameraIds: number[] };
 
@@ -79,7 +79,7 @@ describe('exacqVision server export', () => {
 
   it('create → progress → download → finish: H.264, 2 min within one GOP, and the export is gone afterwards', async () => {
     const { adapter, http } = await signedIn();
-    const { fromMs, toMs, gopS } = twoMinutesOf(sim.context.media, 0, sim.context.now());
+    const { fromMs, toMs, gopS, frameMs } = twoMinutesOf(sim.context.media, 0, sim.context.now());
     const progress = progressLog();
     const file = await adapter.serverExport!.prepare(String(site.cameraIds[0]), fromMs, toMs, { signal: AbortSignal.timeout(120_000), onProgress: progress.onProgress });
     expect(file).toMatchObject({ format: 'mp4', headers: {}, resumable: false });
@@ -99,6 +99,11 @@ describe('exacqVision server export', () => {
     const probed = await probe(path!);
     expect(probed.videoCodec).toBe('h264');
     expect(Math.abs(probed.durationS - 120)).toBeLessThanOrEqual(gopS + 0.2);
+    // Never late, at most one GOP early, and up to the end (the simulator's timecode in each frame).
+    const frames = await firstAndLastFrame(path!);
+    expect(frames.firstMs).toBeLessThanOrEqual(fromMs);
+    expect(frames.firstMs).toBeGreaterThanOrEqual(fromMs - gopS * 1000);
+    expect(frames.lastMs).toBeGreaterThanOrEqual(toMs - frameMs - 1);
 
     expect(await exportStatus(exportId)).toBe(200);
     await file.finish();

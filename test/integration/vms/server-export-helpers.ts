@@ -11,6 +11,7 @@ import type { ReadableStream } from 'node:stream/web';
 import type { ServerExportDownload, ServerExportFile } from '../../../main/vms/adapter.js';
 import type { SimMedia } from '../../../simulator/types.js';
 import { longestFinishedSegment } from '../../support/simulator.js';
+import { timecodeOfVideo, timecodesOfVideo } from '../../support/timecode.js';
 import { ffprobe } from '../simulator/exacq-helpers.js';
 
 /** Downloads one file of a server export to dir/name; the answer must be a 200. */
@@ -40,6 +41,13 @@ export async function probe(path: string): Promise<{ durationS: number; videoCod
   };
 }
 
+/** The simulator's machine-readable time of the first and the last frame of a file. */
+export async function firstAndLastFrame(path: string): Promise<{ firstMs: number | null; lastMs: number | null }> {
+  const firstMs = await timecodeOfVideo(path);
+  const tail = await timecodesOfVideo(path, { fromEndSec: 2, count: 512 });
+  return { firstMs, lastMs: tail.filter((t): t is number => t !== null).at(-1) ?? null };
+}
+
 /** Collects the progress prepare() reports. */
 export function progressLog(): { steps: { fraction: number; step: string }[]; onProgress(fraction: number, step: string): void } {
   const steps: { fraction: number; step: string }[] = [];
@@ -48,11 +56,12 @@ export function progressLog(): { steps: { fraction: number; step: string }[]; on
 
 /**
  * A 2-minute range 30 s into the longest finished recording of a camera (so it starts inside a
- * video, not on its first frame), and the camera's GOP in seconds.
+ * video, not on its first frame), the camera's GOP in seconds and its recorded frame spacing.
  */
-export function twoMinutesOf(media: SimMedia, cameraIndex: number, nowMs: number): { fromMs: number; toMs: number; gopS: number } {
+export function twoMinutesOf(media: SimMedia, cameraIndex: number, nowMs: number): { fromMs: number; toMs: number; gopS: number; frameMs: number } {
   const segment = longestFinishedSegment(media, cameraIndex, nowMs);
   const fromMs = segment.startMs + 30_000;
   if (segment.endMs < fromMs + 120_000) throw new Error(`the longest finished recording of camera ${cameraIndex} is too short for a 2-minute export`);
-  return { fromMs, toMs: fromMs + 120_000, gopS: media.cameras[cameraIndex]!.gopSeconds };
+  const camera = media.cameras[cameraIndex]!;
+  return { fromMs, toMs: fromMs + 120_000, gopS: camera.gopSeconds, frameMs: 1000 / (camera.recordingFps ?? 10) };
 }

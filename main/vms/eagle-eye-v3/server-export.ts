@@ -88,7 +88,8 @@ export class EenV3ServerExport implements ServerExport {
           info: { name: exportName(cameraId, fromMs), directory: exportDirectory },
           autoDelete: true,
         },
-        signal: o.signal,
+        // No signal: a job created after its request was cancelled would have no id to delete.
+        // A cancel during the request is seen by waitForExport, which deletes the job.
       },
       `an export of camera ${cameraId}`,
     );

@@ -62,7 +62,9 @@ export class ExacqServerExport implements ServerExport {
       throw new AppFailure('unsupported', `${site}: this exacqVision server does not export MP4 (it offers ${formats.join(', ') || 'no format'}).`);
     }
     const tz = await this.deps.timezone();
-    const exportId = await client.createExport(session, cameraId, toExacqTime(fromMs, tz, 'floor'), toExacqTime(toMs, tz, 'ceil'), exportName(cameraId, fromMs), o.signal);
+    // Not abandoned half-way (no signal): an export created after its request was cancelled would
+    // have no id to finish. A cancel during the request is seen by waitForExport, which finishes it.
+    const exportId = await client.createExport(session, cameraId, toExacqTime(fromMs, tz, 'floor'), toExacqTime(toMs, tz, 'ceil'), exportName(cameraId, fromMs));
     const finish = once(
       () => client.finishExport(exportId),
       (err) => log.warn('finishing an exacqVision export failed; the server frees it after 15 minutes idle', { site, error: err }),

@@ -156,14 +156,17 @@ describe('Eagle Eye v3 server export against a hand-written server', () => {
   let server: Server;
   let base: string;
   let job: unknown;
+  let createDelayMs = 0;
   const deleted: string[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
       if (req.method === 'POST' && req.url === '/exports') {
-        res.writeHead(201);
-        res.end('{"jobId":"j-1"}');
+        setTimeout(() => {
+          res.writeHead(201);
+          res.end('{"jobId":"j-1"}');
+        }, createDelayMs);
       } else if (req.method === 'DELETE') {
         deleted.push(req.url ?? '');
         res.writeHead(204);
@@ -203,6 +206,18 @@ describe('Eagle Eye v3 server export against a hand-written server', () => {
     expect(file).toMatchObject({ url: `${base}/files/a:download`, sizeBytes: 10, headers: { authorization: 'Bearer token-1' }, more: [{ url: `${base}/files/b:download`, sizeBytes: 20 }] });
     await file.finish();
     await file.finish();
+    expect(deleted).toEqual(['/jobs/j-1']);
+  });
+
+  it('a cancel while the job is being created still deletes it, once its id is known', async () => {
+    deleted.length = 0;
+    createDelayMs = 300;
+    job = { state: 'pending', progress: 0 };
+    const controller = new AbortController();
+    const pending = exporter().prepare('1000abcd', from, from + 120_000, { signal: controller.signal, onProgress: () => undefined });
+    setTimeout(() => controller.abort(new Error('operator cancelled')), 100);
+    await expect(pending).rejects.toThrow('operator cancelled');
+    createDelayMs = 0;
     expect(deleted).toEqual(['/jobs/j-1']);
   });
 

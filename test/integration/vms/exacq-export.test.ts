@@ -150,6 +150,7 @@ describe('exacqVision server export against a hand-written server', () => {
   let base: string;
   let status: (res: ServerResponse) => void;
   let formats = ['mp4', 'ps_zip'];
+  let createDelayMs = 0;
   const finished: string[] = [];
 
   beforeAll(async () => {
@@ -161,7 +162,7 @@ describe('exacqVision server export against a hand-written server', () => {
         finished.push(q.get('export')!);
         res.end('{"success":true}');
       } else if (q.has('export')) status(res);
-      else if (q.has('camera')) res.end('{"success":true,"export_id":"e-1"}');
+      else if (q.has('camera')) setTimeout(() => res.end('{"success":true,"export_id":"e-1"}'), createDelayMs);
       else res.end(JSON.stringify({ success: true, formats }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -203,6 +204,18 @@ describe('exacqVision server export against a hand-written server', () => {
     status = (res) => res.end('{"success":false,"progress":12,"error":"disk\\nfull on archiver"}');
     const err = await failure(run());
     expect(err.error).toMatchObject({ code: 'bad-response', message: 'Odd exacq: exacqVision could not make the export of camera 7 (disk full on archiver).' });
+    expect(finished).toEqual(['e-1']);
+  });
+
+  it('a cancel while the export is being created still finishes it, once its id is known', async () => {
+    finished.length = 0;
+    createDelayMs = 300;
+    status = (res) => res.end('{"success":true,"progress":1}');
+    const controller = new AbortController();
+    const pending = exporter().prepare('7', from, from + 120_000, { signal: controller.signal, onProgress: () => undefined });
+    setTimeout(() => controller.abort(new Error('operator cancelled')), 100);
+    await expect(pending).rejects.toThrow('operator cancelled');
+    createDelayMs = 0;
     expect(finished).toEqual(['e-1']);
   });
 

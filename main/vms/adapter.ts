@@ -78,13 +78,17 @@ export interface ServerExport {
   /**
    * Asks the server for [fromMs, toMs) of a camera and waits until the file can be downloaded,
    * reporting the server's progress (0–1) and its step in words. Aborting the signal abandons
-   * the job (the vendor's cancel/finish is called). The returned file's finish() releases the
-   * server's job; the caller always calls it, after the download, a failure or a cancel.
+   * the job (the vendor's cancel/finish is called) and rejects with the signal's reason. A job
+   * that makes no progress for a bounded time fails as 'timeout' with `detail.stalled`
+   * (isExportStalled in export-wait.ts): worth a retry. The returned file's finish() releases
+   * the server's job (idempotent, never rejects); the caller always calls it, after the
+   * download, a failure or a cancel.
    */
   prepare(cameraId: string, fromMs: number, toMs: number, o: { signal: AbortSignal; onProgress(fraction: number, step: string): void }): Promise<ServerExportFile>;
 }
 
-export interface ServerExportFile {
+/** One file a server export made, as the export manager downloads it. */
+export interface ServerExportDownload {
   url: string;
   headers: Record<string, string>;
   format: 'mp4' | 'flv' | 'mpegts' | 'hls';
@@ -92,6 +96,15 @@ export interface ServerExportFile {
   sizeBytes?: number;
   /** The server accepts `Range:` requests for this URL (a broken download resumes). */
   resumable: boolean;
+}
+
+export interface ServerExportFile extends ServerExportDownload {
+  /**
+   * Further files of the same export, in time order, when the server made more than one: Eagle
+   * Eye v3 makes one file per recording, so a range with a gap in the recording comes back as
+   * two (the time between them was not recorded). Downloaded after `url` and stitched.
+   */
+  more?: ServerExportDownload[];
   finish(): Promise<void>;
 }
 

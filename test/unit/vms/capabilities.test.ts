@@ -1,6 +1,6 @@
 // What a site can do follows from what its adapter implements (main/vms/capabilities.ts): no
 // kind claims recorded video without a `recorded` part, server layouts without serverLayouts(),
-// or an export path before any export exists.
+// or a server export path without a serverExport part.
 import { describe, expect, it } from 'vitest';
 import { siteKinds, type Capabilities, type SiteKind } from '../../../preload/contract/index.js';
 import { capabilitiesOf, recordedMedia } from '../../../main/vms/capabilities.js';
@@ -12,10 +12,10 @@ const adapterOf = (kind: SiteKind) => adapterFactory(kind).create(adapterContext
 
 describe('capabilities of each kind', () => {
   const expected: Record<SiteKind, Capabilities> = {
-    'eagleeye-v1': { liveFormats: ['flv', 'jpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'password' },
-    'eagleeye-v3': { liveFormats: ['hls', 'rtsp', 'mjpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'oauth' },
-    exacq: { liveFormats: ['h264', 'jpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'password' },
-    aipix: { liveFormats: ['hls', 'rtsp'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' },
+    'eagleeye-v1': { liveFormats: ['flv', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' },
+    'eagleeye-v3': { liveFormats: ['hls', 'rtsp', 'mjpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'oauth' },
+    exacq: { liveFormats: ['h264', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' },
+    aipix: { liveFormats: ['hls', 'rtsp'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: false, signIn: 'password' },
     rtsp: { liveFormats: ['rtsp'], recorded: false, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' },
   };
 
@@ -24,6 +24,7 @@ describe('capabilities of each kind', () => {
     expect(adapter.capabilities).toEqual(expected[kind]);
     expect(adapter.capabilities.recorded).toBe(typeof adapter.recorded?.still === 'function');
     expect(adapter.capabilities.serverLayouts).toBe(typeof adapter.serverLayouts === 'function');
+    expect(adapter.capabilities.exportPath).toBe(typeof adapter.serverExport?.prepare === 'function' ? 'server' : 'none');
   });
 
   it('an RTSP site entered without a user signs in with nothing', () => {
@@ -44,6 +45,12 @@ describe('capabilitiesOf', () => {
       exportPath: 'none',
       serverLayouts: true,
     });
+  });
+
+  it('says exportPath "server" exactly where a serverExport part is', () => {
+    const serverExport = { maxRangeMs: 60_000, prepare: () => Promise.reject(new Error('not called')) };
+    expect(capabilitiesOf(declared, { kind: 'aipix', serverExport }).exportPath).toBe('server');
+    expect(capabilitiesOf(declared, { kind: 'aipix' }).exportPath).toBe('none');
   });
 
   it('recordedMedia gives the part, or "not-recorded" naming the site where there is none', async () => {

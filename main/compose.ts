@@ -93,7 +93,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
       sites.withCamera(cameraId, async (adapter, id, site) => {
         const recorded = recordedMedia(adapter, site.name);
         if (!recorded.video) throw new AppFailure('unsupported', `${site.name}: Tessera cannot play this site's recordings yet.`);
-        return { source: await recorded.video(id, atMs, options), reverse: recorded.reverse ?? 'none' };
+        return recorded.video(id, atMs, options);
       }),
     coverage: (cameraId, fromMs, toMs) =>
       sites.withCamera(cameraId, async (adapter, id, site) => {

@@ -50,7 +50,7 @@ async function start(): Promise<void> {
   };
   const services = await compose({ dataDir, shell, log });
   // After compose: the scheme also serves live video from the media broker. No window exists yet.
-  serveAppScheme(services.media);
+  serveAppScheme(services.media, services.playback);
   const windows = new WindowManager(services.settings, log.child('windows'));
   const disposeIpc = registerElectronIpc(services, () => windows.windowsList());
   shell.onDisplaysChanged(() => windows.sync());

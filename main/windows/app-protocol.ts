@@ -7,6 +7,7 @@ import { net, protocol } from 'electron';
 import { normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mediaPathPattern, mediaResponse, type MediaAttachSource } from '../media/http-stream.js';
+import { playbackPathPattern } from '../playback/playback-service.js';
 import { appScheme, contentSecurityPolicy } from './security-policy.js';
 
 /** Must run before app is ready. */
@@ -14,8 +15,11 @@ export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 }
 
-/** `media` serves live video on tessera://app/media/stream/<id> (same path as serve mode). */
-export function serveAppScheme(media: MediaAttachSource): void {
+/**
+ * `media` serves live video on tessera://app/media/stream/<id>, `playback` recorded video on
+ * media/playback/<id> (same paths as serve mode).
+ */
+export function serveAppScheme(media: MediaAttachSource, playback: MediaAttachSource): void {
   const root = fileURLToPath(new URL('../renderer/', import.meta.url));
   protocol.handle(appScheme, async (request) => {
     const { pathname } = new URL(request.url);
@@ -23,6 +27,11 @@ export function serveAppScheme(media: MediaAttachSource): void {
     if (stream) {
       if (request.method !== 'GET') return new Response('Streams are read with GET.', { status: 405 });
       return mediaResponse(media, stream[1]!, request.signal);
+    }
+    const recorded = playbackPathPattern.exec(pathname);
+    if (recorded) {
+      if (request.method !== 'GET') return new Response('Streams are read with GET.', { status: 405 });
+      return mediaResponse(playback, recorded[1]!, request.signal);
     }
     const file = normalize(`${root}${decodeURIComponent(pathname)}`);
     if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return new Response('not found', { status: 404 });

@@ -7,7 +7,9 @@
  * - A recorded still is a GET of `recordedStillPath(...)` on the media transport (Electron's app
  *   scheme, or the serve WebSocket, like live video): the body is the JPEG, and the time the
  *   picture shows comes with it (`x-frame-time` header in Electron, `frameTimeMs` in the serve
- *   head). A newer request of the same tile makes the older one pointless: abort it.
+ *   head). A newer request of the same tile makes the older one pointless: abort it. A failure
+ *   answers a status with the message as text and its closed code (`x-error-code` header in
+ *   Electron, `code` in the serve head): 400 bad query, 404 not-found / no-recording / not-recorded.
  * - Recorded video is a fragmented-MP4 stream like live video (see media.ts), opened with
  *   `playback:open`. Its media time maps to wall time by ONE number per session: media time
  *   (seconds) = (wall time − originMs) / 1000, for every fragment, across the vendor's clips, gaps

@@ -70,7 +70,7 @@ export const sampleInputs: { [C in RequestChannel]: RequestInput<C> } = {
   'sites:two-factor-verify': { siteId: 'no-such-site', code: '123456' },
   'sites:layouts': { siteId: 'no-such-site' },
   'cameras:list': undefined,
-  'cameras:still': { cameraId: 'no-such-site/camera-1', atMs: 1_700_000_000_000, width: 640 },
+  'cameras:still': { cameraId: 'no-such-site/camera-1', width: 640 },
   'recordings:coverage': { cameraId: 'no-such-site/camera-1', fromMs: 1_700_000_000_000, toMs: 1_700_003_600_000 },
   'playback:open': { cameraId: 'no-such-site/camera-1', atMs: 1_700_000_000_000, rate: 1, profile: 'main' },
   'playback:seek': { playbackId: 'no-such-playback', atMs: 1_700_000_000_000 },

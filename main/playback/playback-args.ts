@@ -15,20 +15,26 @@
  * keyframes only: `-bsf:v noise=drop=not(key)` drops the frames, but each keyframe then lasts one
  * frame and MSE sees a hole of a GOP after it (the player stalls); measured with ffmpeg 5.1.
  */
-import { headerArgs, IO_TIMEOUT_US, quiet } from '../media/ffmpeg-args.js';
+import { headerArgs, quiet } from '../media/ffmpeg-args.js';
 import type { RecordedPiece } from '../media/sources.js';
 
 /** Video timescale of every run (ticks per second). */
 export const PLAYBACK_TIMESCALE = 90_000;
 /** Fragment length, µs: short enough that the first picture after a seek leaves at once. */
 export const PLAYBACK_FRAGMENT_US = 100_000;
+/**
+ * I/O timeout of a recorded input, µs. Longer than live's 5 s: an archive may take seconds to
+ * start a clip from cold storage (the simulator encodes it then). It does not fire while flow
+ * control holds ffmpeg: a blocked ffmpeg is not reading.
+ */
+export const RECORDED_IO_TIMEOUT_US = 30_000_000;
 /** Frame rate of raw H.264 when the piece does not say (the container has none). */
 export const DEFAULT_RAW_FPS = 25;
 
 const probe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];
 
 export function pieceInputArgs(piece: RecordedPiece): string[] {
-  const common = ['-rw_timeout', String(IO_TIMEOUT_US), ...headerArgs(piece.headers)];
+  const common = ['-rw_timeout', String(RECORDED_IO_TIMEOUT_US), ...headerArgs(piece.headers)];
   switch (piece.format) {
     case 'flv':
       return [...common, ...probe, '-f', 'flv', '-i', piece.url];

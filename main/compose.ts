@@ -98,6 +98,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
         if (!recorded.video) throw new AppFailure('unsupported', `${site.name}: Tessera cannot play this site's recordings yet.`);
         return recorded.video(id, atMs, options);
       }),
+    reverse: (cameraId) => sites.withCamera(cameraId, async (adapter, _id, site) => recordedMedia(adapter, site.name).reverse ?? 'none'),
     coverage: (cameraId, fromMs, toMs) =>
       sites.withCamera(cameraId, async (adapter, id, site) => {
         const recorded = recordedMedia(adapter, site.name);

@@ -28,6 +28,11 @@ const FALLBACK_FRAME_MS = 100;
 export interface PlaybackServiceOptions {
   /** Recorded video of a camera from atMs (compose: the adapter's recorded.video through withCamera). */
   resolve(cameraId: string, atMs: number, options: { rate: number; profile: ProfileName }): Promise<RecordedSource>;
+  /**
+   * How the site plays backwards (RecordedMedia.reverse): any answer but none lets the player step
+   * keyframes back through forward video (server-side reverse is not used yet); none refuses.
+   */
+  reverse(cameraId: string): Promise<'server' | 'keyframes' | 'none'>;
   /** Recorded periods, to say where a gap ends (compose: the adapter's coverage). */
   coverage(cameraId: string, fromMs: number, toMs: number): Promise<Period[]>;
   /** False when no configured site can have this camera: open fails at once with `not-found`. */
@@ -54,6 +59,11 @@ interface Entry {
   owner: string;
   unclaimed: TimerHandle | null;
   frameMs: number;
+  reverse: 'keyframes' | 'none';
+}
+
+function reverseRefused(): AppFailure {
+  return new AppFailure('reverse-unsupported', 'This site cannot play this camera backwards; step back frame by frame while paused.');
 }
 
 export class PlaybackService implements MediaAttachSource {
@@ -83,12 +93,13 @@ export class PlaybackService implements MediaAttachSource {
     if (this.o.cameraKnown && !this.o.cameraKnown(cameraId)) {
       throw new AppFailure('not-found', `There is no camera ${JSON.stringify(cameraId.slice(0, 120))} on any site Tessera knows.`);
     }
-    if (rate < 0) throw new AppFailure('reverse-unsupported', 'Tessera cannot play recordings backwards yet; step back frame by frame while paused.');
     if (atMs > this.clock.now()) throw new AppFailure('no-recording', `${new Date(atMs).toISOString()} is in the future: nothing is recorded there yet.`);
+    const reverse = (await this.o.reverse(cameraId)) === 'none' ? 'none' : 'keyframes';
+    if (rate < 0 && reverse === 'none') throw reverseRefused();
     this.slots.take(owner);
     let start: { source: RecordedSource } | { gapAtMs: number };
     try {
-      start = await this.firstSource(cameraId, atMs, rate, profile);
+      start = await this.firstSource(cameraId, atMs, Math.abs(rate), profile);
     } catch (err) {
       this.slots.release(owner);
       throw err;
@@ -114,7 +125,7 @@ export class PlaybackService implements MediaAttachSource {
       ...(this.o.leadMs !== undefined ? { leadMs: this.o.leadMs } : {}),
     });
     const fps = 'source' in start ? (start.source.kind === 'pieces' ? start.source.first.fps : start.source.piece.fps) : undefined;
-    const entry: Entry = { session, owner, unclaimed: null, frameMs: fps ? 1000 / fps : FALLBACK_FRAME_MS };
+    const entry: Entry = { session, owner, unclaimed: null, frameMs: fps ? 1000 / fps : FALLBACK_FRAME_MS, reverse };
     entry.unclaimed = this.clock.setTimeout(() => {
       this.o.log.info('closing a playback its player never fetched', { playbackId, camera: cameraId });
       this.close(playbackId);
@@ -122,7 +133,7 @@ export class PlaybackService implements MediaAttachSource {
     this.sessions.set(playbackId, entry);
     session.begin(start);
     this.queuePublish();
-    return { playbackId, cameraId, path: `media/playback/${playbackId}`, originMs, frameMs: entry.frameMs, reverse: 'none' };
+    return { playbackId, cameraId, path: `media/playback/${playbackId}`, originMs, frameMs: entry.frameMs, reverse };
   }
 
   async seek(playbackId: string, atMs: number): Promise<void> {
@@ -132,10 +143,11 @@ export class PlaybackService implements MediaAttachSource {
     await session.seek(atMs);
   }
 
-  async setSpeed(playbackId: string, rate: number): Promise<void> {
-    const { session } = this.entry(playbackId);
-    if (rate < 0) throw new AppFailure('reverse-unsupported', 'Tessera cannot play recordings backwards yet; step back frame by frame while paused.');
-    session.setRate(rate);
+  /** `atMs`: where the player is, so crossing 4× can restart there on the sub-stream. */
+  async setSpeed(playbackId: string, rate: number, atMs?: number): Promise<void> {
+    const { session, reverse } = this.entry(playbackId);
+    if (rate < 0 && reverse === 'none') throw reverseRefused();
+    session.setRate(rate, atMs);
   }
 
   /** A frame by the server's playhead, or the frame interval for the player to step in its buffer. */

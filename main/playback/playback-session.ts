@@ -34,6 +34,8 @@ export const GAP_TOLERANCE_MS = 2_000;
 export const RESUME_LOOKAHEAD_MS = 7 * 24 * 3600_000;
 /** Lead over the expected position at 1× (ms of wall time); scaled up at higher rates. */
 export const DEFAULT_LEAD_MS = 8_000;
+/** Above this speed a source may serve the sub-stream or keyframes only (RecordedMedia.video's rate hint). */
+export const FAST_RATE = 4;
 /** Consecutive runs that fail before any fragment: then the playback fails. */
 const MAX_FAILED_RUNS = 2;
 
@@ -45,6 +47,7 @@ export interface PlaybackSessionOptions {
   originMs: number;
   rate: number;
   /** Recorded video of this camera from atMs (bound to the profile by the service). */
+  /** `rate` is the speed's magnitude (backwards plays forward video the player steps through). */
   resolve(atMs: number, rate: number): Promise<RecordedSource>;
   /** Recorded periods of this camera (where a gap ends). */
   coverage(fromMs: number, toMs: number): Promise<Period[]>;
@@ -100,11 +103,12 @@ export class PlaybackSession {
   private endAfterHeld = false;
   private failedRuns = 0;
   private closed = false;
+  private readonly dying = new Set<Promise<void>>();
 
   constructor(private readonly o: PlaybackSessionOptions) {
     this.rate = o.rate;
     this.pace = new PlayClock(o.clock);
-    this.pace.setRate(o.rate);
+    this.pace.setRate(Math.max(0, o.rate));
   }
 
   get playbackId(): string {
@@ -170,7 +174,7 @@ export class PlaybackSession {
     const generation = this.restart();
     let source: RecordedSource;
     try {
-      source = await this.o.resolve(atMs, this.rate);
+      source = await this.o.resolve(atMs, Math.abs(this.rate));
     } catch (err) {
       if (generation !== this.generation) return;
       if (err instanceof AppFailure && err.error.code === 'no-recording') return this.resumeAt(atMs, generation);
@@ -178,19 +182,29 @@ export class PlaybackSession {
       return;
     }
     if (generation !== this.generation) {
-      void closeSource(source);
+      this.track(closeSource(source));
       return;
     }
     this.play(source, generation);
   }
 
-  setRate(rate: number): void {
+  /**
+   * The player plays at `rate` (it sets playbackRate itself). Backwards (keyframe steps in the
+   * player's buffer, a seek back for more) nothing new is sent. Crossing 4× with the player's
+   * position `atMs` restarts there, so the source can switch to the sub-stream (RecordedMedia.video).
+   */
+  setRate(rate: number, atMs?: number): void {
+    const crossed = Math.abs(rate) > FAST_RATE !== Math.abs(this.rate) > FAST_RATE;
     this.rate = rate;
-    this.pace.setRate(rate);
+    this.pace.setRate(Math.max(0, rate));
     this.clearPaceTimer();
     if (this.source?.kind === 'playhead') void this.source.playhead.setSpeed(rate).catch((err: unknown) => this.o.log.warn('playhead speed refused', { error: err }));
-    this.pump();
     this.o.onChange('status');
+    if (crossed && atMs !== undefined && this.source?.kind === 'pieces') {
+      void this.seek(atMs);
+      return;
+    }
+    this.pump();
   }
 
   setPaused(paused: boolean): void {
@@ -209,12 +223,14 @@ export class PlaybackSession {
     return true;
   }
 
+  /** Ends the stream; resolves once its ffmpeg processes have exited and the source's server session is closed. */
   async close(): Promise<void> {
     this.closed = true;
     this.restart();
     const sink = this.sink;
     this.sink = null;
     sink?.end();
+    await Promise.all([...this.dying]);
   }
 
   /** Ends the current run and source; returns the new generation. */
@@ -224,7 +240,7 @@ export class PlaybackSession {
     this.stopRun();
     const source = this.source;
     this.source = null;
-    if (source) void closeSource(source);
+    if (source) this.track(closeSource(source));
     this.held = [];
     this.endAfterHeld = false;
     this.initRequired = true;
@@ -237,7 +253,13 @@ export class PlaybackSession {
   private stopRun(): void {
     const handle = this.run?.handle;
     this.run = null;
-    void handle?.stop();
+    if (handle) this.track(handle.stop());
+  }
+
+  /** Processes stopping and server sessions closing, which close() waits for. */
+  private track(ending: Promise<void>): void {
+    this.dying.add(ending);
+    void ending.finally(() => this.dying.delete(ending));
   }
 
   private play(source: RecordedSource, generation: number): void {
@@ -402,7 +424,7 @@ export class PlaybackSession {
       return;
     }
     this.source = null;
-    if (source) void closeSource(source);
+    if (source) this.track(closeSource(source));
     await this.resumeAt(afterMs, generation);
   }
 
@@ -425,13 +447,13 @@ export class PlaybackSession {
     this.enterGap(next);
     let source: RecordedSource;
     try {
-      source = await this.o.resolve(next, this.rate);
+      source = await this.o.resolve(next, Math.abs(this.rate));
     } catch (err) {
       if (generation === this.generation) this.fail(err);
       return;
     }
     if (generation !== this.generation) {
-      void closeSource(source);
+      this.track(closeSource(source));
       return;
     }
     this.play(source, generation);

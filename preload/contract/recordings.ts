@@ -81,7 +81,14 @@ export const playbackOpenSchema = z
 export const playbackIdSchema = z.object({ playbackId: idSchema }).strict();
 
 export const playbackSeekSchema = z.object({ playbackId: idSchema, atMs: z.number().int().nonnegative() }).strict();
-export const playbackSpeedSchema = z.object({ playbackId: idSchema, rate: playbackRateSchema }).strict();
+export const playbackSpeedSchema = z
+  .object({
+    playbackId: idSchema,
+    rate: playbackRateSchema,
+    /** Where the player is (wall ms): crossing 4× restarts the stream there, so the source can switch to its sub-stream. */
+    atMs: z.number().int().nonnegative().optional(),
+  })
+  .strict();
 export const playbackStepSchema = z.object({ playbackId: idSchema, direction: z.union([z.literal(1), z.literal(-1)]) }).strict();
 export const playbackPauseSchema = z.object({ playbackId: idSchema, paused: z.boolean() }).strict();
 
@@ -94,7 +101,11 @@ export const playbackSessionSchema = z.object({
   originMs: z.number(),
   /** Frame interval of the recording, ms (100 at 10 fps): one frame step. */
   frameMs: z.number().optional(),
-  /** The vendor plays backwards itself (exacqVision); elsewhere reverse steps keyframes. */
+  /**
+   * How backwards works: 'keyframes' = the player steps keyframes back through what it holds and
+   * seeks back for more (main sends nothing new while the rate is negative); 'server' = the
+   * vendor plays backwards itself (exacqVision; not used by main yet); 'none' = refused.
+   */
   reverse: z.enum(['server', 'keyframes', 'none']),
 });
 export type PlaybackSession = z.infer<typeof playbackSessionSchema>;

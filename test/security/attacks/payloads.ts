@@ -74,7 +74,7 @@ export const sampleInputs: { [C in RequestChannel]: RequestInput<C> } = {
   'recordings:coverage': { cameraId: 'no-such-site/camera-1', fromMs: 1_700_000_000_000, toMs: 1_700_003_600_000 },
   'playback:open': { cameraId: 'no-such-site/camera-1', atMs: 1_700_000_000_000, rate: 1, profile: 'main' },
   'playback:seek': { playbackId: 'no-such-playback', atMs: 1_700_000_000_000 },
-  'playback:set-speed': { playbackId: 'no-such-playback', rate: 2 },
+  'playback:set-speed': { playbackId: 'no-such-playback', rate: 2, atMs: 1_700_000_000_000 },
   'playback:step': { playbackId: 'no-such-playback', direction: 1 },
   'playback:pause': { playbackId: 'no-such-playback', paused: true },
   'playback:close': { playbackId: 'no-such-playback' },

@@ -15,17 +15,18 @@ import { FakeSink } from '../media/fake-sink.js';
 const NOW = 1_800_000_000_000;
 const T = NOW - 600_000;
 
-function setup(o: { coverage?: Period[]; resolve?: (cameraId: string, atMs: number) => RecordedSource } = {}) {
+function setup(o: { coverage?: Period[]; resolve?: (cameraId: string, atMs: number, rate: number) => RecordedSource; reverse?: 'server' | 'keyframes' | 'none' } = {}) {
   const clock = new ManualClock(NOW);
   const runner = new FakeRunner();
   const slots = new StreamSlots({ total: 3, perWindow: 2 });
   const published: PlaybackState[][] = [];
   const service = new PlaybackService({
-    resolve: async (cameraId, atMs) => {
-      if (o.resolve) return o.resolve(cameraId, atMs);
+    resolve: async (cameraId, atMs, { rate }) => {
+      if (o.resolve) return o.resolve(cameraId, atMs, rate);
       return { kind: 'pieces', first: { format: 'h264', url: 'http://127.0.0.1:9/v', headers: {}, startMs: atMs, fps: 10 }, next: async () => null };
     },
     coverage: async () => o.coverage ?? [],
+    reverse: async () => o.reverse ?? 'none',
     cameraKnown: (id) => id.startsWith('site/'),
     slots,
     runner: runner.runner,
@@ -69,6 +70,25 @@ describe('PlaybackService', () => {
     expect((await failure(service.open(open, 'w1'))).error).toMatchObject({ code: 'no-recording', message: 'nothing recorded then' });
     expect(slots.inUse).toBe(0);
     expect((await failure(service.seek('nope', T))).error.code).toBe('not-found');
+  });
+
+  it('backwards where the site allows it: keyframe steps in the player over forward video, asked at the speed’s magnitude', async () => {
+    const rates: number[] = [];
+    const { service } = setup({
+      reverse: 'keyframes',
+      resolve: (_id, atMs, rate) => {
+        rates.push(rate);
+        return { kind: 'pieces', first: { format: 'flv', url: 'http://127.0.0.1:9/v', headers: {}, startMs: atMs }, next: async () => null };
+      },
+    });
+    const session = await service.open({ ...open, rate: -4 }, 'w1');
+    expect(session.reverse).toBe('keyframes');
+    expect(rates).toEqual([4]);
+    await service.setSpeed(session.playbackId, -16);
+    expect(service.states()[0]).toMatchObject({ rate: -16 });
+    const refused = setup({ reverse: 'none' });
+    const other = await refused.service.open(open, 'w1');
+    expect((await failure(refused.service.setSpeed(other.playbackId, -1))).error.code).toBe('reverse-unsupported');
   });
 
   it('a time in a gap with a recording after it opens in state gap', async () => {

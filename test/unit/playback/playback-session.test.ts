@@ -196,6 +196,26 @@ describe('PlaybackSession', () => {
     expect(session.status).toBe('playing');
   });
 
+  it('crossing 4× with the player’s position restarts there (the source may switch streams); backwards sends nothing new', async () => {
+    const { session, sink, runner, clock, received, feed, pieces, asked } = setup({ leadMs: 0 });
+    session.begin({ source: pieces(piece(T)) });
+    session.attach(sink);
+    feed();
+    session.setRate(2, T + 500);
+    expect(runner.runs).toHaveLength(1);
+    session.setRate(8, T + 600);
+    await settle();
+    expect(asked).toEqual(['resolve 600']);
+    expect(runner.runs).toHaveLength(2);
+    feed(1);
+    session.setRate(-2);
+    const sent = received().mediaMs.length;
+    feed(frames.length - 1, 1);
+    clock.advance(60_000);
+    expect(received().mediaMs).toHaveLength(sent);
+    expect(runner.last.paused).toBe(true);
+  });
+
   it('a seek into a gap waits in state gap for the next recording', async () => {
     const resume = T + 100_000;
     const { session, pieces, asked } = setup({

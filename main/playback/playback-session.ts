@@ -21,10 +21,11 @@ import type { Logger } from '../logging/logger.js';
 import { redactArgs } from '../media/ffmpeg-args.js';
 import { failureFromExit, tail } from '../media/ffmpeg-log.js';
 import type { PipelineHandle, PipelineRunner } from '../media/ffmpeg-process.js';
-import type { Clock, TimerHandle } from '../media/clock.js';
+import type { Clock } from '../media/clock.js';
 import type { RecordedPiece, RecordedSource } from '../media/sources.js';
 import type { ViewerSink } from '../media/viewer.js';
 import { decodeTimeOf, RunTimeline, withDecodeTime } from './decode-times.js';
+import { FlowGate } from './flow-gate.js';
 import { PlayClock } from './play-clock.js';
 import { playbackArgs } from './playback-args.js';
 
@@ -70,13 +71,6 @@ interface Run {
   exited: boolean;
 }
 
-interface Held {
-  bytes: Buffer;
-  /** Wall time of the fragment's first frame; undefined for an init segment. */
-  wallMs?: number;
-  endMs?: number;
-  mime?: string;
-}
 
 export class PlaybackSession {
   status: PlaybackStatus = 'opening';
@@ -90,15 +84,11 @@ export class PlaybackSession {
   private source: RecordedSource | null = null;
   private run: Run | null = null;
   private generation = 0;
-  private held: Held[] = [];
-  private sink: ViewerSink | null = null;
-  private opened = false;
-  private congested = false;
+  private readonly gate: FlowGate;
   /** The init segment the player has now (its bytes, to tell whether a new run needs a new one). */
   private sentInit: Buffer | null = null;
   /** After a seek the next init goes out even when identical: the player resets on it. */
   private initRequired = true;
-  private paceTimer: TimerHandle | null = null;
   /** Nothing follows what is held: once it is sent, the playback has ended. */
   private endAfterHeld = false;
   private failedRuns = 0;
@@ -109,6 +99,18 @@ export class PlaybackSession {
     this.rate = o.rate;
     this.pace = new PlayClock(o.clock);
     this.pace.setRate(Math.max(0, o.rate));
+    this.gate = new FlowGate({
+      clock: o.clock,
+      pace: this.pace,
+      leadMs: () => (o.leadMs ?? DEFAULT_LEAD_MS) * Math.max(1, this.rate),
+      producer: () => this.run?.handle ?? null,
+      onFragmentSent: (wallMs) => this.fragmentSent(wallMs),
+      onEmpty: () => {
+        if (!this.endAfterHeld) return;
+        this.endAfterHeld = false;
+        this.setStatus('ended');
+      },
+    });
   }
 
   get playbackId(): string {
@@ -129,7 +131,7 @@ export class PlaybackSession {
 
   /** Fragments and init segments waiting in main (tests: memory stays bounded). */
   get heldCount(): number {
-    return this.held.length;
+    return this.gate.size;
   }
 
   state(): PlaybackState {
@@ -153,10 +155,7 @@ export class PlaybackSession {
 
   /** Connects the player's fetch; a second fetch replaces the first (and starts again where it was). */
   attach(sink: ViewerSink): void {
-    const previous = this.sink;
-    this.sink = sink;
-    this.opened = false;
-    this.congested = false;
+    const previous = this.gate.attach(sink);
     previous?.end();
     if (previous && this.positionMs !== undefined) {
       void this.seek(this.positionMs);
@@ -166,7 +165,7 @@ export class PlaybackSession {
   }
 
   isCurrent(sink: ViewerSink): boolean {
-    return this.sink === sink;
+    return this.gate.isCurrent(sink);
   }
 
   /** Plays from atMs: a new run and a new init segment, on the same originMs. */
@@ -197,7 +196,7 @@ export class PlaybackSession {
     const crossed = Math.abs(rate) > FAST_RATE !== Math.abs(this.rate) > FAST_RATE;
     this.rate = rate;
     this.pace.setRate(Math.max(0, rate));
-    this.clearPaceTimer();
+    this.gate.clearTimer();
     if (this.source?.kind === 'playhead') void this.source.playhead.setSpeed(rate).catch((err: unknown) => this.o.log.warn('playhead speed refused', { error: err }));
     this.o.onChange('status');
     if (crossed && atMs !== undefined && this.source?.kind === 'pieces') {
@@ -210,7 +209,7 @@ export class PlaybackSession {
   setPaused(paused: boolean): void {
     this.paused = paused;
     this.pace.setPaused(paused);
-    this.clearPaceTimer();
+    this.gate.clearTimer();
     if (paused && this.status === 'playing') this.setStatus('paused');
     else if (!paused && this.status === 'paused') this.setStatus('playing');
     this.pump();
@@ -227,21 +226,19 @@ export class PlaybackSession {
   async close(): Promise<void> {
     this.closed = true;
     this.restart();
-    const sink = this.sink;
-    this.sink = null;
-    sink?.end();
+    this.gate.detach()?.end();
     await Promise.all([...this.dying]);
   }
 
   /** Ends the current run and source; returns the new generation. */
   private restart(): number {
     this.generation += 1;
-    this.clearPaceTimer();
+    this.gate.clearTimer();
     this.stopRun();
     const source = this.source;
     this.source = null;
     if (source) this.track(closeSource(source));
-    this.held = [];
+    this.gate.clear();
     this.endAfterHeld = false;
     this.initRequired = true;
     this.failedRuns = 0;
@@ -310,7 +307,7 @@ export class PlaybackSession {
     if (!this.initRequired && this.sentInit?.equals(bytes)) return;
     this.initRequired = false;
     this.sentInit = bytes;
-    this.held.push({ bytes, mime: info.mimeType });
+    this.gate.push({ bytes, mime: info.mimeType });
   }
 
   private onFragment(run: Run, bytes: Buffer): void {
@@ -324,71 +321,17 @@ export class PlaybackSession {
     const endMs = wallMs + info.videoDurationMs;
     run.reachedMs = endMs;
     this.failedRuns = 0;
-    this.held.push({ bytes: withDecodeTime(bytes, trackId, run.timeline.sessionTicks(ticks)), wallMs, endMs });
+    this.gate.push({ bytes: withDecodeTime(bytes, trackId, run.timeline.sessionTicks(ticks)), wallMs });
   }
 
-  /** Sends what may go now; pauses ffmpeg while anything has to wait. */
   private pump(): void {
-    if (this.closed) return;
-    while (this.held.length > 0 && this.sink && !this.congested) {
-      const next = this.held[0]!;
-      if (next.wallMs !== undefined) {
-        const waitMs = this.pace.waitMs(next.wallMs, this.leadMs());
-        if (waitMs > 0) {
-          this.schedulePace(waitMs);
-          break;
-        }
-      }
-      this.held.shift();
-      this.send(next);
-    }
-    const handle = this.run?.handle;
-    if (this.held.length > 0) handle?.pause?.();
-    else handle?.resume?.();
-    if (this.held.length === 0 && this.endAfterHeld) {
-      this.endAfterHeld = false;
-      this.setStatus('ended');
-    }
+    if (!this.closed) this.gate.pump();
   }
 
-  private send(item: Held): void {
-    const sink = this.sink!;
-    if (item.mime !== undefined) {
-      if (!this.opened) sink.open(item.mime);
-      this.opened = true;
-    } else if (!this.opened) {
-      return;
-    }
-    if (item.wallMs !== undefined) {
-      if (!this.pace.started) this.pace.startAt(item.wallMs);
-      this.positionMs = item.wallMs;
-      if (this.status === 'opening' || this.status === 'gap') this.setStatus(this.paused ? 'paused' : 'playing');
-      else this.o.onChange('position');
-    }
-    if (sink.write(item.bytes)) return;
-    this.congested = true;
-    sink.onDrain(() => {
-      if (this.sink !== sink) return;
-      this.congested = false;
-      this.pump();
-    });
-  }
-
-  private schedulePace(waitMs: number): void {
-    if (this.paceTimer || !Number.isFinite(waitMs)) return;
-    this.paceTimer = this.o.clock.setTimeout(() => {
-      this.paceTimer = null;
-      this.pump();
-    }, waitMs);
-  }
-
-  private clearPaceTimer(): void {
-    this.o.clock.clearTimeout(this.paceTimer);
-    this.paceTimer = null;
-  }
-
-  private leadMs(): number {
-    return (this.o.leadMs ?? DEFAULT_LEAD_MS) * Math.max(1, this.rate);
+  private fragmentSent(wallMs: number): void {
+    this.positionMs = wallMs;
+    if (this.status === 'opening' || this.status === 'gap') this.setStatus(this.paused ? 'paused' : 'playing');
+    else this.o.onChange('position');
   }
 
   private onExit(run: Run, exit: { code: number | null; signal: string | null; spawnError?: string }, generation: number): void {
@@ -466,7 +409,7 @@ export class PlaybackSession {
 
   private fail(err: unknown): void {
     this.stopRun();
-    this.held = [];
+    this.gate.clear();
     const failure = err instanceof AppFailure ? err.error : { code: 'unreachable', message: 'The recording could not be played.' };
     if (!(err instanceof AppFailure)) this.o.log.warn('playback failed', { playback: this.o.playbackId, error: err });
     this.code = failure.code;

@@ -129,6 +129,28 @@ describe('looking back in serve mode', { timeout: 240_000 }, () => {
     expect(await reading.closed).toBe(1000);
   });
 
+  it('a time in a planned gap opens in state gap naming where recording resumes, then plays from there', async () => {
+    const media = sim.context.media;
+    const now = sim.context.now();
+    const segments = media.segments(camIndex, media.historyStartMs, now).sort((a, b) => a.startMs - b.startMs);
+    const i = segments.findIndex((seg, k) => k + 1 < segments.length && segments[k + 1]!.startMs - seg.endMs > 20_000 && segments[k + 1]!.endMs < now - 60_000);
+    if (i < 0) throw new Error('the simulator planned no gap in this camera’s recording');
+    const resume = segments[i + 1]!.startMs;
+    const opened = await bridge.value<PlaybackSession>('playback:open', { cameraId, atMs: segments[i]!.endMs + 10_000, profile: 'sub' });
+    await waitUntil('state gap', 30_000, () => services.playback.states().find((s) => s.playbackId === opened.playbackId && s.status === 'gap') ?? undefined).then((state) =>
+      expect(state.nextRecordingMs).toBe(resume),
+    );
+    const reading = openSocket(opened.path);
+    const { walls } = await waitUntil('fragments after the gap', 150_000, () => {
+      const got = wallTimes(reading.bytes, opened.originMs);
+      return got.walls.length >= 5 ? got : undefined;
+    });
+    expect(walls[0]!).toBeGreaterThanOrEqual(resume);
+    expect(walls[0]! - resume).toBeLessThan(media.cameras[camIndex]!.gopSeconds * 1000);
+    await waitUntil('state playing', 10_000, () => services.playback.states().find((s) => s.playbackId === opened.playbackId && s.status === 'playing'));
+    await bridge.value('playback:close', { playbackId: opened.playbackId });
+  });
+
   it('the recorded still GET: the JPEG with the time it shows, which its timecode confirms', async () => {
     const segment = longestFinishedSegment(sim.context.media, camIndex, sim.context.now());
     const at = segment.startMs + 100_500;

@@ -17,7 +17,9 @@
  *   player holds sends a new init segment (reset the SourceBuffer, as after a live restart) and
  *   fragments from the keyframe at or before the new position, still on the same mapping.
  * - Recorded streams are flow-controlled: a reader that does not take bytes pauses the source
- *   (nothing is dropped, unlike live). Ended is a state (`ended`), not a failure.
+ *   (nothing is dropped, unlike live). Ended is a state (`ended`), not a failure. A playback that
+ *   fails keeps its stream open without more bytes; `playback:state` says `failed` with the code
+ *   and why: close it (or seek to try again).
  */
 import { z } from 'zod';
 import { cameraIdSchema, idSchema } from './ids.js';

@@ -56,8 +56,11 @@ export interface RecordedMedia {
   coverage(cameraId: string, fromMs: number, toMs: number): Promise<Period[]>;
   /** Motion/event marks inside [fromMs, toMs), sorted; null where the VMS gives none for this camera. */
   marks(cameraId: string, fromMs: number, toMs: number): Promise<Mark[] | null>;
-  /** The recorded frame showing at atMs, stamped with its own time; 'no-recording' where nothing was recorded then. */
-  still(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
+  /**
+   * The recorded frame showing at atMs, stamped with its own time; 'no-recording' where nothing
+   * was recorded then. `signal` aborts it when nobody wants the picture any more (scrubbing moved on).
+   */
+  still(cameraId: string, atMs: number, width?: number, signal?: AbortSignal): Promise<{ jpeg: Buffer; timestampMs: number }>;
   /**
    * Recorded video from atMs ('no-recording' in a gap: the caller looks up where it resumes).
    * rate is a hint: above 4× a source may give keyframes only or the sub-stream; negative rates

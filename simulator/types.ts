@@ -45,7 +45,10 @@ export interface Segment {
 export interface MotionEvent {
   cameraIndex: number;
   startMs: number;
+  /** End of the event, or "now" (whole seconds) while it is still going on. */
   endMs: number;
+  /** True while the event lasts past now: endMs is then only how far it has got. */
+  ongoing?: boolean;
 }
 
 /** Media that is real: every byte below comes from ffmpeg. */

@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { SimNotFound, type ProfileName } from '../types.js';
 import { clientGone } from './assets.js';
+import { pacedFlv } from '../media/flv-pacer.js';
 import { FlvJoiner } from './flv.js';
 import { param, sendJson, sendStatus, type EenRequest } from './http.js';
 import type { EenServices } from './services.js';
@@ -82,7 +83,7 @@ export async function handlePlay(svc: EenServices, req: EenRequest, res: ServerR
       if (err instanceof SimNotFound) return sendStatus(res, 404, 'No video in the requested span');
       throw err;
     }
-    return pipeClip(res, clip, 'video/x-flv');
+    return pipeClip(res, options.paceRecorded ? pacedFlv(clip) : clip, 'video/x-flv');
   }
 
   const key = `${camera.esn}|${fromMs}|${toMs}|${profile}`;

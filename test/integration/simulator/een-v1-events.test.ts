@@ -11,6 +11,7 @@ import { formatEen } from '../../../simulator/een-v1/timestamps.js';
 import { planSlot, SLOT_MS } from '../../../simulator/media/plan.js';
 import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { SiteDescription } from '../../../simulator/types.js';
+import { eenV1AuthKey } from '../../support/een-v1-login.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { waitUntil } from '../../support/wait-until.js';
 
@@ -23,16 +24,6 @@ function shortMotion(): { startMs: number; endMs: number } {
     const m = planned?.motion.find((e) => e.endMs - e.startMs <= 8_000 && e.startMs - planned.startMs >= 10_000 && planned.endMs - e.endMs >= 10_000);
     if (m) return m;
   }
-}
-
-async function login(site: SiteDescription): Promise<string> {
-  const form = (fields: Record<string, string>): RequestInit => ({
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields),
-  });
-  const { token } = (await (await fetch(`${site.url}/g/aaa/authenticate`, form({ username: site.username, password: site.password }))).json()) as { token: string };
-  const res = await fetch(`${site.url}/g/aaa/authorize`, form({ token }));
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('auth_key='))!;
-  return cookie.slice('auth_key='.length).split(';')[0]!;
 }
 
 type Frame = { status_code: number; data?: Record<string, { event?: Record<string, Record<string, unknown>> }> };
@@ -55,7 +46,7 @@ describe('Eagle Eye v1 WebSocket poll events', () => {
   });
 
   it('pushes the listed events (motion start and end, the thumbnail) to an event-only subscriber', async () => {
-    const authKey = await login(site);
+    const authKey = await eenV1AuthKey(site);
     const ws = new WebSocket(`${site.url.replace(/^http/, 'ws')}/api/v2/Device/${site.accountId as string}/Events`, { headers: { cookie: `auth_key=${authKey}` } });
     const frames: Frame[] = [];
     ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));

@@ -19,6 +19,7 @@ import { decodePng } from '../../../simulator/een-v1/png.js';
 import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { Segment, SiteDescription } from '../../../simulator/types.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
+import { timecodeOfVideo } from '../../support/timecode.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 const run = promisify(execFile);
@@ -155,6 +156,8 @@ describe('Eagle Eye v1 simulator', () => {
         pollIdCookie: true,
         wsUnauthenticated: 'reject',
         cameraConditions: { 3: 'password' },
+        // A recorded minute is downloaded below; paced it would take a minute (recorded-pacing.test.ts).
+        paceRecorded: false,
       },
       { kind: 'eagleeye-v1-alt', port: 'eagleeye-v1-alt' },
     );
@@ -723,7 +726,8 @@ describe('Eagle Eye v1 simulator', () => {
       const offset = 30_500;
       const from = segment.startMs + offset;
       const to = from + 60_000;
-      const res = await client.get(`/asset/play/video.flv?id=${esn}&start_timestamp=${een(segment.startMs)}&end_timestamp=${een(to)}&time_offset=${offset}&quality=low`);
+      const unpaced = await login(alt);
+      const res = await unpaced.get(`/asset/play/video.flv?id=${esn}&start_timestamp=${een(segment.startMs)}&end_timestamp=${een(to)}&time_offset=${offset}&quality=low`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('video/x-flv');
       const bytes = Buffer.from(await res.arrayBuffer());
@@ -755,6 +759,7 @@ describe('Eagle Eye v1 simulator', () => {
       for (const d of offsets) diffs.push(meanAbsDiff(band, await still(keyframe + d)));
       console.info(`FLV first frame vs recorded stills at key frame ${offsets.join('/')} ms: ${diffs.map((d) => d.toFixed(3)).join(' ')}`);
       expect(diffs.indexOf(Math.min(...diffs))).toBe(2);
+      expect(await timecodeOfVideo(file)).toBe(keyframe);
     });
 
     it('requires the start of a clip (404 otherwise), 410 before retention, 400 for a reversed span; alt plays any start', async () => {

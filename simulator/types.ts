@@ -117,8 +117,10 @@ export interface FaultState {
   errorRate: number;
   /** Multiplier for simulated transcode/export waits (1 = normal; 10 = slow). */
   slowTranscodeFactor: number;
-  /** When true, export jobs stop progressing. */
+  /** When true, export jobs stop progressing (AIPIX, whose export is a download: the download stops part-way). */
   stallExports: boolean;
+  /** 0 = off; 0 < f < 1: every download (export file, MP4 clip) is cut off after f of its bytes. */
+  cutDownloads: number;
 }
 
 export interface SimContext {

@@ -29,7 +29,9 @@ Fault knobs (also at runtime: POST <admin>/faults, /sessions/expire, /cameras/N/
   --drop-rate R        share of requests whose connection is dropped (0–1)
   --error-rate R       share of requests answered 500/503 (0–1)
   --slow-transcode F   multiply transcode and export waits by F
-  --stall-exports      export jobs stop making progress
+  --stall-exports      exports never complete (jobs stop making progress; an AIPIX archive
+                       MP4, whose download is the export, stops part-way)
+  --cut-downloads R    every download (export file, MP4 clip) is cut off after share R (0–1)
 ${commonUsage}`,
   options: {
     ...commonOptions,
@@ -42,6 +44,7 @@ ${commonUsage}`,
     'error-rate': { type: 'string' },
     'slow-transcode': { type: 'string' },
     'stall-exports': { type: 'boolean' },
+    'cut-downloads': { type: 'string' },
   },
   async run(values, _positionals, io) {
     const port = integerOption(values, 'port', 0, 0, 65400);
@@ -53,6 +56,7 @@ ${commonUsage}`,
       errorRate: rate(values, 'error-rate'),
       slowTranscodeFactor: integerOption(values, 'slow-transcode', 1, 1, 1000),
       stallExports: Boolean(values['stall-exports']),
+      cutDownloads: rate(values, 'cut-downloads'),
     };
     const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
     const started = Date.now();

@@ -21,7 +21,7 @@ import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { Segment } from '../../../simulator/types.js';
 import { expectConforms } from '../../support/openapi.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
-import { timecodeOfJpeg } from '../../support/timecode.js';
+import { timecodeOfJpeg, timecodeOfVideo } from '../../support/timecode.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 const run = promisify(execFile);
@@ -628,13 +628,24 @@ describe('Eagle Eye v3 simulator', () => {
         const bytes = Buffer.from(await download.arrayBuffer());
         expect(bytes.length).toBe(file.size);
         await writeFile(path, bytes);
-        const { stdout } = await run(process.env.FFPROBE_BIN ?? 'ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,width', '-of', 'json', path]);
-        const probe = JSON.parse(stdout) as { format: { duration: string }; streams: { codec_name: string; width?: number }[] };
+        const { stdout } = await run(process.env.FFPROBE_BIN ?? 'ffprobe', ['-v', 'error', '-show_entries', 'format=duration:format_tags=creation_time:stream=codec_name,width', '-of', 'json', path]);
+        const probe = JSON.parse(stdout) as { format: { duration: string; tags?: { creation_time?: string } }; streams: { codec_name: string; width?: number }[] };
+        // The file says when it was recorded: its first frame's time (the picture's timecode).
+        expect(await timecodeOfVideo(path)).toBe(seg.startMs);
+        expect(Date.parse(probe.format.tags?.creation_time ?? '')).toBe(seg.startMs);
         expect(probe.streams.some((s) => s.codec_name === 'h264' && s.width === media.cameras[0]!.profiles.main.width)).toBe(true);
         expect(Number(probe.format.duration)).toBeGreaterThan(6);
         expect(Number(probe.format.duration)).toBeLessThan(14);
       } finally {
         await rm(dir, { recursive: true, force: true });
+      }
+      // The download fault knob: the connection drops half-way.
+      sim.context.faults.cutDownloads = 0.5;
+      try {
+        const cut = await fetch(file.url, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+        await expect(cut.arrayBuffer()).rejects.toThrow();
+      } finally {
+        sim.context.faults.cutDownloads = 0;
       }
       const listed = (await (await api('/files?include=size,details')).json()) as { results: { id: string }[] };
       expectConforms('media', '/files', 'get', 200, listed);

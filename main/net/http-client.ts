@@ -20,6 +20,11 @@ export interface HttpRequest {
   json?: unknown;
   timeoutMs?: number;
   maxBytes?: number;
+  /**
+   * Reads an endless answer (a video stream) only until this says the bytes so far are enough,
+   * then closes it: the answer's body is what was read by then. Without it the whole body is read.
+   */
+  readUntil?: (received: Buffer) => boolean;
 }
 
 export interface HttpResponse {
@@ -131,7 +136,7 @@ export class HttpClient {
         continue;
       }
       try {
-        const bytes = await readCapped(response, req.maxBytes ?? this.maxBytes, this.site, url.host);
+        const bytes = await readCapped(response, req.maxBytes ?? this.maxBytes, this.site, url.host, req.readUntil);
         return { status: response.status, headers: response.headers, body: bytes, url: url.toString() };
       } catch (err) {
         throw networkFailure(err, this.site, url.host, timeoutMs);
@@ -201,8 +206,11 @@ export function looksLikeHtml(response: Pick<HttpResponse, 'headers' | 'body'>):
   return start.startsWith('<!doctype html') || start.startsWith('<html');
 }
 
-/** The body up to maxBytes (a larger declared or actual size is a bad-response naming site and host). */
-export async function readCapped(response: Response, maxBytes: number, site: string, host: string): Promise<Buffer> {
+/**
+ * The body up to maxBytes (a larger declared or actual size is a bad-response naming site and host);
+ * with `enough`, only until it says the bytes so far suffice (the rest is cancelled).
+ */
+export async function readCapped(response: Response, maxBytes: number, site: string, host: string, enough?: (received: Buffer) => boolean): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel();
@@ -218,6 +226,11 @@ export async function readCapped(response: Response, maxBytes: number, site: str
       throw new AppFailure('bad-response', `${site}: the answer from ${host} is too large (over ${maxBytes} bytes).`);
     }
     chunks.push(Buffer.from(chunk));
+    if (enough) {
+      const sofar = Buffer.concat(chunks);
+      // Returning out of for-await cancels the body stream too.
+      if (enough(sofar)) return sofar;
+    }
   }
   return Buffer.concat(chunks);
 }

@@ -11,15 +11,19 @@ import { sessionExpired, wrongCredentials } from '../session-errors.js';
 import {
   authenticateAnswerSchema,
   deviceListSchema,
+  imageListSchema,
   layoutListSchema,
   layoutSchema,
   pollAnswerSchema,
   userSchema,
+  videoListSchema,
   type AuthenticateAnswer,
   type PollAnswer,
   type WireDeviceRow,
+  type WireImageRow,
   type WireLayout,
   type WireUser,
+  type WireVideoRow,
 } from './wire-types.js';
 
 /** Logout is a courtesy: never hold up sign-out or quitting for long. */
@@ -46,6 +50,14 @@ function isEmpty(response: HttpResponse): boolean {
 }
 
 export type ImageMode = 'asset' | 'prev' | 'next' | 'after';
+
+/** A picture and its headers as sent: x-ee-timestamp, x-ee-prev, x-ee-next (`type-timestamp` or `unknown`). */
+export interface WireImage {
+  jpeg: Buffer;
+  timestamp: string | null;
+  prev: string | null;
+  next: string | null;
+}
 
 export class EenV1Client {
   constructor(private readonly http: HttpClient) {}
@@ -161,7 +173,7 @@ export class EenV1Client {
    * /asset/{mode}/image.jpeg: the JPEG and its x-ee-timestamp (`type-YYYYMMDDhhmmss.mmm`).
    * null when the service has no such image (404).
    */
-  async image(mode: ImageMode, cameraId: string, timestamp: string, assetClass: 'all' | 'pre' | 'thumb'): Promise<{ jpeg: Buffer; timestamp: string | null } | null> {
+  async image(mode: ImageMode, cameraId: string, timestamp: string, assetClass: 'all' | 'pre' | 'thumb'): Promise<WireImage | null> {
     const response = await this.http.request({
       path: `asset/${mode}/image.jpeg`,
       query: { id: cameraId, timestamp, asset_class: assetClass },
@@ -174,7 +186,32 @@ export class EenV1Client {
       const hint = response.body.length === 0 ? 'an empty answer' : `${type}, ${response.body.length} bytes`;
       throw new AppFailure('bad-response', `${this.site}: expected a JPEG picture of camera ${cameraId} but got ${hint}.`, { status: response.status });
     }
-    return { jpeg: response.body, timestamp: response.headers.get('x-ee-timestamp') };
+    return { jpeg: response.body, timestamp: response.headers.get('x-ee-timestamp'), prev: response.headers.get('x-ee-prev'), next: response.headers.get('x-ee-next') };
+  }
+
+  /** GET /asset/list/video over [start, end): one row per clip, or per joined span with coalesce. */
+  async videoList(cameraId: string, start: string, end: string, coalesce: boolean): Promise<WireVideoRow[]> {
+    const response = await this.http.request({ path: 'asset/list/video', query: { id: cameraId, start_timestamp: start, end_timestamp: end, ...(coalesce ? { options: 'coalesce' } : {}) } });
+    this.check(response, `listing the recordings of camera ${cameraId}`);
+    return this.http.parseJson(response, videoListSchema, `the recording list of camera ${cameraId} (/asset/list/video)`);
+  }
+
+  /** GET /asset/list/image over [start, end) for one asset class. */
+  async imageList(cameraId: string, start: string, end: string, assetClass: 'all' | 'pre' | 'thumb'): Promise<WireImageRow[]> {
+    const response = await this.http.request({ path: 'asset/list/image', query: { id: cameraId, start_timestamp: start, end_timestamp: end, asset_class: assetClass } });
+    this.check(response, `listing the pictures of camera ${cameraId}`);
+    return this.http.parseJson(response, imageListSchema, `the picture list of camera ${cameraId} (/asset/list/image)`);
+  }
+
+  /**
+   * A short piece of recorded FLV, read whole (a few seconds: the keyframe probe). null when the
+   * service has no video there (404).
+   */
+  async recordedFlv(query: Record<string, string>, maxBytes: number, timeoutMs: number): Promise<Buffer | null> {
+    const response = await this.http.request({ path: 'asset/play/video.flv', query, maxBytes, timeoutMs, headers: { accept: 'video/x-flv, */*;q=0.5' } });
+    if (response.status === 404 && !looksLikeHtml(response)) return null;
+    this.check(response, `reading recorded video of camera ${query.id ?? ''}`);
+    return response.body;
   }
 
   /** POST /poll: registers the subscription; answers current values and sets the ee-poll-ses cookie. */

@@ -9,7 +9,7 @@
  * application's client id (SiteConfig.oauthClientId), its client secret as the password, and
  * optionally the e-mail as user name (sent as login_hint).
  *
- * Status: no push (the SiteService refreshes the camera list every 30 s).
+ * Status: no push (the SiteService refreshes the camera list every 30 s). Recordings: recorded.ts.
  */
 import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
 import type { PreviewFeed } from '../../media/preview-feeds.js';
@@ -17,17 +17,12 @@ import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, Recorde
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
 import { EenV3Client, isRefreshRefused } from './client.js';
-import { fromEenTimestamp, toCameraRecord, toEenTimestamp, toServerLayout } from './mapper.js';
+import { fromEenTimestamp, toCameraRecord, toServerLayout } from './mapper.js';
+import { EenV3Recorded } from './recorded.js';
 import { authorizationUrl, browserTimeoutMs, createPkce, parseStoredSecret, randomState, serializeStoredSecret, startLoopbackListener, type LoopbackListener } from './oauth.js';
 import { wireCameraSchema, wireFeedSchema, wireLayoutSchema } from './wire-types.js';
 
 const declared: DeclaredCapabilities = { liveFormats: ['hls', 'rtsp', 'mjpeg'], ptz: false, signIn: 'oauth' };
-
-/**
- * A recorded still is the last picture at or before the asked time. Preview pictures come about
- * once a second; one further back than this means the time falls in a gap between recordings.
- */
-const gapToleranceMs = 10_000;
 
 export interface EagleEyeV3Options {
   /** How long a browser sign-in may take before the loopback listener gives up (default 5 min). */
@@ -36,7 +31,7 @@ export interface EagleEyeV3Options {
 
 class EagleEyeV3Adapter implements VmsAdapter {
   readonly kind = 'eagleeye-v3' as const;
-  readonly recorded: RecordedMedia = { still: (cameraId, atMs, width) => this.recordedStill(cameraId, atMs, width) };
+  readonly recorded: RecordedMedia;
   private readonly client: EenV3Client;
   private readonly site: string;
   private clientSecret = '';
@@ -56,6 +51,7 @@ class EagleEyeV3Adapter implements VmsAdapter {
       now: ctx.now,
       onRefreshToken: (refreshToken) => this.announceSecret(refreshToken),
     });
+    this.recorded = new EenV3Recorded({ client: this.client, site: this.site, log: ctx.log, now: ctx.now });
   }
 
   onSecretRotated(listener: (secret: string) => void): void {
@@ -136,25 +132,6 @@ class EagleEyeV3Adapter implements VmsAdapter {
       }
       throw err;
     }
-  }
-
-  private async recordedStill(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
-    const at = toEenTimestamp(atMs);
-    const words = `no recording at that time (camera ${cameraId}, ${at})`;
-    let picture: { jpeg: Buffer; headers: Headers };
-    try {
-      // Nearest at or before: what the wall showed at that instant.
-      picture = await this.client.jpeg('media/recordedImage.jpeg', { deviceId: cameraId, type: 'preview', timestamp__lte: at, ...(width ? { targetWidth: width } : {}) }, `the recorded picture of camera ${cameraId}`);
-    } catch (err) {
-      if (err instanceof AppFailure && err.error.code === 'not-found') throw new AppFailure('not-found', `${this.site}: ${words}.`, { status: 404 });
-      throw err;
-    }
-    const timestampMs = fromEenTimestamp(picture.headers.get('x-een-timestamp'));
-    if (timestampMs === undefined) throw new AppFailure('bad-response', `${this.site}: the recorded picture of camera ${cameraId} came without a valid X-Een-Timestamp.`);
-    if (atMs - timestampMs > gapToleranceMs) {
-      throw new AppFailure('not-found', `${this.site}: ${words}; the closest earlier picture is from ${toEenTimestamp(timestampMs)}.`, { status: 404, nearestMs: timestampMs });
-    }
-    return { jpeg: picture.jpeg, timestampMs };
   }
 
   /**

@@ -97,3 +97,29 @@ export const wireLayoutSchema = z.object({
   settings: z.object({ paneColumns: z.number().int().nullish() }).loose().nullish(),
 });
 export type WireLayout = z.infer<typeof wireLayoutSchema>;
+
+/** GET /media item: one recorded interval (coalesced or not); URLs only as asked for in `include`. */
+export const wireMediaIntervalSchema = z
+  .object({
+    type: z.string().optional(),
+    deviceId: z.string().optional(),
+    mediaType: z.string().optional(),
+    startTimestamp: z.string(),
+    endTimestamp: z.string(),
+    flvUrl: z.string().nullish(),
+    mp4Url: z.string().nullish(),
+  })
+  .loose();
+export type WireMediaInterval = z.infer<typeof wireMediaIntervalSchema>;
+
+/** GET /events item; `endTimestamp` is null while the event lasts. */
+export const wireEventSchema = z
+  .object({
+    id: z.string().optional(),
+    type: z.string(),
+    startTimestamp: z.string(),
+    endTimestamp: z.string().nullish(),
+    actorId: z.string().optional(),
+  })
+  .loose();
+export type WireEvent = z.infer<typeof wireEventSchema>;

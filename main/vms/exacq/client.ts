@@ -13,6 +13,8 @@ import {
   errorAnswerSchema,
   loginAnswerSchema,
   searchAnswerSchema,
+  stepAnswerSchema,
+  timestampAnswerSchema,
   toursAnswerSchema,
   viewsAnswerSchema,
   type WireConfig,
@@ -25,6 +27,29 @@ import {
 const maxJpegBytes = 8 * 1024 * 1024;
 /** Logout is a courtesy: never hold up sign-out or quitting for long. */
 const logoutTimeoutMs = 3000;
+
+/** video.web format 5: H.264 (the seed's Get Video enum). */
+const ExacqH264 = 5;
+/** The head of a multipart stream up to its first part's headers is small; a stream that sends this much without one is not multipart. */
+const maxPartHeadBytes = 64 * 1024;
+
+/**
+ * The headers of the first part of a multipart body (`--boundary`, `Name: value` lines, a blank
+ * line), lower-cased names; undefined until the blank line has arrived.
+ */
+export function partHeaders(bytes: Buffer): Map<string, string> | undefined {
+  const end = bytes.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const lines = bytes.subarray(0, end).toString('latin1').split('\r\n');
+  while (lines.length && !lines[0]!.startsWith('--')) lines.shift(); // a preamble before the first boundary
+  if (!lines.length) return undefined;
+  const headers = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return headers;
+}
 
 function isJpeg(body: Buffer): boolean {
   return body.length > 3 && body[0] === 0xff && body[1] === 0xd8;
@@ -143,6 +168,54 @@ export class ExacqClient {
     if (response.status === 404 && !looksLikeHtml(response)) return null;
     this.checkSession(response, `fetching a recorded picture of camera ${camera}`);
     return this.jpegOf(response, `the recorded picture of camera ${camera}`);
+  }
+
+  /** timestamp.web: the play head of a search, as exacq writes it (with ms where the server gives them). */
+  async playhead(searchId: string): Promise<string> {
+    const response = await this.http.request({ path: this.path('timestamp.web'), query: { search_id: searchId, output: 'json', use_ms: 1 } });
+    this.checkSession(response, 'reading the play head of a search');
+    const answer = this.http.parseJson(response, timestampAnswerSchema, 'the play head (timestamp.web)');
+    return (answer.timeWithMs ?? answer.time)!;
+  }
+
+  /** playspeed.web/{speed}: 100 = 1×, negative plays backwards, 0 pauses. */
+  async setPlayspeed(searchId: string, speed: number): Promise<void> {
+    const response = await this.http.request({ path: this.path(`playspeed.web/${speed}`), query: { search_id: searchId, output: 'json' } });
+    this.checkSession(response, 'setting the play speed of a search');
+  }
+
+  /** step.web/{±n}: moves the play head n frames; the frame it lands on. */
+  async step(searchId: string, frames: number): Promise<number> {
+    const response = await this.http.request({ path: this.path(`step.web/${frames >= 0 ? '+' : ''}${frames}`), query: { search_id: searchId, output: 'json' } });
+    this.checkSession(response, 'stepping a search');
+    return this.http.parseJson(response, stepAnswerSchema, 'the step answer (step.web)').frame;
+  }
+
+  /** The H.264 (format 5) stream of a search, raw Annex-B: what the playback pipeline reads. Carries the session: main only. */
+  searchStreamUrl(session: string, searchId: string, camera: string): string {
+    return this.url('video.web', { s: session, search_id: searchId, camera, format: ExacqH264 });
+  }
+
+  /**
+   * The headers of the first part of a search's multipart H.264 stream (`Frame`, `TimeOffset`:
+   * where in the search its first frame lies), read and then closed: the stream itself gives no
+   * time, the part headers do.
+   */
+  async firstPartHeaders(session: string, searchId: string, camera: string, timeoutMs: number): Promise<Map<string, string>> {
+    const response = await this.http.request({
+      path: this.path('video.web'),
+      query: { s: session, search_id: searchId, camera, format: ExacqH264, multipart_encode: 1 },
+      maxBytes: maxPartHeadBytes,
+      timeoutMs,
+      readUntil: (bytes) => partHeaders(bytes) !== undefined,
+    });
+    this.checkSession(response, `opening the recorded video of camera ${camera}`);
+    const headers = partHeaders(response.body);
+    if (!headers) {
+      const hint = response.body.length === 0 ? 'an empty answer' : `${response.headers.get('content-type') ?? 'no content type'}, ${response.body.length} bytes`;
+      throw new AppFailure('bad-response', `${this.site}: the recorded video of camera ${camera} did not start as multipart frames (${hint}).`);
+    }
+    return headers;
   }
 
   async views(session: string): Promise<WireView[]> {

@@ -51,6 +51,13 @@ beforeAll(async () => {
     pump();
   });
   routes.set('/slow', () => undefined); // never answers
+  routes.set('/endless', (req, res) => {
+    // A stream without end: a head, then a chunk every 20 ms until the client hangs up.
+    res.writeHead(200, { 'content-type': 'video/h264' });
+    res.write('HEAD\r\n\r\n');
+    const timer = setInterval(() => res.write(Buffer.alloc(1000)), 20);
+    req.socket.on('close', () => clearInterval(timer));
+  });
   routes.set('/redirect-same', (_req, res) => res.writeHead(302, { location: '/ok' }).end());
   routes.set('/redirect-away', (_req, res) => res.writeHead(302, { location: `${otherBase}/steal` }).end());
   routes.set('/reset', (req) => req.socket.destroy());
@@ -89,6 +96,12 @@ describe('HttpClient', () => {
     const err = await failure(client({ maxBytes: 1024 * 1024 }).request({ path: '/huge' }));
     expect(err.error).toMatchObject({ code: 'bad-response' });
     expect(err.error.message).toMatch(/too large/);
+  });
+
+  it('reads an endless answer only until readUntil says enough, then hangs up', async () => {
+    const response = await client({ timeoutMs: 5000 }).request({ path: '/endless', readUntil: (bytes) => bytes.includes('\r\n\r\n') });
+    expect(response.body.subarray(0, 8).toString()).toBe('HEAD\r\n\r\n');
+    expect(response.body.length).toBeLessThan(100_000);
   });
 
   it('times out a server that never answers', async () => {

@@ -128,6 +128,11 @@ export interface SimContext {
   faults: FaultState;
   /** Injected wall clock (ms). */
   now(): number;
+  /**
+   * Send recorded FLV at the recording's pace, first GOP at once, as the services do (default
+   * true). Mutable at run time; tests that read whole clips switch it off.
+   */
+  paceRecorded: boolean;
   /** Credentials every API accepts. */
   username: string;
   password: string;

@@ -24,6 +24,7 @@ generated with ffmpeg on first use and cached in the data folder.
   --cameras K          number of cameras, 1–64 (default 8)
   --hours H            hours of recorded history, 1–48 (default 2)
   --no-rtsp            do not start the RTSP server (HTTP media only)
+  --no-pace            send recorded FLV as fast as it is cut (default: at the recording's pace)
 Fault knobs (also at runtime: POST <admin>/faults, /sessions/expire, /cameras/N/offline|online):
   --latency MS         extra delay before every answer
   --drop-rate R        share of requests whose connection is dropped (0–1)
@@ -39,6 +40,7 @@ ${commonUsage}`,
     cameras: { type: 'string' },
     hours: { type: 'string' },
     'no-rtsp': { type: 'boolean' },
+    'no-pace': { type: 'boolean' },
     latency: { type: 'string' },
     'drop-rate': { type: 'string' },
     'error-rate': { type: 'string' },
@@ -66,6 +68,7 @@ ${commonUsage}`,
       hours,
       cacheDir: simulatorCacheDir(dataDir, io.env),
       rtsp: !values['no-rtsp'],
+      paceRecorded: !values['no-pace'],
       faults,
       onProgress: (message) => io.stderr.write(`sim: ${message}\n`),
     });

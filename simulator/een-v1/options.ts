@@ -47,8 +47,6 @@ export interface EenV1Options {
   strictPlayStart: boolean;
   /** Profile for play/video.* when no `quality` is given (`quality=low` → sub, `high` → main). */
   playProfile: ProfileName;
-  /** Send recorded FLV in real time (first GOP at once), as the service does; false: as fast as it is cut. */
-  paceRecorded: boolean;
   /** 202 answers an MP4 download gives before 200 (times ctx.faults.slowTranscodeFactor). */
   mp4PendingPolls: number;
   /** Seed 000: first MP4 call answers 201 with the job id. 502: the older note ("may initially get a 502"). */
@@ -92,7 +90,6 @@ export const defaultEenV1Options: EenV1Options = {
   assetExactMatch: true,
   strictPlayStart: true,
   playProfile: 'main',
-  paceRecorded: true,
   mp4PendingPolls: 2,
   mp4FirstStatus: 201,
   mp4JobsKept: 4,

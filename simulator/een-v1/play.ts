@@ -84,7 +84,7 @@ export async function handlePlay(svc: EenServices, req: EenRequest, res: ServerR
       if (err instanceof SimNotFound) return sendStatus(res, 404, 'No video in the requested span');
       throw err;
     }
-    return pipeClip(res, options.paceRecorded ? pacedFlv(clip) : clip, 'video/x-flv');
+    return pipeClip(res, ctx.paceRecorded ? pacedFlv(clip) : clip, 'video/x-flv');
   }
 
   const key = `${camera.esn}|${fromMs}|${toMs}|${profile}`;

@@ -40,8 +40,6 @@ export interface EenV3Options {
   expireSessionsRevokesRefreshTokens: boolean;
   /** Pagination: `pageSize` above this is clamped silently (spec: 1–500, "may be reduced dynamically"). */
   pageSizeCap: number;
-  /** Send recorded FLV in real time (first GOP at once), as the media host does; false: as fast as it is cut. */
-  paceRecorded: boolean;
   /** Value of nextPageToken/prevPageToken when there is no such page: "" (EEN's examples) or null (spec allows). */
   emptyPageToken: '' | null;
   /** Unknown query parameters answer 400 unexpectedArgument (the spec's own example). */
@@ -93,7 +91,6 @@ export const defaultEenV3Options: EenV3Options = {
   rotateRefreshTokens: true,
   expireSessionsRevokesRefreshTokens: false,
   pageSizeCap: 100,
-  paceRecorded: true,
   emptyPageToken: '',
   rejectUnknownParams: true,
   rejectZuluOn: ['media'],

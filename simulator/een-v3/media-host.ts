@@ -57,7 +57,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 export function createMediaHostService(env: EenEnv): SimService {
-  const { ctx, store, options } = env;
+  const { ctx, store } = env;
   /** Live responses per camera index, ended when the camera goes offline. */
   const live = new Map<number, Set<ServerResponse>>();
   const unsubscribe = ctx.onCameraStatus((index, online) => {
@@ -157,7 +157,7 @@ export function createMediaHostService(env: EenEnv): SimService {
     const camera = cameraOf(url, range === null);
     if (range) {
       const clip = await ctx.media.recordedClip(camera.index, profileOf(type), range.startMs, range.endMs, 'flv');
-      return pipeStream(req, res, options.paceRecorded ? pacedFlv(clip) : clip, 'video/x-flv');
+      return pipeStream(req, res, ctx.paceRecorded ? pacedFlv(clip) : clip, 'video/x-flv');
     }
     track(camera.index, res);
     pipeStream(req, res, ctx.media.liveStream(camera.index, profileOf(type), 'flv'), 'video/x-flv');

@@ -156,8 +156,6 @@ describe('Eagle Eye v1 simulator', () => {
         pollIdCookie: true,
         wsUnauthenticated: 'reject',
         cameraConditions: { 3: 'password' },
-        // A recorded minute is downloaded below; paced it would take a minute (recorded-pacing.test.ts).
-        paceRecorded: false,
       },
       { kind: 'eagleeye-v1-alt', port: 'eagleeye-v1-alt' },
     );
@@ -726,11 +724,17 @@ describe('Eagle Eye v1 simulator', () => {
       const offset = 30_500;
       const from = segment.startMs + offset;
       const to = from + 60_000;
-      const unpaced = await login(alt);
-      const res = await unpaced.get(`/asset/play/video.flv?id=${esn}&start_timestamp=${een(segment.startMs)}&end_timestamp=${een(to)}&time_offset=${offset}&quality=low`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe('video/x-flv');
-      const bytes = Buffer.from(await res.arrayBuffer());
+      // A whole recorded minute: paced it would take a minute (recorded-pacing.test.ts tests pacing).
+      sim.context.paceRecorded = false;
+      let bytes: Buffer;
+      try {
+        const res = await client.get(`/asset/play/video.flv?id=${esn}&start_timestamp=${een(segment.startMs)}&end_timestamp=${een(to)}&time_offset=${offset}&quality=low`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('video/x-flv');
+        bytes = Buffer.from(await res.arrayBuffer());
+      } finally {
+        sim.context.paceRecorded = true;
+      }
       expect(bytes.subarray(0, 3).toString('latin1')).toBe('FLV');
       const file = join(scratch, 'recorded.flv');
       await writeFile(file, bytes);

@@ -1,12 +1,12 @@
 /**
  * Recorded FLV is sent at the pace of the recording (first GOP at once), as the real services do,
- * unless the module's paceRecorded switch is off; the picture is the one asked for (timecode).
+ * unless the simulator's paceRecorded switch is off; the picture is the one asked for (timecode).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEagleEyeV1Module, eagleEyeV1Module } from '../../../simulator/een-v1/index.js';
+import { eagleEyeV1Module } from '../../../simulator/een-v1/index.js';
 import { formatEen } from '../../../simulator/een-v1/timestamps.js';
 import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { Segment, SiteDescription } from '../../../simulator/types.js';
@@ -24,8 +24,7 @@ describe('recorded FLV pacing', () => {
   let dir: string;
 
   beforeAll(async () => {
-    const unpaced = createEagleEyeV1Module({ paceRecorded: false }, { kind: 'eagleeye-v1-unpaced', port: 'eagleeye-v1-unpaced' });
-    sim = await startTestSimulator([eagleEyeV1Module, unpaced], { cameras: 2, rtsp: false });
+    sim = await startTestSimulator([eagleEyeV1Module], { cameras: 2, rtsp: false });
     segment = longestFinishedSegment(sim.context.media, CAMERA, Date.now());
     dir = await mkdtemp(join(tmpdir(), 'tessera-pacing-'));
   });
@@ -36,8 +35,9 @@ describe('recorded FLV pacing', () => {
   });
 
   /** Downloads CLIP_MS of recorded FLV: the bytes and how long they took after the first one. */
-  async function play(kind: string): Promise<{ body: Buffer; spreadMs: number }> {
-    const site = sim.sites[kind] as SiteDescription;
+  async function play(paced: boolean): Promise<{ body: Buffer; spreadMs: number }> {
+    sim.context.paceRecorded = paced;
+    const site = sim.sites['eagleeye-v1'] as SiteDescription;
     const authKey = await eenV1AuthKey(site);
     const esn = sim.context.media.cameras[CAMERA]!.esn;
     const q = new URLSearchParams({ id: esn, start_timestamp: formatEen(segment.startMs), end_timestamp: formatEen(segment.startMs + CLIP_MS), quality: 'low' });
@@ -54,8 +54,8 @@ describe('recorded FLV pacing', () => {
   }
 
   it('sends 6 s of recording over ~5 s (first GOP at once) and shows the asked-for instants', async () => {
-    await play('eagleeye-v1-unpaced'); // warms the cache: the timing below is the pacing alone
-    const paced = await play('eagleeye-v1');
+    await play(false); // warms the cache: the timing below is the pacing alone
+    const paced = await play(true);
     expect(paced.spreadMs).toBeGreaterThan(CLIP_MS - 1_000 - 300);
     expect(paced.spreadMs).toBeLessThan(CLIP_MS + 2_000);
     const file = join(dir, 'paced.flv');
@@ -65,7 +65,7 @@ describe('recorded FLV pacing', () => {
   });
 
   it('sends at once with paceRecorded off', async () => {
-    const unpaced = await play('eagleeye-v1-unpaced');
+    const unpaced = await play(false);
     expect(unpaced.spreadMs).toBeLessThan(1_500);
     expect(unpaced.body.subarray(0, 3).toString('latin1')).toBe('FLV');
   });

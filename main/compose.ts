@@ -7,6 +7,10 @@ import { AppFailure, type AppInfo, type Display } from '../preload/contract/inde
 import { chooseCredentialStore } from './credentials/choose-store.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import type { SafeStorageLike } from './credentials/safe-storage-store.js';
+import { exportAccess } from './export/camera-access.js';
+import { ExportManager } from './export/export-manager.js';
+import { loadSigningKey, type SigningKey } from './export/signing-key.js';
+import { exportHandlers } from './ipc/handlers/export-handlers.js';
 import { mediaHandlers } from './ipc/handlers/media-handlers.js';
 import { sitesHandlers } from './ipc/handlers/sites-handlers.js';
 import { wallHandlers } from './ipc/handlers/wall-handlers.js';
@@ -32,6 +36,8 @@ export interface Shell {
   onDisplaysChanged(listener: (displays: Display[]) => void): () => void;
   /** Electron's safeStorage, when running in Electron (credential fallback). */
   safeStorage?: SafeStorageLike;
+  /** Shows a file in its folder (Electron); serve mode offers a download instead. */
+  showFile?(path: string): void;
 }
 
 export interface Services {
@@ -43,6 +49,8 @@ export interface Services {
   media: MediaBroker;
   /** Layouts, tours and what each display shows. */
   wall: WallService;
+  /** Evidence exports (exports.json), started by compose. */
+  exports: ExportManager;
   credentials: CredentialStore;
   dispose(): Promise<void>;
 }
@@ -86,6 +94,17 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.withCamera(cameraId, (adapter, id) => adapter.still(id, width)),
   });
   const wall = new WallService(paths.wallFile, log.child('wall'));
+  let signingKey: Promise<SigningKey> | undefined;
+  const exports = new ExportManager({
+    file: paths.exportsFile,
+    log: log.child('export'),
+    ...exportAccess({
+      withCamera: (cameraId, call) => sites.withCamera(cameraId, call),
+      cameraName: (cameraId) => sites.cameras().find((c) => c.id === cameraId)?.name,
+      siteReady: (cameraId) => sites.list().find((s) => cameraId.startsWith(`${s.id}/`))?.status === 'signed-in',
+    }),
+    signingKey: () => (signingKey ??= loadSigningKey(credentials)),
+  });
 
   const disposers = [
     settings.onChanged((value) => events.publish('settings:changed', value)),
@@ -95,7 +114,10 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     // Every window gets every stream's state; a window keeps the ids it opened.
     media.onStates((value) => events.publish('media:state', value)),
     wall.onChanged((value) => events.publish('wall:changed', value)),
+    exports.onChanged((value) => events.publish('export:changed', value)),
+    sites.onSitesChanged(() => exports.sitesChanged()),
   ];
+  exports.start();
 
   const handlers: Handlers = {
     'app:info': () => ({
@@ -104,7 +126,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
       platform: process.platform,
       shell: shell.kind,
       displays: shell.displays(),
-      loadProblems: [settings.loadProblem, ...sites.loadProblems, wall.loadProblem].filter((p) => p !== undefined),
+      loadProblems: [settings.loadProblem, ...sites.loadProblems, wall.loadProblem, exports.loadProblem].filter((p) => p !== undefined),
       credentialStore: credentials.info,
     }),
     'settings:get': () => settings.get(),
@@ -113,6 +135,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     ...sitesHandlers(sites, stills),
     ...mediaHandlers(media),
     ...wallHandlers(wall),
+    ...exportHandlers(exports, shell.showFile),
   };
 
   return {
@@ -122,9 +145,11 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     sites,
     media,
     wall,
+    exports,
     credentials,
     async dispose() {
       for (const dispose of disposers) dispose();
+      await exports.dispose();
       previews.close();
       await media.dispose();
       await sites.dispose();

@@ -116,11 +116,13 @@ export async function runExport(job: ExportJob, deps: RunnerDeps, signal: AbortS
   const out = join(dir, 'out.mp4');
   const segBytes = segments.reduce((sum, s) => sum + statSync(s).size, 0);
   ensureRoom(destDir, job.burnTimestamp ? segBytes * 2 : segBytes);
+  const first = firstFrameMs(job, probes[0]);
   await writeMp4(segments, join(dir, 'segments.txt'), out, {
     signal,
+    creationMs: first,
     expectedS,
     ...(job.burnTimestamp && fps ? { expectedFrames: Math.round(expectedS * fps) } : {}),
-    ...(job.burnTimestamp ? { burn: { label: job.cameraName, startMs: firstFrameMs(job, probes[0]) } } : {}),
+    ...(job.burnTimestamp ? { burn: { label: job.cameraName, startMs: first } } : {}),
     watch: () => ensureRoom(destDir, 0),
     onProgress: (f) => report({ progress: writeBase + f * weights.write * 0.9, bytes, step: job.burnTimestamp ? 'Burning in the camera name and time (transcoding)' : 'Writing the MP4' }),
   });
@@ -128,7 +130,6 @@ export async function runExport(job: ExportJob, deps: RunnerDeps, signal: AbortS
   report({ progress: writeBase + weights.write * 0.92, bytes, step: 'Hashing and signing' });
   const final = await probe(out);
   const size = statSync(out).size;
-  const first = firstFrameMs(job, probes[0]);
   const key = await deps.signingKey();
   const manifest = signManifest(
     {

@@ -167,13 +167,16 @@ export function remuxPart(input: string, output: string, o: RunOptions & { heade
     const headers = Object.entries(o.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
     cmd.inputOptions(['-protocol_whitelist', 'file,http,https,tcp,tls,crypto', ...(headers ? ['-headers', headers] : [])]);
   }
-  cmd.outputOptions(['-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy', '-f', 'mp4']);
+  // -map alone drops the container's tags: -map_metadata keeps creation_time (the recording's time).
+  cmd.outputOptions(['-map', '0:v:0', '-map', '0:a:0?', '-map_metadata', '0', '-c', 'copy', '-f', 'mp4']);
   return run(cmd, output, 'copy a recorded part', o);
 }
 
 export interface WriteOptions extends RunOptions {
   /** Burn this text and the recording time into the picture (a transcode). */
   burn?: { label: string; startMs: number };
+  /** Wall time of the first frame, written as the file's creation_time. */
+  creationMs: number;
 }
 
 /** The drawtext filter for a burned-in label and UTC time counted from startMs. */
@@ -192,7 +195,7 @@ export function writeMp4(segments: string[], listFile: string, output: string, o
   // The concat list quotes each path; a ' inside one is written as '\'' (concat's own rule).
   writeFileSync(listFile, segments.map((s) => `file '${s.replace(/'/g, "'\\''")}'`).join('\n') + '\n');
   const cmd = command(listFile).inputOptions(['-nostdin', '-hide_banner', '-f', 'concat', '-safe', '0']);
-  const common = ['-map', '0:v:0', '-map', '0:a:0?', '-movflags', '+faststart', '-f', 'mp4'];
+  const common = ['-map', '0:v:0', '-map', '0:a:0?', '-metadata', `creation_time=${new Date(o.creationMs).toISOString()}`, '-movflags', '+faststart', '-f', 'mp4'];
   if (o.burn) cmd.outputOptions([...common, '-vf', burnFilter(o.burn.label, o.burn.startMs), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'copy']);
   else cmd.outputOptions([...common, '-c', 'copy']);
   return run(cmd, output, o.burn ? 'burn in the camera name and time' : 'write the MP4', o);

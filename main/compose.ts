@@ -12,6 +12,7 @@ import { ExportManager } from './export/export-manager.js';
 import { loadSigningKey, type SigningKey } from './export/signing-key.js';
 import { exportHandlers } from './ipc/handlers/export-handlers.js';
 import { mediaHandlers } from './ipc/handlers/media-handlers.js';
+import { recordingsHandlers } from './ipc/handlers/recordings-handlers.js';
 import { sitesHandlers } from './ipc/handlers/sites-handlers.js';
 import { wallHandlers } from './ipc/handlers/wall-handlers.js';
 import { EventHub } from './ipc/event-hub.js';
@@ -20,6 +21,8 @@ import type { Logger } from './logging/logger.js';
 import { MediaBroker } from './media/media-broker.js';
 import { PreviewFeeds } from './media/preview-feeds.js';
 import { StillCache } from './media/still-cache.js';
+import { StreamSlots } from './media/stream-slots.js';
+import { PlaybackService } from './playback/playback-service.js';
 import { dataPaths } from './paths.js';
 import { removeOrphanTemps } from './persistence/orphan-temps.js';
 import { SettingsService } from './services/settings-service.js';
@@ -27,6 +30,7 @@ import { cameraKnown } from './sites/camera-catalogue.js';
 import { SiteRepository } from './sites/site-repository.js';
 import { SiteService } from './sites/site-service.js';
 import { appVersion } from './version.js';
+import { recordedMedia } from './vms/capabilities.js';
 import { WallService } from './wall/wall-service.js';
 
 /** What differs between the Electron app and serve mode, seen from the services. */
@@ -47,6 +51,8 @@ export interface Services {
   sites: SiteService;
   /** Live video: one ffmpeg per camera × profile, shared by tiles (the shells serve media/stream/<id>). */
   media: MediaBroker;
+  /** Recorded playback: one session per tile (the shells serve media/playback/<id>). */
+  playback: PlaybackService;
   /** Layouts, tours and what each display shows. */
   wall: WallService;
   /** Evidence exports (exports.json), started by compose. */
@@ -76,7 +82,10 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     options.credentials ??
     (await chooseCredentialStore({ ...(shell.safeStorage ? { safeStorage: shell.safeStorage } : {}), safeStoragePath: paths.encryptedCredentialsFile, log: log.child('credentials') }));
   const sites = new SiteService({ repository: new SiteRepository(paths.sitesFile), credentials, log: log.child('sites') });
+  // Live and recorded streams share the slots: a window cannot hold more of both together.
+  const slots = new StreamSlots();
   const media = new MediaBroker({
+    slots,
     resolve: (cameraId, profile) =>
       sites.withCamera(cameraId, (adapter, id, site) => {
         if (!adapter.liveSource) throw new AppFailure('unsupported', `${site.name} offers no live video Tessera can play.`);
@@ -85,6 +94,22 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     cameraState: (cameraId) => sites.cameras().find((camera) => camera.id === cameraId)?.state,
     cameraKnown: (cameraId) => cameraKnown(cameraId, sites.list(), sites.cameras()),
     log: log.child('media'),
+  });
+  const playback = new PlaybackService({
+    slots,
+    resolve: (cameraId, atMs, options) =>
+      sites.withCamera(cameraId, async (adapter, id, site) => {
+        const recorded = recordedMedia(adapter, site.name);
+        if (!recorded.video) throw new AppFailure('unsupported', `${site.name}: Tessera cannot play this site's recordings yet.`);
+        return { source: await recorded.video(id, atMs, options), reverse: recorded.reverse ?? 'none' };
+      }),
+    coverage: (cameraId, fromMs, toMs) =>
+      sites.withCamera(cameraId, async (adapter, id, site) => {
+        const recorded = recordedMedia(adapter, site.name);
+        return recorded.coverage ? recorded.coverage(id, fromMs, toMs) : [];
+      }),
+    cameraKnown: (cameraId) => cameraKnown(cameraId, sites.list(), sites.cameras()),
+    log: log.child('playback'),
   });
 
   // Live stills: from the camera's preview feed when its site pushes one (no request per picture),
@@ -113,6 +138,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     sites.onCamerasChanged((value) => events.publish('cameras:changed', value)),
     // Every window gets every stream's state; a window keeps the ids it opened.
     media.onStates((value) => events.publish('media:state', value)),
+    playback.onStates((value) => events.publish('playback:state', value)),
     wall.onChanged((value) => events.publish('wall:changed', value)),
     exports.onChanged((value) => events.publish('export:changed', value)),
     sites.onSitesChanged(() => exports.sitesChanged()),
@@ -134,6 +160,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     'settings:set-window-mode': ({ displayId, mode }) => settings.setWindowMode(displayId, mode),
     ...sitesHandlers(sites, stills),
     ...mediaHandlers(media),
+    ...recordingsHandlers(sites, playback),
     ...wallHandlers(wall),
     ...exportHandlers(exports, shell.showFile),
   };
@@ -144,6 +171,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     settings,
     sites,
     media,
+    playback,
     wall,
     exports,
     credentials,
@@ -151,7 +179,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
       for (const dispose of disposers) dispose();
       await exports.dispose();
       previews.close();
-      await media.dispose();
+      await Promise.all([media.dispose(), playback.dispose()]);
       await sites.dispose();
     },
   };

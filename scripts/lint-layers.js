@@ -21,6 +21,11 @@ export const layers = [
     why: 'media is below vms: adapters produce media sources, media never asks an adapter',
   },
   {
+    from: ['main/playback'],
+    forbid: ['main/vms', 'main/sites', 'main/wall', 'simulator', ...entryPoints],
+    why: 'playback is beside media, below vms: compose hands it the adapters\' recorded sources',
+  },
+  {
     from: ['main/net'],
     forbid: ['main/vms', 'main/media', 'main/sites', 'main/wall', 'simulator', ...entryPoints],
     why: 'net is the generic HTTP client under vms and media',

@@ -24,8 +24,8 @@ export function capabilitiesOf(declared: DeclaredCapabilities, adapter: Pick<Vms
   return capabilities as AdapterCapabilities;
 }
 
-/** The adapter's recorded media, or 'unsupported' naming the site when it serves none. */
+/** The adapter's recorded media, or 'not-recorded' naming the site when it serves none (plain RTSP cameras). */
 export function recordedMedia(adapter: Pick<VmsAdapter, 'kind' | 'recorded'>, site: string): RecordedMedia {
   if (adapter.recorded) return adapter.recorded;
-  throw new AppFailure('unsupported', `${site}: this site has no recordings Tessera can show (${siteKindLabels[adapter.kind]}).`);
+  throw new AppFailure('not-recorded', `${site}: this site has no recordings Tessera can show (${siteKindLabels[adapter.kind]}).`);
 }

@@ -16,6 +16,19 @@ import type { EventChannel, RequestChannel } from './names.js';
 import { exportCreateSchema, exportIdSchema, exportJobSchema, exportListSchema, exportRevealSchema } from './exports.js';
 import { mediaOpenSchema, mediaStreamSchema, streamIdSchema, streamStateSchema } from './media.js';
 import {
+  coverageRequestSchema,
+  coverageSchema,
+  playbackIdSchema,
+  playbackOpenSchema,
+  playbackPauseSchema,
+  playbackSeekSchema,
+  playbackSessionSchema,
+  playbackSpeedSchema,
+  playbackStateSchema,
+  playbackStepResultSchema,
+  playbackStepSchema,
+} from './recordings.js';
+import {
   addSiteSchema,
   cameraSchema,
   serverLayoutSchema,
@@ -51,6 +64,19 @@ export const requests = {
   /** Cameras of every signed-in site, merged. */
   'cameras:list': { input: none, result: z.array(cameraSchema) },
   'cameras:still': { input: stillRequestSchema, result: stillSchema },
+  /** Recorded periods and motion/event marks of a camera in a window ('not-recorded' for a camera without recordings). */
+  'recordings:coverage': { input: coverageRequestSchema, result: coverageSchema },
+  /** Recorded video of a camera from a time, for one tile (never shared); fetch the returned path for the bytes. */
+  'playback:open': { input: playbackOpenSchema, result: playbackSessionSchema },
+  /** Plays from another time: a new init segment follows in the same stream, on the same originMs. */
+  'playback:seek': { input: playbackSeekSchema, result: z.null() },
+  /** The player sets playbackRate itself; main asks the source for keyframes or the sub-stream where that helps. */
+  'playback:set-speed': { input: playbackSpeedSchema, result: z.null() },
+  /** One frame forward or back while paused: by the server's playhead, or by the player in its buffer (frameMs). */
+  'playback:step': { input: playbackStepSchema, result: playbackStepResultSchema },
+  'playback:pause': { input: playbackPauseSchema, result: z.null() },
+  /** The tile no longer plays it; the source and its process stop at once. Unknown ids are fine. */
+  'playback:close': { input: playbackIdSchema, result: z.null() },
   /** Starts (or joins) live video of a camera for one tile; fetch the returned path for the bytes. */
   'media:open': { input: mediaOpenSchema, result: mediaStreamSchema },
   /** The tile no longer shows the stream; the upstream stops shortly after its last viewer leaves. */
@@ -90,6 +116,8 @@ export const events = {
   'cameras:changed': z.array(cameraSchema),
   /** State of every open stream, all windows alike (connecting, playing, retrying with the reason…); a window keeps the ids it opened. */
   'media:state': z.array(streamStateSchema),
+  /** State of every recorded playback (playing, gap, ended…), coalesced like media:state; a window keeps the ids it opened. */
+  'playback:state': z.array(playbackStateSchema),
   /** The whole wall after any change, from any window. */
   'wall:changed': wallStateSchema,
   /** Every export job after any change (state, progress at most a few times a second). */

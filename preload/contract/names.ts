@@ -18,6 +18,13 @@ export const requestChannels = [
   'sites:layouts',
   'cameras:list',
   'cameras:still',
+  'recordings:coverage',
+  'playback:open',
+  'playback:seek',
+  'playback:set-speed',
+  'playback:step',
+  'playback:pause',
+  'playback:close',
   'media:open',
   'media:close',
   'wall:get',
@@ -33,7 +40,7 @@ export const requestChannels = [
   'export:remove',
   'export:reveal',
 ] as const;
-export const eventChannels = ['settings:changed', 'app:displays-changed', 'sites:changed', 'cameras:changed', 'media:state', 'wall:changed', 'export:changed'] as const;
+export const eventChannels = ['settings:changed', 'app:displays-changed', 'sites:changed', 'cameras:changed', 'media:state', 'playback:state', 'wall:changed', 'export:changed'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

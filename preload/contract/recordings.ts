@@ -97,6 +97,13 @@ export const playbackSessionSchema = z.object({
 });
 export type PlaybackSession = z.infer<typeof playbackSessionSchema>;
 
+/**
+ * How a frame step was made: 'server' = the server's playhead moved (the next frame comes in the
+ * stream); 'player' = step by frameMs in the player's own buffer (URL sources).
+ */
+export const playbackStepResultSchema = z.object({ by: z.enum(['server', 'player']), frameMs: z.number().optional() });
+export type PlaybackStepResult = z.infer<typeof playbackStepResultSchema>;
+
 export const playbackStateSchema = z.object({
   playbackId: z.string(),
   cameraId: z.string(),

@@ -6,8 +6,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** Bump when the picture or encoding of cached media changes: old files are then ignored. */
-export const MEDIA_VERSION = 1;
+/**
+ * Bump when the picture or encoding of cached media changes: old files are then ignored (never
+ * deleted: other checkouts may share the cache). 2: the timecode row and a taller name band.
+ */
+export const MEDIA_VERSION = 2;
 
 export function cacheKey(params: unknown): string {
   return createHash('sha1').update(JSON.stringify({ v: MEDIA_VERSION, params })).digest('hex').slice(0, 12);

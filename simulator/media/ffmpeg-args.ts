@@ -9,6 +9,7 @@
  */
 import type { CameraScene } from './catalogue.js';
 import type { StreamProfile } from '../types.js';
+import { timecodeFilter, type TimecodeClock } from './timecode.js';
 
 export const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 /** Length of the pre-encoded live loop, seconds (a multiple of both GOPs). */
@@ -26,7 +27,7 @@ const quiet = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
 
 /** What the burned-in clock line shows. */
 export type ClockKind =
-  /** Recordings: UTC time of the frame = startSec + pts. */
+  /** Recordings (and rendered stills): UTC time of the frame = startSec + pts. */
   | { kind: 'recording'; startSec: number }
   /** Live encoder: the real wall clock when the frame is made, plus offsetSec (injected clock − Date.now). */
   | { kind: 'wall'; offsetSec: number }
@@ -63,10 +64,23 @@ function clockText(clock: ClockKind): string {
   }
 }
 
-/** Name band + clock + ESN, scaled to the picture height. */
+/** The machine-readable code of a clock, or null for loops (their frames have no wall time). */
+function timecodeClock(clock: ClockKind): TimecodeClock | null {
+  switch (clock.kind) {
+    case 'recording':
+      return { kind: 'recording', startMs: Math.round(clock.startSec * 1000) };
+    case 'wall':
+      return clock;
+    case 'loop':
+      return null;
+  }
+}
+
+/** Name band + clock + ESN + timecode row (./timecode.ts), scaled to the picture height. */
 export function overlayFilter(o: OverlayOptions): string {
   const size = Math.round(o.height * 0.06);
-  const band = Math.round(o.height * 0.17);
+  // Two text lines, then the timecode row in the band's bottom 6.5 %.
+  const band = Math.round(o.height * 0.23);
   const pad = Math.round(o.height * 0.03);
   const text = (t: string, x: string, y: number, extra = ''): string =>
     `drawtext=fontfile=${FONT_FILE}:text='${t}':x=${x}:y=${y}:fontsize=${size}:fontcolor=white${extra}`;
@@ -79,6 +93,8 @@ export function overlayFilter(o: OverlayOptions): string {
     text(o.esn, `w-tw-${pad}`, o.height - band + pad / 2, ':fontcolor=0xBBBBBB'),
     text(clockText(o.clock), String(pad), o.height - band + pad / 2 + size + Math.round(pad / 2)),
   ];
+  const code = timecodeClock(o.clock);
+  if (code) parts.push(timecodeFilter(o.width, o.height, code));
   for (const m of o.motion ?? []) {
     // A tag that slides across the picture while the planned motion event lasts.
     parts.push(
@@ -218,14 +234,18 @@ export function liveEncodeArgs(a: LiveEncodeArgs): string[] {
   ];
 }
 
-/** One JPEG of a live "encode" camera rendered now (same picture and clock as its live encoder). */
-export function renderStillArgs(a: Omit<LiveEncodeArgs, 'rtpPort' | 'audio'>, width: number | undefined): string[] {
+/**
+ * One JPEG of a live "encode" camera (same picture as its live encoder) showing the instant atMs:
+ * the single frame has pts 0 on a clock starting at atMs, so its burned clock and timecode are
+ * exactly the timestamp the simulator reports with it.
+ */
+export function renderStillArgs(a: Omit<LiveEncodeArgs, 'rtpPort' | 'audio' | 'clockOffsetSec'> & { atMs: number }, width: number | undefined): string[] {
   const { width: w, height: h } = a.profile;
-  const overlay = overlayFilter({ name: a.name, esn: a.esn, scene: a.scene, width: w, height: h, clock: { kind: 'wall', offsetSec: a.clockOffsetSec } });
+  const overlay = overlayFilter({ name: a.name, esn: a.esn, scene: a.scene, width: w, height: h, clock: { kind: 'recording', startSec: a.atMs / 1000 } });
   const scale = width && width !== w ? `,scale=${width}:-2` : '';
   return [
     ...quiet, '-f', 'lavfi', '-i', sceneSource(a.scene, w, h, a.profile.fps),
-    '-vf', `settb=AVTB,setpts=RTCTIME,${overlay}${scale}`, '-frames:v', '1',
+    '-vf', `${overlay}${scale}`, '-frames:v', '1',
     '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1',
   ];
 }

@@ -61,7 +61,7 @@ export class LiveService {
     if (camera.liveMode === 'encode') {
       args = renderStillArgs({
         scene, name: camera.name, esn: camera.esn, profile: stream, gopSeconds: camera.gopSeconds,
-        clockOffsetSec: (timestampMs - Date.now()) / 1000,
+        atMs: timestampMs,
       }, width);
     } else {
       const elapsedSec = this.loopPositionSec(cameraIndex, profile, timestampMs);

@@ -153,10 +153,10 @@ describe('export manager', () => {
     expect(exports.list().jobs).toEqual([]);
   });
 
-  it.each([
+  it.for([
     ['announced (refused before writing)', false],
     ['unannounced (found while writing)', true],
-  ])('a full disk, size %s, fails the job with disk-full and leaves no file under the final name nor work files', async (_label, noLength, ctx) => {
+  ] as const)('a full disk, size %s, fails the job with disk-full and leaves no file under the final name nor work files', async ([, noLength], ctx) => {
     const mount = join(root, `tiny-${noLength}`);
     mkdirSync(mount, { recursive: true });
     try {

@@ -13,6 +13,7 @@ import { catalogueEntry } from '../../../simulator/media/catalogue.js';
 import { recordingArgs } from '../../../simulator/media/ffmpeg-args.js';
 import { SimOffline, type Segment, type SimMedia } from '../../../simulator/types.js';
 import { simCacheDir } from '../../support/simulator.js';
+import { timecodeOfJpeg, timecodeOfVideo, timecodesOfVideo } from '../../support/timecode.js';
 
 const run = promisify(execFile);
 const ffprobe = process.env.FFPROBE_BIN ?? 'ffprobe';
@@ -233,6 +234,8 @@ describe('simulator media layer', () => {
       await writeFile(stillFile, still!.jpeg);
 
       await expectClock(scratch, 1, stillFile, seg.startMs + 42_000);
+      expect(await timecodeOfJpeg(still!.jpeg)).toBe(seg.startMs + 42_000);
+      expect(await timecodeOfJpeg((await media.recordedStill(1, t, 320))!.jpeg)).toBe(seg.startMs + 42_000);
     });
 
     it('returns null inside a gap', async () => {
@@ -258,6 +261,8 @@ describe('simulator media layer', () => {
       const first = join(scratch, 'clip-first.jpg');
       await run(ffmpeg, ['-v', 'error', '-i', file, '-frames:v', '1', '-q:v', '4', first]);
       await expectClock(scratch, 2, first, seg.startMs + 8_000);
+      expect(await timecodesOfVideo(file, { count: 3 })).toEqual([seg.startMs + 8_000, seg.startMs + 8_100, seg.startMs + 8_200]);
+      expect(await timecodeOfVideo(file, { fromEndSec: 0.1 })).toBe(to - 100);
     });
 
     it('concatenates clips across segments and gaps, as FLV too', async () => {
@@ -272,6 +277,9 @@ describe('simulator media layer', () => {
       expect(Number((await probe(file)).format.duration)).toBeCloseTo(10, 0);
       const flv = await readSome(await media.recordedClip(3, 'sub', from, to, 'flv'), Number.MAX_SAFE_INTEGER, 30_000);
       expect(flv.subarray(0, 3).toString('latin1')).toBe('FLV');
+      // Across the gap the picture jumps from the first piece's time to the second's.
+      const codes = await timecodesOfVideo(file, { skipFrames: 48, count: 4 });
+      expect(codes).toEqual([from + 4_800, from + 4_900, pair[1]!.startMs, pair[1]!.startMs + 100]);
     });
 
     it('rejects a clip of nothing', async () => {
@@ -286,6 +294,10 @@ describe('simulator media layer', () => {
         const still = await media.liveStill(index, 320);
         expect(isJpeg(still.jpeg)).toBe(true);
         expect(Math.abs(still.timestampMs - before)).toBeLessThan(2_000);
+        // The live encoder's camera carries the wall clock; a loop's frames have no wall time.
+        const code = await timecodeOfJpeg(still.jpeg);
+        if (index === 0) expect(code).toBe(still.timestampMs);
+        else expect(code).toBeNull();
       }
     });
 

@@ -67,7 +67,7 @@ describe('cameras:still', () => {
     const site = await service.add(add);
     expect(site.capabilities.recorded).toBe(false);
     const err = await failure(still(`${site.id}/7`, { atMs: 10_000 }));
-    expect(err.error).toMatchObject({ code: 'unsupported', message: 'Depot: this site has no recordings Tessera can show (exacqVision Web Service).' });
+    expect(err.error).toMatchObject({ code: 'not-recorded', message: 'Depot: this site has no recordings Tessera can show (exacqVision Web Service).' });
     expect(asked).toEqual([]);
   });
 });

@@ -47,9 +47,9 @@ describe('capabilitiesOf', () => {
     });
   });
 
-  it('recordedMedia gives the part, or "unsupported" naming the site where there is none', async () => {
+  it('recordedMedia gives the part, or "not-recorded" naming the site where there is none', async () => {
     expect(recordedMedia({ kind: 'aipix', recorded }, 'Depot')).toBe(recorded);
     const err = await failure((async () => recordedMedia({ kind: 'rtsp' }, 'Gate cameras'))());
-    expect(err.error).toMatchObject({ code: 'unsupported', message: 'Gate cameras: this site has no recordings Tessera can show (RTSP / ONVIF cameras).' });
+    expect(err.error).toMatchObject({ code: 'not-recorded', message: 'Gate cameras: this site has no recordings Tessera can show (RTSP / ONVIF cameras).' });
   });
 });

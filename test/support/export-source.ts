@@ -77,16 +77,10 @@ export class ClipServer {
 
   /** The server export a vendor adapter would have, with this server behind it. */
   exporter(maxRangeMs: number): ServerExport {
-    return {
-      maxRangeMs,
-      prepare: async (cameraId, fromMs, toMs, o) => {
-        if (o.signal.aborted) throw o.signal.reason;
-        this.prepared += 1;
-        o.onProgress(0.5, 'The server is preparing the clip');
-        if (toMs <= this.options.originMs) throw new AppFailure('no-recording', `${cameraId} recorded nothing then.`);
-        return { url: `${this.url}/clip/${fromMs}-${toMs}.mp4`, headers: { authorization: 'Bearer export-test' }, format: 'mp4', resumable: true, finish: async () => void (this.finished += 1) };
-      },
-    };
+    return clipExporter(this.url, this.options.originMs, maxRangeMs, {
+      prepared: () => void (this.prepared += 1),
+      finished: () => void (this.finished += 1),
+    });
   }
 
   async close(): Promise<void> {
@@ -133,6 +127,20 @@ export class ClipServer {
     }
     return pending;
   }
+}
+
+/** A ServerExport asking a ClipServer at `baseUrl` (also from another process: the SIGKILL test's child). */
+export function clipExporter(baseUrl: string, originMs: number, maxRangeMs: number, count: { prepared(): void; finished(): void } = { prepared: () => undefined, finished: () => undefined }): ServerExport {
+  return {
+    maxRangeMs,
+    prepare: async (cameraId, fromMs, toMs, o) => {
+      if (o.signal.aborted) throw o.signal.reason;
+      count.prepared();
+      o.onProgress(0.5, 'The server is preparing the clip');
+      if (toMs <= originMs) throw new AppFailure('no-recording', `${cameraId} recorded nothing then.`);
+      return { url: `${baseUrl}/clip/${fromMs}-${toMs}.mp4`, headers: { authorization: 'Bearer export-test' }, format: 'mp4', resumable: true, finish: async () => count.finished() };
+    },
+  };
 }
 
 /** Top-level MP4 box types in order (moov before mdat means +faststart). */

@@ -181,8 +181,9 @@ export interface WriteOptions extends RunOptions {
 
 /** The drawtext filter for a burned-in label and UTC time counted from startMs. */
 export function burnFilter(label: string, startMs: number): string {
-  // drawtext's own escaping: \ : ' and % are special inside text=…; the time comes from pts.
-  const text = label.replace(/[\\':%]/g, (c) => `\\${c}`);
+  // The name goes through two parsers (filtergraph, then drawtext's %{…} expansion) where quotes,
+  // colons, backslashes and % mean something: only plain marks are kept, the rest become spaces.
+  const text = label.replace(/[^\p{L}\p{N} ._()#+-]/gu, ' ').trim().slice(0, 60) || 'camera';
   const seconds = (startMs / 1000).toFixed(3);
   return `drawtext=text='${text}  %{pts\\:gmtime\\:${seconds}\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S} UTC':x=8:y=8:fontsize=h/24:fontcolor=white:box=1:boxcolor=black@0.5:boxborderw=4`;
 }

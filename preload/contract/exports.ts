@@ -74,8 +74,6 @@ export const exportListSchema = z.object({
   jobs: z.array(exportJobSchema),
   /** The folder the last export went to (the dialog starts there). */
   lastFolder: z.string().max(1024).optional(),
-  /** Serve mode: finished files are fetched at `<downloadBase><id>` with the token; absent in Electron. */
-  downloadBase: z.string().max(200).optional(),
 });
 export type ExportList = z.infer<typeof exportListSchema>;
 

@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob } from '../../../preload/contract/index.js';
+import { runCli } from '../../../main/cli/index.js';
 import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
 import { ExportManager } from '../../../main/export/export-manager.js';
 import { manifestPath, verifyExport, workDir } from '../../../main/export/export-runner.js';
 import { loadSigningKey } from '../../../main/export/signing-key.js';
 import type { ServerExport } from '../../../main/vms/adapter.js';
 import { ClipServer, makeRecording, probeDuration, SOURCE_GOP_S, topLevelBoxes } from '../../support/export-source.js';
+import { cliIo } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { waitUntil } from '../../support/wait-until.js';
 
@@ -87,10 +89,17 @@ describe('export manager', () => {
     expect(await verifyExport(done.file)).toMatchObject({ ok: true });
     expect(existsSync(workDir(done))).toBe(false);
 
+    const intact = cliIo();
+    expect(await runCli(['verify', done.file, '--json', '--data-dir', folder], intact.io)).toBe(0);
+    expect(JSON.parse(intact.out())).toMatchObject({ ok: true, camera: 'Loading dock', sha256: manifest.file.sha256 });
+
     const changed = Buffer.from(bytes);
     changed[Math.floor(changed.length / 2)]! ^= 0x01;
     writeFileSync(done.file, changed);
     expect(await verifyExport(done.file)).toEqual({ ok: false, reason: 'the file’s SHA-256 differs from the manifest’s (the file was changed)' });
+    const broken = cliIo();
+    expect(await runCli(['verify', done.file, '--data-dir', folder], broken.io)).toBe(1);
+    expect(broken.err()).toContain('is NOT intact: the file’s SHA-256 differs from the manifest’s');
     writeFileSync(done.file, bytes);
     const signed = readFileSync(manifestPath(done.file), 'utf8');
     writeFileSync(manifestPath(done.file), signed.replace('"alice"', '"mallory"'));

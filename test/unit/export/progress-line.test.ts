@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../main/cli/index.js';
+import { cliIo } from '../../support/adapter-harness.js';
 import { formatEta, parseTime, progressBar, progressJson, worthShowing } from '../../../main/cli/progress-line.js';
 import { burnFilter } from '../../../main/export/ffmpeg-export.js';
 
@@ -30,5 +32,26 @@ describe('burnFilter', () => {
   it('keeps only plain marks of the camera name (no filtergraph or expansion syntax) and counts the time from the first frame', () => {
     const f = burnFilter("Gate 1: it's 100%'[out]", Date.UTC(2026, 10, 22, 2, 10, 0, 500));
     expect(f).toContain("text='Gate 1  it s 100   out  %{pts\\:gmtime\\:1795313400.500\\:");
+  });
+});
+
+describe('tessera export usage', () => {
+  it.each([
+    [[], '--camera is required'],
+    [['--camera', 'a/b', '--from', '2026-11-22', '--to', '2026-11-22T02:12:00Z', '-o', '/tmp/x.mp4'], '--from must be an RFC 3339 time'],
+    [['--camera', 'a/b', '--from', '2026-11-22T02:12:00Z', '--to', '2026-11-22T02:10:00Z', '-o', '/tmp/x.mp4'], '--to must be after --from'],
+    [['--camera', 'a/b', '--from', '2026-11-22T02:10:00Z', '--to', '2026-11-22T02:12:00Z', '-o', '/tmp/x.mov'], '-o must name an .mp4 file'],
+    [['--camera', 'a/b', '--from', '2026-11-22T02:10:00Z', '--to', '2026-11-22T02:12:00Z', '-o', '/no/such/dir/x.mp4'], 'the folder of -o does not exist'],
+  ])('exit 2 with a clear line for %j', async (args, message) => {
+    const t = cliIo(undefined, Promise.resolve());
+    expect(await runCli(['export', ...args], t.io)).toBe(2);
+    expect(t.err()).toContain(message);
+  });
+  it('verify wants exactly one file and says when it has no manifest', async () => {
+    const none = cliIo(undefined, Promise.resolve());
+    expect(await runCli(['verify'], none.io)).toBe(2);
+    const missing = cliIo(undefined, Promise.resolve());
+    expect(await runCli(['verify', '/no/such/file.mp4'], missing.io)).toBe(1);
+    expect(missing.err()).toContain('/no/such/file.mp4 is NOT intact: /no/such/file.mp4 does not exist');
   });
 });

@@ -41,9 +41,9 @@ export function rangeProblem(fromMs: number | undefined, toMs: number | undefine
   return undefined;
 }
 
-/** A default incident name: "Export 2026-11-22 02:10" (the operator usually renames it). */
+/** A default incident name: "Export 2026-11-22 02h10" (a folder name: no colon; the operator usually renames it). */
 export function defaultIncident(fromMs: number): string {
-  return `Export ${toLocalInput(fromMs).slice(0, 16).replace('T', ' ')}`;
+  return `Export ${toLocalInput(fromMs).slice(0, 16).replace('T', ' ').replace(':', 'h')}`;
 }
 
 /** Jobs that were not ended in `before` and are now: done, failed or cancelled. */

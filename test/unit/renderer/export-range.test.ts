@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportJob } from '../../../preload/contract/index.js';
+import { incidentSchema, type ExportJob } from '../../../preload/contract/index.js';
 import { defaultIncident, etaWords, fromLocalInput, lastMinutes, newlyEnded, rangeProblem, toLocalInput } from '../../../renderer/src/domain/export-range.js';
 
 describe('export dialog times', () => {
@@ -24,8 +24,10 @@ describe('export dialog times', () => {
     expect(rangeProblem(undefined, 5, now)).toBe('Give a start time.');
     expect(rangeProblem(1000, 2000, now)).toBeUndefined();
   });
-  it('names the incident after the start by default (a valid folder name)', () => {
-    expect(defaultIncident(new Date(2026, 10, 22, 2, 10, 5).getTime())).toBe('Export 2026-11-22 02:10');
+  it('names the incident after the start by default, a name main accepts as a folder', () => {
+    const name = defaultIncident(new Date(2026, 10, 22, 2, 10, 5).getTime());
+    expect(name).toBe('Export 2026-11-22 02h10');
+    expect(incidentSchema.safeParse(name).success).toBe(true);
   });
 });
 

@@ -127,7 +127,7 @@ ${commonUsage}
       let shown: ProgressUpdate | undefined;
       const key = loadSigningKey(opened.store);
       await withFailures(() =>
-        runExport(job!, { withServerExport: access.withServerExport, signingKey: () => key, stallMs: 20_000, attemptsPerPart: 3, now: Date.now }, abort.signal, (u) => {
+        runExport(job!, { withServerExport: access.withServerExport, coverage: access.coverage, signingKey: () => key, stallMs: 20_000, attemptsPerPart: 3, now: Date.now }, abort.signal, (u) => {
           const update = { progress: u.progress, step: u.step, ...(etaSeconds(u.progress, Date.now() - started) !== undefined ? { etaS: etaSeconds(u.progress, Date.now() - started)! } : {}) };
           if (!worthShowing(shown, update)) return;
           shown = update;

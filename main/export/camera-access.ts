@@ -3,6 +3,7 @@
  * session: the camera's names, whether its site is signed in, and its server export. Plain RTSP
  * has no recordings anywhere Tessera could fetch them: 'not-recorded', said at once.
  */
+import type { Period } from '../../common/time-periods.js';
 import { AppFailure, siteKindLabels, type SiteConfig } from '../../preload/contract/index.js';
 import type { ServerExport, VmsAdapter } from '../vms/adapter.js';
 import type { CameraFacts } from './export-manager.js';
@@ -29,5 +30,7 @@ export function exportAccess(access: CameraAccess) {
       }),
     withServerExport: <T>(cameraId: string, fn: (exporter: ServerExport, vendorCameraId: string) => Promise<T>): Promise<T> =>
       access.withCamera(cameraId, (adapter, id, site) => fn(serverExportOf(adapter, site), id)),
+    coverage: (cameraId: string, fromMs: number, toMs: number): Promise<Period[] | undefined> =>
+      access.withCamera(cameraId, async (adapter, id) => (adapter.recorded?.coverage ? adapter.recorded.coverage(id, fromMs, toMs) : undefined)),
   };
 }

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { gapsIn, mergePeriods, type Period } from '../../common/time-periods.js';
 import { AppFailure, type ExportJob } from '../../preload/contract/index.js';
 import type { ServerExport, ServerExportFile } from '../vms/adapter.js';
 import { appVersion } from '../version.js';
@@ -26,6 +27,8 @@ export interface RunnerDeps {
   /** Runs fn with the camera's server export (through the site's session: re-login on expiry). */
   withServerExport<T>(cameraId: string, fn: (exporter: ServerExport, vendorCameraId: string) => Promise<T>): Promise<T>;
   signingKey(): Promise<SigningKey>;
+  /** The camera's recorded periods, where the site lists them (for the manifest's gaps); undefined otherwise. */
+  coverage?(cameraId: string, fromMs: number, toMs: number): Promise<Period[] | undefined>;
   /** No byte for this long from a download: stalled (retried). */
   stallMs: number;
   /** Tries per part before a stalled or broken download fails the job. */
@@ -134,6 +137,9 @@ export async function runExport(job: ExportJob, deps: RunnerDeps, signal: AbortS
   });
 
   report({ progress: writeBase + weights.write * 0.92, bytes, step: 'Hashing and signing' });
+  const listed = await deps.coverage?.(job.cameraId, job.fromMs, job.toMs).catch(() => undefined);
+  // Gaps: the parts the server had nothing for, and the holes the site's own recording list shows.
+  const allGaps = mergePeriods([...gaps, ...(listed ? gapsIn(listed, job.fromMs, job.toMs) : [])]);
   const [final, sha256] = await Promise.all([probe(out), sha256File(out)]);
   const size = statSync(out).size;
   const key = await deps.signingKey();
@@ -146,7 +152,7 @@ export async function runExport(job: ExportJob, deps: RunnerDeps, signal: AbortS
       operator: job.operator,
       requested: { fromMs: job.fromMs, toMs: job.toMs },
       actual: { firstFrameMs: first, lastFrameMs: first + Math.max(0, final.durationS * 1000 - frameMs(fps)), source: probes[0]?.creationMs !== undefined && plausible(job, probes[0]) ? 'recording-time' : 'requested' },
-      gaps,
+      gaps: allGaps,
       durationS: final.durationS,
       streams: final.streams.map(({ fps: _fps, ...s }) => s),
       burnedTimestamp: job.burnTimestamp,

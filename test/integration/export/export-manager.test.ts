@@ -38,7 +38,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function manager(name: string, exporter: ServerExport, extra: { stallMs?: number } = {}): { exports: ExportManager; folder: string } {
+function manager(name: string, exporter: ServerExport, extra: { stallMs?: number; coverage?: () => Promise<{ fromMs: number; toMs: number }[]> } = {}): { exports: ExportManager; folder: string } {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   const store = sessionOnlyStore();
@@ -50,6 +50,7 @@ function manager(name: string, exporter: ServerExport, extra: { stallMs?: number
     withServerExport: (_cameraId, fn) => fn(exporter, 'cam-1'),
     signingKey: () => loadSigningKey(store),
     stallMs: extra.stallMs ?? 10_000,
+    ...(extra.coverage ? { coverage: extra.coverage } : {}),
     publishEveryMs: 20,
   });
   exports.start();
@@ -116,6 +117,15 @@ describe('export manager', () => {
     expect(done.state, done.error?.message).toBe('done');
     expect([...steps]).toContain('Burning in the camera name and time (transcoding)');
     expect(await verifyExport(done.file)).toMatchObject({ ok: true, body: { burnedTimestamp: true } });
+  });
+
+  it('lists in the manifest the gaps the site’s recording list shows inside the range', async () => {
+    const recorded = [{ fromMs: ORIGIN, toMs: ORIGIN + 14_000 }, { fromMs: ORIGIN + 16_500, toMs: ORIGIN + 60_000 }];
+    const { exports, folder } = manager('gaps', server.exporter(300_000), { coverage: async () => recorded });
+    const [job] = await exports.create({ cameraIds: ['site-1/cam-1'], fromMs: ORIGIN + 10_000, toMs: ORIGIN + 20_000, folder, incident: 'Gaps', burnTimestamp: false });
+    const done = await settled(exports, job!.id);
+    expect(done.state, done.error?.message).toBe('done');
+    expect(await verifyExport(done.file)).toMatchObject({ ok: true, body: { gaps: [{ fromMs: ORIGIN + 14_000, toMs: ORIGIN + 16_500 }] } });
   });
 
   it('cancel stops the job, releases the server job and leaves nothing behind', async () => {

@@ -23,6 +23,7 @@ import { PreviewFeeds } from './media/preview-feeds.js';
 import { StillCache } from './media/still-cache.js';
 import { StreamSlots } from './media/stream-slots.js';
 import { PlaybackService } from './playback/playback-service.js';
+import { RecordedStills } from './playback/recorded-stills.js';
 import { dataPaths } from './paths.js';
 import { removeOrphanTemps } from './persistence/orphan-temps.js';
 import { SettingsService } from './services/settings-service.js';
@@ -53,6 +54,8 @@ export interface Services {
   media: MediaBroker;
   /** Recorded playback: one session per tile (the shells serve media/playback/<id>). */
   playback: PlaybackService;
+  /** Recorded stills for scrubbing, cached per camera × time bucket (the shells serve media/still). */
+  recordedStills: RecordedStills;
   /** Layouts, tours and what each display shows. */
   wall: WallService;
   /** Evidence exports (exports.json), started by compose. */
@@ -101,8 +104,9 @@ export async function compose(options: ComposeOptions): Promise<Services> {
       sites.withCamera(cameraId, async (adapter, id, site) => {
         const recorded = recordedMedia(adapter, site.name);
         if (!recorded.video) throw new AppFailure('unsupported', `${site.name}: Tessera cannot play this site's recordings yet.`);
-        return { source: await recorded.video(id, atMs, options), reverse: recorded.reverse ?? 'none' };
+        return recorded.video(id, atMs, options);
       }),
+    reverse: (cameraId) => sites.withCamera(cameraId, async (adapter, _id, site) => recordedMedia(adapter, site.name).reverse ?? 'none'),
     coverage: (cameraId, fromMs, toMs) =>
       sites.withCamera(cameraId, async (adapter, id, site) => {
         const recorded = recordedMedia(adapter, site.name);
@@ -117,6 +121,9 @@ export async function compose(options: ComposeOptions): Promise<Services> {
   const previews = new PreviewFeeds({ open: (cameraId) => sites.withCamera(cameraId, async (adapter, id) => (adapter.previewFeed ? adapter.previewFeed(id) : null)), log: log.child('previews') });
   const stills = new StillCache({
     fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.withCamera(cameraId, (adapter, id) => adapter.still(id, width)),
+  });
+  const recordedStills = new RecordedStills({
+    fetch: (cameraId, atMs, width, signal) => sites.withCamera(cameraId, (adapter, id, site) => recordedMedia(adapter, site.name).still(id, atMs, width, signal)),
   });
   const wall = new WallService(paths.wallFile, log.child('wall'));
   let signingKey: Promise<SigningKey> | undefined;
@@ -172,6 +179,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     sites,
     media,
     playback,
+    recordedStills,
     wall,
     exports,
     credentials,

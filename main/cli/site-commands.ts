@@ -1,4 +1,4 @@
-/** `tessera sites`, `tessera cameras` and `tessera snapshot`. */
+/** `tessera sites`, `tessera cameras` and `tessera snapshot`; the saved-site helpers `tessera coverage` shares. */
 import { writeFileSync } from 'node:fs';
 import { addSiteSchema, loadProblemText, siteKinds, type SiteState } from '../../preload/contract/index.js';
 import { chooseCredentialStore } from '../credentials/choose-store.js';
@@ -12,7 +12,7 @@ import { recordedMedia } from '../vms/capabilities.js';
 import { commonOptions, commonUsage, CommandFailure, stringOption, UsageError, type Command, type CommandIo, type OptionValues } from './command.js';
 import { adHocSession, adHocOptions, adHocUsage, cliBrowserOpener, describeFailure, isAdHoc, readPassword } from './site-access.js';
 
-interface Context {
+export interface Context {
   log: Logger;
   sites: SiteService;
   credentials: CredentialStore;

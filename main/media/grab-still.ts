@@ -8,7 +8,11 @@ import { redactString } from '../logging/redact.js';
 import { watchChild } from '../processes/child-reaper.js';
 import { ffmpegPath } from './ffmpeg-binary.js';
 
-export function stillGrabArgs(input: string, options: { width?: number; rtsp: boolean; headers?: Record<string, string> }): string[] {
+/**
+ * `seekSeconds`: the frame that far into the input instead of the first (decoded up to there,
+ * so it is exact: for a recording that starts on a keyframe before the wanted instant).
+ */
+export function stillGrabArgs(input: string, options: { width?: number; rtsp: boolean; headers?: Record<string, string>; seekSeconds?: number }): string[] {
   const headerArgs = options.headers && Object.keys(options.headers).length ? ['-headers', Object.entries(options.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')] : [];
   return [
     '-hide_banner',
@@ -17,6 +21,7 @@ export function stillGrabArgs(input: string, options: { width?: number; rtsp: bo
     ...(options.rtsp ? ['-rtsp_transport', 'tcp', '-timeout', '5000000'] : ['-rw_timeout', '5000000']),
     ...headerArgs,
     '-i', input,
+    ...(options.seekSeconds ? ['-ss', options.seekSeconds.toFixed(3)] : []),
     '-an',
     '-frames:v', '1',
     ...(options.width ? ['-vf', `scale=${options.width}:-2`] : []),
@@ -27,7 +32,7 @@ export function stillGrabArgs(input: string, options: { width?: number; rtsp: bo
   ];
 }
 
-export function grabStill(input: string, options: { width?: number; rtsp: boolean; headers?: Record<string, string>; site: string; timeoutMs?: number }): Promise<Buffer> {
+export function grabStill(input: string, options: { width?: number; rtsp: boolean; headers?: Record<string, string>; seekSeconds?: number; site: string; timeoutMs?: number }): Promise<Buffer> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpegPath(), stillGrabArgs(input, options), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });

@@ -45,5 +45,9 @@ export type RecordedSource =
    * `nextAfter` of the coverage says where it resumes).
    */
   | { kind: 'pieces'; first: RecordedPiece; next(afterMs: number): Promise<RecordedPiece | null> }
-  /** A server-side playhead: one long stream (`piece`) whose frames the server paces, steered by `playhead`. */
+  /**
+   * A server-side playhead: one long stream (`piece`) whose frames the server paces, steered by
+   * `playhead`. It comes paused at `piece.startMs` (a playhead that moved before the reader
+   * connected would start the stream elsewhere): connect to `piece.url`, then setSpeed(rate).
+   */
   | { kind: 'playhead'; piece: RecordedPiece; playhead: RecordedPlayhead };

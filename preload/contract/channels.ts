@@ -63,6 +63,7 @@ export const requests = {
   'sites:layouts': { input: siteIdSchema, result: z.object({ layouts: z.array(serverLayoutSchema), tours: z.array(serverTourSchema) }) },
   /** Cameras of every signed-in site, merged. */
   'cameras:list': { input: none, result: z.array(cameraSchema) },
+  /** The live still of a camera (recorded stills are a GET of media/still on the media transport: see recordings.ts). */
   'cameras:still': { input: stillRequestSchema, result: stillSchema },
   /** Recorded periods and motion/event marks of a camera in a window ('not-recorded' for a camera without recordings). */
   'recordings:coverage': { input: coverageRequestSchema, result: coverageSchema },

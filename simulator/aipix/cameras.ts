@@ -3,7 +3,8 @@
  * UUIDs (what the integration API keys cameras by) and Laravel-style pagination.
  */
 import type { ProfileName, SimCamera, SimMedia } from '../types.js';
-import { formatSqlTime } from './time.js';
+import { archiveRanges } from './archive.js';
+import { formatMicros, formatSqlTime } from './time.js';
 
 export type StreamType = 'high' | 'low';
 
@@ -36,7 +37,11 @@ export function cameraByUuid(media: SimMedia, uuid: unknown): SimCamera | undefi
   return typeof uuid === 'string' ? media.cameras.find((cam) => cameraUuid(cam) === uuid.toLowerCase()) : undefined;
 }
 
-export function cameraJson(media: SimMedia, cam: SimCamera, createdMs: number): Record<string, unknown> {
+/**
+ * A client-API camera object. `archive_ranges` lists what is recorded, as the integration API's
+ * ranges do ([{from, to}] in the response time format; the client API's shape is not published).
+ */
+export function cameraJson(media: SimMedia, cam: SimCamera, createdMs: number, nowMs: number): Record<string, unknown> {
   const online = media.isOnline(cam.index);
   const status = online ? 'active' : 'inactive';
   const streams = (['high', 'low'] as const).map((type) => {
@@ -71,7 +76,7 @@ export function cameraJson(media: SimMedia, cam: SimCamera, createdMs: number): 
     streams,
     services: { ptz: false, motion_detect: true },
     has_sound: cam.audio,
-    archive_ranges: [],
+    archive_ranges: archiveRanges(media, cam.index, media.historyStartMs, nowMs).map((r) => ({ from: formatMicros(r.startMs), to: formatMicros(r.endMs) })),
     is_archive_recording: true,
     is_bridge: false,
     is_favorite: false,

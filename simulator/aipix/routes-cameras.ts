@@ -27,7 +27,7 @@ export function listCameras(state: AipixState, url: URL, res: ServerResponse): v
   const statuses = queryList(url.searchParams, 'statuses');
   const excluded = new Set(queryList(url.searchParams, 'exclude_ids'));
   const cameras = media.cameras
-    .map((cam) => cameraJson(media, cam, state.createdMs))
+    .map((cam) => cameraJson(media, cam, state.createdMs, state.ctx.now()))
     .filter((cam) => String(cam.name).toLowerCase().includes(search))
     .filter((cam) => statuses.length === 0 || statuses.includes(String(cam.status)))
     .filter((cam) => !excluded.has(String(cam.id)));
@@ -42,7 +42,7 @@ export function showCameras(state: AipixState, url: URL, res: ServerResponse): v
   // Ids that are not the user's are left out without an error (docs).
   const cameras = ids.flatMap((id) => {
     const cam = cameraByClientId(media, id);
-    return cam ? [cameraJson(media, cam, state.createdMs)] : [];
+    return cam ? [cameraJson(media, cam, state.createdMs, state.ctx.now())] : [];
   });
   sendJson(res, 200, cameras);
 }
@@ -54,5 +54,5 @@ export function notFoundCamera(res: ServerResponse, id: string): void {
 export function showCamera(state: AipixState, id: string, res: ServerResponse): void {
   const cam = cameraByClientId(state.ctx.media, id);
   if (!cam) return notFoundCamera(res, id);
-  sendJson(res, 200, cameraJson(state.ctx.media, cam, state.createdMs));
+  sendJson(res, 200, cameraJson(state.ctx.media, cam, state.createdMs, state.ctx.now()));
 }

@@ -3,24 +3,23 @@
  * (with the 419 session cap handled as AIPIX allows), paginated cameras, and short-lived
  * tokenised media links fetched fresh for every use. Stills are cut from those links with
  * ffmpeg; where a server lists camera UUIDs, the integration API's JPEG previews are used instead.
+ * Recorded media (coverage, stills, archive HLS) is in recorded.ts.
  */
 import { AppFailure } from '../../../preload/contract/index.js';
 import { grabStill } from '../../media/grab-still.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, ServerExport, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
 import { looksLikeHtml } from '../../net/http-client.js';
 import { AipixClient, deviceUuid, type StreamType } from './client.js';
 import { readPage, shortfallNote } from './pagination.js';
-import { fromAipixTime, playlistStartMs, sessionToRemove, streamTypeOf, toAipixTime, toCameraRecord } from './mapper.js';
+import { fromAipixTime, sessionToRemove, streamTypeOf, toAipixTime, toCameraRecord } from './mapper.js';
+import { AipixRecorded } from './recorded.js';
+import { AipixServerExport } from './server-export.js';
 import { maxPages, pageSize as defaultPageSize, type WireCamera } from './wire-types.js';
 
 const declared: DeclaredCapabilities = { liveFormats: ['hls', 'rtsp'], ptz: false, signIn: 'password' };
 
-/** Archive span asked for a recorded still, s: enough to reach the next keyframe, small to cut. */
-const stillArchiveSeconds = 10;
-/** A recorded still may start this much after the asked time (the next frame), ms; later means a gap. */
-const maxStillLeadMs = 1500;
 const maxPlaylistBytes = 1024 * 1024;
 const maxJpegBytes = 8 * 1024 * 1024;
 
@@ -33,12 +32,8 @@ export interface AipixAdapterOptions {
 
 export class AipixAdapter implements VmsAdapter {
   readonly kind = 'aipix' as const;
-  readonly recorded: RecordedMedia = {
-    still: async (cameraId, atMs, width) => {
-      const cam = await this.cameraOf(cameraId);
-      return cam.uuid ? this.previewStill(cam, cam.uuid, atMs, width) : this.recordedStill(cam, atMs, width);
-    },
-  };
+  readonly recorded: AipixRecorded;
+  readonly serverExport: ServerExport;
   private readonly client: AipixClient;
   private readonly deviceId: string;
   /** Wire cameras of the last list, for stream types and UUIDs. */
@@ -52,6 +47,18 @@ export class AipixAdapter implements VmsAdapter {
   ) {
     this.deviceId = deviceUuid(ctx.site.id);
     this.client = new AipixClient(ctx.http, this.deviceId);
+    this.recorded = new AipixRecorded({
+      name: ctx.site.name,
+      client: this.client,
+      now: () => ctx.now(),
+      cameraOf: (cameraId) => this.cameraOf(cameraId),
+      streamFor: (cam, profile) => this.streamFor(cam, profile),
+      nameOf: (cam) => this.nameOf(cam),
+      previewStill: (cam, uuid, atMs, width) => this.previewStill(cam, uuid, atMs, width),
+      grab: (url, width, seekSeconds) => this.grab(url, width, seekSeconds),
+      checkMedia: (status, what) => this.checkMedia(status, what),
+    });
+    this.serverExport = new AipixServerExport({ client: this.client, site: ctx.site.name, now: () => ctx.now() });
   }
 
   private get site(): string {
@@ -160,23 +167,6 @@ export class AipixAdapter implements VmsAdapter {
     return { jpeg, timestampMs: this.ctx.now() };
   }
 
-  /**
-   * The archive from atMs as HLS; the first frame is the keyframe at or before atMs, whose
-   * wall-clock time the playlist states (EXT-X-PROGRAM-DATE-TIME): that is the time returned.
-   */
-  private async recordedStill(cam: WireCamera, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
-    const link = await this.client.archiveLink(cam.id, toAipixTime(atMs), stillArchiveSeconds, this.streamFor(cam, 'main'));
-    const movedTo = fromAipixTime(link.move_to);
-    if (movedTo !== undefined && movedTo > atMs + maxStillLeadMs) throw this.noRecording(cam, atMs, `the archive begins at ${new Date(movedTo).toISOString()}`);
-    const playlist = await this.client.media(link.url, maxPlaylistBytes);
-    if (playlist.status === 404) throw this.noRecording(cam, atMs);
-    this.checkMedia(playlist.status, 'archive');
-    const startMs = playlistStartMs(playlist.body.toString('utf8'));
-    if (startMs !== undefined && startMs > atMs + maxStillLeadMs) throw this.noRecording(cam, atMs, `the next recording starts at ${new Date(startMs).toISOString()}`);
-    const jpeg = await this.grab(link.url, width);
-    return { jpeg, timestampMs: startMs ?? atMs };
-  }
-
   /** Integration API preview JPEG (seed 004), for servers whose camera list carries UUIDs. */
   private async previewStill(cam: WireCamera, uuid: string, atMs: number | undefined, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
     const type = atMs === undefined && width !== undefined && this.subFits(cam, width) ? 'low' : this.streamFor(cam, 'main');
@@ -194,8 +184,8 @@ export class AipixAdapter implements VmsAdapter {
     return { jpeg: body, timestampMs: atMs ?? this.ctx.now() };
   }
 
-  private grab(url: string, width?: number): Promise<Buffer> {
-    return grabStill(url, { rtsp: false, site: this.site, ...(width ? { width } : {}), timeoutMs: this.options.stillTimeoutMs ?? 20_000 });
+  private grab(url: string, width?: number, seekSeconds?: number): Promise<Buffer> {
+    return grabStill(url, { rtsp: false, site: this.site, ...(width ? { width } : {}), ...(seekSeconds ? { seekSeconds } : {}), timeoutMs: this.options.stillTimeoutMs ?? 20_000 });
   }
 
   /** A media link the server just issued was refused: nothing a second try would fix now. */
@@ -232,7 +222,7 @@ export class AipixAdapter implements VmsAdapter {
   }
 
   private noRecording(cam: WireCamera, atMs: number, why?: string): AppFailure {
-    return new AppFailure('not-found', `${this.site}: camera "${this.nameOf(cam)}" has no recording at ${new Date(atMs).toISOString()}${why ? ` (${why})` : ''}.`);
+    return new AppFailure('no-recording', `${this.site}: camera "${this.nameOf(cam)}" has no recording at ${new Date(atMs).toISOString()}${why ? ` (${why})` : ''}.`);
   }
 
   private tooManySessions(): AppFailure {

@@ -5,7 +5,8 @@
  */
 import type { CameraState, StreamProfileInfo } from '../../../preload/contract/index.js';
 import type { CameraRecord } from '../adapter.js';
-import type { WireCamera, WireSession } from './wire-types.js';
+import { mergePeriods, type Period } from '../../../common/time-periods.js';
+import type { WireArchiveRange, WireCamera, WireSession } from './wire-types.js';
 
 // ---- time ---------------------------------------------------------------------------------
 
@@ -38,6 +39,48 @@ export function toAipixTime(ms: number): string {
 export function playlistStartMs(playlist: string): number | undefined {
   const m = /^#EXT-X-PROGRAM-DATE-TIME:\s*(\S+)\s*$/m.exec(playlist);
   return m ? fromAipixTime(m[1]) : undefined;
+}
+
+/** A range time: text as fromAipixTime reads it, or a number of epoch seconds (ms when it is that large). */
+function rangeTime(value: string | number): number | undefined {
+  if (typeof value === 'string') return /^\d{9,13}$/.test(value) ? rangeTime(Number(value)) : fromAipixTime(value);
+  if (!Number.isFinite(value) || value < 0) return undefined;
+  return value > 1e11 ? Math.floor(value) : value * 1000;
+}
+
+/** archive_ranges → recorded periods, merged and sorted; undefined when a range is no time span. */
+export function rangesToPeriods(ranges: readonly WireArchiveRange[]): Period[] | undefined {
+  const periods: Period[] = [];
+  for (const range of ranges) {
+    const fromMs = rangeTime(range.from);
+    const toMs = range.to !== undefined && range.to !== null ? rangeTime(range.to) : range.duration != null && fromMs !== undefined ? fromMs + range.duration * 1000 : undefined;
+    if (fromMs === undefined || toMs === undefined || toMs < fromMs) return undefined;
+    periods.push({ fromMs, toMs });
+  }
+  return mergePeriods(periods);
+}
+
+/** What Tessera reads of an archive (VOD) playlist. */
+export interface VodPlaylist {
+  /** Wall time of the first segment (its EXT-X-PROGRAM-DATE-TIME), if stated. */
+  startMs: number | undefined;
+  /** Summed segment durations, ms. */
+  durationMs: number;
+  segments: number;
+  /** EXT-X-ENDLIST: the playlist is complete (a VOD ends there). */
+  ended: boolean;
+}
+
+/** Reads a media playlist; undefined when the text is not one (a web page, a truncated answer). */
+export function readVodPlaylist(text: string): VodPlaylist | undefined {
+  if (!text.trimStart().startsWith('#EXTM3U')) return undefined;
+  let durationMs = 0;
+  let segments = 0;
+  for (const m of text.matchAll(/^#EXTINF:\s*([0-9.]+)/gm)) {
+    durationMs += Math.round(Number(m[1]) * 1000);
+    segments += 1;
+  }
+  return { startMs: playlistStartMs(text), durationMs, segments, ended: /^#EXT-X-ENDLIST\s*$/m.test(text) };
 }
 
 // ---- sessions -----------------------------------------------------------------------------

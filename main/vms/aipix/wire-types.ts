@@ -58,6 +58,15 @@ const streamSchema = z.object({
   height: size,
 });
 
+/**
+ * One recorded range of a camera. The client API's shape is not published: servers and the
+ * integration API send `{from, to}` (times as text, or epoch seconds); some give a `duration` (s)
+ * instead of `to`.
+ */
+const timeLike = z.union([z.string().max(64), z.number()]);
+const archiveRangeSchema = z.object({ from: timeLike, to: timeLike.nullish(), duration: z.union([z.number(), z.string().regex(/^\d{1,9}$/).transform(Number)]).nullish() });
+export type WireArchiveRange = z.infer<typeof archiveRangeSchema>;
+
 export const wireCameraSchema = z.object({
   id: wireId,
   name: optionalText,
@@ -65,6 +74,8 @@ export const wireCameraSchema = z.object({
   /** active | inactive | empty (no stream configured). */
   status: optionalText,
   is_archive_recording: z.boolean().nullish(),
+  /** What is recorded; absent when the server does not list it. */
+  archive_ranges: z.array(archiveRangeSchema).max(100_000).nullish(),
   streams: z.array(streamSchema).max(16).nullish(),
   /** Integration-API key of the camera, where a server lists it (the client API usually does not). */
   uuid: z.string().max(64).nullish(),
@@ -103,3 +114,6 @@ export const archiveLinkSchema = z.object({ url: mediaUrl, fallback_url: mediaUr
 
 /** POST /cameras/preview (integration, seed 004) → [{url, expired_at}]. */
 export const previewLinksSchema = z.array(z.object({ url: mediaUrl, expired_at: z.string().max(64).nullish() })).min(1).max(100);
+
+/** GET /cameras/{id}/archive/link?from&to → {link}: an MP4 of the range (the thick client's download, VMS-APIS §5.4). */
+export const archiveDownloadLinkSchema = z.object({ link: z.url({ protocol: /^https?$/ }).max(8192) });

@@ -10,22 +10,24 @@
  * Cameras from /g/device/list with the status bitmask decoded by the seed's rules; status kept
  * current by the HTTP long poll (/poll); layouts from /g/layout; stills from /asset/prev; live
  * video as FLV (`stream_<id>`, the native container, H.264 + AAC) with the cookie as a header.
+ * Recordings (coverage, marks, recorded stills and video): recorded.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, StatusChange, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, ServerExport, SignInOutcome, StatusChange, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
 import { isSessionExpired, sessionExpired } from '../session-errors.js';
 import { brandedBaseUrl } from './branded-host.js';
 import { EenV1Client } from './client.js';
-import { decodeStatus, fromEenTimestamp, toDeviceList, toEenTimestamp, toServerLayout, twoFactorChannels, type DecodedStatus, type DeviceList } from './mapper.js';
+import { EenV1Recorded } from './recorded.js';
+import { decodeStatus, fromEenTimestamp, toDeviceList, toServerLayout, twoFactorChannels, type DecodedStatus, type DeviceList } from './mapper.js';
+import { EenV1ServerExport } from './server-export.js';
+import type { ExportTiming } from '../export-wait.js';
 import { layoutConfigurationSchema, type PollAnswer, type WireLayout, type WireUser } from './wire-types.js';
 
 const declared: DeclaredCapabilities = { liveFormats: ['flv', 'jpeg'], ptz: false, signIn: 'password' };
 
-/** A recorded still is the last picture at or before the asked time; one further back is a gap. */
-const gapToleranceMs = 10_000;
 /** A "live" picture older than this is the last one of a camera that stopped sending. */
 const liveStaleMs = 60_000;
 /**
@@ -42,11 +44,14 @@ type Watch = { stopped: boolean };
 export interface EagleEyeV1Options {
   /** Longest wait of one GET /poll (default 90 s). */
   pollTimeoutMs?: number;
+  /** Pauses and stall window of MP4 exports (tests shorten them). */
+  exportTiming?: Partial<ExportTiming>;
 }
 
 class EagleEyeV1Adapter implements VmsAdapter {
   readonly kind = 'eagleeye-v1' as const;
-  readonly recorded: RecordedMedia = { still: (cameraId, atMs) => this.recordedStill(cameraId, atMs) };
+  readonly recorded: RecordedMedia;
+  readonly serverExport: ServerExport;
   private readonly client: EenV1Client;
   private readonly site: string;
   /** Between authenticate and authorize of a two-factor sign-in. The token is single-use. */
@@ -65,6 +70,25 @@ class EagleEyeV1Adapter implements VmsAdapter {
   ) {
     this.site = ctx.site.name;
     this.client = new EenV1Client(ctx.http);
+    this.serverExport = new EenV1ServerExport({
+      client: this.client,
+      site: this.site,
+      nameOf: (id) => this.nameOf(id),
+      now: () => ctx.now(),
+      ...(options.exportTiming ? { timing: options.exportTiming } : {}),
+    });
+    this.recorded = new EenV1Recorded({
+      client: this.client,
+      site: this.site,
+      log: ctx.log,
+      nameOf: (cameraId) => this.nameOf(cameraId),
+      mediaHeaders: () => {
+        const authKey = this.client.authKey;
+        if (!authKey) throw sessionExpired(this.site, 'no session');
+        return { cookie: `auth_key=${authKey}` };
+      },
+      now: ctx.now,
+    });
   }
 
   async signIn(credentials: Credentials): Promise<SignInOutcome> {
@@ -154,19 +178,6 @@ class EagleEyeV1Adapter implements VmsAdapter {
     const now = this.ctx.now();
     const timestampMs = fromEenTimestamp(picture.timestamp) ?? now;
     if (now - timestampMs > liveStaleMs) throw this.noLivePicture(cameraId, timestampMs);
-    return { jpeg: picture.jpeg, timestampMs };
-  }
-
-  private async recordedStill(cameraId: string, atMs: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
-    const at = toEenTimestamp(atMs);
-    const words = `camera ${this.nameOf(cameraId)} has no recording at ${new Date(atMs).toISOString()}`;
-    const picture = await this.client.image('prev', cameraId, at, 'all');
-    if (!picture) throw new AppFailure('not-found', `${this.site}: ${words}.`, { status: 404 });
-    const timestampMs = fromEenTimestamp(picture.timestamp);
-    if (timestampMs === undefined) throw new AppFailure('bad-response', `${this.site}: the recorded picture of camera ${this.nameOf(cameraId)} came without a valid x-ee-timestamp.`);
-    if (atMs - timestampMs > gapToleranceMs) {
-      throw new AppFailure('not-found', `${this.site}: ${words}; the closest earlier picture is from ${new Date(timestampMs).toISOString()}.`, { status: 404, nearestMs: timestampMs });
-    }
     return { jpeg: picture.jpeg, timestampMs };
   }
 

@@ -3,10 +3,11 @@
  * (`YYYYMMDDhhmmss.mmm`, UTC) and epoch milliseconds meet, where the status bitmask is read,
  * and where server layouts become Tessera grids. Pure.
  */
-import type { CameraState, ServerLayout } from '../../../preload/contract/index.js';
+import type { CameraState, Mark, ServerLayout } from '../../../preload/contract/index.js';
+import { clipPeriods, type Period } from '../../../common/time-periods.js';
 import type { CameraRecord } from '../adapter.js';
 import { packPanes } from '../eagle-eye-v3/mapper.js';
-import type { AuthenticateAnswer, WireDeviceRow, WireLayout, WireLayoutPane } from './wire-types.js';
+import type { AuthenticateAnswer, WireDeviceRow, WireImageRow, WireLayout, WireLayoutPane, WireVideoRow } from './wire-types.js';
 
 const eenPattern = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{1,3}))?$/;
 
@@ -175,4 +176,43 @@ export function toServerLayout(layout: WireLayout, configuration: { panes: WireL
   });
   const rows = Math.max(1, ...tiles.map((t) => t.y + t.height));
   return { layout: { id: layout.id, siteId, name: layout.name.trim() || layout.id, columns, rows, tiles }, dropped };
+}
+
+/**
+ * `/asset/list/video` rows → recorded periods, merged (clips that touch or overlap join) and cut
+ * to [fromMs, toMs). Rows with unreadable times are left out rather than failing the timeline.
+ */
+export function toRecordedPeriods(rows: readonly WireVideoRow[], fromMs: number, toMs: number): Period[] {
+  return clipPeriods(toClips(rows), fromMs, toMs);
+}
+
+/** `/asset/list/video` rows (not coalesced) → clips in epoch ms, oldest first. */
+export function toClips(rows: readonly WireVideoRow[]): Period[] {
+  const clips: Period[] = [];
+  for (const row of rows) {
+    const fromMs = fromEenTimestamp(row.s);
+    const toMs = fromEenTimestamp(row.e);
+    if (fromMs !== undefined && toMs !== undefined && toMs > fromMs) clips.push({ fromMs, toMs });
+  }
+  return clips.sort((a, b) => a.fromMs - b.fromMs);
+}
+
+/**
+ * `/asset/list/image?asset_class=thumb` rows → marks. Eagle Eye makes a thumbnail for each event
+ * (seed 000, "Thumbnail navigation"), at the first preview of a motion event: its time is the
+ * event's, to the preview spacing.
+ */
+export function toThumbnailMarks(rows: readonly WireImageRow[], fromMs: number, toMs: number): Mark[] {
+  const marks: Mark[] = [];
+  for (const row of rows) {
+    if (row.t !== 'PRTH') continue;
+    const atMs = fromEenTimestamp(row.s);
+    if (atMs !== undefined && atMs >= fromMs && atMs < toMs) marks.push({ atMs, type: 'motion', label: 'Motion' });
+  }
+  return marks.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** x-ee-prev / x-ee-next (`preview-YYYYMMDDhhmmss.mmm`, or `unknown`) → epoch ms, undefined when unknown. */
+export function neighbourTime(header: string | null): number | undefined {
+  return header === null || header.trim() === 'unknown' ? undefined : fromEenTimestamp(header);
 }

@@ -102,3 +102,14 @@ export const pollAnswerSchema = z
   })
   .loose();
 export type PollAnswer = z.infer<typeof pollAnswerSchema>;
+
+/** GET /asset/list/video: one row per clip (or per coalesced span). The older doc sample has no `id`. */
+export const videoListSchema = z.array(z.object({ s: z.string(), e: z.string(), id: z.number().optional() }).loose());
+export type WireVideoRow = z.infer<typeof videoListSchema>[number];
+
+/** GET /asset/list/image: `t` is the FourCC of the image (PRFR preview, PRTH thumbnail of an event). */
+export const imageListSchema = z.array(z.object({ t: z.string(), s: z.string() }).loose());
+export type WireImageRow = z.infer<typeof imageListSchema>[number];
+
+/** 201/202 of GET /asset/play/video.mp4 while the MP4 is being made: the job id. */
+export const mp4PendingSchema = z.object({ id: z.union([z.string().max(128), z.number()]).optional() }).loose();

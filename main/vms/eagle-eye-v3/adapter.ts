@@ -9,34 +9,34 @@
  * application's client id (SiteConfig.oauthClientId), its client secret as the password, and
  * optionally the e-mail as user name (sent as login_hint).
  *
- * Status: no push (the SiteService refreshes the camera list every 30 s).
+ * Status: no push (the SiteService refreshes the camera list every 30 s). Recordings: recorded.ts.
  */
 import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
 import type { PreviewFeed } from '../../media/preview-feeds.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, ServerExport, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
+import type { ExportTiming } from '../export-wait.js';
 import { EenV3Client, isRefreshRefused } from './client.js';
-import { fromEenTimestamp, toCameraRecord, toEenTimestamp, toServerLayout } from './mapper.js';
+import { fromEenTimestamp, toCameraRecord, toServerLayout } from './mapper.js';
+import { EenV3Recorded } from './recorded.js';
+import { EenV3ServerExport } from './server-export.js';
 import { authorizationUrl, browserTimeoutMs, createPkce, parseStoredSecret, randomState, serializeStoredSecret, startLoopbackListener, type LoopbackListener } from './oauth.js';
 import { wireCameraSchema, wireFeedSchema, wireLayoutSchema } from './wire-types.js';
 
 const declared: DeclaredCapabilities = { liveFormats: ['hls', 'rtsp', 'mjpeg'], ptz: false, signIn: 'oauth' };
 
-/**
- * A recorded still is the last picture at or before the asked time. Preview pictures come about
- * once a second; one further back than this means the time falls in a gap between recordings.
- */
-const gapToleranceMs = 10_000;
-
 export interface EagleEyeV3Options {
   /** How long a browser sign-in may take before the loopback listener gives up (default 5 min). */
   browserTimeoutMs?: number;
+  /** Pauses and stall window of exports (tests shorten them). */
+  exportTiming?: Partial<ExportTiming>;
 }
 
 class EagleEyeV3Adapter implements VmsAdapter {
   readonly kind = 'eagleeye-v3' as const;
-  readonly recorded: RecordedMedia = { still: (cameraId, atMs, width) => this.recordedStill(cameraId, atMs, width) };
+  readonly recorded: RecordedMedia;
+  readonly serverExport: ServerExport;
   private readonly client: EenV3Client;
   private readonly site: string;
   private clientSecret = '';
@@ -55,6 +55,16 @@ class EagleEyeV3Adapter implements VmsAdapter {
       configuredUrl: ctx.site.url,
       now: ctx.now,
       onRefreshToken: (refreshToken) => this.announceSecret(refreshToken),
+    });
+    this.recorded = new EenV3Recorded({ client: this.client, site: this.site, log: ctx.log, now: ctx.now });
+    this.serverExport = new EenV3ServerExport({
+      client: this.client,
+      http: ctx.http,
+      site: this.site,
+      log: ctx.log,
+      nameOf: (id) => id,
+      now: () => ctx.now(),
+      ...(options.exportTiming ? { timing: options.exportTiming } : {}),
     });
   }
 
@@ -136,25 +146,6 @@ class EagleEyeV3Adapter implements VmsAdapter {
       }
       throw err;
     }
-  }
-
-  private async recordedStill(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
-    const at = toEenTimestamp(atMs);
-    const words = `no recording at that time (camera ${cameraId}, ${at})`;
-    let picture: { jpeg: Buffer; headers: Headers };
-    try {
-      // Nearest at or before: what the wall showed at that instant.
-      picture = await this.client.jpeg('media/recordedImage.jpeg', { deviceId: cameraId, type: 'preview', timestamp__lte: at, ...(width ? { targetWidth: width } : {}) }, `the recorded picture of camera ${cameraId}`);
-    } catch (err) {
-      if (err instanceof AppFailure && err.error.code === 'not-found') throw new AppFailure('not-found', `${this.site}: ${words}.`, { status: 404 });
-      throw err;
-    }
-    const timestampMs = fromEenTimestamp(picture.headers.get('x-een-timestamp'));
-    if (timestampMs === undefined) throw new AppFailure('bad-response', `${this.site}: the recorded picture of camera ${cameraId} came without a valid X-Een-Timestamp.`);
-    if (atMs - timestampMs > gapToleranceMs) {
-      throw new AppFailure('not-found', `${this.site}: ${words}; the closest earlier picture is from ${toEenTimestamp(timestampMs)}.`, { status: 404, nearestMs: timestampMs });
-    }
-    return { jpeg: picture.jpeg, timestampMs };
   }
 
   /**

@@ -2,9 +2,10 @@
  * Eagle Eye v3 wire records → Tessera's terms. The only place where v3 timestamps
  * (ISO 8601 with milliseconds and "+00:00") and epoch milliseconds meet. Pure.
  */
-import type { CameraState, ServerLayout } from '../../../preload/contract/index.js';
+import type { CameraState, Mark, ServerLayout } from '../../../preload/contract/index.js';
+import type { Period } from '../../../common/time-periods.js';
 import type { CameraRecord } from '../adapter.js';
-import type { WireCamera, WireLayout } from './wire-types.js';
+import type { WireCamera, WireEvent, WireLayout, WireMediaInterval } from './wire-types.js';
 
 // Date, time to the second, optional fraction, then Z or ±hh:mm.
 const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
@@ -152,4 +153,59 @@ export function toServerLayout(layout: WireLayout, siteId: string): { layout: Se
   });
   const rows = Math.max(1, ...tiles.map((t) => t.y + t.height));
   return { layout: { id: layout.id, siteId, name: layout.name.trim() || layout.id, columns, rows, tiles }, dropped };
+}
+
+/** A recorded interval in epoch ms with the URLs that play it. */
+export interface RecordedInterval extends Period {
+  flvUrl?: string;
+  mp4Url?: string;
+}
+
+/** `/media` intervals → epoch ms, oldest first; unreadable or empty ones are left out. */
+export function toIntervals(items: readonly WireMediaInterval[]): RecordedInterval[] {
+  const out: RecordedInterval[] = [];
+  for (const item of items) {
+    const fromMs = fromEenTimestamp(item.startTimestamp);
+    const toMs = fromEenTimestamp(item.endTimestamp);
+    if (fromMs === undefined || toMs === undefined || toMs <= fromMs) continue;
+    out.push({ fromMs, toMs, ...(item.flvUrl ? { flvUrl: item.flvUrl } : {}), ...(item.mp4Url ? { mp4Url: item.mp4Url } : {}) });
+  }
+  return out.sort((a, b) => a.fromMs - b.fromMs);
+}
+
+/** The motion event types Tessera asks /events for, with the words a mark shows. */
+export const motionEventLabels: Record<string, string> = {
+  'een.motionDetectionEvent.v1': 'Motion',
+  'een.motionInRegionDetectionEvent.v1': 'Motion in a region',
+  'een.personMotionDetectionEvent.v1': 'Person moving',
+  'een.vehicleMotionDetectionEvent.v1': 'Vehicle moving',
+};
+
+/** `/events` items → motion marks starting inside [fromMs, toMs), sorted. */
+export function toMotionMarks(events: readonly WireEvent[], fromMs: number, toMs: number): Mark[] {
+  const marks: Mark[] = [];
+  for (const event of events) {
+    const atMs = fromEenTimestamp(event.startTimestamp);
+    if (atMs === undefined || atMs < fromMs || atMs >= toMs) continue;
+    const endMs = fromEenTimestamp(event.endTimestamp);
+    marks.push({ atMs, ...(endMs !== undefined && endMs >= atMs ? { endMs } : {}), type: 'motion', label: motionEventLabels[event.type] ?? 'Motion' });
+  }
+  return marks.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * A recorded URL of /media moved to start at startMs (a keyframe) when it names its range in
+ * `startTimestamp`/`endTimestamp`; otherwise the URL as given, which starts at the interval start.
+ */
+export function recordedUrlFrom(url: string, interval: Period, startMs: number, endMs = interval.toMs): { url: string; startMs: number } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, startMs: interval.fromMs };
+  }
+  if (!parsed.searchParams.has('startTimestamp')) return { url, startMs: interval.fromMs };
+  parsed.searchParams.set('startTimestamp', toEenTimestamp(startMs));
+  if (parsed.searchParams.has('endTimestamp')) parsed.searchParams.set('endTimestamp', toEenTimestamp(endMs));
+  return { url: parsed.toString(), startMs };
 }

@@ -1,30 +1,31 @@
 /**
  * exacqVision Web Service sites (seed 003, VMS-APIS §4): a login.web session passed as `s=`,
  * cameras from config.web (showAll adds each camera's second quality stream, offered as "sub"),
- * live JPEG and native H.264 from video.web, recorded stills from a short stateful search,
- * views and tours as server layouts.
+ * live JPEG and native H.264 from video.web, recorded media through stateful searches
+ * (recorded.ts), views and tours as server layouts.
  */
 import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, ServerExport, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
 import { isSessionExpired } from '../session-errors.js';
+import type { ExportTiming } from '../export-wait.js';
 import { ExacqClient } from './client.js';
-import { clipsCover, ExacqFormat, toCameraRecords, toExacqTime, toServerLayout, toServerTour, type ExacqCameras } from './mapper.js';
+import { ExacqFormat, toCameraRecords, toServerLayout, toServerTour, type ExacqCameras } from './mapper.js';
+import { ExacqRecorded } from './recorded.js';
+import { ExacqServerExport } from './server-export.js';
 
 const declared: DeclaredCapabilities = { liveFormats: ['h264', 'jpeg'], ptz: false, signIn: 'password' };
 
-/** How much recording a still's search spans after the asked instant, ms (the frame is looked up inside it). */
-const searchSpanMs = 1000;
+export interface ExacqOptions {
+  /** Pauses and stall window of exports (tests shorten them). */
+  exportTiming?: Partial<ExportTiming>;
+}
 
 export class ExacqAdapter implements VmsAdapter {
   readonly kind = 'exacq' as const;
-  readonly recorded: RecordedMedia = {
-    still: async (cameraId, atMs, width) => {
-      const { session, format } = await this.jpegFormat(cameraId);
-      return this.recordedStill(session, cameraId, atMs, format, width);
-    },
-  };
+  readonly recorded: ExacqRecorded;
+  readonly serverExport: ServerExport;
   private readonly client: ExacqClient;
   /** The login.web session id: travels in every query as `s=`; never logged, never leaves main. */
   private session: string | null = null;
@@ -33,8 +34,33 @@ export class ExacqAdapter implements VmsAdapter {
   private known: ExacqCameras | undefined;
   private warnedTimezone = false;
 
-  constructor(private readonly ctx: AdapterContext) {
+  constructor(
+    private readonly ctx: AdapterContext,
+    options: ExacqOptions = {},
+  ) {
     this.client = new ExacqClient(ctx.http);
+    const client = this.client;
+    this.recorded = new ExacqRecorded({
+      name: ctx.site.name,
+      client,
+      log: ctx.log,
+      now: () => ctx.now(),
+      session: () => this.requireSession(),
+      timezone: () => this.timezone(),
+      jpegFormat: (cameraId) => this.jpegFormat(cameraId),
+      h264Stream: (cameraId, profile) => this.h264Stream(cameraId, profile),
+      nameOf: (cameraId) => this.nameOf(cameraId),
+    });
+    this.serverExport = new ExacqServerExport({
+      client: this.client,
+      site: ctx.site.name,
+      log: ctx.log,
+      session: () => this.requireSession(),
+      timezone: () => this.timezone(),
+      nameOf: (id) => this.nameOf(id),
+      now: () => ctx.now(),
+      ...(options.exportTiming ? { timing: options.exportTiming } : {}),
+    });
   }
 
   private get site(): string {
@@ -91,14 +117,24 @@ export class ExacqAdapter implements VmsAdapter {
    */
   async liveSource(cameraId: string, profile: 'main' | 'sub'): Promise<LiveSource> {
     const session = this.requireSession();
-    const known = await this.refresh();
+    const streamId = await this.h264Stream(cameraId, profile, true);
+    return { kind: 'http', format: 'h264', url: this.client.url('video.web', { s: session, camera: streamId, format: ExacqFormat.h264 }), headers: {} };
+  }
+
+  /**
+   * The stream id of a camera's profile (showAll's extra entry for "sub"), checked to offer H.264.
+   * `fresh` reads the camera list even when known: live video proves the session that way (a
+   * dead one would hand ffmpeg a login page) and gets the current streams.
+   */
+  private async h264Stream(cameraId: string, profile: 'main' | 'sub', fresh = false): Promise<string> {
+    const known = fresh || !this.known?.formats.has(cameraId) ? await this.refresh() : this.known;
     if (!known.formats.has(cameraId)) throw this.noCamera(cameraId);
     const streamId = profile === 'sub' ? (known.subStreams.get(cameraId) ?? cameraId) : cameraId;
     const formats = known.formats.get(streamId) ?? [];
     if (formats.length > 0 && !formats.includes(ExacqFormat.h264)) {
       throw new AppFailure('unsupported', `${this.site}: camera ${this.nameOf(cameraId)} offers no H.264 stream (formats ${formats.join(', ')}).`);
     }
-    return { kind: 'http', format: 'h264', url: this.client.url('video.web', { s: session, camera: streamId, format: ExacqFormat.h264 }), headers: {} };
+    return streamId;
   }
 
   async dispose(): Promise<void> {
@@ -114,23 +150,6 @@ export class ExacqAdapter implements VmsAdapter {
     const format = formats.length === 0 || formats.includes(ExacqFormat.transcodedJpeg) ? ExacqFormat.transcodedJpeg : formats.includes(ExacqFormat.nativeJpeg) ? ExacqFormat.nativeJpeg : undefined;
     if (format === undefined) throw new AppFailure('unsupported', `${this.site}: camera ${this.nameOf(cameraId)} offers no JPEG pictures.`);
     return { session, format };
-  }
-
-  private async recordedStill(session: string, cameraId: string, atMs: number, format: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
-    const tz = await this.timezone();
-    const found = await this.client.search(session, cameraId, toExacqTime(atMs, tz, 'floor'), toExacqTime(atMs + searchSpanMs, tz, 'ceil'));
-    const clips = found.videoInfo?.flatMap((info) => info.clips) ?? [];
-    const searchId = found.search_id;
-    try {
-      if (!searchId || !clipsCover(clips, atMs, tz)) throw this.noRecording(cameraId, atMs);
-      const jpeg = await this.client.frameAt(session, searchId, cameraId, toExacqTime(atMs, tz), format, width);
-      if (!jpeg) throw this.noRecording(cameraId, atMs);
-      // The frame asked for is the whole second (exacq times are whole seconds).
-      return { jpeg, timestampMs: Math.floor(atMs / 1000) * 1000 };
-    } finally {
-      // A search holds server resources until it is logged out (seed: "when finished with a search, log out").
-      if (searchId) await this.client.logout(searchId).catch((err: unknown) => this.ctx.log.debug('closing a search failed', { site: this.site, error: err }));
-    }
   }
 
   /** Both camera lists (plain and showAll) in one go; a server without showAll just has no sub streams. */
@@ -183,17 +202,14 @@ export class ExacqAdapter implements VmsAdapter {
     return new AppFailure('not-found', `${this.site}: there is no camera ${cameraId} on this server.`);
   }
 
-  private noRecording(cameraId: string, atMs: number): AppFailure {
-    return new AppFailure('not-found', `${this.site}: camera ${this.nameOf(cameraId)} has no recording at ${new Date(atMs).toISOString()}.`);
-  }
-
   private requireSession(): string {
     if (!this.session) throw new AppFailure('unauthorized', `${this.site} is not signed in.`);
     return this.session;
   }
 }
 
-export const exacqAdapterFactory: AdapterFactory = {
-  kind: 'exacq',
-  create: (ctx) => new ExacqAdapter(ctx),
-};
+export function createExacqAdapterFactory(options: ExacqOptions = {}): AdapterFactory {
+  return { kind: 'exacq', create: (ctx) => new ExacqAdapter(ctx, options) };
+}
+
+export const exacqAdapterFactory: AdapterFactory = createExacqAdapterFactory();

@@ -5,6 +5,7 @@
  */
 import type { CameraState, ServerLayout, ServerTour, StreamProfileInfo } from '../../../preload/contract/index.js';
 import type { CameraRecord } from '../adapter.js';
+import { coveredMs, mergePeriods, type Period } from '../../../common/time-periods.js';
 import type { WireCamera, WireTour, WireView } from './wire-types.js';
 
 /** video.web `format` codes (seed 003, Get Video). */
@@ -53,14 +54,73 @@ export function fromExacqTime(text: string, timezoneHours: number): number | und
   return wall - offset * 60_000;
 }
 
-/** Whether a search's clips cover the instant atMs (clip times are whole seconds, end exclusive). */
-export function clipsCover(clips: readonly { startTime: string; endTime: string }[], atMs: number, timezoneHours: number): boolean {
-  return clips.some((clip) => {
-    const start = fromExacqTime(clip.startTime, timezoneHours);
-    const end = fromExacqTime(clip.endTime, timezoneHours);
-    // End is whole seconds: a frame in the last second of a clip is still inside it.
-    return start !== undefined && end !== undefined && atMs >= start && atMs < end + 1000;
-  });
+/**
+ * The clip period holding atMs. Clip ends are whole seconds (the frames of the clip's last
+ * second lie past its stated end), so that last second still counts.
+ */
+export function clipAt(periods: readonly Period[], atMs: number): Period | undefined {
+  return periods.find((p) => atMs >= p.fromMs && atMs < p.toMs + 1000);
+}
+
+/**
+ * A search's clips → recorded periods (epoch ms, merged, sorted); undefined when a clip's time
+ * is not a time (a broken answer, reported as such by the caller).
+ */
+export function clipsToPeriods(clips: readonly { startTime: string; endTime: string }[], timezoneHours: number): Period[] | undefined {
+  const periods: Period[] = [];
+  for (const clip of clips) {
+    const fromMs = fromExacqTime(clip.startTime, timezoneHours);
+    const toMs = fromExacqTime(clip.endTime, timezoneHours);
+    if (fromMs === undefined || toMs === undefined) return undefined;
+    periods.push({ fromMs, toMs });
+  }
+  return mergePeriods(periods);
+}
+
+/**
+ * exacq counts a search in recorded time: `TimeOffset` and frame numbers are ms (frames) from the
+ * start of its first clip with the gaps squeezed out. Wall time → that offset; a time in a gap
+ * maps to the start of the next clip, a time past the end to the end.
+ *
+ *   wall    |--A: 10 s--|....gap....|--B: 15 s--|
+ *   offset  0          10           10          25
+ */
+export function searchOffsetOf(periods: readonly Period[], wallMs: number): number {
+  let offset = 0;
+  for (const p of periods) {
+    if (wallMs < p.fromMs) return offset;
+    if (wallMs < p.toMs) return offset + (wallMs - p.fromMs);
+    offset += p.toMs - p.fromMs;
+  }
+  return offset;
+}
+
+/** The reverse: a search's recorded offset (ms) → wall time; past the end = the end of the last clip. */
+export function wallAtSearchOffset(periods: readonly Period[], offsetMs: number): number | undefined {
+  let left = Math.max(0, offsetMs);
+  for (const p of periods) {
+    if (left < p.toMs - p.fromMs) return p.fromMs + left;
+    left -= p.toMs - p.fromMs;
+  }
+  return periods.at(-1)?.toMs;
+}
+
+/**
+ * Frame rate of a camera's recording from a search's frame count over its recorded time, in
+ * whole frames per second; undefined when the numbers are too few to tell (under 5 s recorded)
+ * or implausible.
+ */
+export function recordedFps(frameCount: number | undefined, periods: readonly Period[]): number | undefined {
+  const seconds = coveredMs(periods) / 1000;
+  if (frameCount === undefined || seconds < 5) return undefined;
+  const fps = Math.round(frameCount / seconds);
+  return fps >= 1 && fps <= 240 ? fps : undefined;
+}
+
+/** Playback rate (1 = real time, negative = backwards) → exacq's playspeed (100 = 1×, range ±12800). */
+export function toExacqSpeed(rate: number): number | undefined {
+  const speed = Math.round(rate * 100);
+  return Number.isFinite(speed) && Math.abs(speed) <= 12800 ? speed : undefined;
 }
 
 // ---- cameras ------------------------------------------------------------------------------

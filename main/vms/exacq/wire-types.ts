@@ -66,6 +66,8 @@ export type WireConfig = z.infer<typeof configAnswerSchema>;
 export const searchAnswerSchema = z.object({
   /** Absent when there is no footage in the range. */
   search_id: z.string().max(64).optional(),
+  /** Recorded frames per camera id in the search (gives the recording's frame rate with the clips). */
+  frameCounts: z.record(z.string().max(32), wireNumber).optional(),
   videoInfo: z
     .array(
       z.object({
@@ -77,6 +79,15 @@ export const searchAnswerSchema = z.object({
     .optional(),
 });
 export type WireSearch = z.infer<typeof searchAnswerSchema>;
+
+/** timestamp.web?output=json: the play head (`timeWithMs` with use_ms). */
+export const timestampAnswerSchema = z.object({ time: z.string().max(64).optional(), timeWithMs: z.string().max(64).optional() }).refine((t) => t.time ?? t.timeWithMs, {
+  message: 'no time',
+  path: ['time'],
+});
+
+/** step.web/{n}?output=json: the frame the play head is now on. */
+export const stepAnswerSchema = z.object({ frame: wireNumber });
 
 /** A view item: `type` 1 = camera, 3 = map (the Video Push item shape, the only one the seed kept). */
 const viewItemSchema = z.object({
@@ -121,3 +132,13 @@ export const toursAnswerSchema = z.object({ tours: z.array(tourSchema).max(maxLa
 
 /** What an error answer may carry: `{success:false, error:"…"}`. */
 export const errorAnswerSchema = z.object({ success: wireFlag.optional(), error: z.string().optional() });
+
+/** export.web with no parameters: the formats this server exports (the seed's default is ps_zip). */
+export const exportFormatsSchema = z.object({ success: wireFlag.optional(), formats: z.array(z.string().max(64)).max(100) });
+
+/** export.web create: `{success, export_id}`; a refusal is `{success:false, error}`. */
+export const exportCreatedSchema = z.object({ success: wireFlag, export_id: z.string().min(1).max(256).optional(), error: z.string().max(2000).optional() });
+
+/** export.web?export=<id>: progress 0–100 (the server's), or `{success:false, error}` when it failed. */
+export const exportStatusSchema = z.object({ success: wireFlag.optional(), progress: wireNumber.optional(), error: z.string().max(2000).optional() });
+export type WireExportStatus = z.infer<typeof exportStatusSchema>;

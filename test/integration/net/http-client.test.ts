@@ -51,6 +51,13 @@ beforeAll(async () => {
     pump();
   });
   routes.set('/slow', () => undefined); // never answers
+  routes.set('/endless', (req, res) => {
+    // A stream without end: a head, then a chunk every 20 ms until the client hangs up.
+    res.writeHead(200, { 'content-type': 'video/h264' });
+    res.write('HEAD\r\n\r\n');
+    const timer = setInterval(() => res.write(Buffer.alloc(1000)), 20);
+    req.socket.on('close', () => clearInterval(timer));
+  });
   routes.set('/redirect-same', (_req, res) => res.writeHead(302, { location: '/ok' }).end());
   routes.set('/redirect-away', (_req, res) => res.writeHead(302, { location: `${otherBase}/steal` }).end());
   routes.set('/reset', (req) => req.socket.destroy());
@@ -91,10 +98,36 @@ describe('HttpClient', () => {
     expect(err.error.message).toMatch(/too large/);
   });
 
+  it('reads an endless answer only until readUntil says enough, then hangs up', async () => {
+    const response = await client({ timeoutMs: 5000 }).request({ path: '/endless', readUntil: (bytes) => bytes.includes('\r\n\r\n') });
+    expect(response.body.subarray(0, 8).toString()).toBe('HEAD\r\n\r\n');
+    expect(response.body.length).toBeLessThan(100_000);
+  });
+
   it('times out a server that never answers', async () => {
     const err = await failure(client({ timeoutMs: 300 }).request({ path: '/slow', query: { A: 'c000~secret' } }));
     expect(err.error).toMatchObject({ code: 'timeout', retryable: true });
     expect(err.error.message).toBe(`Head office: ${new URL(base).host} did not answer within 0.3 s.`);
+  });
+
+  it("the caller's abort rejects with its reason (not a timeout), also while the body is read", async () => {
+    const controller = new AbortController();
+    const pending = client({ timeoutMs: 10_000 }).request({ path: '/slow', signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('export cancelled')), 50);
+    await expect(pending).rejects.toThrow('export cancelled');
+    const reading = new AbortController();
+    // Aborted when the headers are in, before the body is read.
+    const abortOnHeaders = (): boolean => {
+      reading.abort(new Error('export cancelled'));
+      return false;
+    };
+    await expect(client({ timeoutMs: 10_000 }).request({ path: '/huge', maxBytes: 1e9, signal: reading.signal, skipBody: abortOnHeaders })).rejects.toThrow('export cancelled');
+  });
+
+  it('skipBody leaves a body unread: the answer comes back empty with its status and headers', async () => {
+    const response = await client().request({ path: '/huge', maxBytes: 1000, skipBody: (status, headers) => status === 200 && headers.get('content-type') === 'application/json' });
+    expect(response.status).toBe(200);
+    expect(response.body.length).toBe(0);
   });
 
   it('follows a redirect on the same host but refuses one to another host', async () => {

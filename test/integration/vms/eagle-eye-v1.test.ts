@@ -288,7 +288,7 @@ describe('Eagle Eye v1 cameras, status, stills, layouts', () => {
     expect(at - recorded.timestampMs).toBeGreaterThanOrEqual(0);
     expect(at - recorded.timestampMs).toBeLessThan(10_000);
     const before = await failure(adapter.recorded!.still(esns()[2]!, sim.context.media.historyStartMs - 3600_000));
-    expect(before.error.code).toBe('not-found');
+    expect(before.error.code).toBe('no-recording');
     expect(before.error.message).toMatch(/has no recording at/);
   }, 60_000);
 

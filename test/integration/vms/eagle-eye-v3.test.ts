@@ -304,14 +304,14 @@ describe('Eagle Eye v3 adapter: cameras and media', () => {
 
     // Before the first recording there is nothing at or before: the server's 404.
     const before = await failureOf(adapter.recorded!.still(camera.esn, sim.context.media.historyStartMs - 3_600_000));
-    expect(before.error.code).toBe('not-found');
+    expect(before.error.code).toBe('no-recording');
     expect(before.message).toMatch(/^Harbour EEN: no recording at that time \(camera \w+, \d{4}-\d\d-\d\dT[\d:.]+\+00:00\)\.$/);
 
     // Inside a gap: the nearest earlier picture is too old to be "that time".
     const gap = segments.slice(1).map((s, i) => ({ from: segments[i]!.endMs, to: s.startMs })).find((g) => g.to - g.from > 30_000);
     if (gap) {
       const inGap = await failureOf(adapter.recorded!.still(camera.esn, gap.from + 20_000));
-      expect(inGap.error.code).toBe('not-found');
+      expect(inGap.error.code).toBe('no-recording');
       expect(inGap.message).toMatch(/no recording at that time .*the closest earlier picture is from/);
     }
   });

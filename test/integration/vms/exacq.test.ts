@@ -147,7 +147,7 @@ describe('exacq adapter against the simulator', () => {
     expect(isJpeg(still.jpeg)).toBe(true);
     expect(still.timestampMs).toBe(Math.floor(at / 1000) * 1000);
     const early = await failure(adapter.recorded!.still(id, sim.context.media.historyStartMs - 3_600_000));
-    expect(early.error.code).toBe('not-found');
+    expect(early.error.code).toBe('no-recording');
     expect(early.error.message).toMatch(/^Depot exacq: camera ".*" has no recording at \d{4}-/);
     expectClean(early, http);
   });

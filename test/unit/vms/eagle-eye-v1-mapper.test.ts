@@ -3,8 +3,20 @@
 // branded-host rule.
 import { describe, expect, it } from 'vitest';
 import { brandedBaseUrl } from '../../../main/vms/eagle-eye-v1/branded-host.js';
-import { decodeStatus, defaultDwellMs, fromEenTimestamp, toDeviceList, toEenTimestamp, toServerLayout, twoFactorChannels } from '../../../main/vms/eagle-eye-v1/mapper.js';
-import { deviceListSchema, layoutConfigurationSchema } from '../../../main/vms/eagle-eye-v1/wire-types.js';
+import {
+  decodeStatus,
+  defaultDwellMs,
+  fromEenTimestamp,
+  neighbourTime,
+  toClips,
+  toDeviceList,
+  toEenTimestamp,
+  toRecordedPeriods,
+  toServerLayout,
+  toThumbnailMarks,
+  twoFactorChannels,
+} from '../../../main/vms/eagle-eye-v1/mapper.js';
+import { deviceListSchema, imageListSchema, layoutConfigurationSchema, videoListSchema } from '../../../main/vms/eagle-eye-v1/wire-types.js';
 
 describe('EEN v1 timestamps', () => {
   it('writes YYYYMMDDhhmmss.mmm in UTC', () => {
@@ -221,5 +233,44 @@ describe('EEN v1 branded host', () => {
     ['not a url', 'c001'],
   ])('%s + %j → stay', (site, sub) => {
     expect(brandedBaseUrl(site, sub)).toBeUndefined();
+  });
+});
+
+describe('EEN v1 recordings → periods and marks', () => {
+  const t = (text: string) => fromEenTimestamp(text)!;
+  it('clips → periods: merged where they touch or overlap, cut to the window, unreadable rows left out', () => {
+    const rows = videoListSchema.parse([
+      { s: '20181001000016.768', e: '20181001000100.758', id: 4177006339 },
+      { s: '20181001000100.758', e: '20181001000242.774', id: 4177006850 },
+      { s: '20181001000256.811', e: '20181001000320.869' },
+      { s: 'garbage', e: '20181001000400.000' },
+      { s: '20181001000500.000', e: '20181001000500.000' },
+    ]);
+    expect(toRecordedPeriods(rows, t('20181001000000.000'), t('20181001000300.000'))).toEqual([
+      { fromMs: t('20181001000016.768'), toMs: t('20181001000242.774') },
+      { fromMs: t('20181001000256.811'), toMs: t('20181001000300.000') },
+    ]);
+    expect(toClips(rows)).toHaveLength(3);
+  });
+
+  it('event thumbnails (PRTH) → motion marks inside the window, sorted; previews are not marks', () => {
+    const rows = imageListSchema.parse([
+      { t: 'PRTH', s: '20181001000042.045' },
+      { t: 'PRFR', s: '20181001000001.045' },
+      { t: 'PRTH', s: '20181001000002.064' },
+      { t: 'PRTH', s: '20181001000500.000' },
+    ]);
+    expect(toThumbnailMarks(rows, t('20181001000000.000'), t('20181001000100.000'))).toEqual([
+      { atMs: t('20181001000002.064'), type: 'motion', label: 'Motion' },
+      { atMs: t('20181001000042.045'), type: 'motion', label: 'Motion' },
+    ]);
+  });
+
+  it.each([
+    ['preview-20181001000002.064', Date.UTC(2018, 9, 1, 0, 0, 2, 64)],
+    ['unknown', undefined],
+    [null, undefined],
+  ])('x-ee-next %j → %s', (header, ms) => {
+    expect(neighbourTime(header)).toBe(ms);
   });
 });

@@ -1,7 +1,8 @@
 // Eagle Eye v3 wire → Tessera: timestamps (only here: "+00:00" ↔ epoch ms), connection statuses,
 // camera records and the layout grid.
 import { describe, expect, it } from 'vitest';
-import { cameraStateOf, fromEenTimestamp, packPanes, toCameraRecord, toEenTimestamp, toServerLayout } from '../../../main/vms/eagle-eye-v3/mapper.js';
+import { cameraStateOf, fromEenTimestamp, packPanes, recordedUrlFrom, toCameraRecord, toEenTimestamp, toIntervals, toMotionMarks, toServerLayout } from '../../../main/vms/eagle-eye-v3/mapper.js';
+import { wireEventSchema, wireMediaIntervalSchema } from '../../../main/vms/eagle-eye-v3/wire-types.js';
 
 describe('EEN v3 timestamps', () => {
   it('writes UTC with milliseconds and +00:00, never Z', () => {
@@ -119,5 +120,41 @@ describe('EEN v3 layouts', () => {
     expect(layout.rows).toBe(16);
     expect(layout.tiles).toHaveLength(32);
     expect(dropped).toBe(8);
+  });
+});
+
+describe('EEN v3 recordings → intervals, marks and moved URLs', () => {
+  const t = (text: string) => fromEenTimestamp(text)!;
+  it('/media intervals: offsets read (not only +00:00), unreadable ones left out, sorted, URLs kept', () => {
+    const items = [
+      { startTimestamp: '2026-11-22T02:05:00.000+00:00', endTimestamp: '2026-11-22T02:10:00.000+00:00', flvUrl: 'http://m/flv?startTimestamp=a' },
+      { startTimestamp: '2026-11-22T03:00:00.000+01:00', endTimestamp: '2026-11-22T02:05:00.000+00:00', mp4Url: 'http://m/mp4' },
+      { startTimestamp: '2026-11-22T02:20:00.000Z', endTimestamp: 'soon' },
+    ];
+    expect(toIntervals(items.map((i) => wireMediaIntervalSchema.parse(i)))).toEqual([
+      { fromMs: t('2026-11-22T02:00:00.000+00:00'), toMs: t('2026-11-22T02:05:00.000+00:00'), mp4Url: 'http://m/mp4' },
+      { fromMs: t('2026-11-22T02:05:00.000+00:00'), toMs: t('2026-11-22T02:10:00.000+00:00'), flvUrl: 'http://m/flv?startTimestamp=a' },
+    ]);
+  });
+
+  it('/events → motion marks inside the window with their end and words; an open event has no end', () => {
+    const events = [
+      { type: 'een.personMotionDetectionEvent.v1', startTimestamp: '2026-11-22T02:01:00.000+00:00', endTimestamp: null },
+      { type: 'een.motionDetectionEvent.v1', startTimestamp: '2026-11-22T02:00:10.500+00:00', endTimestamp: '2026-11-22T02:00:30.000+00:00' },
+      { type: 'een.motionDetectionEvent.v1', startTimestamp: '2026-11-22T01:59:59.000+00:00', endTimestamp: '2026-11-22T02:00:03.000+00:00' },
+    ].map((e) => wireEventSchema.parse(e));
+    expect(toMotionMarks(events, t('2026-11-22T02:00:00.000+00:00'), t('2026-11-22T03:00:00.000+00:00'))).toEqual([
+      { atMs: t('2026-11-22T02:00:10.500+00:00'), endMs: t('2026-11-22T02:00:30.000+00:00'), type: 'motion', label: 'Motion' },
+      { atMs: t('2026-11-22T02:01:00.000+00:00'), type: 'motion', label: 'Person moving' },
+    ]);
+  });
+
+  it('a recorded URL is moved to a keyframe with +00:00 times; one without startTimestamp starts at its interval', () => {
+    const interval = { fromMs: t('2026-11-22T02:05:00.000+00:00'), toMs: t('2026-11-22T02:10:00.000+00:00') };
+    const at = t('2026-11-22T02:06:04.000+00:00');
+    const moved = recordedUrlFrom('http://media.x/media/streams/main/flv?esn=100d4c41&startTimestamp=2026-11-22T02%3A05%3A00.000%2B00%3A00&endTimestamp=2026-11-22T02%3A10%3A00.000%2B00%3A00', interval, at);
+    expect(moved.startMs).toBe(at);
+    expect(Object.fromEntries(new URL(moved.url).searchParams)).toEqual({ esn: '100d4c41', startTimestamp: '2026-11-22T02:06:04.000+00:00', endTimestamp: '2026-11-22T02:10:00.000+00:00' });
+    expect(recordedUrlFrom('https://media.x/media/recordings.mp4?id=7', interval, at)).toEqual({ url: 'https://media.x/media/recordings.mp4?id=7', startMs: interval.fromMs });
   });
 });

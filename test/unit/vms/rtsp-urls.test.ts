@@ -31,4 +31,10 @@ describe('stillGrabArgs', () => {
     const args = stillGrabArgs('http://h/x.flv', { rtsp: false, headers: { Cookie: 'auth_key=1' } });
     expect(args.slice(4, 8)).toEqual(['-rw_timeout', '5000000', '-headers', 'Cookie: auth_key=1\r\n']);
   });
+
+  it('seeks after opening the input, to the frame that far in (a recording starting on the keyframe before)', () => {
+    const args = stillGrabArgs('http://h/index.m3u8', { rtsp: false, seekSeconds: 3 });
+    expect(args.slice(6, 10)).toEqual(['-i', 'http://h/index.m3u8', '-ss', '3.000']);
+    expect(stillGrabArgs('http://h/index.m3u8', { rtsp: false, seekSeconds: 0 })).not.toContain('-ss');
+  });
 });

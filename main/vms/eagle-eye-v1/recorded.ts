@@ -1,0 +1,173 @@
+/**
+ * Recorded media of Eagle Eye v1 (seed 000 "Images and Video", VMS-APIS §2.7–2.9).
+ *
+ * - Coverage: `/asset/list/video?options=coalesce`; marks: the event thumbnails of
+ *   `/asset/list/image?asset_class=thumb` (one per motion event, seed 000).
+ * - Stills: `/asset/prev/image.jpeg` at the playhead, keeping x-ee-timestamp and x-ee-next as the
+ *   seed's "random access image discovery" says: a playhead that stays between a known picture
+ *   and its next is answered without a request (still-neighbours.ts).
+ * - Video: `/asset/play/video.flv` of the 5-minute clip holding T, from its start with
+ *   `time_offset`, one piece per clip. The service starts "at the nearest key frame"; Tessera asks
+ *   for a keyframe (keyframe-grid.ts, the spacing learned once per camera from a few seconds of
+ *   FLV), so the first frame's wall time is known exactly. Backwards: keyframe steps (no server
+ *   reverse in v1).
+ */
+import { AppFailure, type Mark } from '../../../preload/contract/index.js';
+import type { Period } from '../../../common/time-periods.js';
+import { flvVideoFrames, keyframeSpacingMs } from '../../media/flv-tags.js';
+import type { RecordedPiece, RecordedSource } from '../../media/sources.js';
+import type { Logger } from '../../logging/logger.js';
+import type { RecordedMedia } from '../adapter.js';
+import { GopMemory, keyframeAtOrBefore, subStreamAboveRate } from '../keyframe-grid.js';
+import { provenEmptyUntil, StillNeighbours, type KnownStill, type StillNeighboursLimits } from '../still-neighbours.js';
+import type { EenV1Client } from './client.js';
+import { fromEenTimestamp, neighbourTime, toClips, toEenTimestamp, toRecordedPeriods, toThumbnailMarks } from './mapper.js';
+
+/** Previews come about once a second; the last one further back than this means T is in a gap. */
+const gapToleranceMs = 10_000;
+/** Clips are at most 5 minutes (seed 000): a clip holding T starts and ends within this of T. */
+const clipReachMs = 6 * 60_000;
+/** A clip starting this soon after the time reached continues the playback (no gap to report). */
+const joinToleranceMs = 1_000;
+/** The keyframe probe: this much FLV holds two keyframes for any spacing up to 4.5 s. */
+const probeSpanMs = 9_000;
+const probeMaxBytes = 8 * 1024 * 1024;
+/** A cold archive may take seconds to start a clip (the simulator encodes it then). */
+const probeTimeoutMs = 30_000;
+
+type Quality = 'high' | 'low';
+
+export interface EenV1RecordedDeps {
+  client: EenV1Client;
+  site: string;
+  log: Logger;
+  /** The camera's name in quotes, or its id, for messages. */
+  nameOf(cameraId: string): string;
+  /** Headers ffmpeg sends with a recorded URL (the session cookie). */
+  mediaHeaders(): Record<string, string>;
+  now(): number;
+}
+
+export class EenV1Recorded implements RecordedMedia {
+  readonly reverse = 'keyframes' as const;
+  private readonly stills: StillNeighbours;
+  private readonly gops = new GopMemory();
+
+  constructor(
+    private readonly d: EenV1RecordedDeps,
+    stillLimits?: StillNeighboursLimits,
+  ) {
+    this.stills = new StillNeighbours(stillLimits);
+  }
+
+  async coverage(cameraId: string, fromMs: number, toMs: number): Promise<Period[]> {
+    const rows = await this.d.client.videoList(cameraId, toEenTimestamp(fromMs), toEenTimestamp(toMs), true);
+    return toRecordedPeriods(rows, fromMs, toMs);
+  }
+
+  async marks(cameraId: string, fromMs: number, toMs: number): Promise<Mark[]> {
+    const rows = await this.d.client.imageList(cameraId, toEenTimestamp(fromMs), toEenTimestamp(toMs), 'thumb');
+    return toThumbnailMarks(rows, fromMs, toMs);
+  }
+
+  async still(cameraId: string, atMs: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
+    const still = this.stills.showingAt(cameraId, atMs) ?? (await this.fetchStill(cameraId, atMs));
+    if (atMs - still.timestampMs > gapToleranceMs) {
+      throw this.noRecording(cameraId, atMs, `; the closest earlier picture is from ${new Date(still.timestampMs).toISOString()}`, { nearestMs: still.timestampMs });
+    }
+    return { jpeg: still.jpeg, timestampMs: still.timestampMs };
+  }
+
+  async video(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub' }): Promise<RecordedSource> {
+    if (options.rate < 0) {
+      throw new AppFailure('reverse-unsupported', `${this.d.site}: Eagle Eye v1 plays recordings forwards only; step back by keyframes instead.`);
+    }
+    // v1 has no keyframes-only mode: fast playback takes the small stream.
+    const quality: Quality = options.profile === 'sub' || options.rate > subStreamAboveRate ? 'low' : 'high';
+    const clips = await this.clipsAround(cameraId, atMs);
+    const clip = clips.find((c) => c.fromMs <= atMs && atMs < c.toMs);
+    if (!clip) {
+      const resumes = clips.find((c) => c.fromMs > atMs)?.fromMs;
+      const words = resumes === undefined ? '' : `; the recording resumes at ${new Date(resumes).toISOString()}`;
+      throw this.noRecording(cameraId, atMs, words, resumes === undefined ? {} : { nextRecordingMs: resumes });
+    }
+    const first = await this.pieceAt(cameraId, clip, atMs, quality);
+    return { kind: 'pieces', first, next: (afterMs) => this.nextPiece(cameraId, afterMs, quality) };
+  }
+
+  /** The piece after the time reached: the clip that continues it (touching, or within a second), else null. */
+  private async nextPiece(cameraId: string, afterMs: number, quality: Quality): Promise<RecordedPiece | null> {
+    const clips = await this.clipsAround(cameraId, afterMs);
+    const clip = clips.find((c) => c.toMs > afterMs && c.fromMs <= afterMs + joinToleranceMs);
+    if (!clip) return null;
+    return clip.fromMs >= afterMs ? this.piece(cameraId, clip, clip.fromMs, quality) : this.pieceAt(cameraId, clip, afterMs, quality);
+  }
+
+  private async pieceAt(cameraId: string, clip: Period, atMs: number, quality: Quality): Promise<RecordedPiece> {
+    const gopMs = await this.keyframeSpacing(cameraId, clip, atMs, quality);
+    return this.piece(cameraId, clip, keyframeAtOrBefore(clip.fromMs, gopMs, atMs), quality);
+  }
+
+  /** The clip from startMs (a keyframe) to its end: `start_timestamp` is the clip's own start, as the service demands. */
+  private piece(cameraId: string, clip: Period, startMs: number, quality: Quality): RecordedPiece {
+    const offset = startMs - clip.fromMs;
+    const url = this.d.client.url('asset/play/video.flv', {
+      id: cameraId,
+      start_timestamp: toEenTimestamp(clip.fromMs),
+      end_timestamp: toEenTimestamp(clip.toMs),
+      ...(offset > 0 ? { time_offset: offset } : {}),
+      quality,
+    });
+    return { format: 'flv', url, headers: this.d.mediaHeaders(), startMs, endMs: clip.toMs };
+  }
+
+  /** Clips (not coalesced: each starts with a keyframe) around atMs, oldest first. */
+  private async clipsAround(cameraId: string, atMs: number): Promise<Period[]> {
+    return toClips(await this.d.client.videoList(cameraId, toEenTimestamp(atMs - clipReachMs), toEenTimestamp(atMs + clipReachMs), false));
+  }
+
+  /**
+   * The camera's keyframe spacing, learned from a few seconds of the clip near atMs (the part
+   * about to be played, so an archive that must fetch it does so once). Undefined when the probe
+   * holds fewer than two keyframes: playback then starts at the clip start, the one sure keyframe.
+   */
+  private async keyframeSpacing(cameraId: string, clip: Period, atMs: number, quality: Quality): Promise<number | undefined> {
+    const key = `${cameraId}|${quality}`;
+    const known = this.gops.get(key);
+    if (known !== undefined) return known;
+    const probeFrom = Math.max(clip.fromMs, Math.min(atMs, clip.toMs - probeSpanMs));
+    const probeTo = Math.min(clip.toMs, probeFrom + probeSpanMs);
+    const query: Record<string, string> = { id: cameraId, start_timestamp: toEenTimestamp(clip.fromMs), end_timestamp: toEenTimestamp(probeTo), quality };
+    if (probeFrom > clip.fromMs) query.time_offset = String(probeFrom - clip.fromMs);
+    const bytes = await this.d.client.recordedFlv(query, probeMaxBytes, probeTimeoutMs);
+    if (!bytes) return undefined;
+    const frames = flvVideoFrames(bytes);
+    if (!frames) {
+      const hint = bytes.subarray(0, 64).toString('utf8').trimStart().startsWith('<') ? 'a web page' : `${bytes.length} bytes of something else`;
+      throw new AppFailure('bad-response', `${this.d.site}: expected recorded video (FLV) of camera ${this.d.nameOf(cameraId)} but got ${hint}.`);
+    }
+    const gopMs = keyframeSpacingMs(frames);
+    if (gopMs === undefined) {
+      this.d.log.debug('recorded video: keyframe spacing not found in the probe; playing from the clip start', { site: this.d.site, camera: cameraId, frames: frames.length });
+      return undefined;
+    }
+    this.gops.set(key, gopMs);
+    return gopMs;
+  }
+
+  private async fetchStill(cameraId: string, atMs: number): Promise<KnownStill> {
+    const picture = await this.d.client.image('prev', cameraId, toEenTimestamp(atMs), 'all');
+    if (!picture) throw this.noRecording(cameraId, atMs, '', {});
+    const timestampMs = fromEenTimestamp(picture.timestamp);
+    if (timestampMs === undefined) {
+      throw new AppFailure('bad-response', `${this.d.site}: the recorded picture of camera ${this.d.nameOf(cameraId)} came without a valid x-ee-timestamp.`);
+    }
+    // "prev" is the latest picture at or before atMs: none lies in (timestampMs, atMs] (once settled).
+    const nextMs = neighbourTime(picture.next);
+    return this.stills.remember(cameraId, { timestampMs, jpeg: picture.jpeg, clearUntilMs: provenEmptyUntil(atMs, this.d.now()), ...(nextMs !== undefined && nextMs > timestampMs ? { nextMs } : {}) });
+  }
+
+  private noRecording(cameraId: string, atMs: number, more: string, detail: Record<string, unknown>): AppFailure {
+    return new AppFailure('no-recording', `${this.d.site}: camera ${this.d.nameOf(cameraId)} has no recording at ${new Date(atMs).toISOString()}${more}.`, { atMs, ...detail });
+  }
+}

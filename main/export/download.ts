@@ -4,7 +4,8 @@
  * broken download resumes with `Range:` where the server allows it. A server that stops sending
  * for `stallMs` is reported as stalled (the runner retries); a full disk is 'disk-full'.
  */
-import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -28,7 +29,13 @@ const CHECK_EVERY_BYTES = 1024 * 1024;
 export async function download(target: string, o: DownloadOptions): Promise<number> {
   if (existsSync(target)) return fstatSize(target);
   const partial = `${target}.partial`;
-  let offset = o.resumable && existsSync(partial) ? fstatSize(partial) : 0;
+  // A retry may get another server job at another address, whose bytes need not match what we
+  // hold: a partial is continued only for the address it came from (kept as a hash: an address
+  // may carry a token, and nothing secret is written in clear).
+  const source = `${partial}.source`;
+  const sourceHash = createHash('sha256').update(o.url).digest('hex');
+  const sameSource = existsSync(source) && readFileSync(source, 'utf8') === sourceHash;
+  let offset = o.resumable && sameSource && existsSync(partial) ? fstatSize(partial) : 0;
   const stall = new AbortController();
   const signal = AbortSignal.any([o.signal, stall.signal]);
   let stallTimer = setTimeout(() => stall.abort(), o.stallMs);
@@ -48,6 +55,7 @@ export async function download(target: string, o: DownloadOptions): Promise<numb
     const expected = Number.isFinite(length) && length > 0 ? offset + length : undefined;
     if (expected !== undefined) ensureRoom(dirname(target), expected - offset);
     fd = openSync(partial, offset > 0 ? 'a' : 'w', 0o600);
+    writeFileSync(source, sourceHash);
     let total = offset;
     let sinceCheck = 0;
     if (!response.body) throw new AppFailure('bad-response', `${o.site} sent an empty export.`);
@@ -71,10 +79,14 @@ export async function download(target: string, o: DownloadOptions): Promise<numb
     closeSync(fd);
     fd = undefined;
     renameSync(partial, target);
+    rmSync(source, { force: true });
     return total;
   } catch (err) {
     if (stall.signal.aborted && !o.signal.aborted) throw new AppFailure('timeout', `${o.site} stopped sending the export (nothing for ${Math.round(o.stallMs / 1000)} s).`, { stalled: true });
-    if (!o.resumable) rmSync(partial, { force: true });
+    if (!o.resumable) {
+      rmSync(partial, { force: true });
+      rmSync(source, { force: true });
+    }
     if (err instanceof AppFailure || o.signal.aborted) throw err;
     if (isNoSpace(err)) throw diskFull('the downloaded recording');
     throw new AppFailure('unreachable', `${o.site}: the export download failed (${err instanceof Error ? err.message : String(err)}).`);

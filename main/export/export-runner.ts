@@ -14,7 +14,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSy
 import { basename, dirname, join } from 'node:path';
 import { gapsIn, mergePeriods, type Period } from '../../common/time-periods.js';
 import { AppFailure, type ExportJob } from '../../preload/contract/index.js';
-import type { ServerExport, ServerExportFile } from '../vms/adapter.js';
+import type { ServerExport, ServerExportDownload, ServerExportFile } from '../vms/adapter.js';
 import { appVersion } from '../version.js';
 import { ensureRoom } from './disk-space.js';
 import { download } from './download.js';
@@ -88,9 +88,13 @@ export async function runExport(job: ExportJob, deps: RunnerDeps, signal: AbortS
   const probes: Probe[] = [];
   for (const part of parts) {
     const label = parts.length > 1 ? ` part ${part.index + 1} of ${parts.length}` : '';
-    const base = (part.index * share) * (weights.prepare + weights.download);
-    const segment = join(dir, `seg-${part.index}.mp4`);
-    if (!existsSync(segment)) {
+    const base = part.index * share * (weights.prepare + weights.download);
+    // A finished part is listed in seg-N.json (its segments: one per file the server made).
+    const listed = join(dir, `seg-${part.index}.json`);
+    let partSegments: string[];
+    if (existsSync(listed)) {
+      partSegments = (JSON.parse(readFileSync(listed, 'utf8')) as string[]).map((name) => join(dir, basename(name)));
+    } else {
       const got = await fetchPart(job, part, dir, deps, signal, {
         prepare: (f, step) => report({ progress: base + f * share * weights.prepare, bytes, step: `${step}${label}` }),
         download: (total, expected) => {
@@ -103,19 +107,30 @@ export async function runExport(job: ExportJob, deps: RunnerDeps, signal: AbortS
         gaps.push({ fromMs: part.fromMs, toMs: part.toMs });
         continue;
       }
-      if (got.format === 'mp4' && got.input.startsWith(dir)) {
-        // A whole MP4 download is a segment as it is: the concat demuxer reads it directly, and a
-        // copy through ffmpeg here would rewrite every byte once more (about 1 s per 5 minutes of 720p).
-        renameSync(got.input, segment);
-      } else {
-        report({ progress: base + share * (weights.prepare + weights.download * 0.9), bytes, step: `Copying${label} into MP4` });
-        await remuxPart(got.input, `${segment}.tmp`, { signal, format: got.format, headers: got.headers, watch: () => ensureRoom(destDir, 0) }).finally(() => got.release());
-        renameSync(`${segment}.tmp`, segment);
-        if (got.input.startsWith(dir)) rmSync(got.input, { force: true });
+      partSegments = [];
+      try {
+        for (const [k, file] of got.files.entries()) {
+          const segment = join(dir, `seg-${part.index}-${k}.mp4`);
+          partSegments.push(segment);
+          if (existsSync(segment)) continue;
+          if (file.format === 'mp4' && file.input.startsWith(dir)) {
+            // A whole MP4 download is a segment as it is: the concat demuxer reads it directly, and a
+            // copy through ffmpeg here would rewrite every byte once more (about 1 s per 5 minutes of 720p).
+            renameSync(file.input, segment);
+            continue;
+          }
+          report({ progress: base + share * (weights.prepare + weights.download * 0.9), bytes, step: `Copying${label} into MP4` });
+          await remuxPart(file.input, `${segment}.tmp`, { signal, format: file.format, headers: file.headers, watch: () => ensureRoom(destDir, 0) });
+          renameSync(`${segment}.tmp`, segment);
+          if (file.input.startsWith(dir)) rmSync(file.input, { force: true });
+        }
+      } finally {
+        await got.release();
       }
+      writeFileSync(listed, JSON.stringify(partSegments.map((s) => basename(s))));
     }
-    segments.push(segment);
-    probes.push(await probe(segment));
+    segments.push(...partSegments);
+    for (const segment of partSegments) probes.push(await probe(segment));
   }
   if (segments.length === 0) throw new AppFailure('no-recording', `${job.cameraName} recorded nothing between ${new Date(job.fromMs).toISOString()} and ${new Date(job.toMs).toISOString()}.`);
 
@@ -186,15 +201,18 @@ function firstFrameMs(job: ExportJob, p: Probe | undefined): number {
 }
 
 interface Fetched {
-  input: string;
-  format: ServerExportFile['format'];
-  headers: Record<string, string>;
+  /** The server's files for the part, in time order: local paths, or addresses (HLS, read by ffmpeg). */
+  files: { input: string; format: ServerExportFile['format']; headers: Record<string, string> }[];
+  /** Releases the server's job (once; after the files are used). */
   release(): Promise<void>;
 }
 
+const extOf = (format: ServerExportFile['format']) => (format === 'mpegts' ? 'ts' : format);
+
 /**
- * One part from the server: prepared, downloaded (HLS is read by ffmpeg itself) and released.
- * A stalled or broken download is tried again (a new server job each time); 'no-recording' is a gap.
+ * One part from the server: prepared, its file(s) downloaded (HLS is read by ffmpeg itself).
+ * A stalled server job or a stalled or broken download is tried again (a new server job each
+ * time; whole downloads already on disk are kept); 'no-recording' is a gap.
  */
 async function fetchPart(
   job: ExportJob,
@@ -204,29 +222,32 @@ async function fetchPart(
   signal: AbortSignal,
   on: { prepare(fraction: number, step: string): void; download(total: number, expected: number | undefined): void },
 ): Promise<Fetched | 'gap'> {
-  for (const ext of ['mp4', 'flv', 'ts'] as const) {
-    const done = join(dir, `part-${part.index}.${ext}`);
-    if (existsSync(done)) return { input: done, format: ext === 'ts' ? 'mpegts' : ext, headers: {}, release: async () => undefined };
-  }
   let lastError: unknown;
   for (let attempt = 1; attempt <= deps.attemptsPerPart; attempt += 1) {
     if (signal.aborted) throw signal.reason;
-    let file: ServerExportFile;
+    let release: () => Promise<void> = async () => undefined;
     try {
-      file = await deps.withServerExport(job.cameraId, (exporter, id) => exporter.prepare(id, part.fromMs, part.toMs, { signal, onProgress: on.prepare }));
+      const file = await deps.withServerExport(job.cameraId, (exporter, id) => exporter.prepare(id, part.fromMs, part.toMs, { signal, onProgress: on.prepare }));
+      release = once(() => file.finish().catch(() => undefined));
+      const downloads: ServerExportDownload[] = [file, ...(file.more ?? [])];
+      const files: Fetched['files'] = [];
+      let before = 0;
+      for (const [k, d] of downloads.entries()) {
+        if (d.format === 'hls') {
+          files.push({ input: d.url, format: 'hls', headers: d.headers });
+          continue;
+        }
+        const target = join(dir, `part-${part.index}-${k}.${extOf(d.format)}`);
+        const got = await download(target, { url: d.url, headers: d.headers, resumable: d.resumable, signal, stallMs: deps.stallMs, site: job.siteName, onBytes: (total, expected) => on.download(before + total, expected === undefined ? undefined : before + expected) });
+        before += got;
+        files.push({ input: target, format: d.format, headers: {} });
+      }
+      // Downloads are done with the server; an HLS address is still read by ffmpeg.
+      if (files.every((f) => f.format !== 'hls')) await release();
+      return { files, release };
     } catch (err) {
+      await release();
       if (err instanceof AppFailure && err.error.code === 'no-recording') return 'gap';
-      throw err;
-    }
-    const release = once(() => file.finish().catch(() => undefined));
-    if (file.format === 'hls') return { input: file.url, format: 'hls', headers: file.headers, release };
-    const target = join(dir, `part-${part.index}.${file.format === 'mpegts' ? 'ts' : file.format}`);
-    try {
-      await download(target, { url: file.url, headers: file.headers, resumable: file.resumable, signal, stallMs: deps.stallMs, site: job.siteName, onBytes: on.download });
-      await release();
-      return { input: target, format: file.format, headers: {}, release: async () => undefined };
-    } catch (err) {
-      await release();
       if (signal.aborted || !(err instanceof AppFailure) || !retryable(err)) throw err;
       lastError = err;
       on.prepare(0, `${err.error.message} Trying again (${attempt + 1} of ${deps.attemptsPerPart})`);

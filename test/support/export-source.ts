@@ -51,6 +51,10 @@ export class ClipServer {
   prepared = 0;
   /** The next this-many downloads send half their bytes and then nothing. */
   stallNext = 0;
+  /** The next this-many server jobs stall (prepare fails as a vendor's stalled job does). */
+  stallPrepareNext = 0;
+  /** The next this-many server jobs come back as two files (as Eagle Eye v3 does around a gap). */
+  splitNext = 0;
   private readonly sockets = new Set<Socket>();
   private readonly cutting = new Map<string, Promise<string>>();
 
@@ -77,10 +81,24 @@ export class ClipServer {
 
   /** The server export a vendor adapter would have, with this server behind it. */
   exporter(maxRangeMs: number): ServerExport {
-    return clipExporter(this.url, this.options.originMs, maxRangeMs, {
+    const inner = clipExporter(this.url, this.options.originMs, maxRangeMs, {
       prepared: () => void (this.prepared += 1),
       finished: () => void (this.finished += 1),
     });
+    return {
+      maxRangeMs,
+      prepare: async (cameraId, fromMs, toMs, o) => {
+        if (this.stallPrepareNext > 0) {
+          this.stallPrepareNext -= 1;
+          throw new AppFailure('timeout', 'The test server made no progress on the clip.', { stalled: true });
+        }
+        const file = await inner.prepare(cameraId, fromMs, toMs, o);
+        if (this.splitNext <= 0) return file;
+        this.splitNext -= 1;
+        const mid = fromMs + Math.round((toMs - fromMs) / 2000) * 1000;
+        return { ...file, url: `${this.url}/clip/${fromMs}-${mid}.mp4`, more: [{ ...file, url: `${this.url}/clip/${mid}-${toMs}.mp4` }] };
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,8 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const m of managers.splice(0)) await m.dispose();
   server.stallNext = 0;
+  server.stallPrepareNext = 0;
+  server.splitNext = 0;
 });
 afterAll(async () => {
   await server?.close();
@@ -117,6 +119,20 @@ describe('export manager', () => {
     expect(done.state, done.error?.message).toBe('done');
     expect([...steps]).toContain('Burning in the camera name and time (transcoding)');
     expect(await verifyExport(done.file)).toMatchObject({ ok: true, body: { burnedTimestamp: true } });
+  });
+
+  it('a server job that stalls is tried again, and a part the server makes as two files is stitched in order', async () => {
+    const { exports, folder } = manager('more', server.exporter(300_000));
+    server.stallPrepareNext = 1;
+    server.splitNext = 1;
+    const before = { prepared: server.prepared, requests: server.requests.length };
+    const [job] = await exports.create({ cameraIds: ['site-1/cam-1'], fromMs: ORIGIN + 60_000, toMs: ORIGIN + 80_000, folder, incident: 'More', burnTimestamp: false });
+    const done = await settled(exports, job!.id);
+    expect(done.state, done.error?.message).toBe('done');
+    expect(server.prepared - before.prepared).toBe(1);
+    expect(server.requests.slice(before.requests).map((r) => r.path)).toEqual([`/clip/${ORIGIN + 60_000}-${ORIGIN + 70_000}.mp4`, `/clip/${ORIGIN + 70_000}-${ORIGIN + 80_000}.mp4`]);
+    expect(Math.abs((await probeDuration(done.file)) - 20)).toBeLessThanOrEqual(SOURCE_GOP_S);
+    expect(await verifyExport(done.file)).toMatchObject({ ok: true });
   });
 
   it('lists in the manifest the gaps the site’s recording list shows inside the range', async () => {

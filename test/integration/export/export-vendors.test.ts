@@ -3,9 +3,10 @@
  * vendors' real server exports): 2 minutes exported; moov before mdat; the duration within one GOP
  * of 2 minutes; the first frame's timecode (the simulator's machine-readable one) at or before T
  * and no more than a GOP before it; the last frame at least T + 2 min − 1 frame; the manifest's
- * hash; `tessera verify` passes, and fails after one byte of the file changed.
+ * hash; `tessera verify` passes, and fails after one byte of the file changed. And the
+ * simulator's `stallExports` fault through the queue: reported as stalled, tried again, done.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,15 @@ import { eagleEyeV3Module } from '../../../simulator/een-v3/index.js';
 import { exacqModule } from '../../../simulator/exacq/index.js';
 import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { SiteDescription } from '../../../simulator/types.js';
-import { cliIo } from '../../support/adapter-harness.js';
+import { sessionOnlyStore } from '../../../main/credentials/session-only-store.js';
+import { ExportManager } from '../../../main/export/export-manager.js';
+import { verifyExport } from '../../../main/export/export-runner.js';
+import { loadSigningKey } from '../../../main/export/signing-key.js';
+import { HttpClient } from '../../../main/net/http-client.js';
+import { createExacqAdapterFactory } from '../../../main/vms/exacq/adapter.js';
+import { cliIo, simAdmin } from '../../support/adapter-harness.js';
+import { memoryLogger } from '../../support/memory-logger.js';
+import { waitUntil } from '../../support/wait-until.js';
 import { probeDuration, topLevelBoxes } from '../../support/export-source.js';
 import { startTestSimulator } from '../../support/simulator.js';
 import { firstAndLastFrame, twoMinutesOf } from '../vms/server-export-helpers.js';
@@ -91,4 +100,42 @@ describe.each(vendors)('tessera export from $kind', (v) => {
     expect(await runCli(['verify', file], broken.io)).toBe(1);
     expect(broken.err()).toContain('SHA-256 differs');
   });
+});
+
+it('a stalled exacqVision export (the simulator\'s stallExports) is reported as stalled, tried again and completes', { timeout: 120_000 }, async () => {
+  const admin = simAdmin(() => sim.adminUrl);
+  const d = site<ExacqSite>('exacq');
+  const config = { id: 'depot', name: 'Depot exacq', kind: 'exacq' as const, url: d.url, username: d.username };
+  const adapter = createExacqAdapterFactory({ exportTiming: { stallMs: 1500 } }).create({ site: config, http: new HttpClient({ baseUrl: d.url, siteName: config.name, timeoutMs: 30_000 }), log: memoryLogger(), now: () => sim.context.now() });
+  await adapter.signIn({ username: d.username, password: d.password });
+  await adapter.listCameras();
+  const store = sessionOnlyStore();
+  const folder = join(scratch, 'stall');
+  mkdirSync(folder, { recursive: true });
+  const exports = new ExportManager({
+    file: join(folder, 'exports.json'),
+    log: memoryLogger(),
+    describe: async () => ({ cameraName: 'Lobby', siteName: config.name, vendor: 'exacq', operator: d.username }),
+    siteReady: () => true,
+    withServerExport: (_id, fn) => fn(adapter.serverExport!, String(d.cameraIds[CAMERA])),
+    signingKey: () => loadSigningKey(store),
+    publishEveryMs: 20,
+  });
+  const steps: string[] = [];
+  exports.onChanged((list) => list.jobs.forEach((j) => steps.push(j.step)));
+  exports.start();
+  try {
+    await admin('/faults', { stallExports: true });
+    const range = twoMinutesOf(sim.context.media, CAMERA, sim.context.now());
+    const [job] = await exports.create({ cameraIds: ['depot/cam'], fromMs: range.fromMs, toMs: range.fromMs + 30_000, folder, incident: 'Stalled', burnTimestamp: false });
+    await waitUntil('the stall to be reported', 30_000, () => steps.find((s) => /made no progress on the clip.*Trying again \(2 of 3\)/.test(s)));
+    await admin('/faults', { stallExports: false });
+    const done = await waitUntil('the export to end', 90_000, () => exports.list().jobs.find((j) => j.id === job!.id && ['done', 'failed'].includes(j.state)));
+    expect(done.state, done.error?.message).toBe('done');
+    expect(await verifyExport(done.file)).toMatchObject({ ok: true });
+  } finally {
+    await admin('/faults', { stallExports: false });
+    await exports.dispose();
+    await adapter.dispose();
+  }
 });

@@ -7,6 +7,10 @@ import { AppFailure, type AppInfo, type Display } from '../preload/contract/inde
 import { chooseCredentialStore } from './credentials/choose-store.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import type { SafeStorageLike } from './credentials/safe-storage-store.js';
+import { exportAccess } from './export/camera-access.js';
+import { ExportManager } from './export/export-manager.js';
+import { loadSigningKey, type SigningKey } from './export/signing-key.js';
+import { exportHandlers } from './ipc/handlers/export-handlers.js';
 import { mediaHandlers } from './ipc/handlers/media-handlers.js';
 import { recordingsHandlers } from './ipc/handlers/recordings-handlers.js';
 import { sitesHandlers } from './ipc/handlers/sites-handlers.js';
@@ -37,6 +41,8 @@ export interface Shell {
   onDisplaysChanged(listener: (displays: Display[]) => void): () => void;
   /** Electron's safeStorage, when running in Electron (credential fallback). */
   safeStorage?: SafeStorageLike;
+  /** Shows a file in its folder (Electron); serve mode offers a download instead. */
+  showFile?(path: string): void;
 }
 
 export interface Services {
@@ -52,6 +58,8 @@ export interface Services {
   recordedStills: RecordedStills;
   /** Layouts, tours and what each display shows. */
   wall: WallService;
+  /** Evidence exports (exports.json), started by compose. */
+  exports: ExportManager;
   credentials: CredentialStore;
   dispose(): Promise<void>;
 }
@@ -118,6 +126,17 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     fetch: (cameraId, atMs, width, signal) => sites.withCamera(cameraId, (adapter, id, site) => recordedMedia(adapter, site.name).still(id, atMs, width, signal)),
   });
   const wall = new WallService(paths.wallFile, log.child('wall'));
+  let signingKey: Promise<SigningKey> | undefined;
+  const exports = new ExportManager({
+    file: paths.exportsFile,
+    log: log.child('export'),
+    ...exportAccess({
+      withCamera: (cameraId, call) => sites.withCamera(cameraId, call),
+      cameraName: (cameraId) => sites.cameras().find((c) => c.id === cameraId)?.name,
+      siteReady: (cameraId) => sites.list().find((s) => cameraId.startsWith(`${s.id}/`))?.status === 'signed-in',
+    }),
+    signingKey: () => (signingKey ??= loadSigningKey(credentials)),
+  });
 
   const disposers = [
     settings.onChanged((value) => events.publish('settings:changed', value)),
@@ -128,7 +147,10 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     media.onStates((value) => events.publish('media:state', value)),
     playback.onStates((value) => events.publish('playback:state', value)),
     wall.onChanged((value) => events.publish('wall:changed', value)),
+    exports.onChanged((value) => events.publish('export:changed', value)),
+    sites.onSitesChanged(() => exports.sitesChanged()),
   ];
+  exports.start();
 
   const handlers: Handlers = {
     'app:info': () => ({
@@ -137,7 +159,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
       platform: process.platform,
       shell: shell.kind,
       displays: shell.displays(),
-      loadProblems: [settings.loadProblem, ...sites.loadProblems, wall.loadProblem].filter((p) => p !== undefined),
+      loadProblems: [settings.loadProblem, ...sites.loadProblems, wall.loadProblem, exports.loadProblem].filter((p) => p !== undefined),
       credentialStore: credentials.info,
     }),
     'settings:get': () => settings.get(),
@@ -147,6 +169,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     ...mediaHandlers(media),
     ...recordingsHandlers(sites, playback),
     ...wallHandlers(wall),
+    ...exportHandlers(exports, shell.showFile),
   };
 
   return {
@@ -158,9 +181,11 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     playback,
     recordedStills,
     wall,
+    exports,
     credentials,
     async dispose() {
       for (const dispose of disposers) dispose();
+      await exports.dispose();
       previews.close();
       await Promise.all([media.dispose(), playback.dispose()]);
       await sites.dispose();

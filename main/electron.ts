@@ -35,6 +35,7 @@ async function start(): Promise<void> {
   const shell: Shell = {
     kind: 'electron',
     safeStorage,
+    showFile: (path) => electronShell.showItemInFolder(path),
     displays: currentDisplays,
     onDisplaysChanged(listener) {
       const notify = (): void => listener(currentDisplays());

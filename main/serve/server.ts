@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { exportDownloadPattern } from '../../preload/contract/index.js';
 import type { Services } from '../compose.js';
 import type { Logger } from '../logging/logger.js';
 import { allowedHosts, cookieValue, hostAllowed, interfaceHostNames, isWildcardHost, newLaunchId, newToken, originAllowed, pageCookieName, parseTarget, sameToken, tokenFromQuery } from './auth.js';
@@ -25,6 +26,7 @@ import { playbackPathPattern } from '../playback/playback-service.js';
 import { serveStillSocket, stillPathname } from '../playback/still-transport.js';
 import { attachBridgeClient, maxMessageBytes } from './bridge.js';
 import { serveStatic } from './static-files.js';
+import { serveExportFile } from './export-download.js';
 
 export interface ServeOptions {
   host: string;
@@ -93,6 +95,8 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     const { url } = admission;
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here.');
     if (isSocketPath(url.pathname)) return refuse(res, 426, 'This path is a WebSocket (the contract, or live video).');
+    const exportId = exportDownloadPattern.exec(url.pathname)?.[1];
+    if (exportId !== undefined) return serveExportFile(services.exports, exportId, req.method === 'HEAD', res, refuse);
     if (url.searchParams.has('token')) {
       // The page keeps loading after the token leaves the address bar (reloads, display URLs).
       res.setHeader('set-cookie', `${cookie}=${pageKey}; Path=/; HttpOnly; SameSite=Strict`);

@@ -10,7 +10,7 @@ import { pinChoices, type PinCommandId } from './tile-menu.js';
 import { noZoom, PAN_STEP, panBy, ZOOM_STEP, zoomAt, isZoomed, type Zoom } from './tile-zoom.js';
 
 /** The shortcuts the wall acts on itself (handledBy 'wall'), and the tile menu's stream choices. */
-export type WallCommandId = Exclude<ShortcutId, 'info' | 'tour-toggle' | 'tour-next' | 'tour-previous' | 'fullscreen'> | PinCommandId;
+export type WallCommandId = Exclude<ShortcutId, 'info' | 'tour-toggle' | 'tour-next' | 'tour-previous' | 'fullscreen'> | PinCommandId | 'export';
 
 export interface CommandTarget {
   /** The tile: the one with focus for a key (null when focus is elsewhere), the menu's tile. */
@@ -41,6 +41,8 @@ export interface WallCommandContext {
   merge(): void;
   split(index: number): void;
   showEverywhere(index: number): void;
+  /** The export dialog for the tile's cameras, the last 5 minutes. */
+  openExport(index: number): void;
   closeWhere(): void;
   choosePin(index: number, choice: (typeof pinChoices)[number]): void;
   openMenu(index: number): void;
@@ -92,6 +94,7 @@ export function wallCommands(c: WallCommandContext): WallCommands {
     swap: onTile((index) => (c.swapping() ? c.completeSwap(index) : c.startSwap(index))),
     split: onTile((index) => c.split(index)),
     everywhere: onTile((index) => c.showEverywhere(index)),
+    export: onTile((index) => hasCamera(index) && (c.openExport(index), true)),
     menu: onTile((index) => c.openMenu(index)),
     merge: always(() => c.merge()),
     search: (t) => (c.openSearch(t.index), true),

@@ -85,6 +85,12 @@ export const sampleInputs: { [C in RequestChannel]: RequestInput<C> } = {
   'wall:delete-layout': { layoutId: 'no-such-layout' },
   'wall:save-tour': { id: 'sample-tour', name: 'Sample', steps: [{ layoutId: 'no-such-layout', dwellMs: 5000 }] },
   'wall:delete-tour': { tourId: 'no-such-tour' },
+  'export:create': { cameraIds: ['no-such-site/camera-1'], fromMs: 1_700_000_000_000, toMs: 1_700_000_120_000, folder: '/tmp', incident: 'Loading dock 2026-11-22', burnTimestamp: true },
+  'export:list': undefined,
+  'export:cancel': { exportId: 'no-such-export' },
+  'export:retry': { exportId: 'no-such-export' },
+  'export:remove': { exportId: 'no-such-export' },
+  'export:reveal': { exportId: 'no-such-export' },
   'wall:set-display': { displayId: 'browser-1', layoutId: null, draft: sampleLayout, tour: { tourId: 'no-such-tour', stepIndex: 0, running: true }, maximisedCell: 0 },
 };
 

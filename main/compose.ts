@@ -7,6 +7,10 @@ import { AppFailure, type AppInfo, type Display } from '../preload/contract/inde
 import { chooseCredentialStore } from './credentials/choose-store.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import type { SafeStorageLike } from './credentials/safe-storage-store.js';
+import { exportAccess } from './export/camera-access.js';
+import { ExportManager } from './export/export-manager.js';
+import { loadSigningKey, type SigningKey } from './export/signing-key.js';
+import { exportHandlers } from './ipc/handlers/export-handlers.js';
 import { mediaHandlers } from './ipc/handlers/media-handlers.js';
 import { recordingsHandlers } from './ipc/handlers/recordings-handlers.js';
 import { sitesHandlers } from './ipc/handlers/sites-handlers.js';
@@ -19,6 +23,7 @@ import { PreviewFeeds } from './media/preview-feeds.js';
 import { StillCache } from './media/still-cache.js';
 import { StreamSlots } from './media/stream-slots.js';
 import { PlaybackService } from './playback/playback-service.js';
+import { RecordedStills } from './playback/recorded-stills.js';
 import { dataPaths } from './paths.js';
 import { removeOrphanTemps } from './persistence/orphan-temps.js';
 import { SettingsService } from './services/settings-service.js';
@@ -36,6 +41,8 @@ export interface Shell {
   onDisplaysChanged(listener: (displays: Display[]) => void): () => void;
   /** Electron's safeStorage, when running in Electron (credential fallback). */
   safeStorage?: SafeStorageLike;
+  /** Shows a file in its folder (Electron); serve mode offers a download instead. */
+  showFile?(path: string): void;
 }
 
 export interface Services {
@@ -47,8 +54,12 @@ export interface Services {
   media: MediaBroker;
   /** Recorded playback: one session per tile (the shells serve media/playback/<id>). */
   playback: PlaybackService;
+  /** Recorded stills for scrubbing, cached per camera × time bucket (the shells serve media/still). */
+  recordedStills: RecordedStills;
   /** Layouts, tours and what each display shows. */
   wall: WallService;
+  /** Evidence exports (exports.json), started by compose. */
+  exports: ExportManager;
   credentials: CredentialStore;
   dispose(): Promise<void>;
 }
@@ -93,8 +104,9 @@ export async function compose(options: ComposeOptions): Promise<Services> {
       sites.withCamera(cameraId, async (adapter, id, site) => {
         const recorded = recordedMedia(adapter, site.name);
         if (!recorded.video) throw new AppFailure('unsupported', `${site.name}: Tessera cannot play this site's recordings yet.`);
-        return { source: await recorded.video(id, atMs, options), reverse: recorded.reverse ?? 'none' };
+        return recorded.video(id, atMs, options);
       }),
+    reverse: (cameraId) => sites.withCamera(cameraId, async (adapter, _id, site) => recordedMedia(adapter, site.name).reverse ?? 'none'),
     coverage: (cameraId, fromMs, toMs) =>
       sites.withCamera(cameraId, async (adapter, id, site) => {
         const recorded = recordedMedia(adapter, site.name);
@@ -110,7 +122,21 @@ export async function compose(options: ComposeOptions): Promise<Services> {
   const stills = new StillCache({
     fetch: async (cameraId, width) => previews.latest(cameraId) ?? sites.withCamera(cameraId, (adapter, id) => adapter.still(id, width)),
   });
+  const recordedStills = new RecordedStills({
+    fetch: (cameraId, atMs, width, signal) => sites.withCamera(cameraId, (adapter, id, site) => recordedMedia(adapter, site.name).still(id, atMs, width, signal)),
+  });
   const wall = new WallService(paths.wallFile, log.child('wall'));
+  let signingKey: Promise<SigningKey> | undefined;
+  const exports = new ExportManager({
+    file: paths.exportsFile,
+    log: log.child('export'),
+    ...exportAccess({
+      withCamera: (cameraId, call) => sites.withCamera(cameraId, call),
+      cameraName: (cameraId) => sites.cameras().find((c) => c.id === cameraId)?.name,
+      siteReady: (cameraId) => sites.list().find((s) => cameraId.startsWith(`${s.id}/`))?.status === 'signed-in',
+    }),
+    signingKey: () => (signingKey ??= loadSigningKey(credentials)),
+  });
 
   const disposers = [
     settings.onChanged((value) => events.publish('settings:changed', value)),
@@ -121,7 +147,10 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     media.onStates((value) => events.publish('media:state', value)),
     playback.onStates((value) => events.publish('playback:state', value)),
     wall.onChanged((value) => events.publish('wall:changed', value)),
+    exports.onChanged((value) => events.publish('export:changed', value)),
+    sites.onSitesChanged(() => exports.sitesChanged()),
   ];
+  exports.start();
 
   const handlers: Handlers = {
     'app:info': () => ({
@@ -130,7 +159,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
       platform: process.platform,
       shell: shell.kind,
       displays: shell.displays(),
-      loadProblems: [settings.loadProblem, ...sites.loadProblems, wall.loadProblem].filter((p) => p !== undefined),
+      loadProblems: [settings.loadProblem, ...sites.loadProblems, wall.loadProblem, exports.loadProblem].filter((p) => p !== undefined),
       credentialStore: credentials.info,
     }),
     'settings:get': () => settings.get(),
@@ -140,6 +169,7 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     ...mediaHandlers(media),
     ...recordingsHandlers(sites, playback),
     ...wallHandlers(wall),
+    ...exportHandlers(exports, shell.showFile),
   };
 
   return {
@@ -149,10 +179,13 @@ export async function compose(options: ComposeOptions): Promise<Services> {
     sites,
     media,
     playback,
+    recordedStills,
     wall,
+    exports,
     credentials,
     async dispose() {
       for (const dispose of disposers) dispose();
+      await exports.dispose();
       previews.close();
       await Promise.all([media.dispose(), playback.dispose()]);
       await sites.dispose();

@@ -35,6 +35,7 @@ async function start(): Promise<void> {
   const shell: Shell = {
     kind: 'electron',
     safeStorage,
+    showFile: (path) => electronShell.showItemInFolder(path),
     displays: currentDisplays,
     onDisplaysChanged(listener) {
       const notify = (): void => listener(currentDisplays());
@@ -49,8 +50,8 @@ async function start(): Promise<void> {
     },
   };
   const services = await compose({ dataDir, shell, log });
-  // After compose: the scheme also serves live video from the media broker. No window exists yet.
-  serveAppScheme(services.media);
+  // After compose: the scheme also serves live and recorded video and recorded stills. No window exists yet.
+  serveAppScheme({ media: services.media, playback: services.playback, recordedStills: services.recordedStills, log: log.child('media') });
   const windows = new WindowManager(services.settings, log.child('windows'));
   const disposeIpc = registerElectronIpc(services, () => windows.windowsList());
   shell.onDisplaysChanged(() => windows.sync());

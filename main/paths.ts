@@ -36,6 +36,8 @@ export interface DataPaths {
   sitesFile: string;
   /** Layouts, tours and per-display assignments. */
   wallFile: string;
+  /** The evidence export queue. */
+  exportsFile: string;
   /** safeStorage ciphertexts, used only when no system keychain answers. */
   encryptedCredentialsFile: string;
 }
@@ -48,6 +50,7 @@ export function dataPaths(root: string): DataPaths {
     settingsFile: join(root, 'settings.json'),
     sitesFile: join(root, 'sites.json'),
     wallFile: join(root, 'wall.json'),
+    exportsFile: join(root, 'exports.json'),
     encryptedCredentialsFile: join(root, 'credentials.enc.json'),
   };
 }

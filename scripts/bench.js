@@ -1,5 +1,6 @@
 // `npm run bench` prints the usage and the standard set; `npm run bench:live -- …` (= `bench.js live …`)
-// runs the live-video benchmark (bench/live/).
+// runs the live-video benchmark (bench/live/); `npm run bench:export` the export one (bench/export/,
+// TypeScript on main's export code: bundled with esbuild first, like the tests' child processes).
 import { parseBenchArgs, usage } from '../bench/live/options.js';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -9,7 +10,25 @@ const standardSet = `Standard runs (about 3–4 minutes each on the 2-core machi
   npm run bench:live -- --tiles 9 --seconds 60 --profile main        # 9 × 720p
   npm run bench:live -- --tiles 25 --seconds 60                      # 25 × 360p, the edge
   npm run bench:live -- --tiles 64 --seconds 60                      # past capacity: degradation policy
-Add --json FILE to keep the numbers.`;
+Add --json FILE to keep the numbers.
+  npm run bench:export                                               # 10-min export vs bare ffmpeg copy, 1-min burn-in vs bare transcode
+  npm run bench:export -- --minutes 10 --burn-minutes 1 --runs 3`;
+
+if (command === 'export') {
+  const { build } = await import('esbuild');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  // Inside node_modules so the bundle's bare imports (zod, fluent-ffmpeg) resolve.
+  const outfile = `${root}node_modules/.cache/tessera-bench/export-${process.pid}.mjs`;
+  await build({ entryPoints: [`${root}bench/export/run.ts`], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'error' });
+  const { rmSync } = await import('node:fs');
+  try {
+    await import(outfile);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+  process.exit(0);
+}
 
 if (command !== 'live') {
   process.stdout.write(`${usage}\n\n${standardSet}\n`);

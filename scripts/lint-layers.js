@@ -26,6 +26,11 @@ export const layers = [
     why: 'playback is beside media, below vms: compose hands it the adapters\' recorded sources',
   },
   {
+    from: ['main/export'],
+    forbid: ['main/wall', 'main/playback', 'simulator', ...entryPoints],
+    why: 'export is a service below the entry points: compose and the CLI hand it a camera\'s server export',
+  },
+  {
     from: ['main/net'],
     forbid: ['main/vms', 'main/media', 'main/sites', 'main/wall', 'simulator', ...entryPoints],
     why: 'net is the generic HTTP client under vms and media',

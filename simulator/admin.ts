@@ -16,7 +16,11 @@ const faultKeys: Record<keyof FaultState, 'number' | 'boolean'> = {
   errorRate: 'number',
   slowTranscodeFactor: 'number',
   stallExports: 'boolean',
+  cutDownloads: 'number',
 };
+
+/** Knobs that are shares of something: 0..1. */
+const fractions = new Set(['dropRate', 'errorRate', 'cutDownloads']);
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -47,6 +51,7 @@ export function createAdminService(ctx: SimContext, events: EventEmitter): SimSe
           const type = faultKeys[key as keyof FaultState];
           if (!type) return send(res, 400, { error: `unknown fault knob ${key}` });
           if (typeof value !== type) return send(res, 400, { error: `${key} must be a ${type}` });
+          if (fractions.has(key) && !((value as number) >= 0 && (value as number) <= 1)) return send(res, 400, { error: `${key} must be from 0 to 1` });
         }
         Object.assign(ctx.faults, body);
         return send(res, 200, ctx.faults);

@@ -7,6 +7,7 @@ export const defaultFaults: FaultState = {
   errorRate: 0,
   slowTranscodeFactor: 1,
   stallExports: false,
+  cutDownloads: 0,
 };
 
 export function withFaults(service: SimService, faults: FaultState, random: () => number = Math.random): SimService {

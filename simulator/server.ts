@@ -27,6 +27,8 @@ export interface SimulatorOptions {
   password?: string;
   onProgress?: (message: string) => void;
   now?: () => number;
+  /** Recorded FLV at the recording's pace (default true); see SimContext.paceRecorded. */
+  paceRecorded?: boolean;
 }
 
 export interface SimulatorHandle {
@@ -56,6 +58,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     media,
     faults,
     now,
+    paceRecorded: options.paceRecorded ?? true,
     username: options.username ?? 'operator@demo.tessera',
     password: options.password ?? 'demo-password',
     onExpireSessions(listener) {

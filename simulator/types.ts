@@ -45,7 +45,10 @@ export interface Segment {
 export interface MotionEvent {
   cameraIndex: number;
   startMs: number;
+  /** End of the event, or "now" (whole seconds) while it is still going on. */
   endMs: number;
+  /** True while the event lasts past now: endMs is then only how far it has got. */
+  ongoing?: boolean;
 }
 
 /** Media that is real: every byte below comes from ffmpeg. */
@@ -114,8 +117,10 @@ export interface FaultState {
   errorRate: number;
   /** Multiplier for simulated transcode/export waits (1 = normal; 10 = slow). */
   slowTranscodeFactor: number;
-  /** When true, export jobs stop progressing. */
+  /** When true, export jobs stop progressing (AIPIX, whose export is a download: the download stops part-way). */
   stallExports: boolean;
+  /** 0 = off; 0 < f < 1: every download (export file, MP4 clip) is cut off after f of its bytes. */
+  cutDownloads: number;
 }
 
 export interface SimContext {
@@ -123,6 +128,11 @@ export interface SimContext {
   faults: FaultState;
   /** Injected wall clock (ms). */
   now(): number;
+  /**
+   * Send recorded FLV at the recording's pace, first GOP at once, as the services do (default
+   * true). Mutable at run time; tests that read whole clips switch it off.
+   */
+  paceRecorded: boolean;
   /** Credentials every API accepts. */
   username: string;
   password: string;

@@ -5,11 +5,13 @@
 import { parseArgs } from 'node:util';
 import { appVersion } from '../version.js';
 import { CommandFailure, UsageError, type Command, type CommandIo } from './command.js';
+import { coverageCommand } from './coverage-command.js';
+import { exportCommand, verifyCommand } from './export-commands.js';
 import { serveCommand } from './serve-command.js';
 import { simCommand } from './sim-command.js';
 import { camerasCommand, sitesCommand, snapshotCommand } from './site-commands.js';
 
-export const commands: readonly Command[] = [serveCommand, simCommand, sitesCommand, camerasCommand, snapshotCommand];
+export const commands: readonly Command[] = [serveCommand, simCommand, sitesCommand, camerasCommand, snapshotCommand, coverageCommand, exportCommand, verifyCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -24,12 +24,15 @@ generated with ffmpeg on first use and cached in the data folder.
   --cameras K          number of cameras, 1–64 (default 8)
   --hours H            hours of recorded history, 1–48 (default 2)
   --no-rtsp            do not start the RTSP server (HTTP media only)
+  --no-pace            send recorded FLV as fast as it is cut (default: at the recording's pace)
 Fault knobs (also at runtime: POST <admin>/faults, /sessions/expire, /cameras/N/offline|online):
   --latency MS         extra delay before every answer
   --drop-rate R        share of requests whose connection is dropped (0–1)
   --error-rate R       share of requests answered 500/503 (0–1)
   --slow-transcode F   multiply transcode and export waits by F
-  --stall-exports      export jobs stop making progress
+  --stall-exports      exports never complete (jobs stop making progress; an AIPIX archive
+                       MP4, whose download is the export, stops part-way)
+  --cut-downloads R    every download (export file, MP4 clip) is cut off after share R (0–1)
 ${commonUsage}`,
   options: {
     ...commonOptions,
@@ -37,11 +40,13 @@ ${commonUsage}`,
     cameras: { type: 'string' },
     hours: { type: 'string' },
     'no-rtsp': { type: 'boolean' },
+    'no-pace': { type: 'boolean' },
     latency: { type: 'string' },
     'drop-rate': { type: 'string' },
     'error-rate': { type: 'string' },
     'slow-transcode': { type: 'string' },
     'stall-exports': { type: 'boolean' },
+    'cut-downloads': { type: 'string' },
   },
   async run(values, _positionals, io) {
     const port = integerOption(values, 'port', 0, 0, 65400);
@@ -53,6 +58,7 @@ ${commonUsage}`,
       errorRate: rate(values, 'error-rate'),
       slowTranscodeFactor: integerOption(values, 'slow-transcode', 1, 1, 1000),
       stallExports: Boolean(values['stall-exports']),
+      cutDownloads: rate(values, 'cut-downloads'),
     };
     const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
     const started = Date.now();
@@ -62,6 +68,7 @@ ${commonUsage}`,
       hours,
       cacheDir: simulatorCacheDir(dataDir, io.env),
       rtsp: !values['no-rtsp'],
+      paceRecorded: !values['no-pace'],
       faults,
       onProgress: (message) => io.stderr.write(`sim: ${message}\n`),
     });

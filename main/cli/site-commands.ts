@@ -1,4 +1,4 @@
-/** `tessera sites`, `tessera cameras` and `tessera snapshot`. */
+/** `tessera sites`, `tessera cameras` and `tessera snapshot`; the saved-site helpers `tessera coverage` shares. */
 import { writeFileSync } from 'node:fs';
 import { addSiteSchema, loadProblemText, siteKinds, type SiteState } from '../../preload/contract/index.js';
 import { chooseCredentialStore } from '../credentials/choose-store.js';
@@ -12,13 +12,13 @@ import { recordedMedia } from '../vms/capabilities.js';
 import { commonOptions, commonUsage, CommandFailure, stringOption, UsageError, type Command, type CommandIo, type OptionValues } from './command.js';
 import { adHocSession, adHocOptions, adHocUsage, cliBrowserOpener, describeFailure, isAdHoc, readPassword } from './site-access.js';
 
-interface Context {
+export interface Context {
   log: Logger;
   sites: SiteService;
   credentials: CredentialStore;
 }
 
-async function openSites(values: OptionValues, io: CommandIo): Promise<Context> {
+export async function openSites(values: OptionValues, io: CommandIo): Promise<Context> {
   const dataDir = resolveUserDataDir(stringOption(values, 'data-dir'), io.env);
   const paths = dataPaths(dataDir);
   const log = createLogger({ dir: paths.logs }, 'cli');
@@ -28,13 +28,13 @@ async function openSites(values: OptionValues, io: CommandIo): Promise<Context> 
   return { log, sites, credentials };
 }
 
-function findSite(sites: SiteService, name: string): SiteState {
+export function findSite(sites: SiteService, name: string): SiteState {
   const site = sites.list().find((s) => s.name.toLowerCase() === name.toLowerCase() || s.id === name);
   if (!site) throw new CommandFailure(`there is no saved site named ${JSON.stringify(name)} (see \`tessera sites list\`)`);
   return site;
 }
 
-async function withFailures<T>(run: () => Promise<T>): Promise<T> {
+export async function withFailures<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {

@@ -59,13 +59,14 @@ export interface LiveArgsOptions {
 /** I/O timeout of every input, µs: a silent camera fails the read after this long. */
 export const IO_TIMEOUT_US = 5_000_000;
 
-const quiet = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+export const quiet = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
 const httpProbe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];
 const rawProbe = ['-probesize', '32768', '-analyzeduration', '0', '-fpsprobesize', '0'];
 /** Up to 2 MB / 2 s: enough to meet a keyframe with its parameter sets at any bitrate a camera sends. */
 const thoroughProbe = ['-probesize', '2000000', '-analyzeduration', '2000000'];
 
-function headerArgs(headers: Record<string, string>): string[] {
+/** `-headers` for an HTTP input (each line CRLF-terminated, as ffmpeg wants). */
+export function headerArgs(headers: Record<string, string>): string[] {
   const entries = Object.entries(headers);
   if (!entries.length) return [];
   return ['-headers', entries.map(([name, value]) => `${name}: ${value}\r\n`).join('')];

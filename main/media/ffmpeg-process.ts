@@ -27,6 +27,12 @@ export interface PipelineHandle {
    * more: it is gone, or MAX_STDIN_BACKLOG bytes wait unread (it stopped reading).
    */
   write?(bytes: Buffer): boolean;
+  /**
+   * Stops reading stdout (no onData until resume): the pipe fills and ffmpeg blocks writing, so
+   * it stops reading its input too. Recorded playback's flow control; live never pauses.
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 export type PipelineRunner = (args: readonly string[], handlers: PipelineHandlers, options?: { stdin?: boolean }) => PipelineHandle;
@@ -76,6 +82,8 @@ export const spawnFfmpeg: PipelineRunner = (args, handlers, options = {}) => {
           },
         }
       : {}),
+    pause: () => child.stdout!.pause(),
+    resume: () => child.stdout!.resume(),
     stop() {
       if (exited) return Promise.resolve();
       stopping ??= (async () => {

@@ -25,6 +25,17 @@ export interface HttpRequest {
    * then closes it: the answer's body is what was read by then. Without it the whole body is read.
    */
   readUntil?: (received: Buffer) => boolean;
+  /**
+   * The caller's own cancel (an export the operator abandoned). Aborting it rejects with the
+   * signal's reason, not with a timeout failure: the caller knows why it stopped.
+   */
+  signal?: AbortSignal;
+  /**
+   * Answers whose body is not wanted (returned with an empty body, the transfer cancelled): a
+   * server that answers a status poll with the finished file itself (Eagle Eye v1 video.mp4)
+   * would otherwise be downloaded twice.
+   */
+  skipBody?(status: number, headers: Headers): boolean;
 }
 
 export interface HttpResponse {
@@ -111,13 +122,14 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
     }
     let method = req.method ?? 'GET';
-    const signal = AbortSignal.timeout(timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
     for (let hop = 0; ; hop += 1) {
       const jar = this.cookieHeader(url);
       let response: Response;
       try {
         response = await fetch(url, { method, headers: jar ? { ...headers, cookie: jar } : headers, body, redirect: 'manual', signal });
       } catch (err) {
+        if (req.signal?.aborted) throw req.signal.reason;
         throw networkFailure(err, this.site, url.host, timeoutMs);
       }
       this.storeCookies(url, response.headers);
@@ -135,10 +147,15 @@ export class HttpClient {
         }
         continue;
       }
+      if (req.skipBody?.(response.status, response.headers)) {
+        await response.body?.cancel();
+        return { status: response.status, headers: response.headers, body: Buffer.alloc(0), url: url.toString() };
+      }
       try {
         const bytes = await readCapped(response, req.maxBytes ?? this.maxBytes, this.site, url.host, req.readUntil);
         return { status: response.status, headers: response.headers, body: bytes, url: url.toString() };
       } catch (err) {
+        if (req.signal?.aborted) throw req.signal.reason;
         throw networkFailure(err, this.site, url.host, timeoutMs);
       }
     }

@@ -16,13 +16,17 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { exportDownloadPattern } from '../../preload/contract/index.js';
 import type { Services } from '../compose.js';
 import type { Logger } from '../logging/logger.js';
 import { allowedHosts, cookieValue, hostAllowed, interfaceHostNames, isWildcardHost, newLaunchId, newToken, originAllowed, pageCookieName, parseTarget, sameToken, tokenFromQuery } from './auth.js';
 import { mediaPathPattern } from '../media/http-stream.js';
 import { serveMediaSocket } from '../media/ws-stream.js';
+import { playbackPathPattern } from '../playback/playback-service.js';
+import { serveStillSocket, stillPathname } from '../playback/still-transport.js';
 import { attachBridgeClient, maxMessageBytes } from './bridge.js';
 import { serveStatic } from './static-files.js';
+import { serveExportFile } from './export-download.js';
 
 export interface ServeOptions {
   host: string;
@@ -64,7 +68,7 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
   /** Our own host:port values; on 0.0.0.0 / :: also every interface's address, read per request (DHCP, VPNs). */
   const ourHosts = (): Set<string> => allowedHosts(host, port, isWildcardHost(host) ? interfaceHostNames(networkInterfaces()) : []);
 
-  const isSocketPath = (pathname: string): boolean => pathname === '/bridge' || mediaPathPattern.test(pathname);
+  const isSocketPath = (pathname: string): boolean => pathname === '/bridge' || mediaPathPattern.test(pathname) || playbackPathPattern.test(pathname) || pathname === stillPathname;
 
   /**
    * The checks every request and every upgrade pass, in order. The sockets' paths take only the
@@ -91,6 +95,8 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     const { url } = admission;
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here.');
     if (isSocketPath(url.pathname)) return refuse(res, 426, 'This path is a WebSocket (the contract, or live video).');
+    const exportId = exportDownloadPattern.exec(url.pathname)?.[1];
+    if (exportId !== undefined) return serveExportFile(services.exports, exportId, req.method === 'HEAD', res, refuse);
     if (url.searchParams.has('token')) {
       // The page keeps loading after the token leaves the address bar (reloads, display URLs).
       res.setHeader('set-cookie', `${cookie}=${pageKey}; Path=/; HttpOnly; SameSite=Strict`);
@@ -111,11 +117,14 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
     const { url } = admission;
     if (!isSocketPath(url.pathname)) return refuseUpgrade(socket, 404, 'There is no WebSocket on this path.');
     const media = mediaPathPattern.exec(url.pathname);
+    const recorded = playbackPathPattern.exec(url.pathname);
     wss.handleUpgrade(req, socket, head, (ws) => {
       // A broken frame (unmasked, bad UTF-8, over maxPayload, bad opcode…) or a reset: `ws` emits
       // 'error' and closes this socket; without a listener the error would end the process.
-      ws.on('error', (err) => log.debug('websocket closed on a protocol error', { path: media ? 'media' : 'bridge', message: err.message }));
+      ws.on('error', (err) => log.debug('websocket closed on a protocol error', { path: url.pathname === '/bridge' ? 'bridge' : 'media', message: err.message }));
       if (media) serveMediaSocket(services.media, media[1]!, ws);
+      else if (recorded) serveMediaSocket(services.playback, recorded[1]!, ws);
+      else if (url.pathname === stillPathname) serveStillSocket(services.recordedStills, url, ws, log);
       else attachBridgeClient(ws, services, log, url.searchParams.get('display') ?? undefined);
     });
   });

@@ -53,20 +53,22 @@ export type SignInOutcome =
  */
 export interface RecordedMedia {
   /** Recorded periods of a camera inside [fromMs, toMs), merged and sorted. */
-  // INTERIM (issue 15 in progress): coverage, marks, video and reverse become required when every vendor's recorded.ts has landed.
-  coverage?(cameraId: string, fromMs: number, toMs: number): Promise<Period[]>;
+  coverage(cameraId: string, fromMs: number, toMs: number): Promise<Period[]>;
   /** Motion/event marks inside [fromMs, toMs), sorted; null where the VMS gives none for this camera. */
-  marks?(cameraId: string, fromMs: number, toMs: number): Promise<Mark[] | null>;
-  /** The recorded frame showing at atMs, stamped with its own time; 'no-recording' where nothing was recorded then. */
-  still(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
+  marks(cameraId: string, fromMs: number, toMs: number): Promise<Mark[] | null>;
+  /**
+   * The recorded frame showing at atMs, stamped with its own time; 'no-recording' where nothing
+   * was recorded then. `signal` aborts it when nobody wants the picture any more (scrubbing moved on).
+   */
+  still(cameraId: string, atMs: number, width?: number, signal?: AbortSignal): Promise<{ jpeg: Buffer; timestampMs: number }>;
   /**
    * Recorded video from atMs ('no-recording' in a gap: the caller looks up where it resumes).
    * rate is a hint: above 4× a source may give keyframes only or the sub-stream; negative rates
    * only where `reverse` is 'server'.
    */
-  video?(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub' }): Promise<RecordedSource>;
+  video(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub' }): Promise<RecordedSource>;
   /** How the vendor plays backwards: itself ('server'), or Tessera steps keyframes back ('keyframes'). */
-  readonly reverse?: 'server' | 'keyframes';
+  readonly reverse: 'server' | 'keyframes';
 }
 
 /**
@@ -79,13 +81,17 @@ export interface ServerExport {
   /**
    * Asks the server for [fromMs, toMs) of a camera and waits until the file can be downloaded,
    * reporting the server's progress (0–1) and its step in words. Aborting the signal abandons
-   * the job (the vendor's cancel/finish is called). The returned file's finish() releases the
-   * server's job; the caller always calls it, after the download, a failure or a cancel.
+   * the job (the vendor's cancel/finish is called) and rejects with the signal's reason. A job
+   * that makes no progress for a bounded time fails as 'timeout' with `detail.stalled`
+   * (isExportStalled in export-wait.ts): worth a retry. The returned file's finish() releases
+   * the server's job (idempotent, never rejects); the caller always calls it, after the
+   * download, a failure or a cancel.
    */
   prepare(cameraId: string, fromMs: number, toMs: number, o: { signal: AbortSignal; onProgress(fraction: number, step: string): void }): Promise<ServerExportFile>;
 }
 
-export interface ServerExportFile {
+/** One file a server export made, as the export manager downloads it. */
+export interface ServerExportDownload {
   url: string;
   headers: Record<string, string>;
   format: 'mp4' | 'flv' | 'mpegts' | 'hls';
@@ -93,6 +99,15 @@ export interface ServerExportFile {
   sizeBytes?: number;
   /** The server accepts `Range:` requests for this URL (a broken download resumes). */
   resumable: boolean;
+}
+
+export interface ServerExportFile extends ServerExportDownload {
+  /**
+   * Further files of the same export, in time order, when the server made more than one: Eagle
+   * Eye v3 makes one file per recording, so a range with a gap in the recording comes back as
+   * two (the time between them was not recorded). Downloaded after `url` and stitched.
+   */
+  more?: ServerExportDownload[];
   finish(): Promise<void>;
 }
 

@@ -12,13 +12,13 @@ declare const derived: unique symbol;
 /** Capabilities as capabilitiesOf makes them: a hand-written object literal is not one. */
 export type AdapterCapabilities = Capabilities & { readonly [derived]: true };
 
-export function capabilitiesOf(declared: DeclaredCapabilities, adapter: Pick<VmsAdapter, 'kind' | 'recorded' | 'serverLayouts'>): AdapterCapabilities {
+export function capabilitiesOf(declared: DeclaredCapabilities, adapter: Pick<VmsAdapter, 'kind' | 'recorded' | 'serverExport' | 'serverLayouts'>): AdapterCapabilities {
   const capabilities: Capabilities = {
     ...declared,
     recorded: adapter.recorded !== undefined,
-    // No adapter exports yet. The export issue adds a `serverExport` part ('server') and a cut
-    // of the recorded source ('ffmpeg'); until one exists, claiming either would be untrue.
-    exportPath: 'none',
+    // 'server' where the site makes export files itself. A cut of the recorded source by ffmpeg
+    // ('ffmpeg') is not built yet: claiming it would be untrue.
+    exportPath: adapter.serverExport !== undefined ? 'server' : 'none',
     serverLayouts: adapter.serverLayouts !== undefined,
   };
   return capabilities as AdapterCapabilities;

@@ -2,14 +2,14 @@
  * A camera's coverage (recorded periods and motion/event marks) in one window, from its adapter's
  * recorded part: shared by the `recordings:coverage` channel and `tessera coverage`.
  */
-import { AppFailure, type Coverage, type Mark } from '../../preload/contract/index.js';
+import type { Coverage, Mark } from '../../preload/contract/index.js';
 import { clipPeriods } from '../../common/time-periods.js';
 import type { VmsAdapter } from './adapter.js';
 import { recordedMedia } from './capabilities.js';
 
 /**
  * `cameraId` is the app-wide id (echoed in the answer), `siteCameraId` the adapter's. Throws
- * 'not-recorded' for a site without recordings and 'unsupported' where the adapter cannot list them.
+ * 'not-recorded' for a site without recordings.
  */
 export async function coverageOf(
   adapter: Pick<VmsAdapter, 'kind' | 'recorded'>,
@@ -18,8 +18,7 @@ export async function coverageOf(
   toMs: number,
 ): Promise<Coverage> {
   const recorded = recordedMedia(adapter, where.site);
-  if (!recorded.coverage) throw new AppFailure('unsupported', `${where.site}: Tessera cannot list this site's recordings yet.`);
-  const [periods, marks] = await Promise.all([recorded.coverage(where.siteCameraId, fromMs, toMs), recorded.marks ? recorded.marks(where.siteCameraId, fromMs, toMs) : Promise.resolve(null)]);
+  const [periods, marks] = await Promise.all([recorded.coverage(where.siteCameraId, fromMs, toMs), recorded.marks(where.siteCameraId, fromMs, toMs)]);
   return {
     cameraId: where.cameraId,
     fromMs,

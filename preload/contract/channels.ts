@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { appInfoSchema, setWindowModeSchema, settingsPatchSchema, settingsSchema } from './app.js';
 import type { EventChannel, RequestChannel } from './names.js';
+import { exportCreateSchema, exportIdSchema, exportJobSchema, exportListSchema, exportRevealSchema } from './exports.js';
 import { mediaOpenSchema, mediaStreamSchema, streamIdSchema, streamStateSchema } from './media.js';
 import {
   coverageRequestSchema,
@@ -62,6 +63,7 @@ export const requests = {
   'sites:layouts': { input: siteIdSchema, result: z.object({ layouts: z.array(serverLayoutSchema), tours: z.array(serverTourSchema) }) },
   /** Cameras of every signed-in site, merged. */
   'cameras:list': { input: none, result: z.array(cameraSchema) },
+  /** The live still of a camera (recorded stills are a GET of media/still on the media transport: see recordings.ts). */
   'cameras:still': { input: stillRequestSchema, result: stillSchema },
   /** Recorded periods and motion/event marks of a camera in a window ('not-recorded' for a camera without recordings). */
   'recordings:coverage': { input: coverageRequestSchema, result: coverageSchema },
@@ -91,6 +93,17 @@ export const requests = {
   'wall:delete-tour': { input: tourIdSchema, result: wallStateSchema },
   /** Changes what one display shows: layout, unsaved draft, tour position, maximised tile. */
   'wall:set-display': { input: setDisplaySchema, result: wallStateSchema },
+  /** Queues one export job per camera (main/export); the list follows through export:changed. */
+  'export:create': { input: exportCreateSchema, result: z.array(exportJobSchema) },
+  'export:list': { input: none, result: exportListSchema },
+  /** Stops a queued, running or paused job and removes its work files. */
+  'export:cancel': { input: exportIdSchema, result: exportJobSchema },
+  /** Queues a failed or cancelled job again (parts already on disk are re-used). */
+  'export:retry': { input: exportIdSchema, result: exportJobSchema },
+  /** Forgets a finished, failed or cancelled job (its file stays). */
+  'export:remove': { input: exportIdSchema, result: z.null() },
+  /** Shows a finished file in its folder (Electron) or gives its download path (serve mode). */
+  'export:reveal': { input: exportIdSchema, result: exportRevealSchema },
 } as const satisfies Record<RequestChannel, { input: z.ZodType; result: z.ZodType }>;
 
 export const events = {
@@ -108,6 +121,8 @@ export const events = {
   'playback:state': z.array(playbackStateSchema),
   /** The whole wall after any change, from any window. */
   'wall:changed': wallStateSchema,
+  /** Every export job after any change (state, progress at most a few times a second). */
+  'export:changed': exportListSchema,
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestInput<C extends RequestChannel> = z.input<(typeof requests)[C]['input']>;

@@ -9,6 +9,7 @@ export * from './sites.js';
 export * from './media.js';
 export * from './recordings.js';
 export * from './wall.js';
+export * from './exports.js';
 export * from './names.js';
 export * from './channels.js';
 export * from './api.js';

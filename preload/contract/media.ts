@@ -92,6 +92,10 @@ export interface MediaSocketHead {
   contentType?: string;
   /** Otherwise: why, in words. */
   text?: string;
+  /** A recorded still (media/still): the time the picture shows, epoch ms. */
+  frameTimeMs?: number;
+  /** A recorded still that failed: the closed error code (no-recording, not-recorded, not-found…). */
+  code?: string;
 }
 
 /**

@@ -33,8 +33,14 @@ export const requestChannels = [
   'wall:save-tour',
   'wall:delete-tour',
   'wall:set-display',
+  'export:create',
+  'export:list',
+  'export:cancel',
+  'export:retry',
+  'export:remove',
+  'export:reveal',
 ] as const;
-export const eventChannels = ['settings:changed', 'app:displays-changed', 'sites:changed', 'cameras:changed', 'media:state', 'playback:state', 'wall:changed'] as const;
+export const eventChannels = ['settings:changed', 'app:displays-changed', 'sites:changed', 'cameras:changed', 'media:state', 'playback:state', 'wall:changed', 'export:changed'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

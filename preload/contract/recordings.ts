@@ -7,7 +7,9 @@
  * - A recorded still is a GET of `recordedStillPath(...)` on the media transport (Electron's app
  *   scheme, or the serve WebSocket, like live video): the body is the JPEG, and the time the
  *   picture shows comes with it (`x-frame-time` header in Electron, `frameTimeMs` in the serve
- *   head). A newer request of the same tile makes the older one pointless: abort it.
+ *   head). A newer request of the same tile makes the older one pointless: abort it. A failure
+ *   answers a status with the message as text and its closed code (`x-error-code` header in
+ *   Electron, `code` in the serve head): 400 bad query, 404 not-found / no-recording / not-recorded.
  * - Recorded video is a fragmented-MP4 stream like live video (see media.ts), opened with
  *   `playback:open`. Its media time maps to wall time by ONE number per session: media time
  *   (seconds) = (wall time − originMs) / 1000, for every fragment, across the vendor's clips, gaps
@@ -15,7 +17,9 @@
  *   player holds sends a new init segment (reset the SourceBuffer, as after a live restart) and
  *   fragments from the keyframe at or before the new position, still on the same mapping.
  * - Recorded streams are flow-controlled: a reader that does not take bytes pauses the source
- *   (nothing is dropped, unlike live). Ended is a state (`ended`), not a failure.
+ *   (nothing is dropped, unlike live). Ended is a state (`ended`), not a failure. A playback that
+ *   fails keeps its stream open without more bytes; `playback:state` says `failed` with the code
+ *   and why: close it (or seek to try again).
  */
 import { z } from 'zod';
 import { cameraIdSchema, idSchema } from './ids.js';
@@ -79,7 +83,14 @@ export const playbackOpenSchema = z
 export const playbackIdSchema = z.object({ playbackId: idSchema }).strict();
 
 export const playbackSeekSchema = z.object({ playbackId: idSchema, atMs: z.number().int().nonnegative() }).strict();
-export const playbackSpeedSchema = z.object({ playbackId: idSchema, rate: playbackRateSchema }).strict();
+export const playbackSpeedSchema = z
+  .object({
+    playbackId: idSchema,
+    rate: playbackRateSchema,
+    /** Where the player is (wall ms): crossing 4× restarts the stream there, so the source can switch to its sub-stream. */
+    atMs: z.number().int().nonnegative().optional(),
+  })
+  .strict();
 export const playbackStepSchema = z.object({ playbackId: idSchema, direction: z.union([z.literal(1), z.literal(-1)]) }).strict();
 export const playbackPauseSchema = z.object({ playbackId: idSchema, paused: z.boolean() }).strict();
 
@@ -92,7 +103,11 @@ export const playbackSessionSchema = z.object({
   originMs: z.number(),
   /** Frame interval of the recording, ms (100 at 10 fps): one frame step. */
   frameMs: z.number().optional(),
-  /** The vendor plays backwards itself (exacqVision); elsewhere reverse steps keyframes. */
+  /**
+   * How backwards works: 'keyframes' = the player steps keyframes back through what it holds and
+   * seeks back for more (main sends nothing new while the rate is negative); 'server' = the
+   * vendor plays backwards itself (exacqVision; not used by main yet); 'none' = refused.
+   */
   reverse: z.enum(['server', 'keyframes', 'none']),
 });
 export type PlaybackSession = z.infer<typeof playbackSessionSchema>;

@@ -144,8 +144,6 @@ export type Camera = z.infer<typeof cameraSchema>;
 export const stillRequestSchema = z
   .object({
     cameraId: cameraIdSchema,
-    /** Recorded still at this time (epoch ms); omitted: the live picture. */
-    atMs: z.number().int().nonnegative().optional(),
     width: z.number().int().min(32).max(3840).optional(),
   })
   .strict();

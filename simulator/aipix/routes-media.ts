@@ -12,6 +12,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sendDownload } from '../downloads.js';
 import { SimNotFound, SimOffline } from '../types.js';
 import { archiveChunks, gopMs, rewriteLivePlaylist, vodPlaylist } from './archive.js';
 import { sendText } from './http.js';
@@ -79,7 +80,12 @@ async function pipeTo(res: ServerResponse, stream: Readable, type: string): Prom
 
 async function sendClip(state: AipixState, grant: LinkGrant, startMs: number, endMs: number, format: 'mp4' | 'ts', res: ServerResponse): Promise<void> {
   const clip = await state.ctx.media.recordedClip(grant.cameraIndex, grant.profile, startMs, endMs, format);
-  await pipeTo(res, clip, contentTypes[format]!);
+  if (format !== 'mp4') return pipeTo(res, clip, contentTypes[format]!);
+  // An MP4 is a finished file: a download with a length, subject to the download fault knobs.
+  // The archive MP4 is AIPIX's export, so the stalled-export knob stalls it.
+  const body = Buffer.concat(await clip.toArray());
+  const stalled = grant.kind === 'archive-mp4' && state.ctx.faults.stallExports;
+  sendDownload(res, body, { 'content-type': contentTypes.mp4!, 'cache-control': 'no-cache' }, state.ctx.faults, stalled);
 }
 
 function offline(state: AipixState, grant: LinkGrant, res: ServerResponse): boolean {

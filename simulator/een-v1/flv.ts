@@ -12,49 +12,9 @@
  * more media follows.
  */
 
-const HEADER_BYTES = 9 + 4;
-const TAG_HEADER_BYTES = 11;
-const SCRIPT_TAG = 18;
+import { FlvReader, SCRIPT_TAG, type FlvTag } from '../media/flv-tags.js';
 
-export interface FlvTag {
-  type: number;
-  timestampMs: number;
-  /** The whole tag: header, data and trailing PreviousTagSize. */
-  bytes: Buffer;
-}
-
-/** Incremental FLV parser: push bytes, get the file header once and then whole tags. */
-export class FlvReader {
-  private buffer: Buffer = Buffer.alloc(0);
-  private headerSeen = false;
-  header: Buffer | null = null;
-
-  push(chunk: Buffer): FlvTag[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const tags: FlvTag[] = [];
-    if (!this.headerSeen) {
-      if (this.buffer.length < HEADER_BYTES) return tags;
-      if (this.buffer.toString('latin1', 0, 3) !== 'FLV') throw new Error('not an FLV stream');
-      const headerSize = this.buffer.readUInt32BE(5);
-      if (this.buffer.length < headerSize + 4) return tags;
-      this.header = this.buffer.subarray(0, headerSize + 4);
-      this.buffer = this.buffer.subarray(headerSize + 4);
-      this.headerSeen = true;
-    }
-    let offset = 0;
-    while (this.buffer.length - offset >= TAG_HEADER_BYTES) {
-      const size = this.buffer.readUIntBE(offset + 1, 3);
-      const total = TAG_HEADER_BYTES + size + 4;
-      if (this.buffer.length - offset < total) break;
-      const bytes = Buffer.from(this.buffer.subarray(offset, offset + total));
-      const timestampMs = (bytes.readUIntBE(4, 3) | (bytes[7]! << 24)) >>> 0;
-      tags.push({ type: bytes[0]! & 0x1f, timestampMs, bytes });
-      offset += total;
-    }
-    this.buffer = this.buffer.subarray(offset);
-    return tags;
-  }
-}
+export { FlvReader, type FlvTag };
 
 export function withTimestamp(tag: FlvTag, timestampMs: number): Buffer {
   const out = Buffer.from(tag.bytes);

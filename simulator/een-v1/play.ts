@@ -12,8 +12,10 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { SimNotFound, type ProfileName } from '../types.js';
+import { sendDownload } from '../downloads.js';
+import { SimNotFound, type FaultState, type ProfileName } from '../types.js';
 import { clientGone } from './assets.js';
+import { pacedFlv } from '../media/flv-pacer.js';
 import { FlvJoiner } from './flv.js';
 import { param, sendJson, sendStatus, type EenRequest } from './http.js';
 import type { EenServices } from './services.js';
@@ -82,16 +84,12 @@ export async function handlePlay(svc: EenServices, req: EenRequest, res: ServerR
       if (err instanceof SimNotFound) return sendStatus(res, 404, 'No video in the requested span');
       throw err;
     }
-    return pipeClip(res, clip, 'video/x-flv');
+    return pipeClip(res, ctx.paceRecorded ? pacedFlv(clip) : clip, 'video/x-flv');
   }
 
   const key = `${camera.esn}|${fromMs}|${toMs}|${profile}`;
-  const answer = svc.mp4.request(key, ctx.faults.slowTranscodeFactor, async () => collect(await ctx.media.recordedClip(camera.index, profile, fromMs, toMs, 'mp4')));
-  if (answer.status === 200) {
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(answer.data.length) });
-    res.end(answer.data);
-    return;
-  }
+  const answer = svc.mp4.request(key, ctx.faults, async () => collect(await ctx.media.recordedClip(camera.index, profile, fromMs, toMs, 'mp4')));
+  if (answer.status === 200) return sendDownload(res, answer.data, { 'content-type': 'video/mp4' }, ctx.faults);
   if (answer.status === 201 || answer.status === 202) return sendJson(res, answer.status, { id: answer.id });
   return sendStatus(res, answer.status, answer.status === 404 ? 'No video in the requested span' : 'Bad Gateway');
 }
@@ -232,7 +230,8 @@ export type Mp4Answer = { status: 200; data: Buffer } | { status: 201 | 202; id:
 /**
  * MP4 "transcode" jobs keyed by request. The first request creates the job (201, or 502 with the
  * older-doc switch); the same URL then answers 202 until the file exists and the configured
- * number of polls (scaled by the slow-transcode fault knob) has passed, then 200. Finished jobs
+ * number of polls (scaled by the slow-transcode fault knob) has passed, then 200 (never while
+ * faults.stallExports is set). Finished jobs
  * stay for re-download, oldest dropped first.
  */
 export class Mp4Jobs {
@@ -244,7 +243,7 @@ export class Mp4Jobs {
     private readonly kept: number,
   ) {}
 
-  request(key: string, slowFactor: number, produce: () => Promise<Buffer>): Mp4Answer {
+  request(key: string, faults: Pick<FaultState, 'slowTranscodeFactor' | 'stallExports'>, produce: () => Promise<Buffer>): Mp4Answer {
     const existing = this.jobs.get(key);
     if (!existing) {
       const job: Mp4Job = { id: randomUUID(), polls: 0, state: 'pending' };
@@ -267,8 +266,9 @@ export class Mp4Jobs {
       this.jobs.delete(key);
       return { status: existing.notFound ? 404 : 502 };
     }
-    const required = Math.round(this.pendingPolls * Math.max(0, slowFactor));
-    if (existing.state === 'ready' && existing.polls > required) return { status: 200, data: existing.data! };
+    const required = Math.round(this.pendingPolls * Math.max(0, faults.slowTranscodeFactor));
+    // A stalled "transcode" stays pending however often it is polled; released, it finishes.
+    if (existing.state === 'ready' && existing.polls > required && !faults.stallExports) return { status: 200, data: existing.data! };
     return { status: 202, id: existing.id };
   }
 

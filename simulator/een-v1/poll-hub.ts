@@ -9,6 +9,7 @@ import {
   deviceDelta,
   eventsBetween,
   initialValues,
+  LATE_KNOWN_EVENTS,
   renderResources,
   timelineState,
   type CameraTimeline,
@@ -26,6 +27,8 @@ export interface PollSession {
   delivered: Map<string, Delivered>;
   /** Events up to this moment have been delivered (or predate the registration). */
   lastCheckMs: number;
+  /** Per camera ESN: time of the last late-known event delivered per FourCC (registration time before any). */
+  eventSince: Map<string, Record<string, number>>;
   /** Per camera ESN: how many online/offline changes have been reported (or predate the registration). */
   statusSeen: Map<string, number>;
 }
@@ -63,7 +66,10 @@ export class PollHub {
       const camera = this.world.camera(esn);
       if (camera) statusSeen.set(esn, this.world.statusChanges(camera.index).length);
     }
-    return { token: '', authKey, subscription, delivered: new Map(), lastCheckMs: this.world.now(), statusSeen };
+    const now = this.world.now();
+    const eventSince = new Map<string, Record<string, number>>();
+    for (const esn of subscription.keys()) eventSince.set(esn, Object.fromEntries(LATE_KNOWN_EVENTS.map((code) => [code, now])));
+    return { token: '', authKey, subscription, delivered: new Map(), lastCheckMs: now, statusSeen, eventSince };
   }
 
   /** Every current value of the subscription (first WebSocket frame), marking them delivered. */
@@ -89,7 +95,10 @@ export class PollHub {
       if (!device) continue;
       const timeline = this.timeline(device);
       const state = this.stateOf(device, timeline);
-      const events = timeline ? eventsBetween(timeline, session.lastCheckMs, now, sub.events, session.statusSeen.get(esn) ?? 0) : {};
+      const since = session.eventSince.get(esn) ?? {};
+      const sent: Record<string, number> = {};
+      const events = timeline ? eventsBetween(timeline, session.lastCheckMs, now, sub.events, session.statusSeen.get(esn) ?? 0, since, sent) : {};
+      session.eventSince.set(esn, { ...since, ...sent });
       if (timeline) session.statusSeen.set(esn, timeline.statusChanges.length);
       const delta = deviceDelta(sub, state, this.delivered(session, esn), events, omitStatus);
       if (delta) out[esn] = delta;

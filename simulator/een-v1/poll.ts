@@ -211,10 +211,19 @@ function motionBox(tMs: number): { x: number; y: number; w: number; h: number } 
 }
 
 /**
- * Events that happened in (fromMs, toMs], the latest of each wanted FourCC. Event fields follow
- * the newer EEN docs; `cameraid` is the camera ESN. Online/offline changes are taken by position
- * (t.statusChanges from index statusFrom on), not by time: a knob turned in the very millisecond
- * of the previous answer must still be reported once.
+ * Events whose facts become known a little after their own time: a motion start or a thumbnail
+ * is visible once the recording has reached the next whole second, a clip once it is listed. A
+ * window (previous answer, now] would miss them when an answer falls in that second, so they are
+ * taken after the last one of their kind delivered (`since`), not after the previous answer.
+ */
+export const LATE_KNOWN_EVENTS = ['PRTH', 'VRES', 'VREE', 'EMES', 'EMEE'] as const;
+
+/**
+ * Events that happened in (fromMs, toMs], the latest of each wanted FourCC; LATE_KNOWN_EVENTS in
+ * (since[code] ?? fromMs, toMs], and `sent` receives the time of each of those delivered. Event
+ * fields follow the newer EEN docs; `cameraid` is the camera ESN. Online/offline changes are
+ * taken by position (t.statusChanges from index statusFrom on), not by time: a knob turned in the
+ * very millisecond of the previous answer must still be reported once.
  */
 export function eventsBetween(
   t: CameraTimeline,
@@ -222,6 +231,8 @@ export function eventsBetween(
   toMs: number,
   wanted: ReadonlySet<string>,
   statusFrom: number,
+  since: Readonly<Record<string, number>> = {},
+  sent: Record<string, number> = {},
 ): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   if (wanted.size === 0) return out;
@@ -230,6 +241,13 @@ export function eventsBetween(
   // Time-window events need a window; the online/offline ones below are taken by position and
   // must be reported even when this answer falls in the same millisecond as the previous one.
   const hasWindow = toMs > fromMs;
+  /** The latest item of a late-known kind not delivered yet, its time noted in `sent`. */
+  const lateKnown = <T>(code: (typeof LATE_KNOWN_EVENTS)[number], items: readonly T[], time: (item: T) => number): T | undefined => {
+    if (!want(code)) return undefined;
+    const found = latest(items, time, since[code] ?? fromMs, toMs);
+    if (found !== undefined) sent[code] = time(found);
+    return found;
+  };
 
   if (hasWindow && (want('PRFR') || want('MRBX'))) {
     const frames: number[] = [];
@@ -247,28 +265,18 @@ export function eventsBetween(
       if (inMotion !== undefined) out.MRBX = { ...base(inMotion), boxes: [motionBox(inMotion)] };
     }
   }
-  if (hasWindow && want('PRTH')) {
-    const ms = latest(t.thumbs, (x) => x, fromMs, toMs);
-    if (ms !== undefined) out.PRTH = { ...base(ms), previewid: Math.floor(ms / 3_600_000) * 3600, eventid: videoId(t.esn, ms), file_offset: 0, frame_size: 3000 };
-  }
-  if (hasWindow && want('VRES')) {
-    const s = latest(t.recorded, (x) => x.startMs, fromMs, toMs);
-    if (s) out.VRES = { ...base(s.startMs), videoid: videoId(t.esn, s.startMs), format: 'FLV', status: 0 };
-  }
-  if (hasWindow && want('VREE')) {
-    // Only clips that really ended (the running one is listed up to now but still recording).
-    const ended = t.recorded.filter((s) => s.startMs !== t.runningStartMs);
-    const s = latest(ended, (x) => x.endMs, fromMs, toMs);
-    if (s) out.VREE = { ...base(s.endMs), videoid: videoId(t.esn, s.startMs), videosize: Math.round((s.endMs - s.startMs) * 250), format: 'FLV', status: 0 };
-  }
-  if (hasWindow && want('EMES')) {
-    const m = latest(t.motion, (x) => x.startMs, fromMs, toMs);
-    if (m) out.EMES = { ...base(m.startMs), videoid: videoId(t.esn, m.startMs), eventid: videoId(t.esn, m.startMs + 1) };
-  }
-  if (hasWindow && want('EMEE')) {
-    const m = latest(t.motion, (x) => x.endMs, fromMs, toMs);
-    if (m) out.EMEE = { ...base(m.endMs), eventid: videoId(t.esn, m.startMs + 1) };
-  }
+  const thumb = lateKnown('PRTH', t.thumbs, (x) => x);
+  if (thumb !== undefined) out.PRTH = { ...base(thumb), previewid: Math.floor(thumb / 3_600_000) * 3600, eventid: videoId(t.esn, thumb), file_offset: 0, frame_size: 3000 };
+  const started = lateKnown('VRES', t.recorded, (x) => x.startMs);
+  if (started) out.VRES = { ...base(started.startMs), videoid: videoId(t.esn, started.startMs), format: 'FLV', status: 0 };
+  // Only clips that really ended (the running one is listed up to now but still recording).
+  const ended = lateKnown('VREE', t.recorded.filter((s) => s.startMs !== t.runningStartMs), (x) => x.endMs);
+  if (ended) out.VREE = { ...base(ended.endMs), videoid: videoId(t.esn, ended.startMs), videosize: Math.round((ended.endMs - ended.startMs) * 250), format: 'FLV', status: 0 };
+  const motionStart = lateKnown('EMES', t.motion, (x) => x.startMs);
+  if (motionStart) out.EMES = { ...base(motionStart.startMs), videoid: videoId(t.esn, motionStart.startMs), eventid: videoId(t.esn, motionStart.startMs + 1) };
+  // A motion event still going on has no end yet (its endMs is only "now").
+  const motionEnd = lateKnown('EMEE', t.motion.filter((m) => !m.ongoing), (x) => x.endMs);
+  if (motionEnd) out.EMEE = { ...base(motionEnd.endMs), eventid: videoId(t.esn, motionEnd.startMs + 1) };
   for (const [online, current, deprecated] of [
     [true, 'RCON', 'ECON'],
     [false, 'RCOF', 'ECOF'],

@@ -6,7 +6,7 @@
 export type ConnectionStatus = 'online' | 'deviceOffline' | 'bridgeOffline' | 'invalidCredentials' | 'off' | 'error' | 'unknown';
 
 /** Where a `Z` suffixed timestamp is refused with 400 (EEN's notes: `/media` rejects it). */
-export type ZuluCheckedEndpoint = 'media' | 'recordedImage' | 'exports';
+export type ZuluCheckedEndpoint = 'media' | 'recordedImage' | 'exports' | 'events';
 
 export interface EenV3Options {
   clientId: string;

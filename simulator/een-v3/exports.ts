@@ -11,11 +11,12 @@
  * normal speed (the speed-up itself is not simulated); "bundle" makes both.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat, unlink } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { sendDownload } from '../downloads.js';
 import { checkParams, findCamera, timestampOptions, type EenEnv, type RouteContext } from './env.js';
 import { ApiV3Failure, errorBody, fail } from './errors.js';
 import { readBody, sendJson } from './http.js';
@@ -334,12 +335,10 @@ export class ExportService {
     rc.res.end();
   }
 
-  downloadFile(rc: RouteContext, download: boolean): void {
+  async downloadFile(rc: RouteContext, download: boolean): Promise<void> {
     checkParams(rc);
     const file = this.file(rc.params[0]!, download);
-    rc.res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.size), 'content-disposition': contentDisposition(file.name) });
-    const stream = createReadStream(file.path);
-    stream.on('error', () => rc.res.destroy());
-    stream.pipe(rc.res);
+    const body = await readFile(file.path);
+    sendDownload(rc.res, body, { 'content-type': 'application/octet-stream', 'content-disposition': contentDisposition(file.name) }, this.env.ctx.faults);
   }
 }

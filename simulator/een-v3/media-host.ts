@@ -14,6 +14,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { pacedFlv } from '../media/flv-pacer.js';
 import { SimNotFound, SimOffline, type SimService } from '../types.js';
 import { findCamera, type EenEnv } from './env.js';
 import { ApiV3Failure, fail, sendFailure } from './errors.js';
@@ -154,7 +155,10 @@ export function createMediaHostService(env: EenEnv): SimService {
     authorize(req, 'cookie|bearer');
     const range = recordedRange(url);
     const camera = cameraOf(url, range === null);
-    if (range) return pipeStream(req, res, await ctx.media.recordedClip(camera.index, profileOf(type), range.startMs, range.endMs, 'flv'), 'video/x-flv');
+    if (range) {
+      const clip = await ctx.media.recordedClip(camera.index, profileOf(type), range.startMs, range.endMs, 'flv');
+      return pipeStream(req, res, ctx.paceRecorded ? pacedFlv(clip) : clip, 'video/x-flv');
+    }
     track(camera.index, res);
     pipeStream(req, res, ctx.media.liveStream(camera.index, profileOf(type), 'flv'), 'video/x-flv');
   }

@@ -8,6 +8,7 @@ import { getLayout, layoutsOf, listLayouts, usersSelf } from './account.js';
 import { cameraIncludes, cameraResource, filterCameras, parseSort, readCameraFilters, sortCameras, statusOf } from './cameras.js';
 import { checkParams, requireCamera, type EenEnv, type RouteContext } from './env.js';
 import { ApiV3Failure, fail, sendFailure } from './errors.js';
+import { listEvents } from './events.js';
 import { ExportService } from './exports.js';
 import { listFeeds } from './feeds.js';
 import { Query, bearerToken, sendJson } from './http.js';
@@ -72,6 +73,7 @@ export function createApiService(env: EenEnv): SimService {
     { method: 'GET', pattern: new RegExp(`^/layouts/${id}$`), handler: (rc) => getLayout(rc, status) },
     { method: 'GET', pattern: /^\/feeds$/, handler: listFeeds },
     { method: 'GET', pattern: /^\/media$/, handler: listMedia },
+    { method: 'GET', pattern: /^\/events$/, handler: listEvents },
     { method: 'GET', pattern: /^\/media\/recordedImage\.jpeg$/, handler: recordedImage },
     { method: 'GET', pattern: /^\/media\/recordedImage\.jpeg:listFieldValues$/, handler: listRecordedImageFieldValues },
     { method: 'GET', pattern: /^\/media\/liveImage\.jpeg$/, handler: liveImage },

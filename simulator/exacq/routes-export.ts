@@ -2,10 +2,9 @@
  * export.web: formats (no parameters), create (s, camera, start, end, format, name), status
  * (export=id, no session needed), download (action=download, only when complete) and finish.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import { sendDownload } from '../downloads.js';
 import { resolveCamera } from './cameras.js';
 import { plannedExportMs } from './exports.js';
 import { contentDisposition, sendJson, type Params } from './http.js';
@@ -71,10 +70,7 @@ async function existing(state: ExacqState, params: Params, exportId: string, res
   if (action === 'download') {
     // "An export cannot be downloaded until it has a status of completed."
     if (progress < 100 || !job.file) return sendJson(res, 400, { success: false, error: 'export is not complete', progress });
-    const { size } = await stat(job.file);
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': size, 'content-disposition': contentDisposition(job.filename) });
-    // A client that hangs up mid-download is not a server error.
-    return pipeline(createReadStream(job.file), res).catch(() => void res.destroy());
+    return sendDownload(res, await readFile(job.file), { 'content-type': 'video/mp4', 'content-disposition': contentDisposition(job.filename) }, state.ctx.faults);
   }
   if (action !== undefined) return sendJson(res, 400, { success: false, error: `unknown action ${action}` });
   if (job.error) return sendJson(res, 200, { success: false, progress, error: job.error });

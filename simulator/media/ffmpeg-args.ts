@@ -277,10 +277,17 @@ export function concatList(pieces: readonly { file: string; inSec: number; outSe
   return `${lines.join('\n')}\n`;
 }
 
-/** Recorded clip from an ffconcat list; mp4 goes to a file (faststart needs seeking), flv/ts to stdout. */
-export function clipArgs(listFile: string, format: 'mp4' | 'flv' | 'ts', out: string | null): string[] {
+/**
+ * Recorded clip from an ffconcat list; mp4 goes to a file (faststart needs seeking), flv/ts to
+ * stdout. The concat demuxer drops the pieces' own metadata, so an MP4 is given creation_time =
+ * the wall time of its first frame (firstFrameMs) again: exports carry when they were recorded.
+ */
+export function clipArgs(listFile: string, format: 'mp4' | 'flv' | 'ts', out: string | null, firstFrameMs?: number): string[] {
   const head = [...quiet, '-y', '-f', 'concat', '-safe', '0', '-i', listFile, '-map', '0', '-c', 'copy'];
-  if (format === 'mp4') return [...head, '-movflags', '+faststart', '-f', 'mp4', out ?? 'pipe:1'];
+  if (format === 'mp4') {
+    const created = firstFrameMs === undefined ? [] : ['-metadata', `creation_time=${new Date(firstFrameMs).toISOString()}`];
+    return [...head, ...created, '-movflags', '+faststart', '-f', 'mp4', out ?? 'pipe:1'];
+  }
   return [...head, '-f', format === 'ts' ? 'mpegts' : 'flv', 'pipe:1'];
 }
 

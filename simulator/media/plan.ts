@@ -128,7 +128,11 @@ export function motionBetween(cameraIndex: number, fromMs: number, toMs: number,
     for (const event of planned.motion) {
       const startMs = Math.max(event.startMs, visible.startMs);
       const endMs = Math.min(event.endMs, visible.endMs);
-      if (endMs > startMs && startMs < toMs && endMs > fromMs) out.push({ cameraIndex, startMs, endMs });
+      if (endMs > startMs && startMs < toMs && endMs > fromMs) {
+        // Cut by now, not by its own end: it is still going on (the poll must not call it ended).
+        const ongoing = event.endMs > visible.endMs && visible.endMs < planned.endMs;
+        out.push(ongoing ? { cameraIndex, startMs, endMs, ongoing } : { cameraIndex, startMs, endMs });
+      }
     }
   }
   return out;

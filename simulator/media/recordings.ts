@@ -116,7 +116,7 @@ export class RecordingStore {
     const listFile = `${out}.ffconcat`;
     await writeFile(listFile, concatList(pieces));
     try {
-      await this.o.procs.run(ffmpegBin(), clipArgs(listFile, 'mp4', out));
+      await this.o.procs.run(ffmpegBin(), clipArgs(listFile, 'mp4', out, ranges[0]?.fromMs));
     } finally {
       await rm(listFile, { force: true });
     }
@@ -129,7 +129,8 @@ export class RecordingStore {
     }
     const { camera } = this.entry(segment.cameraIndex);
     const whole = segment.startMs === planned.startMs && segment.endMs === planned.endMs;
-    const key = cacheKey(chunksOf(planned).map((chunk) => this.chunkPath(planned, chunk, profile)));
+    // Keyed by the chunks and the join's command line: a change to either makes a new file.
+    const key = cacheKey([chunksOf(planned).map((chunk) => this.chunkPath(planned, chunk, profile)), clipArgs('LIST', 'mp4', 'OUT', segment.startMs)]);
     // A whole segment is kept; a part (the one still recording, or the first after history
     // start) lives in the run dir because its end moves with now.
     const path = whole

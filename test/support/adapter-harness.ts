@@ -6,6 +6,7 @@
 import { PassThrough } from 'node:stream';
 import { expect } from 'vitest';
 import { AppFailure } from '../../preload/contract/index.js';
+import type { RecordedMedia } from '../../main/vms/adapter.js';
 import { HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from '../../main/net/http-client.js';
 
 /** Where one vendor's secrets travel, and what a leaked one would look like in a failure. */
@@ -113,4 +114,17 @@ export function cliIo(stdinLine?: string, stopSignal: Promise<void> = new Promis
   stdout.on('data', (d) => (out += String(d)));
   stderr.on('data', (d) => (err += String(d)));
   return { io: { stdout, stderr, stdin, env: {}, stopSignal }, out: () => out, err: () => err };
+}
+
+/** A recorded part with only the pieces a unit test uses; any other piece fails the test when called. */
+export function recordedParts(parts: Partial<RecordedMedia>): RecordedMedia {
+  const unused = (name: string) => () => Promise.reject(new Error(`recorded.${name} is not used by this test`));
+  return {
+    coverage: unused('coverage'),
+    marks: unused('marks'),
+    still: unused('still'),
+    video: unused('video'),
+    reverse: 'keyframes',
+    ...parts,
+  };
 }

@@ -4,6 +4,9 @@ import type { PipelineHandlers, PipelineRunner } from '../../main/media/ffmpeg-p
 export class FakeRun {
   stopped = false;
   exited = false;
+  /** The reader stopped taking stdout (PipelineHandle.pause): a real process would block writing. */
+  paused = false;
+  pauses = 0;
   constructor(
     readonly args: readonly string[],
     readonly pid: number,
@@ -35,6 +38,13 @@ export class FakeRunner {
     this.runs.push(run);
     return {
       pid: run.pid,
+      pause: () => {
+        if (!run.paused) run.pauses += 1;
+        run.paused = true;
+      },
+      resume: () => {
+        run.paused = false;
+      },
       stop: async () => {
         run.stopped = true;
         if (this.stubborn) {

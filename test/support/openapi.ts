@@ -88,8 +88,9 @@ export function validate(doc: Doc, schemaIn: Schema, value: unknown, at = '$'): 
     const variants = schema.oneOf as Schema[];
     const discriminator = schema.discriminator as { propertyName: string; mapping?: Record<string, string> } | undefined;
     const tag = discriminator && typeof value === 'object' ? (value as Record<string, unknown>)[discriminator.propertyName] : undefined;
+    // A mapping into another file (events.yaml maps to ../event/events/*.yaml) falls back to the variants.
     const mapped = typeof tag === 'string' ? discriminator?.mapping?.[tag] : undefined;
-    if (mapped) errors.push(...validate(doc, { $ref: mapped }, value, at));
+    if (mapped?.startsWith('#/')) errors.push(...validate(doc, { $ref: mapped }, value, at));
     else {
       // At least one variant must fit (some spec variants, such as JobResultNull, fit anything).
       const results = variants.map((v) => validate(doc, v, value, at));

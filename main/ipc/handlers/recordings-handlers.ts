@@ -19,8 +19,8 @@ export function recordingsHandlers(sites: SiteService, playback: PlaybackService
       await playback.seek(playbackId, atMs);
       return null;
     },
-    'playback:set-speed': async ({ playbackId, rate }) => {
-      await playback.setSpeed(playbackId, rate);
+    'playback:set-speed': async ({ playbackId, rate, atMs }) => {
+      await playback.setSpeed(playbackId, rate, atMs);
       return null;
     },
     'playback:step': ({ playbackId, direction }) => playback.step(playbackId, direction),

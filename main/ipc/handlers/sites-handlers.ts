@@ -1,11 +1,11 @@
 /**
  * Handlers of the `sites` and `cameras` namespaces: thin, all logic is in SiteService (live stills
- * through the StillCache); adapter calls run in the site's session through withSite/withCamera.
+ * through the StillCache; recorded ones are media/still on the media transport, main/playback);
+ * adapter calls run in the site's session through withSite/withCamera.
  */
 import type { StillCache } from '../../media/still-cache.js';
 import type { SiteService } from '../../sites/site-service.js';
 import type { Handlers } from '../router.js';
-import { recordedMedia } from '../../vms/capabilities.js';
 
 type SiteChannels = 'sites:list' | 'sites:add' | 'sites:remove' | 'sites:sign-in' | 'sites:sign-out' | 'sites:two-factor-choose' | 'sites:two-factor-verify' | 'sites:layouts' | 'cameras:list' | 'cameras:still';
 
@@ -23,8 +23,8 @@ export function sitesHandlers(sites: SiteService, stills: StillCache): Pick<Hand
     'sites:two-factor-verify': ({ siteId, code }) => sites.verifyTwoFactor(siteId, code),
     'sites:layouts': ({ siteId }) => sites.withSite(siteId, async (adapter) => (adapter.serverLayouts ? adapter.serverLayouts() : { layouts: [], tours: [] })),
     'cameras:list': () => sites.cameras(),
-    'cameras:still': async ({ cameraId, atMs, width }) => {
-      const still = atMs === undefined ? await stills.live(cameraId, width) : await sites.withCamera(cameraId, (adapter, id, site) => recordedMedia(adapter, site.name).still(id, atMs, width));
+    'cameras:still': async ({ cameraId, width }) => {
+      const still = await stills.live(cameraId, width);
       return { contentType: 'image/jpeg' as const, base64: still.jpeg.toString('base64'), timestampMs: still.timestampMs };
     },
   };

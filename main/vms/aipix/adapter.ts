@@ -7,7 +7,7 @@
  */
 import { AppFailure } from '../../../preload/contract/index.js';
 import { grabStill } from '../../media/grab-still.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, ServerExport, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
 import { looksLikeHtml } from '../../net/http-client.js';
@@ -15,6 +15,7 @@ import { AipixClient, deviceUuid, type StreamType } from './client.js';
 import { readPage, shortfallNote } from './pagination.js';
 import { fromAipixTime, sessionToRemove, streamTypeOf, toAipixTime, toCameraRecord } from './mapper.js';
 import { AipixRecorded } from './recorded.js';
+import { AipixServerExport } from './server-export.js';
 import { maxPages, pageSize as defaultPageSize, type WireCamera } from './wire-types.js';
 
 const declared: DeclaredCapabilities = { liveFormats: ['hls', 'rtsp'], ptz: false, signIn: 'password' };
@@ -32,6 +33,7 @@ export interface AipixAdapterOptions {
 export class AipixAdapter implements VmsAdapter {
   readonly kind = 'aipix' as const;
   readonly recorded: AipixRecorded;
+  readonly serverExport: ServerExport;
   private readonly client: AipixClient;
   private readonly deviceId: string;
   /** Wire cameras of the last list, for stream types and UUIDs. */
@@ -56,6 +58,7 @@ export class AipixAdapter implements VmsAdapter {
       grab: (url, width, seekSeconds) => this.grab(url, width, seekSeconds),
       checkMedia: (status, what) => this.checkMedia(status, what),
     });
+    this.serverExport = new AipixServerExport({ client: this.client, site: ctx.site.name, now: () => ctx.now() });
   }
 
   private get site(): string {

@@ -9,6 +9,7 @@ import { AppFailure } from '../../../preload/contract/index.js';
 import type { HttpClient, HttpResponse } from '../../net/http-client.js';
 import { sessionExpired, wrongCredentials } from '../session-errors.js';
 import {
+  archiveDownloadLinkSchema,
   archiveLinkSchema,
   cameraPageSchema,
   liveLinkSchema,
@@ -158,6 +159,15 @@ export class AipixClient {
     return this.http.parseJson(response, archiveLinkSchema, 'the archive link');
   }
 
+  /**
+   * The archive download link of [from, to) (ISO times): an MP4 made as it is downloaded; the
+   * link's own token authorises it (no Authorization header).
+   */
+  async archiveDownloadLink(id: string, from: string, to: string, signal?: AbortSignal): Promise<string> {
+    const response = await this.api(`api/v1/cameras/${encodeURIComponent(id)}/archive/link`, { from, to }, `asking for the archive download of camera ${id}`, signal);
+    return this.http.parseJson(response, archiveDownloadLinkSchema, 'the archive download link').link;
+  }
+
   /** Integration API preview (seed 004): a JPEG link, live, or archive at `date` (ISO). Needs the camera's UUID. */
   async previewJpegLink(uuid: string, type: StreamType, date: string | undefined): Promise<string> {
     const response = await this.http.request({
@@ -181,9 +191,9 @@ export class AipixClient {
     return this.http.request({ path: target.toString(), headers: { accept: '*/*' }, maxBytes });
   }
 
-  private async api(path: string, query: Record<string, string | number>, what: string): Promise<HttpResponse> {
+  private async api(path: string, query: Record<string, string | number>, what: string, signal?: AbortSignal): Promise<HttpResponse> {
     if (!this.authorization) throw new AppFailure('unauthorized', `${this.site} is not signed in.`);
-    const response = await this.http.request({ path, query, headers: this.headers() });
+    const response = await this.http.request({ path, query, headers: this.headers(), ...(signal ? { signal } : {}) });
     this.check(response, what);
     return response;
   }

@@ -114,3 +114,6 @@ export const archiveLinkSchema = z.object({ url: mediaUrl, fallback_url: mediaUr
 
 /** POST /cameras/preview (integration, seed 004) → [{url, expired_at}]. */
 export const previewLinksSchema = z.array(z.object({ url: mediaUrl, expired_at: z.string().max(64).nullish() })).min(1).max(100);
+
+/** GET /cameras/{id}/archive/link?from&to → {link}: an MP4 of the range (the thick client's download, VMS-APIS §5.4). */
+export const archiveDownloadLinkSchema = z.object({ link: z.url({ protocol: /^https?$/ }).max(8192) });

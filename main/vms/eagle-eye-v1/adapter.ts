@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, StatusChange, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, ServerExport, SignInOutcome, StatusChange, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
 import { isSessionExpired, sessionExpired } from '../session-errors.js';
@@ -22,6 +22,8 @@ import { brandedBaseUrl } from './branded-host.js';
 import { EenV1Client } from './client.js';
 import { EenV1Recorded } from './recorded.js';
 import { decodeStatus, fromEenTimestamp, toDeviceList, toServerLayout, twoFactorChannels, type DecodedStatus, type DeviceList } from './mapper.js';
+import { EenV1ServerExport } from './server-export.js';
+import type { ExportTiming } from '../export-wait.js';
 import { layoutConfigurationSchema, type PollAnswer, type WireLayout, type WireUser } from './wire-types.js';
 
 const declared: DeclaredCapabilities = { liveFormats: ['flv', 'jpeg'], ptz: false, signIn: 'password' };
@@ -42,11 +44,14 @@ type Watch = { stopped: boolean };
 export interface EagleEyeV1Options {
   /** Longest wait of one GET /poll (default 90 s). */
   pollTimeoutMs?: number;
+  /** Pauses and stall window of MP4 exports (tests shorten them). */
+  exportTiming?: Partial<ExportTiming>;
 }
 
 class EagleEyeV1Adapter implements VmsAdapter {
   readonly kind = 'eagleeye-v1' as const;
   readonly recorded: RecordedMedia;
+  readonly serverExport: ServerExport;
   private readonly client: EenV1Client;
   private readonly site: string;
   /** Between authenticate and authorize of a two-factor sign-in. The token is single-use. */
@@ -65,6 +70,13 @@ class EagleEyeV1Adapter implements VmsAdapter {
   ) {
     this.site = ctx.site.name;
     this.client = new EenV1Client(ctx.http);
+    this.serverExport = new EenV1ServerExport({
+      client: this.client,
+      site: this.site,
+      nameOf: (id) => this.nameOf(id),
+      now: () => ctx.now(),
+      ...(options.exportTiming ? { timing: options.exportTiming } : {}),
+    });
     this.recorded = new EenV1Recorded({
       client: this.client,
       site: this.site,

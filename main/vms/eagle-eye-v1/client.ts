@@ -14,6 +14,7 @@ import {
   imageListSchema,
   layoutListSchema,
   layoutSchema,
+  mp4PendingSchema,
   pollAnswerSchema,
   userSchema,
   videoListSchema,
@@ -57,6 +58,15 @@ export interface WireImage {
   timestamp: string | null;
   prev: string | null;
   next: string | null;
+}
+
+/** One request of an MP4 download: still being made, or ready (the file itself, not read here). */
+export type Mp4Answer = { kind: 'pending' } | { kind: 'ready'; sizeBytes?: number; resumable: boolean };
+
+/** An answer that is the media file itself rather than JSON or an error page. */
+function isMediaAnswer(status: number, headers: Headers): boolean {
+  const type = headers.get('content-type') ?? '';
+  return status === 200 && !/json|html|text\//i.test(type);
 }
 
 export class EenV1Client {
@@ -190,8 +200,12 @@ export class EenV1Client {
   }
 
   /** GET /asset/list/video over [start, end): one row per clip, or per joined span with coalesce. */
-  async videoList(cameraId: string, start: string, end: string, coalesce: boolean): Promise<WireVideoRow[]> {
-    const response = await this.http.request({ path: 'asset/list/video', query: { id: cameraId, start_timestamp: start, end_timestamp: end, ...(coalesce ? { options: 'coalesce' } : {}) } });
+  async videoList(cameraId: string, start: string, end: string, coalesce: boolean, signal?: AbortSignal): Promise<WireVideoRow[]> {
+    const response = await this.http.request({
+      path: 'asset/list/video',
+      query: { id: cameraId, start_timestamp: start, end_timestamp: end, ...(coalesce ? { options: 'coalesce' } : {}) },
+      ...(signal ? { signal } : {}),
+    });
     this.check(response, `listing the recordings of camera ${cameraId}`);
     return this.http.parseJson(response, videoListSchema, `the recording list of camera ${cameraId} (/asset/list/video)`);
   }
@@ -212,6 +226,35 @@ export class EenV1Client {
     if (response.status === 404 && !looksLikeHtml(response)) return null;
     this.check(response, `reading recorded video of camera ${query.id ?? ''}`);
     return response.body;
+  }
+
+  /**
+   * One request of GET /asset/play/video.mp4 (seed 000 "Get Video"): 201 (the job was created)
+   * and 202 (still being made) carry the job id; 200 is the file itself. Its body is left unread
+   * (the export manager downloads it once); only its size and whether it may be resumed are kept.
+   * The older docs' 502 ("being transcoded, fetch again") counts as still being made.
+   */
+  async mp4(query: Record<string, string>, cameraId: string, signal?: AbortSignal): Promise<Mp4Answer> {
+    const response = await this.http.request({ path: 'asset/play/video.mp4', query, skipBody: isMediaAnswer, ...(signal ? { signal } : {}) });
+    const { status } = response;
+    const what = `the MP4 clip of camera ${cameraId}`;
+    if (isMediaAnswer(status, response.headers)) {
+      const length = Number(response.headers.get('content-length') ?? NaN);
+      return { kind: 'ready', ...(Number.isSafeInteger(length) && length > 0 ? { sizeBytes: length } : {}), resumable: /\bbytes\b/i.test(response.headers.get('accept-ranges') ?? '') };
+    }
+    if (status === 200) {
+      const hint = looksLikeHtml(response) ? 'a web page' : `${response.headers.get('content-type') ?? 'no content type'}, ${response.body.length} bytes`;
+      throw new AppFailure('bad-response', `${this.site}: expected ${what} but got ${hint}.`, { status });
+    }
+    if (status === 201 || status === 202) {
+      this.http.parseJson(response, mp4PendingSchema, `the answer about ${what} (HTTP ${status})`);
+      return { kind: 'pending' };
+    }
+    if (status === 502) return { kind: 'pending' };
+    if (status === 410) throw new AppFailure('no-recording', `${this.site}: the video of camera ${cameraId} is out of retention on Eagle Eye (HTTP 410).`, { status });
+    if (status === 404 && !looksLikeHtml(response)) throw new AppFailure('no-recording', `${this.site}: Eagle Eye has no video of camera ${cameraId} in the requested time (HTTP 404).`, { status });
+    this.check(response, `asking for ${what}`);
+    throw this.unexpected(response, `asking for ${what}`);
   }
 
   /** POST /poll: registers the subscription; answers current values and sets the ee-poll-ses cookie. */

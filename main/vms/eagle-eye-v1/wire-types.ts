@@ -110,3 +110,6 @@ export type WireVideoRow = z.infer<typeof videoListSchema>[number];
 /** GET /asset/list/image: `t` is the FourCC of the image (PRFR preview, PRTH thumbnail of an event). */
 export const imageListSchema = z.array(z.object({ t: z.string(), s: z.string() }).loose());
 export type WireImageRow = z.infer<typeof imageListSchema>[number];
+
+/** 201/202 of GET /asset/play/video.mp4 while the MP4 is being made: the job id. */
+export const mp4PendingSchema = z.object({ id: z.union([z.string().max(128), z.number()]).optional() }).loose();

@@ -13,12 +13,14 @@
  */
 import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
 import type { PreviewFeed } from '../../media/preview-feeds.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, RecordedMedia, ServerExport, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
+import type { ExportTiming } from '../export-wait.js';
 import { EenV3Client, isRefreshRefused } from './client.js';
 import { fromEenTimestamp, toCameraRecord, toServerLayout } from './mapper.js';
 import { EenV3Recorded } from './recorded.js';
+import { EenV3ServerExport } from './server-export.js';
 import { authorizationUrl, browserTimeoutMs, createPkce, parseStoredSecret, randomState, serializeStoredSecret, startLoopbackListener, type LoopbackListener } from './oauth.js';
 import { wireCameraSchema, wireFeedSchema, wireLayoutSchema } from './wire-types.js';
 
@@ -27,11 +29,14 @@ const declared: DeclaredCapabilities = { liveFormats: ['hls', 'rtsp', 'mjpeg'], 
 export interface EagleEyeV3Options {
   /** How long a browser sign-in may take before the loopback listener gives up (default 5 min). */
   browserTimeoutMs?: number;
+  /** Pauses and stall window of exports (tests shorten them). */
+  exportTiming?: Partial<ExportTiming>;
 }
 
 class EagleEyeV3Adapter implements VmsAdapter {
   readonly kind = 'eagleeye-v3' as const;
   readonly recorded: RecordedMedia;
+  readonly serverExport: ServerExport;
   private readonly client: EenV3Client;
   private readonly site: string;
   private clientSecret = '';
@@ -52,6 +57,15 @@ class EagleEyeV3Adapter implements VmsAdapter {
       onRefreshToken: (refreshToken) => this.announceSecret(refreshToken),
     });
     this.recorded = new EenV3Recorded({ client: this.client, site: this.site, log: ctx.log, now: ctx.now });
+    this.serverExport = new EenV3ServerExport({
+      client: this.client,
+      http: ctx.http,
+      site: this.site,
+      log: ctx.log,
+      nameOf: (id) => id,
+      now: () => ctx.now(),
+      ...(options.exportTiming ? { timing: options.exportTiming } : {}),
+    });
   }
 
   onSecretRotated(listener: (secret: string) => void): void {

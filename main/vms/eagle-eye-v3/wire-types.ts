@@ -98,6 +98,32 @@ export const wireLayoutSchema = z.object({
 });
 export type WireLayout = z.infer<typeof wireLayoutSchema>;
 
+/** POST /exports → 201 `{id}`; the how-to text shows `{jobId}` (VMS-APIS §3.7): either is read. */
+export const exportCreatedSchema = z
+  .object({ id: z.string().min(1).max(128).optional(), jobId: z.string().min(1).max(128).optional() })
+  .loose()
+  .refine((v) => v.id !== undefined || v.jobId !== undefined, { message: 'neither id nor jobId' });
+
+/** A file of a successful export job (`result.files[]`). */
+export const jobFileSchema = z
+  .object({ name: z.string().max(1024).optional(), size: z.number().int().nonnegative().optional(), mimetype: z.string().max(128).optional(), url: z.string().min(1).max(4096) })
+  .loose();
+
+/**
+ * GET /jobs/{id}. `state` is kept as text: the spec's pending/started/success/failure/revoked and
+ * the how-to notes' processing/done/failed/cancelled are both met (server-export.ts reads them).
+ */
+export const wireJobSchema = z
+  .object({
+    id: z.string().max(128).optional(),
+    state: z.string().min(1).max(32),
+    progress: z.number().min(0).max(1).nullish(),
+    result: z.object({ files: z.array(jobFileSchema).max(1000).optional() }).loose().nullish(),
+    error: apiV3ErrorSchema.partial().loose().nullish(),
+  })
+  .loose();
+export type WireJob = z.infer<typeof wireJobSchema>;
+
 /** GET /media item: one recorded interval (coalesced or not); URLs only as asked for in `include`. */
 export const wireMediaIntervalSchema = z
   .object({

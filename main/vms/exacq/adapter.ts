@@ -5,19 +5,27 @@
  * (recorded.ts), views and tours as server layouts.
  */
 import { AppFailure, type ServerLayout, type ServerTour } from '../../../preload/contract/index.js';
-import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, SignInOutcome, VmsAdapter } from '../adapter.js';
+import type { AdapterContext, AdapterFactory, CameraRecord, Credentials, ServerExport, SignInOutcome, VmsAdapter } from '../adapter.js';
 import { capabilitiesOf, type AdapterCapabilities, type DeclaredCapabilities } from '../capabilities.js';
 import type { LiveSource } from '../../media/sources.js';
 import { isSessionExpired } from '../session-errors.js';
+import type { ExportTiming } from '../export-wait.js';
 import { ExacqClient } from './client.js';
 import { ExacqFormat, toCameraRecords, toServerLayout, toServerTour, type ExacqCameras } from './mapper.js';
 import { ExacqRecorded } from './recorded.js';
+import { ExacqServerExport } from './server-export.js';
 
 const declared: DeclaredCapabilities = { liveFormats: ['h264', 'jpeg'], ptz: false, signIn: 'password' };
+
+export interface ExacqOptions {
+  /** Pauses and stall window of exports (tests shorten them). */
+  exportTiming?: Partial<ExportTiming>;
+}
 
 export class ExacqAdapter implements VmsAdapter {
   readonly kind = 'exacq' as const;
   readonly recorded: ExacqRecorded;
+  readonly serverExport: ServerExport;
   private readonly client: ExacqClient;
   /** The login.web session id: travels in every query as `s=`; never logged, never leaves main. */
   private session: string | null = null;
@@ -26,7 +34,10 @@ export class ExacqAdapter implements VmsAdapter {
   private known: ExacqCameras | undefined;
   private warnedTimezone = false;
 
-  constructor(private readonly ctx: AdapterContext) {
+  constructor(
+    private readonly ctx: AdapterContext,
+    options: ExacqOptions = {},
+  ) {
     this.client = new ExacqClient(ctx.http);
     const client = this.client;
     this.recorded = new ExacqRecorded({
@@ -39,6 +50,16 @@ export class ExacqAdapter implements VmsAdapter {
       jpegFormat: (cameraId) => this.jpegFormat(cameraId),
       h264Stream: (cameraId, profile) => this.h264Stream(cameraId, profile),
       nameOf: (cameraId) => this.nameOf(cameraId),
+    });
+    this.serverExport = new ExacqServerExport({
+      client: this.client,
+      site: ctx.site.name,
+      log: ctx.log,
+      session: () => this.requireSession(),
+      timezone: () => this.timezone(),
+      nameOf: (id) => this.nameOf(id),
+      now: () => ctx.now(),
+      ...(options.exportTiming ? { timing: options.exportTiming } : {}),
     });
   }
 
@@ -187,7 +208,8 @@ export class ExacqAdapter implements VmsAdapter {
   }
 }
 
-export const exacqAdapterFactory: AdapterFactory = {
-  kind: 'exacq',
-  create: (ctx) => new ExacqAdapter(ctx),
-};
+export function createExacqAdapterFactory(options: ExacqOptions = {}): AdapterFactory {
+  return { kind: 'exacq', create: (ctx) => new ExacqAdapter(ctx, options) };
+}
+
+export const exacqAdapterFactory: AdapterFactory = createExacqAdapterFactory();

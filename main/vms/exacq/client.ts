@@ -11,6 +11,9 @@ import { sessionExpired, wrongCredentials } from '../session-errors.js';
 import {
   configAnswerSchema,
   errorAnswerSchema,
+  exportCreatedSchema,
+  exportFormatsSchema,
+  exportStatusSchema,
   loginAnswerSchema,
   searchAnswerSchema,
   stepAnswerSchema,
@@ -18,6 +21,7 @@ import {
   toursAnswerSchema,
   viewsAnswerSchema,
   type WireConfig,
+  type WireExportStatus,
   type WireSearch,
   type WireTour,
   type WireView,
@@ -27,6 +31,8 @@ import {
 const maxJpegBytes = 8 * 1024 * 1024;
 /** Logout is a courtesy: never hold up sign-out or quitting for long. */
 const logoutTimeoutMs = 3000;
+/** Finishing an export frees the server's resources; it also runs after a cancel, so it is kept short. */
+const finishTimeoutMs = 5000;
 
 /** video.web format 5: H.264 (the seed's Get Video enum). */
 const ExacqH264 = 5;
@@ -79,6 +85,17 @@ function saysNoSuccess(body: Buffer): boolean {
     return parsed.success && parsed.data.success === false;
   } catch {
     return false;
+  }
+}
+
+/** The reason of a `{success:false, error:"…"}` answer, on one short line; undefined for anything else. */
+function refusalOf(body: Buffer): string | undefined {
+  try {
+    const parsed = errorAnswerSchema.safeParse(JSON.parse(body.toString('utf8')));
+    if (!parsed.success || parsed.data.success !== false || !parsed.data.error) return undefined;
+    return parsed.data.error.replace(/\s+/g, ' ').trim().slice(0, 160);
+  } catch {
+    return undefined;
   }
 }
 
@@ -228,6 +245,63 @@ export class ExacqClient {
     const response = await this.http.request({ path: this.path('tours.web'), query: { s: session, output: 'json' } });
     this.checkSession(response, 'reading the tours');
     return this.http.parseJson(response, toursAnswerSchema, 'the tour list').tours;
+  }
+
+  /** export.web with no parameters: the formats the server exports to. */
+  async exportFormats(signal?: AbortSignal): Promise<string[]> {
+    const response = await this.http.request({ path: this.path('export.web'), ...(signal ? { signal } : {}) });
+    this.checkAnswer(response, 'listing the export formats');
+    return this.http.parseJson(response, exportFormatsSchema, 'the export formats (export.web)').formats;
+  }
+
+  /**
+   * export.web create → the export id. A refusal with a reason (`{success:false, error}`) is
+   * said in the server's words; only a bare `{success:false}` is the dead-session answer.
+   */
+  async createExport(session: string, camera: string, start: string, end: string, name: string, signal?: AbortSignal): Promise<string> {
+    const response = await this.http.request({ path: this.path('export.web'), query: { s: session, camera, start, end, format: 'mp4', name }, ...(signal ? { signal } : {}) });
+    const what = `creating an export of camera ${camera}`;
+    const refusal = response.status === 200 && !looksLikeHtml(response) ? refusalOf(response.body) : undefined;
+    if (refusal !== undefined) {
+      const code = /no (video|data|recording)|nothing/i.test(refusal) ? 'no-recording' : 'bad-response';
+      throw new AppFailure(code, `${this.site}: exacqVision refused the export of camera ${camera} (${refusal}).`);
+    }
+    this.checkSession(response, what);
+    const answer = this.http.parseJson(response, exportCreatedSchema, 'the new export (export.web)');
+    if (!answer.export_id) throw new AppFailure('bad-response', `${this.site}: the answer to ${what} holds no export id.`);
+    return answer.export_id;
+  }
+
+  /** export.web?export=<id> (no session needed): the server's progress, or the reason it failed. */
+  async exportStatus(exportId: string, signal?: AbortSignal): Promise<WireExportStatus> {
+    const response = await this.http.request({ path: this.path('export.web'), query: { export: exportId }, ...(signal ? { signal } : {}) });
+    if (response.status === 404 && !looksLikeHtml(response)) {
+      throw new AppFailure('bad-response', `${this.site}: the export is gone from the server (removed after 15 minutes idle, or the server restarted).`, { status: 404 });
+    }
+    this.checkAnswer(response, 'reading the progress of an export');
+    return this.http.parseJson(response, exportStatusSchema, 'the export progress (export.web)');
+  }
+
+  /** Where a finished export downloads (no session in it: the export id is the key). */
+  exportDownloadUrl(exportId: string): string {
+    return this.url('export.web', { export: exportId, action: 'download' });
+  }
+
+  /** export.web action=finish: frees the export on the server. */
+  async finishExport(exportId: string): Promise<void> {
+    const response = await this.http.request({ path: this.path('export.web'), query: { export: exportId, action: 'finish' }, timeoutMs: finishTimeoutMs });
+    // Already gone (finished before, or cleaned up after 15 minutes idle): nothing left to free.
+    if (response.status === 404) return;
+    this.checkAnswer(response, 'finishing an export');
+  }
+
+  /** HTTP errors and web pages of calls that carry no session (a login page there is no expiry). */
+  private checkAnswer(response: HttpResponse, what: string): void {
+    if (looksLikeHtml(response)) throw new AppFailure('bad-response', `${this.site}: expected JSON while ${what} but got a web page (HTTP ${response.status}).`, { status: response.status });
+    this.failOnServerError(response, what);
+    if (response.status >= 400) {
+      throw new AppFailure('bad-response', `${this.site}: the server refused ${what} (HTTP ${response.status}${bodyHint(response)}).`, { status: response.status });
+    }
   }
 
   /**

@@ -132,3 +132,13 @@ export const toursAnswerSchema = z.object({ tours: z.array(tourSchema).max(maxLa
 
 /** What an error answer may carry: `{success:false, error:"…"}`. */
 export const errorAnswerSchema = z.object({ success: wireFlag.optional(), error: z.string().optional() });
+
+/** export.web with no parameters: the formats this server exports (the seed's default is ps_zip). */
+export const exportFormatsSchema = z.object({ success: wireFlag.optional(), formats: z.array(z.string().max(64)).max(100) });
+
+/** export.web create: `{success, export_id}`; a refusal is `{success:false, error}`. */
+export const exportCreatedSchema = z.object({ success: wireFlag, export_id: z.string().min(1).max(256).optional(), error: z.string().max(2000).optional() });
+
+/** export.web?export=<id>: progress 0–100 (the server's), or `{success:false, error}` when it failed. */
+export const exportStatusSchema = z.object({ success: wireFlag.optional(), progress: wireNumber.optional(), error: z.string().max(2000).optional() });
+export type WireExportStatus = z.infer<typeof exportStatusSchema>;

@@ -48,6 +48,7 @@ export function tileMenuItems(s: TileMenuState): MenuItem[] {
     { id: 'split', label: 'Split tile', keys: 'S', disabled: !s.cell || (s.cell.w === 1 && s.cell.h === 1) },
     { id: 'zoom-reset', label: 'Reset zoom', keys: '0', disabled: !isZoomed(s.zoom) },
     { id: 'everywhere', label: 'Show this camera everywhere', keys: 'E', disabled: !hasCamera },
+    { id: 'export', label: 'Export…', disabled: !hasCamera },
     ...pinChoices.map((c) => ({ id: c.id, label: c.label, checked: (s.cell?.pin ?? 'auto') === c.pin, disabled: !hasCamera })),
   ];
 }

@@ -10,7 +10,7 @@ import { pinChoices, type PinCommandId } from './tile-menu.js';
 import { noZoom, PAN_STEP, panBy, ZOOM_STEP, zoomAt, isZoomed, type Zoom } from './tile-zoom.js';
 
 /** The shortcuts the wall acts on itself (handledBy 'wall'), and the tile menu's stream choices. */
-export type WallCommandId = Exclude<ShortcutId, 'info' | 'tour-toggle' | 'tour-next' | 'tour-previous' | 'fullscreen' | 'timeline-move' | 'timeline-zoom' | 'timeline-marks'> | PinCommandId;
+export type WallCommandId = Exclude<ShortcutId, 'info' | 'tour-toggle' | 'tour-next' | 'tour-previous' | 'fullscreen' | 'timeline-move' | 'timeline-zoom' | 'timeline-marks'> | PinCommandId | 'export';
 
 /** The timeline's actions (wall/use-playback.ts and the timeline store; WallView wires them). */
 export interface TimelineActions {
@@ -59,6 +59,8 @@ export interface WallCommandContext {
   merge(): void;
   split(index: number): void;
   showEverywhere(index: number): void;
+  /** The export dialog for the tile's cameras, the last 5 minutes. */
+  openExport(index: number): void;
   closeWhere(): void;
   choosePin(index: number, choice: (typeof pinChoices)[number]): void;
   openMenu(index: number): void;
@@ -111,6 +113,7 @@ export function wallCommands(c: WallCommandContext): WallCommands {
     swap: onTile((index) => (c.swapping() ? c.completeSwap(index) : c.startSwap(index))),
     split: onTile((index) => c.split(index)),
     everywhere: onTile((index) => c.showEverywhere(index)),
+    export: onTile((index) => hasCamera(index) && (c.openExport(index), true)),
     menu: onTile((index) => c.openMenu(index)),
     merge: always(() => c.merge()),
     search: (t) => (c.openSearch(t.index), true),

@@ -110,6 +110,26 @@ describe('HttpClient', () => {
     expect(err.error.message).toBe(`Head office: ${new URL(base).host} did not answer within 0.3 s.`);
   });
 
+  it("the caller's abort rejects with its reason (not a timeout), also while the body is read", async () => {
+    const controller = new AbortController();
+    const pending = client({ timeoutMs: 10_000 }).request({ path: '/slow', signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('export cancelled')), 50);
+    await expect(pending).rejects.toThrow('export cancelled');
+    const reading = new AbortController();
+    // Aborted when the headers are in, before the body is read.
+    const abortOnHeaders = (): boolean => {
+      reading.abort(new Error('export cancelled'));
+      return false;
+    };
+    await expect(client({ timeoutMs: 10_000 }).request({ path: '/huge', maxBytes: 1e9, signal: reading.signal, skipBody: abortOnHeaders })).rejects.toThrow('export cancelled');
+  });
+
+  it('skipBody leaves a body unread: the answer comes back empty with its status and headers', async () => {
+    const response = await client().request({ path: '/huge', maxBytes: 1000, skipBody: (status, headers) => status === 200 && headers.get('content-type') === 'application/json' });
+    expect(response.status).toBe(200);
+    expect(response.body.length).toBe(0);
+  });
+
   it('follows a redirect on the same host but refuses one to another host', async () => {
     const same = await client().request({ path: '/redirect-same' });
     expect(same.status).toBe(200);

@@ -19,6 +19,7 @@ import { decodePng } from '../../../simulator/een-v1/png.js';
 import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { Segment, SiteDescription } from '../../../simulator/types.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
+import { timecodeOfVideo } from '../../support/timecode.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 const run = promisify(execFile);
@@ -723,10 +724,17 @@ describe('Eagle Eye v1 simulator', () => {
       const offset = 30_500;
       const from = segment.startMs + offset;
       const to = from + 60_000;
-      const res = await client.get(`/asset/play/video.flv?id=${esn}&start_timestamp=${een(segment.startMs)}&end_timestamp=${een(to)}&time_offset=${offset}&quality=low`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe('video/x-flv');
-      const bytes = Buffer.from(await res.arrayBuffer());
+      // A whole recorded minute: paced it would take a minute (recorded-pacing.test.ts tests pacing).
+      sim.context.paceRecorded = false;
+      let bytes: Buffer;
+      try {
+        const res = await client.get(`/asset/play/video.flv?id=${esn}&start_timestamp=${een(segment.startMs)}&end_timestamp=${een(to)}&time_offset=${offset}&quality=low`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('video/x-flv');
+        bytes = Buffer.from(await res.arrayBuffer());
+      } finally {
+        sim.context.paceRecorded = true;
+      }
       expect(bytes.subarray(0, 3).toString('latin1')).toBe('FLV');
       const file = join(scratch, 'recorded.flv');
       await writeFile(file, bytes);
@@ -755,6 +763,7 @@ describe('Eagle Eye v1 simulator', () => {
       for (const d of offsets) diffs.push(meanAbsDiff(band, await still(keyframe + d)));
       console.info(`FLV first frame vs recorded stills at key frame ${offsets.join('/')} ms: ${diffs.map((d) => d.toFixed(3)).join(' ')}`);
       expect(diffs.indexOf(Math.min(...diffs))).toBe(2);
+      expect(await timecodeOfVideo(file)).toBe(keyframe);
     });
 
     it('requires the start of a clip (404 otherwise), 410 before retention, 400 for a reversed span; alt plays any start', async () => {

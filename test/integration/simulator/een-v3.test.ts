@@ -21,6 +21,7 @@ import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { Segment } from '../../../simulator/types.js';
 import { expectConforms } from '../../support/openapi.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
+import { timecodeOfJpeg, timecodeOfVideo } from '../../support/timecode.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 const run = promisify(execFile);
@@ -541,6 +542,56 @@ describe('Eagle Eye v3 simulator', () => {
     });
   });
 
+  describe('events', () => {
+    it('lists the planned motion as een.motionDetectionEvent.v1 spans, newest first, paged, with a full-frame image at the start', async () => {
+      const media = sim.context.media;
+      const cam = media.cameras.find((c) => media.motion(c.index, media.historyStartMs, Date.now()).length >= 3)!;
+      const from = media.historyStartMs;
+      const to = Date.now();
+      const planned = media.motion(cam.index, from, to);
+      const base = `/events?actor=camera:${cam.esn}&startTimestamp__gte=${encodeURIComponent(iso(from))}&startTimestamp__lte=${encodeURIComponent(iso(to))}`;
+      type Ev = { id: string; startTimestamp: string; endTimestamp: string | null; type: string; data: { type: string; httpsUrl?: string }[] };
+      type Page = { results: Ev[]; nextPageToken: string; totalSize: number };
+      const seen: Ev[] = [];
+      let token = '';
+      for (let guard = 0; guard < 50; guard++) {
+        const res = await api(`${base}&pageSize=2&include=data.een.fullFrameImageUrl.v1${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`);
+        expect(res.status).toBe(200);
+        const page = (await res.json()) as Page;
+        expectConforms('events', '/events', 'get', 200, page);
+        expect(page.totalSize).toBe(planned.length);
+        seen.push(...page.results);
+        token = page.nextPageToken;
+        if (!token) break;
+      }
+      expect(seen.map((e) => Date.parse(e.startTimestamp))).toEqual(planned.map((m) => m.startMs).reverse());
+      expect(seen.map((e) => e.endTimestamp && Date.parse(e.endTimestamp))).toEqual(planned.map((m) => (m.ongoing ? null : m.endMs)).reverse());
+      for (const e of seen) expect(e.startTimestamp).toMatch(/\.\d{3}\+00:00$/);
+      expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
+      const ascending = (await (await api(`${base}&sort=%2BstartTimestamp`)).json()) as Page;
+      expect(ascending.results.map((e) => e.id)).toEqual(seen.map((e) => e.id).reverse());
+      expect(ascending.results[0]!.data).toEqual([]);
+
+      // The picture of the event: the recorded preview at (or just after) its start.
+      const oldest = seen[seen.length - 1]!;
+      const image = await api(oldest.data[0]!.httpsUrl!.slice(oldest.data[0]!.httpsUrl!.indexOf('/api/v3.0') + '/api/v3.0'.length));
+      expect(image.status).toBe(200);
+      const code = await timecodeOfJpeg(Buffer.from(await image.arrayBuffer()));
+      expect(code! - Date.parse(oldest.startTimestamp)).toBeGreaterThanOrEqual(0);
+      expect(code! - Date.parse(oldest.startTimestamp)).toBeLessThan(2_000);
+    });
+
+    it('refuses an events query without its required filters, and lists nothing for other types', async () => {
+      const esn = sim.context.media.cameras[1]!.esn;
+      const missing = await api(`/events?actor=camera:${esn}&startTimestamp__gte=${encodeURIComponent(iso(Date.now() - 60_000))}`);
+      expect(missing.status).toBe(400);
+      expect(((await missing.json()) as { message: string }).message).toMatch(/startTimestamp__lte or endTimestamp__lte/);
+      expect((await api(`/events?actor=${esn}&startTimestamp__gte=${encodeURIComponent(iso(0))}&startTimestamp__lte=${encodeURIComponent(iso(Date.now()))}`)).status).toBe(400);
+      const lpr = await api(`/events?actor=camera:${esn}&type__in=een.lprPlateReadEvent.v1&startTimestamp__gte=${encodeURIComponent(iso(0))}&startTimestamp__lte=${encodeURIComponent(iso(Date.now()))}`);
+      expect(((await lpr.json()) as { results: unknown[] }).results).toEqual([]);
+    });
+  });
+
   describe('exports', () => {
     const poll = async (id: string, until: (job: { state: string; progress: number }) => boolean, timeoutMs: number) =>
       waitUntil(`job ${id}`, timeoutMs, async () => {
@@ -577,13 +628,24 @@ describe('Eagle Eye v3 simulator', () => {
         const bytes = Buffer.from(await download.arrayBuffer());
         expect(bytes.length).toBe(file.size);
         await writeFile(path, bytes);
-        const { stdout } = await run(process.env.FFPROBE_BIN ?? 'ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,width', '-of', 'json', path]);
-        const probe = JSON.parse(stdout) as { format: { duration: string }; streams: { codec_name: string; width?: number }[] };
+        const { stdout } = await run(process.env.FFPROBE_BIN ?? 'ffprobe', ['-v', 'error', '-show_entries', 'format=duration:format_tags=creation_time:stream=codec_name,width', '-of', 'json', path]);
+        const probe = JSON.parse(stdout) as { format: { duration: string; tags?: { creation_time?: string } }; streams: { codec_name: string; width?: number }[] };
+        // The file says when it was recorded: its first frame's time (the picture's timecode).
+        expect(await timecodeOfVideo(path)).toBe(seg.startMs);
+        expect(Date.parse(probe.format.tags?.creation_time ?? '')).toBe(seg.startMs);
         expect(probe.streams.some((s) => s.codec_name === 'h264' && s.width === media.cameras[0]!.profiles.main.width)).toBe(true);
         expect(Number(probe.format.duration)).toBeGreaterThan(6);
         expect(Number(probe.format.duration)).toBeLessThan(14);
       } finally {
         await rm(dir, { recursive: true, force: true });
+      }
+      // The download fault knob: the connection drops half-way.
+      sim.context.faults.cutDownloads = 0.5;
+      try {
+        const cut = await fetch(file.url, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+        await expect(cut.arrayBuffer()).rejects.toThrow();
+      } finally {
+        sim.context.faults.cutDownloads = 0;
       }
       const listed = (await (await api('/files?include=size,details')).json()) as { results: { id: string }[] };
       expectConforms('media', '/files', 'get', 200, listed);

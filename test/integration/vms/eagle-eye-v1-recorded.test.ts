@@ -65,7 +65,8 @@ async function videoPackets(url: string, headers: Record<string, string>): Promi
 }
 
 beforeAll(async () => {
-  sim = await startTestSimulator([eagleEyeV1Module], { cameras: 3, hours: 3 });
+  // Unpaced: the video test counts every frame of a whole clip (paced, that takes its length).
+  sim = await startTestSimulator([eagleEyeV1Module], { cameras: 3, hours: 3, paceRecorded: false });
   site = sim.sites['eagleeye-v1'] as SiteDescription;
 });
 

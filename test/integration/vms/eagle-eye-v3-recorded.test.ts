@@ -74,7 +74,8 @@ async function videoPackets(url: string, headers: Record<string, string>): Promi
 }
 
 beforeAll(async () => {
-  sim = await startTestSimulator([createEagleEyeV3Module({ pageSizeCap: 2 })], { cameras: 3, hours: 3, rtsp: false });
+  // Unpaced: the FLV test counts every frame of a whole interval (paced, that takes its length).
+  sim = await startTestSimulator([createEagleEyeV3Module({ pageSizeCap: 2 })], { cameras: 3, hours: 3, rtsp: false, paceRecorded: false });
   site = sim.sites['eagleeye-v3'] as unknown as V3Site;
   ({ adapter, http } = await signedIn(site.url));
 });
@@ -102,8 +103,13 @@ describe('Eagle Eye v3 coverage and marks', () => {
     expect(gaps).toBeGreaterThan(0);
   });
 
-  it('marks: no events API on this simulator yet → null ("no marks known"), not an error', async () => {
-    expect(await adapter.recorded!.marks!(esn(0), Date.now() - 3600_000, Date.now())).toBeNull();
+  it('marks are the motion events the simulator serves on /events (its motion plan)', async () => {
+    const to = Date.now() - 60_000;
+    const from = to - 3600_000;
+    const marks = await adapter.recorded!.marks!(esn(0), from, to);
+    const planned = media().motion(0, from, to).filter((m) => m.startMs >= from);
+    expect(marks!.map((m) => m.atMs)).toEqual(planned.map((m) => m.startMs));
+    expect(marks!.every((m) => m.type === 'motion')).toBe(true);
   });
 });
 

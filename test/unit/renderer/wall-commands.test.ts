@@ -40,6 +40,7 @@ function recording(state: { maximised?: number | null; swapping?: boolean; highl
     merge: log('merge'),
     split: log('split'),
     showEverywhere: log('showEverywhere'),
+    openExport: log('openExport'),
     closeWhere: log('closeWhere'),
     choosePin: (index, choice) => log('choosePin')(index, choice.pin),
     openMenu: log('openMenu'),
@@ -67,9 +68,9 @@ function recording(state: { maximised?: number | null; swapping?: boolean; highl
 }
 
 describe('wallCommands', () => {
-  it('has a command for every shortcut the wall handles and for each stream choice of the menu, and no other', () => {
+  it('has a command for every shortcut the wall handles, for each stream choice of the menu and for Export…, and no other', () => {
     const { commands } = recording();
-    const wanted = [...shortcuts.filter((s) => s.handledBy === 'wall').map((s) => s.id), ...pinChoices.map((c) => c.id)];
+    const wanted = [...shortcuts.filter((s) => s.handledBy === 'wall').map((s) => s.id), ...pinChoices.map((c) => c.id), 'export'];
     expect(Object.keys(commands).sort()).toEqual([...wanted].sort());
     expect(isWallCommand(commands, 'info')).toBe(false);
     expect(isWallCommand(commands, 'toString')).toBe(false);
@@ -122,6 +123,15 @@ describe('wallCommands', () => {
   });
 });
 
+describe('Export… from the tile menu', () => {
+  it('opens the export dialog for a tile with a camera, and does nothing on an empty one', () => {
+    const { commands, calls } = recording();
+    expect(commands.export({ index: 0, via: 'menu' })).toBe(true);
+    expect(commands.export({ index: 1, via: 'menu' })).toBe(false);
+    expect(calls).toEqual(['openExport 0']);
+  });
+});
+
 describe('tileMenuItems', () => {
   it('says what each action would do on this tile, and disables what cannot apply', () => {
     const items = tileMenuItems({ cell: { ...empty, w: 2 }, maximised: true, swapFrom: 3, selected: 1, zoom: noZoom });
@@ -134,6 +144,7 @@ describe('tileMenuItems', () => {
       'Split tile',
       'Reset zoom (disabled)',
       'Show this camera everywhere (disabled)',
+      'Export… (disabled)',
       'Stream: automatic (disabled) ●',
       'Stream: main (full quality) (disabled)',
       'Stream: sub (light) (disabled)',

@@ -116,6 +116,24 @@ describe('poll events', () => {
     expect(eventsBetween(timeline, T0 + 61 * S, T0 + 75_500, all, 2).VREE).toBeUndefined();
   });
 
+  it('takes motion, thumbnail and clip events after the last one delivered, not after the last answer', () => {
+    // The motion start at 10 s became known only at 11 s, after an answer at 10.5 s: still due.
+    const sent: Record<string, number> = {};
+    const since = { EMES: T0, PRTH: T0, EMEE: T0 };
+    const ev = eventsBetween(timeline, T0 + 10_500, T0 + 11 * S, new Set(['EMES', 'PRTH', 'EMEE']), 2, since, sent);
+    expect(ev.EMES!.timestamp).toBe(formatEen(T0 + 10 * S));
+    expect(ev.PRTH!.timestamp).toBe(formatEen(T0 + 10 * S));
+    expect(sent).toEqual({ EMES: T0 + 10 * S, PRTH: T0 + 10 * S });
+    // Delivered once: the next answer has neither.
+    expect(eventsBetween(timeline, T0 + 11 * S, T0 + 12 * S, new Set(['EMES', 'PRTH']), 2, { ...since, ...sent })).toEqual({});
+  });
+
+  it('never ends a motion event that is still going on', () => {
+    const during: CameraTimeline = { ...timeline, nowMs: T0 + 15 * S, motion: [{ cameraIndex: 0, startMs: T0 + 10 * S, endMs: T0 + 15 * S, ongoing: true }] };
+    const ev = eventsBetween(during, T0 + 9 * S, T0 + 15 * S, new Set(['EMES', 'EMEE']), 2);
+    expect(Object.keys(ev)).toEqual(['EMES']);
+  });
+
   it('reports offline/online changes as RCOF/RCON (and deprecated ECOF)', () => {
     const ev = eventsBetween(timeline, T0 + 29 * S, T0 + 32 * S, all, 0);
     expect(ev.RCOF!.timestamp).toBe(formatEen(T0 + 30 * S));

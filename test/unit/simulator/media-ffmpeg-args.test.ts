@@ -73,6 +73,10 @@ describe('ffmpeg command lines', () => {
       "ffconcat version 1.0\nfile '/x/it'\\''s.mp4'\ninpoint 8.000\noutpoint 300.000\nfile '/y.mp4'\noutpoint 12.500\n",
     );
     expect(clipArgs('/l.txt', 'flv', null).slice(-4)).toEqual(['copy', '-f', 'flv', 'pipe:1']);
+    // The concat demuxer loses the pieces' creation_time: the clip gets its first frame's time.
+    expect(clipArgs('/l.txt', 'mp4', '/b.mp4', Date.UTC(2026, 10, 22, 2, 14, 0)).slice(-7)).toEqual([
+      '-metadata', 'creation_time=2026-11-22T02:14:00.000Z', '-movflags', '+faststart', '-f', 'mp4', '/b.mp4',
+    ]);
     expect(stillFromFileArgs('/a.mp4', 12, 320, 640)).toContain('scale=320:-2');
     expect(stillFromFileArgs('/a.mp4', 12, undefined, 640)).not.toContain('-vf');
     expect(liveRemuxArgs('ts').slice(-6)).toEqual(['-map', '0', '-c', 'copy', '-f', 'mpegts', 'pipe:1'].slice(-6));

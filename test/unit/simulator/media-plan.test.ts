@@ -71,6 +71,14 @@ describe('recording plan', () => {
     }
   });
 
+  it('marks a motion event cut by now as ongoing, and only that one', () => {
+    const event = motionBetween(1, window.historyStartMs, now, window).find((e) => e.endMs - e.startMs >= 5_000)!;
+    const during = { ...window, nowMs: event.startMs + 2_500 };
+    expect(motionBetween(1, event.startMs, event.startMs + 1, during)).toEqual([{ cameraIndex: 1, startMs: event.startMs, endMs: event.startMs + 2_000, ongoing: true }]);
+    const after = { ...window, nowMs: event.endMs + 1_000 };
+    expect(motionBetween(1, event.startMs, event.startMs + 1, after)).toEqual([{ cameraIndex: 1, startMs: event.startMs, endMs: event.endMs }]);
+  });
+
   it('snaps clip starts back to the keyframe and skips gaps', () => {
     const segments = segmentsBetween(2, window.historyStartMs, now, window);
     const seg = segments[3]!;

@@ -1,6 +1,7 @@
-// cameras:still keeps live and recorded stills apart: a live still never asks the recorded part,
-// a recorded one goes to it (in the site's session), and a site without one says 'unsupported'
-// before any request reaches the VMS.
+// Live and recorded stills stay apart: cameras:still is the live still and never asks the recorded
+// part; a recorded one is a GET of media/still (main/playback/still-transport.ts) that goes to the
+// recorded part in the site's session with the picture's time in x-frame-time, and a site without
+// one answers 404 'not-recorded' before any request reaches the VMS.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,19 +11,21 @@ import { SiteRepository } from '../../../main/sites/site-repository.js';
 import { SiteService } from '../../../main/sites/site-service.js';
 import { sitesHandlers } from '../../../main/ipc/handlers/sites-handlers.js';
 import { StillCache } from '../../../main/media/still-cache.js';
-import type { RecordedMedia, VmsAdapter } from '../../../main/vms/adapter.js';
-import { capabilitiesOf } from '../../../main/vms/capabilities.js';
-import { failure } from '../../support/adapter-harness.js';
+import { RecordedStills } from '../../../main/playback/recorded-stills.js';
+import { stillResponse } from '../../../main/playback/still-transport.js';
+import type { VmsAdapter } from '../../../main/vms/adapter.js';
+import { capabilitiesOf, recordedMedia } from '../../../main/vms/capabilities.js';
+import { recordedParts } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 
 function setup(withRecorded: boolean) {
   const asked: string[] = [];
-  const recorded: RecordedMedia = {
+  const recorded = recordedParts({
     still: async (cameraId, atMs, width) => {
       asked.push(`recorded ${cameraId} ${atMs} ${width}`);
       return { jpeg: Buffer.from([0xff, 0xd8]), timestampMs: atMs - 400 };
     },
-  };
+  });
   const parts = withRecorded ? { recorded } : {};
   const adapter: VmsAdapter = {
     kind: 'exacq',
@@ -46,28 +49,37 @@ function setup(withRecorded: boolean) {
     factoryFor: () => ({ kind: 'exacq', create: () => adapter }),
   });
   const handler = sitesHandlers(service, new StillCache({ fetch: (cameraId, width) => service.withCamera(cameraId, (a, id) => a.still(id, width)) }))['cameras:still'];
-  const still = (cameraId: string, options: { atMs?: number; width?: number }) => handler({ cameraId, ...options }, { trusted: true, caller: 'test' }) as Promise<{ timestampMs: number }>;
-  return { service, asked, still };
+  const still = (cameraId: string, options: { width?: number }) => handler({ cameraId, ...options }, { trusted: true, caller: 'test' }) as Promise<{ timestampMs: number }>;
+  const recordedStills = new RecordedStills({ fetch: (cameraId, atMs, width, signal) => service.withCamera(cameraId, (a, id, site) => recordedMedia(a, site.name).still(id, atMs, width, signal)) });
+  const recordedStill = (cameraId: string, atMs: number, width?: number) =>
+    stillResponse(recordedStills, new URL(`tessera://app/media/still?camera=${encodeURIComponent(cameraId)}&at=${atMs}${width ? `&width=${width}` : ''}`), new AbortController().signal, memoryLogger());
+  return { service, asked, still, recordedStill };
 }
 
 const add = { name: 'Depot', kind: 'exacq' as const, url: 'http://127.0.0.1:9', username: 'op', password: 'pw', savePassword: false };
 
-describe('cameras:still', () => {
-  it('asks the live still for now and the recorded part for a time', async () => {
-    const { service, asked, still } = setup(true);
+describe('live and recorded stills', () => {
+  it('cameras:still asks the live still; media/still the recorded part, with the picture’s time', async () => {
+    const { service, asked, still, recordedStill } = setup(true);
     const site = await service.add(add);
     expect(site.capabilities.recorded).toBe(true);
     expect((await still(`${site.id}/7`, { width: 320 })).timestampMs).toBe(5);
-    expect((await still(`${site.id}/7`, { atMs: 10_000, width: 640 })).timestampMs).toBe(9_600);
+    const res = await recordedStill(`${site.id}/7`, 10_000, 640);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(res.headers.get('x-frame-time')).toBe('9600');
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(Buffer.from([0xff, 0xd8]));
     expect(asked).toEqual(['live 7 320', 'recorded 7 10000 640']);
   });
 
-  it('a site without recordings says so and asks nothing', async () => {
-    const { service, asked, still } = setup(false);
+  it('a site without recordings answers not-recorded and asks nothing', async () => {
+    const { service, asked, recordedStill } = setup(false);
     const site = await service.add(add);
     expect(site.capabilities.recorded).toBe(false);
-    const err = await failure(still(`${site.id}/7`, { atMs: 10_000 }));
-    expect(err.error).toMatchObject({ code: 'not-recorded', message: 'Depot: this site has no recordings Tessera can show (exacqVision Web Service).' });
+    const res = await recordedStill(`${site.id}/7`, 10_000);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-error-code')).toBe('not-recorded');
+    expect(await res.text()).toBe('Depot: this site has no recordings Tessera can show (exacqVision Web Service).\n');
     expect(asked).toEqual([]);
   });
 });

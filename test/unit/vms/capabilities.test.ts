@@ -1,22 +1,21 @@
 // What a site can do follows from what its adapter implements (main/vms/capabilities.ts): no
 // kind claims recorded video without a `recorded` part, server layouts without serverLayouts(),
-// or an export path before any export exists.
+// or a server export path without a serverExport part.
 import { describe, expect, it } from 'vitest';
 import { siteKinds, type Capabilities, type SiteKind } from '../../../preload/contract/index.js';
-import type { RecordedMedia } from '../../../main/vms/adapter.js';
 import { capabilitiesOf, recordedMedia } from '../../../main/vms/capabilities.js';
 import { adapterFactory } from '../../../main/vms/registry.js';
-import { failure } from '../../support/adapter-harness.js';
+import { failure, recordedParts } from '../../support/adapter-harness.js';
 import { adapterContext } from './adapter-context.js';
 
 const adapterOf = (kind: SiteKind) => adapterFactory(kind).create(adapterContext(kind));
 
 describe('capabilities of each kind', () => {
   const expected: Record<SiteKind, Capabilities> = {
-    'eagleeye-v1': { liveFormats: ['flv', 'jpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'password' },
-    'eagleeye-v3': { liveFormats: ['hls', 'rtsp', 'mjpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'oauth' },
-    exacq: { liveFormats: ['h264', 'jpeg'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: true, signIn: 'password' },
-    aipix: { liveFormats: ['hls', 'rtsp'], recorded: true, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' },
+    'eagleeye-v1': { liveFormats: ['flv', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' },
+    'eagleeye-v3': { liveFormats: ['hls', 'rtsp', 'mjpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'oauth' },
+    exacq: { liveFormats: ['h264', 'jpeg'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: true, signIn: 'password' },
+    aipix: { liveFormats: ['hls', 'rtsp'], recorded: true, exportPath: 'server', ptz: false, serverLayouts: false, signIn: 'password' },
     rtsp: { liveFormats: ['rtsp'], recorded: false, exportPath: 'none', ptz: false, serverLayouts: false, signIn: 'password' },
   };
 
@@ -25,6 +24,7 @@ describe('capabilities of each kind', () => {
     expect(adapter.capabilities).toEqual(expected[kind]);
     expect(adapter.capabilities.recorded).toBe(typeof adapter.recorded?.still === 'function');
     expect(adapter.capabilities.serverLayouts).toBe(typeof adapter.serverLayouts === 'function');
+    expect(adapter.capabilities.exportPath).toBe(typeof adapter.serverExport?.prepare === 'function' ? 'server' : 'none');
   });
 
   it('an RTSP site entered without a user signs in with nothing', () => {
@@ -35,7 +35,7 @@ describe('capabilities of each kind', () => {
 
 describe('capabilitiesOf', () => {
   const declared = { liveFormats: ['hls' as const], ptz: false, signIn: 'password' as const };
-  const recorded: RecordedMedia = { still: async () => ({ jpeg: Buffer.alloc(0), timestampMs: 0 }) };
+  const recorded = recordedParts({ still: async () => ({ jpeg: Buffer.alloc(0), timestampMs: 0 }) });
 
   it('says recorded and server layouts exactly where the parts are', () => {
     expect(capabilitiesOf(declared, { kind: 'aipix' })).toEqual({ ...declared, recorded: false, exportPath: 'none', serverLayouts: false });
@@ -45,6 +45,12 @@ describe('capabilitiesOf', () => {
       exportPath: 'none',
       serverLayouts: true,
     });
+  });
+
+  it('says exportPath "server" exactly where a serverExport part is', () => {
+    const serverExport = { maxRangeMs: 60_000, prepare: () => Promise.reject(new Error('not called')) };
+    expect(capabilitiesOf(declared, { kind: 'aipix', serverExport }).exportPath).toBe('server');
+    expect(capabilitiesOf(declared, { kind: 'aipix' }).exportPath).toBe('none');
   });
 
   it('recordedMedia gives the part, or "not-recorded" naming the site where there is none', async () => {

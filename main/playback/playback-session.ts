@@ -1,0 +1,435 @@
+/**
+ * One recorded playback (one tile): a RecordedSource read through ffmpeg into fragmented MP4 on the
+ * session's single mapping, media time = (wall − originMs) / 1000 (decode-times.ts).
+ *
+ *   open ─▶ opening ──first fragment──▶ playing ⇄ paused
+ *              ▲                           │ piece ends: next piece, or the coverage says
+ *              │ seek (new run, new init)  ▼ where recording resumes ─▶ gap ─▶ playing
+ *              └────────────────────────── ended (nothing after) · failed (with a code)
+ *
+ * Flow control, not drops: a fragment waits while the sink is not draining or while it is more
+ * than `leadMs` ahead of the PlayClock; while one waits, ffmpeg's stdout is paused, so ffmpeg
+ * blocks and stops reading the VMS. What waits in main is at most one stdout chunk of fragments.
+ * Consecutive pieces continue under the first init segment when theirs is byte-identical; a seek
+ * always sends a new one (the player resets its SourceBuffer then, see preload/contract/recordings.ts).
+ */
+import type { PlaybackState } from '../../preload/contract/index.js';
+import { AppFailure } from '../../preload/contract/index.js';
+import { Fmp4Splitter, parseFragment, parseInit, type InitInfo } from '../../common/mp4/index.js';
+import { nextRecordingStart, type Period } from '../../common/time-periods.js';
+import type { Logger } from '../logging/logger.js';
+import { redactArgs } from '../media/ffmpeg-args.js';
+import { failureFromExit, tail } from '../media/ffmpeg-log.js';
+import type { PipelineHandle, PipelineRunner } from '../media/ffmpeg-process.js';
+import type { Clock } from '../media/clock.js';
+import type { RecordedPiece, RecordedSource } from '../media/sources.js';
+import type { ViewerSink } from '../media/viewer.js';
+import { decodeTimeOf, RunTimeline, withDecodeTime } from './decode-times.js';
+import { FlowGate } from './flow-gate.js';
+import { PlayClock } from './play-clock.js';
+import { playbackArgs } from './playback-args.js';
+
+/** A piece starting this much after the previous one ended is a gap (ms). */
+export const GAP_TOLERANCE_MS = 2_000;
+/** How far the coverage is asked ahead for where recording resumes after a piece (ms). */
+export const RESUME_LOOKAHEAD_MS = 7 * 24 * 3600_000;
+/** Lead over the expected position at 1× (ms of wall time); scaled up at higher rates. */
+export const DEFAULT_LEAD_MS = 8_000;
+/** Above this speed a source may serve the sub-stream or keyframes only (RecordedMedia.video's rate hint). */
+export const FAST_RATE = 4;
+/** Consecutive runs that fail before any fragment: then the playback fails. */
+const MAX_FAILED_RUNS = 2;
+
+export type PlaybackStatus = PlaybackState['status'];
+
+export interface PlaybackSessionOptions {
+  playbackId: string;
+  cameraId: string;
+  originMs: number;
+  rate: number;
+  /** Recorded video of this camera from atMs (bound to the profile by the service). */
+  /** `rate` is the speed's magnitude (backwards plays forward video the player steps through). */
+  resolve(atMs: number, rate: number): Promise<RecordedSource>;
+  /** Recorded periods of this camera (where a gap ends). */
+  coverage(fromMs: number, toMs: number): Promise<Period[]>;
+  runner: PipelineRunner;
+  clock: Clock;
+  log: Logger;
+  onChange(kind: 'status' | 'position'): void;
+  leadMs?: number;
+}
+
+interface Run {
+  handle: PipelineHandle | null;
+  piece: RecordedPiece;
+  splitter: Fmp4Splitter;
+  init: InitInfo | null;
+  timeline: RunTimeline | null;
+  /** Wall time where the last fragment produced ends. */
+  reachedMs: number | null;
+  stderr: string;
+  exited: boolean;
+}
+
+
+export class PlaybackSession {
+  status: PlaybackStatus = 'opening';
+  rate: number;
+  paused = false;
+  positionMs: number | undefined;
+  nextRecordingMs: number | undefined;
+  reason: string | undefined;
+  code: string | undefined;
+  private readonly pace: PlayClock;
+  private source: RecordedSource | null = null;
+  private run: Run | null = null;
+  private generation = 0;
+  private readonly gate: FlowGate;
+  /** The init segment the player has now (its bytes, to tell whether a new run needs a new one). */
+  private sentInit: Buffer | null = null;
+  /** After a seek the next init goes out even when identical: the player resets on it. */
+  private initRequired = true;
+  /** Nothing follows what is held: once it is sent, the playback has ended. */
+  private endAfterHeld = false;
+  private failedRuns = 0;
+  private closed = false;
+  private readonly dying = new Set<Promise<void>>();
+
+  constructor(private readonly o: PlaybackSessionOptions) {
+    this.rate = o.rate;
+    this.pace = new PlayClock(o.clock);
+    this.pace.setRate(Math.max(0, o.rate));
+    this.gate = new FlowGate({
+      clock: o.clock,
+      pace: this.pace,
+      leadMs: () => (o.leadMs ?? DEFAULT_LEAD_MS) * Math.max(1, this.rate),
+      producer: () => this.run?.handle ?? null,
+      onFragmentSent: (wallMs) => this.fragmentSent(wallMs),
+      onEmpty: () => {
+        if (!this.endAfterHeld) return;
+        this.endAfterHeld = false;
+        this.setStatus('ended');
+      },
+    });
+  }
+
+  get playbackId(): string {
+    return this.o.playbackId;
+  }
+
+  get cameraId(): string {
+    return this.o.cameraId;
+  }
+
+  get originMs(): number {
+    return this.o.originMs;
+  }
+
+  get sourceKind(): RecordedSource['kind'] | undefined {
+    return this.source?.kind;
+  }
+
+  /** Fragments and init segments waiting in main (tests: memory stays bounded). */
+  get heldCount(): number {
+    return this.gate.size;
+  }
+
+  state(): PlaybackState {
+    return {
+      playbackId: this.o.playbackId,
+      cameraId: this.o.cameraId,
+      status: this.status,
+      rate: this.rate,
+      ...(this.positionMs !== undefined ? { positionMs: this.positionMs } : {}),
+      ...(this.status === 'gap' && this.nextRecordingMs !== undefined ? { nextRecordingMs: this.nextRecordingMs } : {}),
+      ...(this.reason ? { reason: this.reason } : {}),
+      ...(this.code ? { code: this.code } : {}),
+    };
+  }
+
+  /** Starts with a source the service resolved (so open can answer its errors), or in the gap at `gapAtMs`. */
+  begin(start: { source: RecordedSource } | { gapAtMs: number }): void {
+    if ('source' in start) this.play(start.source, this.generation);
+    else void this.resumeAt(start.gapAtMs, this.generation);
+  }
+
+  /** Connects the player's fetch; a second fetch replaces the first (and starts again where it was). */
+  attach(sink: ViewerSink): void {
+    const previous = this.gate.attach(sink);
+    previous?.end();
+    if (previous && this.positionMs !== undefined) {
+      void this.seek(this.positionMs);
+      return;
+    }
+    this.pump();
+  }
+
+  isCurrent(sink: ViewerSink): boolean {
+    return this.gate.isCurrent(sink);
+  }
+
+  /** Plays from atMs: a new run and a new init segment, on the same originMs. */
+  async seek(atMs: number): Promise<void> {
+    const generation = this.restart();
+    let source: RecordedSource;
+    try {
+      source = await this.o.resolve(atMs, Math.abs(this.rate));
+    } catch (err) {
+      if (generation !== this.generation) return;
+      if (err instanceof AppFailure && err.error.code === 'no-recording') return this.resumeAt(atMs, generation);
+      this.fail(err);
+      return;
+    }
+    if (generation !== this.generation) {
+      this.track(closeSource(source));
+      return;
+    }
+    this.play(source, generation);
+  }
+
+  /**
+   * The player plays at `rate` (it sets playbackRate itself). Backwards (keyframe steps in the
+   * player's buffer, a seek back for more) nothing new is sent. Crossing 4× with the player's
+   * position `atMs` restarts there, so the source can switch to the sub-stream (RecordedMedia.video).
+   */
+  setRate(rate: number, atMs?: number): void {
+    const crossed = Math.abs(rate) > FAST_RATE !== Math.abs(this.rate) > FAST_RATE;
+    this.rate = rate;
+    this.pace.setRate(Math.max(0, rate));
+    this.gate.clearTimer();
+    if (this.source?.kind === 'playhead') void this.source.playhead.setSpeed(rate).catch((err: unknown) => this.o.log.warn('playhead speed refused', { error: err }));
+    this.o.onChange('status');
+    if (crossed && atMs !== undefined && this.source?.kind === 'pieces') {
+      void this.seek(atMs);
+      return;
+    }
+    this.pump();
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.pace.setPaused(paused);
+    this.gate.clearTimer();
+    if (paused && this.status === 'playing') this.setStatus('paused');
+    else if (!paused && this.status === 'paused') this.setStatus('playing');
+    this.pump();
+  }
+
+  /** One frame by the server's playhead (true), or false where the player steps in its buffer. */
+  async step(direction: 1 | -1): Promise<boolean> {
+    if (this.source?.kind !== 'playhead') return false;
+    await this.source.playhead.step(direction);
+    return true;
+  }
+
+  /** Ends the stream; resolves once its ffmpeg processes have exited and the source's server session is closed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.restart();
+    this.gate.detach()?.end();
+    await Promise.all([...this.dying]);
+  }
+
+  /** Ends the current run and source; returns the new generation. */
+  private restart(): number {
+    this.generation += 1;
+    this.gate.clearTimer();
+    this.stopRun();
+    const source = this.source;
+    this.source = null;
+    if (source) this.track(closeSource(source));
+    this.gate.clear();
+    this.endAfterHeld = false;
+    this.initRequired = true;
+    this.failedRuns = 0;
+    this.pace.reset();
+    if (!this.closed) this.setStatus('opening');
+    return this.generation;
+  }
+
+  private stopRun(): void {
+    const handle = this.run?.handle;
+    this.run = null;
+    if (handle) this.track(handle.stop());
+  }
+
+  /** Processes stopping and server sessions closing, which close() waits for. */
+  private track(ending: Promise<void>): void {
+    this.dying.add(ending);
+    void ending.finally(() => this.dying.delete(ending));
+  }
+
+  private play(source: RecordedSource, generation: number): void {
+    this.source = source;
+    this.startRun(source.kind === 'pieces' ? source.first : source.piece, generation);
+  }
+
+  private startRun(piece: RecordedPiece, generation: number): void {
+    const args = playbackArgs(piece);
+    this.o.log.info('playing a recorded piece', { playback: this.o.playbackId, camera: this.o.cameraId, format: piece.format, startMs: piece.startMs, args: redactArgs(args) });
+    const run: Run = { handle: null, piece, splitter: new Fmp4Splitter(), init: null, timeline: null, reachedMs: null, stderr: '', exited: false };
+    this.run = run;
+    const current = (): boolean => generation === this.generation && this.run === run;
+    run.handle = this.o.runner(args, {
+      onData: (chunk) => {
+        if (current()) this.onData(run, chunk);
+      },
+      onStderr: (text) => {
+        run.stderr = tail(run.stderr, text);
+      },
+      onExit: (exit) => {
+        run.exited = true;
+        if (current()) this.onExit(run, exit, generation);
+      },
+    });
+  }
+
+  private onData(run: Run, chunk: Buffer): void {
+    try {
+      for (const segment of run.splitter.push(chunk)) {
+        const bytes = Buffer.from(segment.bytes.buffer, segment.bytes.byteOffset, segment.bytes.byteLength);
+        if (segment.kind === 'init') this.onInit(run, bytes);
+        else this.onFragment(run, bytes);
+      }
+    } catch (err) {
+      this.stopRun();
+      this.fail(new AppFailure('bad-response', `The recorded video could not be read (${err instanceof Error ? err.message : 'unknown'}).`));
+      return;
+    }
+    this.pump();
+  }
+
+  private onInit(run: Run, bytes: Buffer): void {
+    const info = parseInit(bytes);
+    if (!info.video) throw new Error('the recording holds no video');
+    run.init = info;
+    run.timeline = new RunTimeline(this.o.originMs, run.piece.startMs, info.video.timescale);
+    if (!this.initRequired && this.sentInit?.equals(bytes)) return;
+    this.initRequired = false;
+    this.sentInit = bytes;
+    this.gate.push({ bytes, mime: info.mimeType });
+  }
+
+  private onFragment(run: Run, bytes: Buffer): void {
+    if (!run.init?.video || !run.timeline) return;
+    const trackId = run.init.video.id;
+    const info = parseFragment(bytes, run.init);
+    // Video only (the args drop audio); a source's stray non-video fragment carries no picture.
+    if (info.videoSamples === 0) return;
+    const ticks = decodeTimeOf(bytes, trackId);
+    const wallMs = run.timeline.wallMs(ticks);
+    const endMs = wallMs + info.videoDurationMs;
+    run.reachedMs = endMs;
+    this.failedRuns = 0;
+    this.gate.push({ bytes: withDecodeTime(bytes, trackId, run.timeline.sessionTicks(ticks)), wallMs });
+  }
+
+  private pump(): void {
+    if (!this.closed) this.gate.pump();
+  }
+
+  private fragmentSent(wallMs: number): void {
+    this.positionMs = wallMs;
+    if (this.status === 'opening' || this.status === 'gap') this.setStatus(this.paused ? 'paused' : 'playing');
+    else this.o.onChange('position');
+  }
+
+  private onExit(run: Run, exit: { code: number | null; signal: string | null; spawnError?: string }, generation: number): void {
+    this.run = null;
+    const words = failureFromExit({ stderr: run.stderr, code: exit.code, signal: exit.signal, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
+    if (run.reachedMs === null) {
+      this.failedRuns += 1;
+      if (exit.code !== 0 || this.failedRuns >= MAX_FAILED_RUNS) {
+        this.o.log.warn('recorded piece gave no video', { playback: this.o.playbackId, camera: this.o.cameraId, reason: words.reason, code: exit.code });
+        this.fail(new AppFailure(words.permanent ? 'unsupported' : 'unreachable', `The recording could not be played: ${words.reason}.`));
+        return;
+      }
+    } else if (exit.code !== 0) {
+      this.o.log.warn('recorded piece ended early', { playback: this.o.playbackId, camera: this.o.cameraId, reason: words.reason });
+    }
+    void this.continueAfter(run.reachedMs ?? run.piece.startMs, generation);
+  }
+
+  /** The run ended at afterMs: the next piece, or the next recording after a gap, or the end. */
+  private async continueAfter(afterMs: number, generation: number): Promise<void> {
+    const source = this.source;
+    let piece: RecordedPiece | null = null;
+    try {
+      if (source?.kind === 'pieces') piece = await source.next(afterMs);
+    } catch (err) {
+      if (generation === this.generation) this.fail(err);
+      return;
+    }
+    if (generation !== this.generation) return;
+    if (piece) {
+      if (piece.startMs > afterMs + GAP_TOLERANCE_MS) this.enterGap(piece.startMs);
+      this.startRun(piece, generation);
+      return;
+    }
+    this.source = null;
+    if (source) this.track(closeSource(source));
+    await this.resumeAt(afterMs, generation);
+  }
+
+  /** No recording at atMs: wait for the next one the coverage knows (state gap), or end. */
+  private async resumeAt(atMs: number, generation: number): Promise<void> {
+    let next: number | undefined;
+    try {
+      // A later recording, not the one just played (its period may reach past where the piece ended).
+      next = nextRecordingStart(await this.o.coverage(atMs, atMs + RESUME_LOOKAHEAD_MS), atMs + GAP_TOLERANCE_MS);
+    } catch (err) {
+      if (generation === this.generation) this.fail(err);
+      return;
+    }
+    if (generation !== this.generation) return;
+    if (next === undefined) {
+      this.endAfterHeld = true;
+      this.pump();
+      return;
+    }
+    this.enterGap(next);
+    let source: RecordedSource;
+    try {
+      source = await this.o.resolve(next, Math.abs(this.rate));
+    } catch (err) {
+      if (generation === this.generation) this.fail(err);
+      return;
+    }
+    if (generation !== this.generation) {
+      this.track(closeSource(source));
+      return;
+    }
+    this.play(source, generation);
+  }
+
+  private enterGap(nextMs: number): void {
+    this.nextRecordingMs = nextMs;
+    this.setStatus('gap');
+  }
+
+  private fail(err: unknown): void {
+    this.stopRun();
+    this.gate.clear();
+    const failure = err instanceof AppFailure ? err.error : { code: 'unreachable', message: 'The recording could not be played.' };
+    if (!(err instanceof AppFailure)) this.o.log.warn('playback failed', { playback: this.o.playbackId, error: err });
+    this.code = failure.code;
+    this.reason = failure.message;
+    this.setStatus('failed');
+  }
+
+  private setStatus(status: PlaybackStatus): void {
+    if (status !== 'failed') {
+      this.code = undefined;
+      this.reason = undefined;
+    }
+    if (status !== 'gap') this.nextRecordingMs = undefined;
+    const changed = status !== this.status;
+    this.status = status;
+    if (changed || status === 'gap') this.o.onChange('status');
+  }
+}
+
+/** Ends a source's server session (exacq's search); never throws. */
+async function closeSource(source: RecordedSource): Promise<void> {
+  if (source.kind === 'playhead') await source.playhead.close().catch(() => undefined);
+}

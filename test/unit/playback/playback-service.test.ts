@@ -1,0 +1,148 @@
+// Recorded playbacks per tile (main/playback/playback-service.ts): what open refuses and why, one
+// session per open (never shared), slots shared with live video, the unclaimed reaper, coalesced states.
+import { describe, expect, it } from 'vitest';
+import type { Period } from '../../../common/time-periods.js';
+import type { RecordedSource } from '../../../main/media/sources.js';
+import { StreamSlots } from '../../../main/media/stream-slots.js';
+import { PlaybackService } from '../../../main/playback/playback-service.js';
+import { AppFailure, type PlaybackState } from '../../../preload/contract/index.js';
+import { failure } from '../../support/adapter-harness.js';
+import { FakeRunner, settle } from '../../support/fake-runner.js';
+import { ManualClock } from '../../support/manual-clock.js';
+import { memoryLogger } from '../../support/memory-logger.js';
+import { FakeSink } from '../media/fake-sink.js';
+
+const NOW = 1_800_000_000_000;
+const T = NOW - 600_000;
+
+function setup(o: { coverage?: Period[]; resolve?: (cameraId: string, atMs: number, rate: number) => RecordedSource; reverse?: 'server' | 'keyframes' | 'none' } = {}) {
+  const clock = new ManualClock(NOW);
+  const runner = new FakeRunner();
+  const slots = new StreamSlots({ total: 3, perWindow: 2 });
+  const published: PlaybackState[][] = [];
+  const service = new PlaybackService({
+    resolve: async (cameraId, atMs, { rate }) => {
+      if (o.resolve) return o.resolve(cameraId, atMs, rate);
+      return { kind: 'pieces', first: { format: 'h264', url: 'http://127.0.0.1:9/v', headers: {}, startMs: atMs, fps: 10 }, next: async () => null };
+    },
+    coverage: async () => o.coverage ?? [],
+    reverse: async () => o.reverse ?? 'none',
+    cameraKnown: (id) => id.startsWith('site/'),
+    slots,
+    runner: runner.runner,
+    clock,
+    log: memoryLogger(),
+    unclaimedMs: 30_000,
+  });
+  service.onStates((states) => published.push(states));
+  return { clock, runner, slots, service, published };
+}
+
+const open = { cameraId: 'site/cam', atMs: T, rate: 1, profile: 'main' as const };
+
+describe('PlaybackService', () => {
+  it('opens one session per tile with its own path, origin and the frame step of the recording', async () => {
+    const { service, runner, slots } = setup();
+    const a = await service.open(open, 'w1');
+    const b = await service.open(open, 'w1');
+    expect(a.playbackId).not.toBe(b.playbackId);
+    expect(a).toMatchObject({ cameraId: 'site/cam', path: `media/playback/${a.playbackId}`, frameMs: 100, reverse: 'none' });
+    expect(a.originMs).toBeLessThanOrEqual(T - 30 * 24 * 3600_000);
+    expect(runner.runs).toHaveLength(2);
+    expect(slots.heldBy('w1')).toBe(2);
+    expect(await service.step(a.playbackId, 1)).toEqual({ by: 'player', frameMs: 100 });
+    service.close(a.playbackId);
+    expect(slots.heldBy('w1')).toBe(1);
+    expect(runner.runs[0]!.stopped).toBe(true);
+  });
+
+  it('refuses clearly: an unknown camera, the future, backwards, nothing recorded then or after, a full window', async () => {
+    const { service, slots } = setup({
+      resolve: () => {
+        throw new AppFailure('no-recording', 'nothing recorded then');
+      },
+    });
+    expect((await failure(service.open({ ...open, cameraId: 'other/cam' }, 'w1'))).error.code).toBe('not-found');
+    const future = await failure(service.open({ ...open, atMs: NOW + 60_000 }, 'w1'));
+    expect(future.error).toMatchObject({ code: 'no-recording' });
+    expect(future.error.message).toMatch(/in the future/);
+    expect((await failure(service.open({ ...open, rate: -2 }, 'w1'))).error.code).toBe('reverse-unsupported');
+    expect((await failure(service.open(open, 'w1'))).error).toMatchObject({ code: 'no-recording', message: 'nothing recorded then' });
+    expect(slots.inUse).toBe(0);
+    expect((await failure(service.seek('nope', T))).error.code).toBe('not-found');
+  });
+
+  it('backwards where the site allows it: keyframe steps in the player over forward video, asked at the speed’s magnitude', async () => {
+    const rates: number[] = [];
+    const { service } = setup({
+      reverse: 'keyframes',
+      resolve: (_id, atMs, rate) => {
+        rates.push(rate);
+        return { kind: 'pieces', first: { format: 'flv', url: 'http://127.0.0.1:9/v', headers: {}, startMs: atMs }, next: async () => null };
+      },
+    });
+    const session = await service.open({ ...open, rate: -4 }, 'w1');
+    expect(session.reverse).toBe('keyframes');
+    expect(rates).toEqual([4]);
+    await service.setSpeed(session.playbackId, -16);
+    expect(service.states()[0]).toMatchObject({ rate: -16 });
+    const refused = setup({ reverse: 'none' });
+    const other = await refused.service.open(open, 'w1');
+    expect((await failure(refused.service.setSpeed(other.playbackId, -1))).error.code).toBe('reverse-unsupported');
+  });
+
+  it('a time in a gap with a recording after it opens in state gap', async () => {
+    const resume = T + 120_000;
+    const { service } = setup({
+      coverage: [{ fromMs: resume, toMs: resume + 60_000 }],
+      resolve: (_id, atMs) => {
+        if (atMs < resume) throw new AppFailure('no-recording', 'nothing recorded then');
+        return { kind: 'pieces', first: { format: 'flv', url: 'http://127.0.0.1:9/v', headers: {}, startMs: atMs }, next: async () => null };
+      },
+    });
+    const session = await service.open(open, 'w1');
+    await settle();
+    expect(service.states()).toEqual([{ playbackId: session.playbackId, cameraId: 'site/cam', status: 'gap', rate: 1, nextRecordingMs: resume }]);
+  });
+
+  it('counts in the stream slots, closes a playback never fetched, and coalesces its states', async () => {
+    const { service, slots, clock, published } = setup();
+    const a = await service.open(open, 'w1');
+    await service.open(open, 'w1');
+    expect((await failure(service.open(open, 'w1'))).error).toMatchObject({ code: 'conflict' });
+    const sink = new FakeSink();
+    expect(service.attach(a.playbackId, sink)).not.toBeNull();
+    expect(service.attach('nope', new FakeSink())).toBeNull();
+    await settle();
+    // Two opens and a refusal in one instant: one snapshot at once, the rest at the interval's end.
+    expect(published).toHaveLength(1);
+    clock.advance(30_000);
+    expect(service.states().map((s) => s.playbackId)).toEqual([a.playbackId]);
+    expect(slots.heldBy('w1')).toBe(1);
+    await settle();
+    expect(published.at(-1)!.map((s) => s.playbackId)).toEqual([a.playbackId]);
+    expect(published.length).toBeLessThanOrEqual(3);
+  });
+
+  it('a playhead source is stepped by the server, and closed with the playback', async () => {
+    const calls: string[] = [];
+    const { service } = setup({
+      resolve: (_id, atMs) => ({
+        kind: 'playhead',
+        piece: { format: 'h264', url: 'http://127.0.0.1:9/search', headers: {}, startMs: atMs, fps: 10 },
+        playhead: {
+          setSpeed: async (r) => void calls.push(`speed ${r}`),
+          step: async (d) => void calls.push(`step ${d}`),
+          seek: async () => undefined,
+          close: async () => void calls.push('close'),
+        },
+      }),
+    });
+    const session = await service.open(open, 'w1');
+    expect(await service.step(session.playbackId, -1)).toEqual({ by: 'server', frameMs: 100 });
+    await service.setSpeed(session.playbackId, 2);
+    service.close(session.playbackId);
+    await settle();
+    expect(calls).toEqual(['step -1', 'speed 2', 'close']);
+  });
+});

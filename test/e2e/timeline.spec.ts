@@ -127,6 +127,13 @@ test('the timeline: a slider named Timeline, its keys, zoom, in/out marks, Go to
   await page.waitForTimeout(1100); // the out mark must be a later instant than the in mark while live
   await page.keyboard.press('o');
   await expect(exportButton).toBeEnabled();
+  // Export selection… opens the export dialog for the selection.
+  await exportButton.click();
+  const exportDialog = page.getByRole('dialog', { name: 'Export evidence' });
+  await expect(exportDialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(exportDialog).toBeHidden();
+  await slider.focus();
   await page.keyboard.press('Escape');
   await expect(exportButton).toBeDisabled();
 

@@ -63,6 +63,8 @@ export interface PlaybackDriver {
    * stops reading pauses the source). Without it, the player reads all the time (live).
    */
   wantsMore?(aheadSec: number): boolean;
+  /** The <video> finished a seek to `currentTime` s (a paused seek may show a frame without a frame callback). */
+  seeked?(currentTime: number): void;
 }
 
 export interface LiveDriverConfig {

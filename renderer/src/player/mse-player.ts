@@ -266,6 +266,9 @@ class Run {
     const onError = (): void => this.finish('error', { words: this.decodeWords(), retryable: true });
     this.video.addEventListener('error', onError);
     this.cleanups.push(() => this.video.removeEventListener('error', onError));
+    const onSeeked = (): void => this.driver.seeked?.(this.video.currentTime);
+    this.video.addEventListener('seeked', onSeeked);
+    this.cleanups.push(() => this.video.removeEventListener('seeked', onSeeked));
     if ('requestVideoFrameCallback' in this.video) this.frameHandle = this.video.requestVideoFrameCallback((now, meta) => this.onFrame(now, meta));
     // Fallback for the first frame: rVFC fires only for frames the compositor presents, and a
     // tile may cover its video with a still until the first frame is known.

@@ -35,6 +35,8 @@ export class RecordedDriver implements PlaybackDriver {
   private restartAt: number | undefined;
   private awaitingFirst = true;
   private seeks = 0;
+  /** Start times of the frames queued (one fragment per frame), media s, ascending; the newest few thousand. */
+  private frameStarts: number[] = [];
 
   constructor(private readonly onShown: (mediaTime: number) => void = () => {}) {}
 
@@ -63,6 +65,7 @@ export class RecordedDriver implements PlaybackDriver {
       this.awaitingFirst = false;
       this.restartAt = info.videoStartMs / 1000;
     }
+    if (info.videoStartMs !== undefined) this.noteFrame(info.videoStartMs / 1000);
     queue.append(bytes, true);
   }
 
@@ -101,6 +104,35 @@ export class RecordedDriver implements PlaybackDriver {
 
   shown(mediaTime: number): void {
     this.onShown(mediaTime);
+  }
+
+  /** After a seek (paused, no frame callback may come): the frame that holds the new position. */
+  seeked(currentTime: number): void {
+    const frame = this.frameAt(currentTime);
+    if (frame !== undefined) this.onShown(frame);
+  }
+
+  /** Start of the queued frame that holds `t` (the newest start at or before it), s. */
+  frameAt(t: number): number | undefined {
+    let lo = 0;
+    let hi = this.frameStarts.length - 1;
+    let found: number | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.frameStarts[mid]! <= t + 1e-6) {
+        found = this.frameStarts[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  private noteFrame(start: number): void {
+    const last = this.frameStarts.at(-1);
+    // A restart at an earlier position starts the list afresh (it is kept ascending).
+    if (last !== undefined && start <= last) this.frameStarts = this.frameStarts.filter((s) => s < start);
+    this.frameStarts.push(start);
+    if (this.frameStarts.length > 4000) this.frameStarts.splice(0, this.frameStarts.length - 4000);
   }
 
   stats(): DriverStats {

@@ -273,7 +273,8 @@ export class RecordedTile {
     if (!this.session) return;
     const ms = Math.round(this.session.originMs + mediaTime * 1000);
     this.view.frameTimeMs = ms;
-    this.view.picture = 'video';
+    // While the playhead is dragged the still stays on screen, whatever the paused video does.
+    if (this.view.status.kind !== 'scrubbing') this.view.picture = 'video';
     this.deps.onFrameTime(ms);
   }
 

@@ -82,6 +82,17 @@ describe('RecordedDriver', () => {
     expect(d.wantsMore(60)).toBe(true);
   });
 
+  it('after a paused seek, reports the frame that holds the new position', () => {
+    const shown: number[] = [];
+    const d = new RecordedDriver((t) => shown.push(t));
+    const q = new HeldQueue();
+    for (let i = 0; i < 10; i++) d.fragment({ keyframe: i === 0, videoStartMs: 600_000 + i * 100 }, bytes(i), 0, q);
+    d.seeked(600.3005);
+    d.seeked(600.25);
+    expect(shown.map((t) => Math.round(t * 1000))).toEqual([600_300, 600_200]);
+    expect(d.frameAt(599)).toBeUndefined();
+  });
+
   it('reports each frame shown', () => {
     const shown: number[] = [];
     const d = new RecordedDriver((t) => shown.push(t));

@@ -200,8 +200,11 @@ export class RecordedTile {
         if (RecordedDriver.holds(this.deps.media.buffered(), media)) {
           this.lastSeekMs = steer.toMs;
           this.driver.seek(media);
-        } else if (steer.driftMs < -reseekBehindMs) this.reseek(steer.toMs, group);
-        else if (group.status === 'playing') this.driver.set({ rate: groupRate * 1.1 });
+        } else if (Math.abs(steer.driftMs) > reseekBehindMs || group.status !== 'playing') {
+          // Not in the buffer and not coming by itself soon (main restarts a stream on a speed
+          // change, from where its source is, which may be well ahead): main seeks there.
+          this.reseek(steer.toMs, group);
+        } else this.driver.set({ rate: groupRate * 1.1 });
         return;
       }
     }

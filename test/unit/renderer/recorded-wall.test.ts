@@ -198,6 +198,23 @@ describe('RecordedWall', () => {
     expect(api.log.filter((l) => l.startsWith('seek'))).toHaveLength(2);
   });
 
+  it('a paused tile whose buffer no longer holds the group position (main restarted it ahead) asks main to seek there', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.remove('tile-exacq');
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    wall.tick();
+    advance(500);
+    // Main restarted the stream 3 s ahead (a speed change): the buffer holds only that.
+    buffered.een = [[63, 70]];
+    players[0]!.show(T + 3000);
+    wall.togglePlay();
+    wall.tick();
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual([`seek p1 ${wall.position().positionMs - T}`]);
+  });
+
   it('when every tile is in a gap the group skips to where the first recording goes on', async () => {
     const { wall, players } = setup({ een: [{ fromMs: T + 40_000, toMs: T + 90_000 }], exacq: [{ fromMs: T + 30_000, toMs: T + 90_000 }] });
     wall.release(T);

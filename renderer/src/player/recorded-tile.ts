@@ -200,11 +200,12 @@ export class RecordedTile {
         if (RecordedDriver.holds(this.deps.media.buffered(), media)) {
           this.lastSeekMs = steer.toMs;
           this.driver.seek(media);
-        } else if (Math.abs(steer.driftMs) > reseekBehindMs || group.status !== 'playing') {
-          // Not in the buffer and not coming by itself soon (main restarts a stream on a speed
-          // change, from where its source is, which may be well ahead): main seeks there.
+        } else if (Math.abs(steer.driftMs) > reseekBehindMs || (steer.driftMs > 0 && group.status === 'paused')) {
+          // Not in the buffer and not coming by itself soon: far off, or behind what is buffered
+          // (main restarts a stream on a speed change from where its source is, ahead of the
+          // player). Just behind while starting, the data is on its way: wait for it.
           this.reseek(steer.toMs, group);
-        } else this.driver.set({ rate: groupRate * 1.1 });
+        } else if (group.status === 'playing') this.driver.set({ rate: groupRate * 1.1 });
         return;
       }
     }

@@ -27,7 +27,6 @@ export interface Playback {
   step(direction: 1 | -1): void;
   goTo(atMs: number): void;
   live(): void;
-  setSync(on: boolean): void;
 }
 
 /** Speeds the speed control steps through (forward; reverse where the vendor allows it is main's). */
@@ -110,7 +109,6 @@ export function usePlayback(): Playback {
     step: act((direction: 1 | -1) => wall.step(direction)),
     goTo: act((atMs: number) => wall.goTo(Math.min(atMs, Date.now()))),
     live: act(() => wall.live()),
-    setSync: act((on: boolean) => (store.sync = on)),
   };
   return shared;
 }

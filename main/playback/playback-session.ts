@@ -27,7 +27,9 @@ import type { ViewerSink } from '../media/viewer.js';
 import { decodeTimeOf, RunTimeline, withDecodeTime } from './decode-times.js';
 import { FlowGate } from './flow-gate.js';
 import { PlayClock } from './play-clock.js';
-import { playbackArgs } from './playback-args.js';
+import { playbackArgs, playheadArgs } from './playback-args.js';
+import { PlayheadFeed } from './playhead-feed.js';
+import { PlayheadSteering, type PlayheadSource } from './playhead-steering.js';
 
 /** A piece starting this much after the previous one ended is a gap (ms). */
 export const GAP_TOLERANCE_MS = 2_000;
@@ -67,6 +69,8 @@ interface Run {
   timeline: RunTimeline | null;
   /** Wall time where the last fragment produced ends. */
   reachedMs: number | null;
+  /** A server playhead's input: its frames' wall times stamp the fragments (not the run's own ticks). */
+  feed: PlayheadFeed | null;
   stderr: string;
   exited: boolean;
 }
@@ -82,6 +86,8 @@ export class PlaybackSession {
   code: string | undefined;
   private readonly pace: PlayClock;
   private source: RecordedSource | null = null;
+  /** Set while the source is a server playhead. */
+  private steering: PlayheadSteering | null = null;
   private run: Run | null = null;
   private generation = 0;
   private readonly gate: FlowGate;
@@ -102,7 +108,8 @@ export class PlaybackSession {
     this.gate = new FlowGate({
       clock: o.clock,
       pace: this.pace,
-      leadMs: () => (o.leadMs ?? DEFAULT_LEAD_MS) * Math.max(1, this.rate),
+      // A server playhead paces its frames itself (and may go backwards): nothing to wait for here.
+      leadMs: () => (this.source?.kind === 'playhead' ? Number.POSITIVE_INFINITY : (o.leadMs ?? DEFAULT_LEAD_MS) * Math.max(1, Math.abs(this.rate))),
       producer: () => this.run?.handle ?? null,
       onFragmentSent: (wallMs) => this.fragmentSent(wallMs),
       onEmpty: () => {
@@ -197,7 +204,7 @@ export class PlaybackSession {
     this.rate = rate;
     this.pace.setRate(Math.max(0, rate));
     this.gate.clearTimer();
-    if (this.source?.kind === 'playhead') void this.source.playhead.setSpeed(rate).catch((err: unknown) => this.o.log.warn('playhead speed refused', { error: err }));
+    if (!this.paused) this.steering?.speed(rate);
     this.o.onChange('status');
     if (crossed && atMs !== undefined && this.source?.kind === 'pieces') {
       void this.seek(atMs);
@@ -207,6 +214,8 @@ export class PlaybackSession {
   }
 
   setPaused(paused: boolean): void {
+    // A server playhead stops sending at speed 0 and goes on at the rate.
+    if (paused !== this.paused) this.steering?.speed(paused ? 0 : this.rate);
     this.paused = paused;
     this.pace.setPaused(paused);
     this.gate.clearTimer();
@@ -215,10 +224,20 @@ export class PlaybackSession {
     this.pump();
   }
 
-  /** One frame by the server's playhead (true), or false where the player steps in its buffer. */
+  /**
+   * One frame by the server's playhead (true; it pauses first), or false where the player steps in
+   * its buffer. Forward, the stream sends the next frame; back, the stream cannot go back, so it
+   * restarts where the playhead now is (the GOP up to that frame, under a new init segment).
+   */
   async step(direction: 1 | -1): Promise<boolean> {
-    if (this.source?.kind !== 'playhead') return false;
-    await this.source.playhead.step(direction);
+    const steering = this.steering;
+    if (!steering) return false;
+    if (!this.paused) {
+      this.setPaused(true);
+      // Stopped before the step, so the frame after the step is the only one that comes.
+      await steering.source.playhead.setSpeed(0);
+    }
+    await steering.step(direction);
     return true;
   }
 
@@ -235,9 +254,7 @@ export class PlaybackSession {
     this.generation += 1;
     this.gate.clearTimer();
     this.stopRun();
-    const source = this.source;
-    this.source = null;
-    if (source) this.track(closeSource(source));
+    this.dropSource();
     this.gate.clear();
     this.endAfterHeld = false;
     this.initRequired = true;
@@ -249,6 +266,7 @@ export class PlaybackSession {
 
   private stopRun(): void {
     const handle = this.run?.handle;
+    this.run?.feed?.stop();
     this.run = null;
     if (handle) this.track(handle.stop());
   }
@@ -259,15 +277,60 @@ export class PlaybackSession {
     void ending.finally(() => this.dying.delete(ending));
   }
 
-  private play(source: RecordedSource, generation: number): void {
-    this.source = source;
-    this.startRun(source.kind === 'pieces' ? source.first : source.piece, generation);
+  /** Forgets the source and closes its server session (exacq's search), whatever happened. */
+  private dropSource(): void {
+    const source = this.source;
+    this.source = null;
+    this.steering = null;
+    if (source) this.track(closeSource(source));
   }
 
-  private startRun(piece: RecordedPiece, generation: number): void {
-    const args = playbackArgs(piece);
+  private play(source: RecordedSource, generation: number): void {
+    this.source = source;
+    if (source.kind === 'pieces') {
+      this.startRun(source.first, generation);
+      return;
+    }
+    const steering: PlayheadSteering = new PlayheadSteering(source, {
+      log: this.o.log,
+      playbackId: this.o.playbackId,
+      current: (): boolean => this.steering === steering && generation === this.generation,
+      // The playhead's stream again from where the server's playhead is (same source, new init).
+      rerun: () => {
+        this.stopRun();
+        this.gate.clear();
+        this.pace.reset();
+        this.initRequired = true;
+        this.startPlayheadRun(steering, generation);
+      },
+    });
+    this.steering = steering;
+    this.startPlayheadRun(steering, generation);
+  }
+
+  /** ffmpeg reads the frames the feed takes from the server; the playhead moves once the server answered. */
+  private startPlayheadRun(steering: PlayheadSteering, generation: number): void {
+    const source: PlayheadSource = steering.source;
+    const run = this.startRun(source.piece, generation, playheadArgs(source.piece.fps));
+    const current = (): boolean => generation === this.generation && this.run === run;
+    run.feed = new PlayheadFeed(source.parts, {
+      onOpen: () => {
+        if (current()) steering.opened(this.rate, this.paused);
+      },
+      write: (data) => run.handle?.write?.(data) ?? false,
+      onEnd: (error) => {
+        if (!current()) return;
+        if (error) this.fail(new AppFailure('unreachable', `The recording could not be played: ${error}.`));
+        else run.handle?.endInput?.();
+      },
+    });
+    run.feed.start();
+  }
+
+  private startRun(piece: RecordedPiece, generation: number, playheadInput?: string[]): Run {
+    const args = playheadInput ?? playbackArgs(piece);
     this.o.log.info('playing a recorded piece', { playback: this.o.playbackId, camera: this.o.cameraId, format: piece.format, startMs: piece.startMs, args: redactArgs(args) });
-    const run: Run = { handle: null, piece, splitter: new Fmp4Splitter(), init: null, timeline: null, reachedMs: null, stderr: '', exited: false };
+    const run: Run = { handle: null, piece, splitter: new Fmp4Splitter(), init: null, timeline: null, reachedMs: null, feed: null, stderr: '', exited: false };
     this.run = run;
     const current = (): boolean => generation === this.generation && this.run === run;
     run.handle = this.o.runner(args, {
@@ -281,7 +344,8 @@ export class PlaybackSession {
         run.exited = true;
         if (current()) this.onExit(run, exit, generation);
       },
-    });
+    }, playheadInput ? { stdin: true } : {});
+    return run;
   }
 
   private onData(run: Run, chunk: Buffer): void {
@@ -316,12 +380,22 @@ export class PlaybackSession {
     const info = parseFragment(bytes, run.init);
     // Video only (the args drop audio); a source's stray non-video fragment carries no picture.
     if (info.videoSamples === 0) return;
-    const ticks = decodeTimeOf(bytes, trackId);
-    const wallMs = run.timeline.wallMs(ticks);
-    const endMs = wallMs + info.videoDurationMs;
-    run.reachedMs = endMs;
+    let wallMs: number;
+    let sessionTicks: number;
+    if (run.feed) {
+      // Stamped by the server: the fragment's first frame is the oldest frame not yet matched.
+      const stamps = run.feed.stamps.splice(0, info.videoSamples);
+      if (stamps.length === 0) throw new Error('ffmpeg wrote a frame the server never sent');
+      wallMs = stamps[0]!;
+      sessionTicks = Math.round(((wallMs - this.o.originMs) * run.init.video.timescale) / 1000);
+    } else {
+      const ticks = decodeTimeOf(bytes, trackId);
+      wallMs = run.timeline.wallMs(ticks);
+      sessionTicks = run.timeline.sessionTicks(ticks);
+    }
+    run.reachedMs = Math.max(run.reachedMs ?? wallMs, wallMs + info.videoDurationMs);
     this.failedRuns = 0;
-    this.gate.push({ bytes: withDecodeTime(bytes, trackId, run.timeline.sessionTicks(ticks)), wallMs });
+    this.gate.push({ bytes: withDecodeTime(bytes, trackId, sessionTicks), wallMs });
   }
 
   private pump(): void {
@@ -366,8 +440,7 @@ export class PlaybackSession {
       this.startRun(piece, generation);
       return;
     }
-    this.source = null;
-    if (source) this.track(closeSource(source));
+    this.dropSource();
     await this.resumeAt(afterMs, generation);
   }
 
@@ -410,6 +483,8 @@ export class PlaybackSession {
   private fail(err: unknown): void {
     this.stopRun();
     this.gate.clear();
+    // A failed playback keeps no server session (exacq's search): a seek makes a new one.
+    this.dropSource();
     const failure = err instanceof AppFailure ? err.error : { code: 'unreachable', message: 'The recording could not be played.' };
     if (!(err instanceof AppFailure)) this.o.log.warn('playback failed', { playback: this.o.playbackId, error: err });
     this.code = failure.code;

@@ -12,24 +12,25 @@
  * blocks and stops reading the VMS. What waits in main is at most one stdout chunk of fragments.
  * Consecutive pieces continue under the first init segment when theirs is byte-identical; a seek
  * always sends a new one (the player resets its SourceBuffer then, see preload/contract/recordings.ts).
+ * A server playhead (exacq) paces, pauses, steps and reverses on the server (playhead-steering.ts)
+ * and stamps each frame with the time the server gives it (playhead-feed.ts, recorded-run.ts).
  */
 import type { PlaybackState } from '../../preload/contract/index.js';
 import { AppFailure } from '../../preload/contract/index.js';
-import { Fmp4Splitter, parseFragment, parseInit, type InitInfo } from '../../common/mp4/index.js';
 import { nextRecordingStart, type Period } from '../../common/time-periods.js';
 import type { Logger } from '../logging/logger.js';
 import { redactArgs } from '../media/ffmpeg-args.js';
 import { failureFromExit, tail } from '../media/ffmpeg-log.js';
-import type { PipelineHandle, PipelineRunner } from '../media/ffmpeg-process.js';
+import type { PipelineRunner } from '../media/ffmpeg-process.js';
 import type { Clock } from '../media/clock.js';
 import type { RecordedPiece, RecordedSource } from '../media/sources.js';
 import type { ViewerSink } from '../media/viewer.js';
-import { decodeTimeOf, RunTimeline, withDecodeTime } from './decode-times.js';
 import { FlowGate } from './flow-gate.js';
 import { PlayClock } from './play-clock.js';
 import { playbackArgs, playheadArgs } from './playback-args.js';
 import { PlayheadFeed } from './playhead-feed.js';
 import { PlayheadSteering, type PlayheadSource } from './playhead-steering.js';
+import { newRun, runFragment, runInit, type Run } from './recorded-run.js';
 
 /** A piece starting this much after the previous one ended is a gap (ms). */
 export const GAP_TOLERANCE_MS = 2_000;
@@ -49,8 +50,7 @@ export interface PlaybackSessionOptions {
   cameraId: string;
   originMs: number;
   rate: number;
-  /** Recorded video of this camera from atMs (bound to the profile by the service). */
-  /** `rate` is the speed's magnitude (backwards plays forward video the player steps through). */
+  /** Recorded video of this camera from atMs (bound to the profile by the service); `rate` is the speed's magnitude. */
   resolve(atMs: number, rate: number): Promise<RecordedSource>;
   /** Recorded periods of this camera (where a gap ends). */
   coverage(fromMs: number, toMs: number): Promise<Period[]>;
@@ -60,21 +60,6 @@ export interface PlaybackSessionOptions {
   onChange(kind: 'status' | 'position'): void;
   leadMs?: number;
 }
-
-interface Run {
-  handle: PipelineHandle | null;
-  piece: RecordedPiece;
-  splitter: Fmp4Splitter;
-  init: InitInfo | null;
-  timeline: RunTimeline | null;
-  /** Wall time where the last fragment produced ends. */
-  reachedMs: number | null;
-  /** A server playhead's input: its frames' wall times stamp the fragments (not the run's own ticks). */
-  feed: PlayheadFeed | null;
-  stderr: string;
-  exited: boolean;
-}
-
 
 export class PlaybackSession {
   status: PlaybackStatus = 'opening';
@@ -178,20 +163,20 @@ export class PlaybackSession {
   /** Plays from atMs: a new run and a new init segment, on the same originMs. */
   async seek(atMs: number): Promise<void> {
     const generation = this.restart();
+    await this.resolveAndPlay(atMs, generation, (err) => (err instanceof AppFailure && err.error.code === 'no-recording' ? this.resumeAt(atMs, generation) : this.fail(err)));
+  }
+
+  /** The source at atMs, played unless a newer seek came meanwhile (then it is closed at once). */
+  private async resolveAndPlay(atMs: number, generation: number, failed: (err: unknown) => unknown): Promise<void> {
     let source: RecordedSource;
     try {
       source = await this.o.resolve(atMs, Math.abs(this.rate));
     } catch (err) {
-      if (generation !== this.generation) return;
-      if (err instanceof AppFailure && err.error.code === 'no-recording') return this.resumeAt(atMs, generation);
-      this.fail(err);
+      if (generation === this.generation) await failed(err);
       return;
     }
-    if (generation !== this.generation) {
-      this.track(closeSource(source));
-      return;
-    }
-    this.play(source, generation);
+    if (generation !== this.generation) this.track(closeSource(source));
+    else this.play(source, generation);
   }
 
   /**
@@ -213,9 +198,10 @@ export class PlaybackSession {
     this.pump();
   }
 
-  setPaused(paused: boolean): void {
+  /** `steer`: false where the caller sets the server's speed itself (step). */
+  setPaused(paused: boolean, steer = true): void {
     // A server playhead stops sending at speed 0 and goes on at the rate.
-    if (paused !== this.paused) this.steering?.speed(paused ? 0 : this.rate);
+    if (steer && paused !== this.paused) this.steering?.speed(paused ? 0 : this.rate);
     this.paused = paused;
     this.pace.setPaused(paused);
     this.gate.clearTimer();
@@ -233,7 +219,7 @@ export class PlaybackSession {
     const steering = this.steering;
     if (!steering) return false;
     if (!this.paused) {
-      this.setPaused(true);
+      this.setPaused(true, false);
       // Stopped before the step, so the frame after the step is the only one that comes.
       await steering.source.playhead.setSpeed(0);
     }
@@ -330,7 +316,7 @@ export class PlaybackSession {
   private startRun(piece: RecordedPiece, generation: number, playheadInput?: string[]): Run {
     const args = playheadInput ?? playbackArgs(piece);
     this.o.log.info('playing a recorded piece', { playback: this.o.playbackId, camera: this.o.cameraId, format: piece.format, startMs: piece.startMs, args: redactArgs(args) });
-    const run: Run = { handle: null, piece, splitter: new Fmp4Splitter(), init: null, timeline: null, reachedMs: null, feed: null, stderr: '', exited: false };
+    const run = newRun(piece);
     this.run = run;
     const current = (): boolean => generation === this.generation && this.run === run;
     run.handle = this.o.runner(args, {
@@ -364,10 +350,7 @@ export class PlaybackSession {
   }
 
   private onInit(run: Run, bytes: Buffer): void {
-    const info = parseInit(bytes);
-    if (!info.video) throw new Error('the recording holds no video');
-    run.init = info;
-    run.timeline = new RunTimeline(this.o.originMs, run.piece.startMs, info.video.timescale);
+    const info = runInit(run, bytes, this.o.originMs);
     if (!this.initRequired && this.sentInit?.equals(bytes)) return;
     this.initRequired = false;
     this.sentInit = bytes;
@@ -375,27 +358,10 @@ export class PlaybackSession {
   }
 
   private onFragment(run: Run, bytes: Buffer): void {
-    if (!run.init?.video || !run.timeline) return;
-    const trackId = run.init.video.id;
-    const info = parseFragment(bytes, run.init);
-    // Video only (the args drop audio); a source's stray non-video fragment carries no picture.
-    if (info.videoSamples === 0) return;
-    let wallMs: number;
-    let sessionTicks: number;
-    if (run.feed) {
-      // Stamped by the server: the fragment's first frame is the oldest frame not yet matched.
-      const stamps = run.feed.stamps.splice(0, info.videoSamples);
-      if (stamps.length === 0) throw new Error('ffmpeg wrote a frame the server never sent');
-      wallMs = stamps[0]!;
-      sessionTicks = Math.round(((wallMs - this.o.originMs) * run.init.video.timescale) / 1000);
-    } else {
-      const ticks = decodeTimeOf(bytes, trackId);
-      wallMs = run.timeline.wallMs(ticks);
-      sessionTicks = run.timeline.sessionTicks(ticks);
-    }
-    run.reachedMs = Math.max(run.reachedMs ?? wallMs, wallMs + info.videoDurationMs);
+    const fragment = runFragment(run, bytes, this.o.originMs);
+    if (!fragment) return;
     this.failedRuns = 0;
-    this.gate.push({ bytes: withDecodeTime(bytes, trackId, sessionTicks), wallMs });
+    this.gate.push(fragment);
   }
 
   private pump(): void {
@@ -461,18 +427,7 @@ export class PlaybackSession {
       return;
     }
     this.enterGap(next);
-    let source: RecordedSource;
-    try {
-      source = await this.o.resolve(next, Math.abs(this.rate));
-    } catch (err) {
-      if (generation === this.generation) this.fail(err);
-      return;
-    }
-    if (generation !== this.generation) {
-      this.track(closeSource(source));
-      return;
-    }
-    this.play(source, generation);
+    await this.resolveAndPlay(next, generation, (err) => this.fail(err));
   }
 
   private enterGap(nextMs: number): void {

@@ -121,7 +121,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
   });
 
   it('pause stops the frames, a step is exactly one frame either way, reverse sends frames going back in time', async () => {
-    const at = segment.startMs + 30_100;
+    const at = segment.startMs + 28_300;
     const opened = await playback.open({ cameraId: 'x/cam', atMs: at, rate: 1, profile: 'main' }, 'test');
     const id = opened.playbackId;
     const sink = new FakeSink();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fmp4Splitter, parseInit, type InitInfo } from '../../../common/mp4/index.js';
 import type { SiteConfig } from '../../../preload/contract/index.js';
-import { HttpClient } from '../../../main/net/http-client.js';
+import { HttpClient, type HttpRequest, type HttpResponse } from '../../../main/net/http-client.js';
 import { decodeTimeOf } from '../../../main/playback/decode-times.js';
 import { PlaybackService } from '../../../main/playback/playback-service.js';
 import { exacqAdapterFactory } from '../../../main/vms/exacq/adapter.js';
@@ -22,6 +22,27 @@ import { waitUntil } from '../../support/wait-until.js';
 import { FakeSink } from '../../unit/media/fake-sink.js';
 
 type ExacqSite = SiteDescription & { cameraIds: number[] };
+
+/** Remembers the searches the server opened and the ones logged out (a playback's server session). */
+class SearchLog extends HttpClient {
+  readonly opened: string[] = [];
+  readonly closed: string[] = [];
+
+  override async request(req: HttpRequest): Promise<HttpResponse> {
+    const response = await super.request(req);
+    if (req.path.endsWith('search.web') && response.status === 200) {
+      const id = (JSON.parse(response.body.toString('utf8')) as { search_id?: string }).search_id;
+      if (id) this.opened.push(id);
+    }
+    if (req.path.endsWith('logout.web') && req.form?.s) this.closed.push(req.form.s);
+    return response;
+  }
+
+  /** Every search opened was logged out. */
+  async allClosed(): Promise<void> {
+    await waitUntil('every search logged out', 10_000, () => this.opened.every((id) => this.closed.includes(id)) || undefined);
+  }
+}
 /** 4-second GOPs: the first frame of a stream is not the asked instant. */
 const camIndex = 2;
 
@@ -55,6 +76,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
   let segment: Segment;
   let scratch: string;
   let playback: PlaybackService;
+  let http: SearchLog;
   let gopMs: number;
   let files = 0;
 
@@ -72,7 +94,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     segment = longestFinishedSegment(sim.context.media, camIndex, sim.context.now());
     gopMs = sim.context.media.cameras[camIndex]!.gopSeconds * 1000;
     const config: SiteConfig = { id: 'depot', name: 'Depot exacq', kind: 'exacq', url: site.url, username: site.username };
-    const http = new HttpClient({ baseUrl: site.url, siteName: config.name, timeoutMs: 30_000 });
+    http = new SearchLog({ baseUrl: site.url, siteName: config.name, timeoutMs: 30_000 });
     const adapter = exacqAdapterFactory.create({ site: config, http, log: memoryLogger(), now: () => sim.context.now() });
     await adapter.signIn({ username: site.username, password: site.password });
     const recorded = adapter.recorded!;
@@ -118,6 +140,9 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     expect(target - after[0]!.wallMs).toBeLessThan(gopMs);
     expect(await timecodes(after)).toEqual(after.map((f) => f.wallMs));
     playback.close(opened.playbackId);
+    // The first search (left at the seek) and the second are both logged out.
+    expect(http.opened.length).toBeGreaterThanOrEqual(2);
+    await http.allClosed();
   });
 
   it('pause stops the frames, a step is exactly one frame either way, reverse sends frames going back in time', async () => {
@@ -170,5 +195,25 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     // Keyframes, each its own picture: the timecode of each is its mapped wall time.
     for (const f of back) expect(await timecodes([f])).toEqual([f.wallMs]);
     playback.close(id);
+    await http.allClosed();
+  });
+
+  it('a speed change keeps the mapping: at 8× (the server may jump to a later keyframe) every frame is still its own wall time', async () => {
+    const at = segment.startMs + 150_300;
+    const opened = await playback.open({ cameraId: 'x/cam', atMs: at, rate: 1, profile: 'main' }, 'test');
+    const sink = new FakeSink();
+    playback.attach(opened.playbackId, sink);
+    const count = (): number => fragments(sink, opened.originMs).list.length;
+    await waitUntil('20 fragments', 150_000, () => count() >= 20 || undefined);
+    await playback.setSpeed(opened.playbackId, 8);
+    expect(playback.states()[0]).toMatchObject({ status: 'playing', rate: 8 });
+    const from = count();
+    const started = Date.now();
+    await waitUntil('80 fragments at 8×', 150_000, () => count() >= from + 80 || undefined);
+    const list = fragments(sink, opened.originMs).list.slice(0, from + 80);
+    console.info(`[playback] exacq at 8×: 80 frames (${list.at(-1)!.wallMs - list[from]!.wallMs} ms of recording) in ${Date.now() - started} ms`);
+    expect(await timecodes(list)).toEqual(list.map((f) => f.wallMs));
+    playback.close(opened.playbackId);
+    await http.allClosed();
   });
 });

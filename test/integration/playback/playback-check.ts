@@ -73,3 +73,40 @@ export async function checkOpenAndSeek(playback: PlaybackService, o: { cameraId:
   expect(playback.states()[0]).toMatchObject({ status: 'playing', rate: 1 });
   playback.close(opened.playbackId);
 }
+
+/** A recorded segment of the camera followed by a gap of 20 s – 5 min and another finished segment. */
+export function segmentsAroundGap(segments: readonly { startMs: number; endMs: number }[], nowMs: number): { before: { startMs: number; endMs: number }; after: { startMs: number; endMs: number } } {
+  const sorted = [...segments].sort((a, b) => a.startMs - b.startMs);
+  for (let i = 0; i + 1 < sorted.length; i += 1) {
+    const gap = sorted[i + 1]!.startMs - sorted[i]!.endMs;
+    if (gap >= 20_000 && gap <= 300_000 && sorted[i]!.endMs - sorted[i]!.startMs > 20_000 && sorted[i + 1]!.endMs < nowMs - 60_000) return { before: sorted[i]!, after: sorted[i + 1]! };
+  }
+  throw new Error('the simulator planned no short gap between two finished recordings of this camera');
+}
+
+/**
+ * Opens 10 s before a recording ends with a gap after it (the service's lead must exceed the
+ * gap): the frames up to the end, then state gap, then the next recording from its start, every
+ * frame's timecode its mapped wall time on the one mapping.
+ */
+export async function checkAcrossGap(playback: PlaybackService, o: { cameraId: string; before: { startMs: number; endMs: number }; after: { startMs: number; endMs: number }; gopMs: number; scratch: string }): Promise<void> {
+  const opened = await playback.open({ cameraId: o.cameraId, atMs: o.before.endMs - 10_000, rate: 1, profile: 'main' }, 'test');
+  const sink = new FakeSink();
+  playback.attach(opened.playbackId, sink);
+  const failed = (): string | undefined => playback.states().find((s) => s.status === 'failed')?.reason;
+  const list = await waitUntil('20 frames after the gap', 200_000, () => {
+    if (failed()) throw new Error(`the playback failed: ${failed()}`);
+    const got = fragments(sink, opened.originMs).list;
+    return got.filter((f) => f.wallMs >= o.after.startMs).length >= 20 ? got : undefined;
+  });
+  const last = list.filter((f) => f.wallMs < o.before.endMs).at(-1)!;
+  expect(o.before.endMs - last.wallMs).toBeLessThanOrEqual(200);
+  const firstAfter = list.find((f) => f.wallMs >= o.after.startMs)!;
+  expect(firstAfter.wallMs - o.after.startMs).toBeLessThan(o.gopMs);
+  // Each run decoded from its own start: the timecodes are the mapped wall times.
+  const beforeRun = list.filter((f) => f.init === list[0]!.init && f.wallMs < o.before.endMs);
+  expect(await timecodes(o.scratch, beforeRun)).toEqual(beforeRun.map((f) => f.wallMs));
+  const afterRun = list.filter((f) => f.wallMs >= o.after.startMs).slice(0, 20);
+  expect(await timecodes(o.scratch, afterRun)).toEqual(afterRun.map((f) => f.wallMs));
+  playback.close(opened.playbackId);
+}

@@ -15,7 +15,7 @@ import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { SiteDescription } from '../../../simulator/types.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
-import { checkOpenAndSeek } from './playback-check.js';
+import { checkAcrossGap, checkOpenAndSeek, segmentsAroundGap } from './playback-check.js';
 
 type AipixSite = SiteDescription & { cameras: { id: number; uuid: string; name: string }[] };
 /** 4-second GOPs: the first frame is not the asked instant. */
@@ -55,6 +55,26 @@ describe('AIPIX recorded playback through main/playback (simulator, real ffmpeg)
     });
     try {
       await checkOpenAndSeek(playback, { cameraId: 'aipix/cam', at: segment.startMs + 30_700, seekTo: segment.startMs + 90_300, gopMs: media.cameras[camIndex]!.gopSeconds * 1000, frameMs: 100, scratch });
+    } finally {
+      await playback.dispose();
+    }
+  });
+
+  it('across a gap: the frames up to the end, then the next recording from its start, on the one mapping', async () => {
+    const media = sim.context.media;
+    const recorded = adapter.recorded;
+    const id = String(site.cameras[camIndex]!.id);
+    const { before, after } = segmentsAroundGap(media.segments(camIndex, media.historyStartMs, sim.context.now()), sim.context.now());
+    const playback = new PlaybackService({
+      resolve: (_id, atMs, o) => recorded.video(id, atMs, o),
+      reverse: async () => recorded.reverse,
+      coverage: (_id, from, to) => recorded.coverage(id, from, to),
+      log: memoryLogger(),
+      // Longer than the gap: the recording after it is sent at once.
+      leadMs: 600_000,
+    });
+    try {
+      await checkAcrossGap(playback, { cameraId: 'aipix/cam', before, after, gopMs: media.cameras[camIndex]!.gopSeconds * 1000, scratch });
     } finally {
       await playback.dispose();
     }

@@ -15,7 +15,7 @@ import { createEagleEyeV3Module } from '../../../simulator/een-v3/index.js';
 import type { SimulatorHandle } from '../../../simulator/server.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
-import { checkOpenAndSeek } from './playback-check.js';
+import { checkAcrossGap, checkOpenAndSeek, segmentsAroundGap } from './playback-check.js';
 
 interface V3Site {
   url: string;
@@ -63,6 +63,26 @@ describe('Eagle Eye v3 recorded playback through main/playback (simulator, real 
     });
     try {
       await checkOpenAndSeek(playback, { cameraId: 'v3/cam', at: segment.startMs + 30_700, seekTo: segment.startMs + 90_300, gopMs: media.cameras[camIndex]!.gopSeconds * 1000, frameMs: 100, scratch });
+    } finally {
+      await playback.dispose();
+    }
+  });
+
+  it('across a gap: the frames up to the end, then the next recording from its start, on the one mapping', async () => {
+    const media = sim.context.media;
+    const recorded = adapter.recorded!;
+    const esn = media.cameras[camIndex]!.esn;
+    const { before, after } = segmentsAroundGap(media.segments(camIndex, media.historyStartMs, sim.context.now()), sim.context.now());
+    const playback = new PlaybackService({
+      resolve: (_id, atMs, o) => recorded.video(esn, atMs, o),
+      reverse: async () => recorded.reverse,
+      coverage: (_id, from, to) => recorded.coverage(esn, from, to),
+      log: memoryLogger(),
+      // Longer than the gap: the recording after it is sent at once.
+      leadMs: 600_000,
+    });
+    try {
+      await checkAcrossGap(playback, { cameraId: 'v3/cam', before, after, gopMs: media.cameras[camIndex]!.gopSeconds * 1000, scratch });
     } finally {
       await playback.dispose();
     }

@@ -173,4 +173,32 @@ describe('PlaybackService', () => {
       server.close();
     }
   });
+
+  it('a playhead whose stream breaks fails with a clear reason and its server session is closed at once', async () => {
+    const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html>gone</html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/search`;
+    const calls: string[] = [];
+    const { service } = setup({
+      reverse: 'server',
+      resolve: (_id, atMs) => ({
+        kind: 'playhead',
+        piece: { format: 'h264', url, headers: {}, startMs: atMs, fps: 10 },
+        parts: { url, headers: {}, wallMsOf: () => atMs },
+        playhead: { setSpeed: async () => undefined, step: async () => undefined, seek: async () => undefined, close: async () => void calls.push('close') },
+      }),
+    });
+    try {
+      const session = await service.open(open, 'w1');
+      const state = await waitUntil('failed', 5_000, () => service.states().find((s) => s.status === 'failed'));
+      expect(state).toMatchObject({ code: 'unreachable', reason: expect.stringContaining('404 text/html') });
+      await waitUntil('the search closed', 5_000, () => calls.includes('close') || undefined);
+      expect(await service.step(session.playbackId, 1)).toEqual({ by: 'player', frameMs: 100 });
+      service.close(session.playbackId);
+      await settle();
+      expect(calls).toEqual(['close']);
+    } finally {
+      server.close();
+    }
+  });
 });

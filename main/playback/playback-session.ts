@@ -95,7 +95,7 @@ export class PlaybackSession {
       pace: this.pace,
       // A server playhead paces its frames itself (and may go backwards): nothing to wait for here.
       leadMs: () => (this.source?.kind === 'playhead' ? Number.POSITIVE_INFINITY : (o.leadMs ?? DEFAULT_LEAD_MS) * Math.max(1, Math.abs(this.rate))),
-      producer: () => this.run?.handle ?? null,
+      producer: () => this.run?.feed ?? this.run?.handle ?? null,
       onFragmentSent: (wallMs) => this.fragmentSent(wallMs),
       onEmpty: () => {
         if (!this.endAfterHeld) return;

@@ -31,6 +31,7 @@ export class PlayheadFeed {
   /** Wall ms of every access unit written and not yet matched to an output sample, oldest first. */
   readonly stamps: number[] = [];
   private request: http.ClientRequest | null = null;
+  private response: http.IncomingMessage | null = null;
   private done = false;
 
   constructor(
@@ -50,6 +51,7 @@ export class PlayheadFeed {
         return;
       }
       const reader = new MultipartReader(boundary, MAX_PART_BYTES);
+      this.response = response;
       this.h.onOpen();
       response.on('data', (chunk: Buffer) => {
         if (this.done) return;
@@ -65,6 +67,19 @@ export class PlayheadFeed {
     request.on('timeout', () => request.destroy(new Error('no answer')));
     request.on('error', (err) => this.finish(`the stream could not be read (${err.message})`));
     this.request = request;
+  }
+
+  /**
+   * Flow control: while the reader downstream takes nothing, the socket is not read either, so
+   * the server's writes block (the simulator, like a server, then restarts its stream at its
+   * playhead when it can write again; the stamps keep every frame's time right).
+   */
+  pause(): void {
+    this.response?.pause();
+  }
+
+  resume(): void {
+    this.response?.resume();
   }
 
   /** Stops reading (the run is over); no handler is called after this. */

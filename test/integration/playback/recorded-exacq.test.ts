@@ -216,4 +216,30 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     playback.close(opened.playbackId);
     await http.allClosed();
   });
+
+  it('a reader that stops taking bytes stops reading the server (bounded in main, no failure); after it drains, frames go on with their own times', async () => {
+    const at = segment.startMs + 200_300;
+    const opened = await playback.open({ cameraId: 'x/cam', atMs: at, rate: 1, profile: 'main' }, 'test');
+    const session = playback.session(opened.playbackId)!;
+    const sink = new FakeSink();
+    playback.attach(opened.playbackId, sink);
+    const count = (): number => fragments(sink, opened.originMs).list.length;
+    await waitUntil('10 fragments', 150_000, () => count() >= 10 || undefined);
+    sink.full = true;
+    await waitUntil('the sink to be full', 10_000, () => sink.waitingForDrain || undefined);
+    // The server's playhead plays on meanwhile (4 s at 1×): what waits in main stays small.
+    const stalled = Date.now();
+    await waitUntil('4 s of a full sink', 10_000, () => Date.now() - stalled >= 4_000 || undefined);
+    const held = session.heldCount;
+    expect(held).toBeLessThan(60);
+    expect(session.status).toBe('playing');
+    const before = count();
+    sink.drain();
+    await waitUntil('20 more fragments', 60_000, () => count() >= before + 20 || undefined);
+    const list = fragments(sink, opened.originMs).list.slice(0, before + 20);
+    expect(await timecodes(list)).toEqual(list.map((f) => f.wallMs));
+    console.info(`[playback] exacq: ${held} fragments held after a 4 s stall; the stream went on ${list[before]!.wallMs - list[before - 1]!.wallMs} ms later`);
+    playback.close(opened.playbackId);
+    await http.allClosed();
+  });
 });

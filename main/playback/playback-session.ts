@@ -117,10 +117,6 @@ export class PlaybackSession {
     return this.o.originMs;
   }
 
-  get sourceKind(): RecordedSource['kind'] | undefined {
-    return this.source?.kind;
-  }
-
   /** Fragments and init segments waiting in main (tests: memory stays bounded). */
   get heldCount(): number {
     return this.gate.size;

@@ -27,6 +27,8 @@ export interface PipelineHandle {
    * more: it is gone, or MAX_STDIN_BACKLOG bytes wait unread (it stopped reading).
    */
   write?(bytes: Buffer): boolean;
+  /** Ends stdin (the input is complete): ffmpeg finishes what it holds and exits. */
+  endInput?(): void;
   /**
    * Stops reading stdout (no onData until resume): the pipe fills and ffmpeg blocks writing, so
    * it stops reading its input too. Recorded playback's flow control; live never pauses.
@@ -79,6 +81,9 @@ export const spawnFfmpeg: PipelineRunner = (args, handlers, options = {}) => {
             if (exited || stdin.destroyed || !stdin.writable || stdin.writableLength > MAX_STDIN_BACKLOG) return false;
             stdin.write(bytes);
             return true;
+          },
+          endInput(): void {
+            if (!stdin.destroyed) stdin.end();
           },
         }
       : {}),

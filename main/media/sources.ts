@@ -50,4 +50,17 @@ export type RecordedSource =
    * `playhead`. It comes paused at `piece.startMs` (a playhead that moved before the reader
    * connected would start the stream elsewhere): connect to `piece.url`, then setSpeed(rate).
    */
-  | { kind: 'playhead'; piece: RecordedPiece; playhead: RecordedPlayhead };
+  | { kind: 'playhead'; piece: RecordedPiece; playhead: RecordedPlayhead; parts: RecordedParts };
+
+/**
+ * The playhead's stream as multipart parts, one access unit each, whose headers say where in the
+ * recording the frame lies (exacq's `TimeOffset`): the pipeline stamps every frame with the wall
+ * time its part states, so a server-side jump (step, speed, reverse, a stream restarted at a
+ * later keyframe) never shifts the mapping. Counting frames from `piece.startMs` would.
+ */
+export interface RecordedParts {
+  url: string;
+  headers: Record<string, string>;
+  /** Wall time (epoch ms) of a part's frame from its headers (names in lower case); undefined when it gives none. */
+  wallMsOf(headers: Record<string, string>): number | undefined;
+}

@@ -52,9 +52,24 @@ export function pieceInputArgs(piece: RecordedPiece): string[] {
 }
 
 export function playbackArgs(piece: RecordedPiece): string[] {
+  return [...quiet, ...pieceInputArgs(piece), ...fmp4Out('frag_keyframe+empty_moov+default_base_moof')];
+}
+
+/**
+ * A server playhead's frames (raw H.264 access units on stdin, see playhead-feed.ts): one
+ * fragment per frame, so each fragment is stamped with its own frame's wall time (the server may
+ * jump between any two frames). The frame rate only sets the durations ffmpeg writes.
+ */
+export function playheadArgs(fps: number | undefined): string[] {
   return [
     ...quiet,
-    ...pieceInputArgs(piece),
+    ...['-probesize', '32768', '-analyzeduration', '0', '-fpsprobesize', '0', '-framerate', String(fps ?? DEFAULT_RAW_FPS), '-f', 'h264', '-i', 'pipe:0'],
+    ...fmp4Out('frag_keyframe+frag_every_frame+empty_moov+default_base_moof'),
+  ];
+}
+
+function fmp4Out(movflags: string): string[] {
+  return [
     '-map',
     '0:v:0',
     '-an',
@@ -65,7 +80,7 @@ export function playbackArgs(piece: RecordedPiece): string[] {
     '-f',
     'mp4',
     '-movflags',
-    'frag_keyframe+empty_moov+default_base_moof',
+    movflags,
     '-frag_duration',
     String(PLAYBACK_FRAGMENT_US),
     'pipe:1',

@@ -29,8 +29,9 @@ export interface PlaybackServiceOptions {
   /** Recorded video of a camera from atMs (compose: the adapter's recorded.video through withCamera). */
   resolve(cameraId: string, atMs: number, options: { rate: number; profile: ProfileName }): Promise<RecordedSource>;
   /**
-   * How the site plays backwards (RecordedMedia.reverse): any answer but none lets the player step
-   * keyframes back through forward video (server-side reverse is not used yet); none refuses.
+   * How the site plays backwards (RecordedMedia.reverse): 'server' where a server playhead source
+   * plays backwards itself (exacq: its frames come newest first), 'keyframes' where the player
+   * steps keyframes back through forward video; none refuses.
    */
   reverse(cameraId: string): Promise<'server' | 'keyframes' | 'none'>;
   /** Recorded periods, to say where a gap ends (compose: the adapter's coverage). */
@@ -59,7 +60,7 @@ interface Entry {
   owner: string;
   unclaimed: TimerHandle | null;
   frameMs: number;
-  reverse: 'keyframes' | 'none';
+  reverse: 'server' | 'keyframes' | 'none';
 }
 
 function reverseRefused(): AppFailure {
@@ -94,8 +95,8 @@ export class PlaybackService implements MediaAttachSource {
       throw new AppFailure('not-found', `There is no camera ${JSON.stringify(cameraId.slice(0, 120))} on any site Tessera knows.`);
     }
     if (atMs > this.clock.now()) throw new AppFailure('no-recording', `${new Date(atMs).toISOString()} is in the future: nothing is recorded there yet.`);
-    const reverse = (await this.o.reverse(cameraId)) === 'none' ? 'none' : 'keyframes';
-    if (rate < 0 && reverse === 'none') throw reverseRefused();
+    const vendorReverse = await this.o.reverse(cameraId);
+    if (rate < 0 && vendorReverse === 'none') throw reverseRefused();
     this.slots.take(owner);
     let start: { source: RecordedSource } | { gapAtMs: number };
     try {
@@ -125,6 +126,8 @@ export class PlaybackService implements MediaAttachSource {
       ...(this.o.leadMs !== undefined ? { leadMs: this.o.leadMs } : {}),
     });
     const fps = 'source' in start ? (start.source.kind === 'pieces' ? start.source.first.fps : start.source.piece.fps) : undefined;
+    // Server reverse needs the server's playhead; URL pieces (or a gap first) step keyframes.
+    const reverse = vendorReverse === 'none' ? 'none' : vendorReverse === 'server' && 'source' in start && start.source.kind === 'playhead' ? 'server' : 'keyframes';
     const entry: Entry = { session, owner, unclaimed: null, frameMs: fps ? 1000 / fps : FALLBACK_FRAME_MS, reverse };
     entry.unclaimed = this.clock.setTimeout(() => {
       this.o.log.info('closing a playback its player never fetched', { playbackId, camera: cameraId });

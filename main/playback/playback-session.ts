@@ -12,22 +12,25 @@
  * blocks and stops reading the VMS. What waits in main is at most one stdout chunk of fragments.
  * Consecutive pieces continue under the first init segment when theirs is byte-identical; a seek
  * always sends a new one (the player resets its SourceBuffer then, see preload/contract/recordings.ts).
+ * A server playhead (exacq) paces, pauses, steps and reverses on the server (playhead-steering.ts)
+ * and stamps each frame with the time the server gives it (playhead-feed.ts, recorded-run.ts).
  */
 import type { PlaybackState } from '../../preload/contract/index.js';
 import { AppFailure } from '../../preload/contract/index.js';
-import { Fmp4Splitter, parseFragment, parseInit, type InitInfo } from '../../common/mp4/index.js';
 import { nextRecordingStart, type Period } from '../../common/time-periods.js';
 import type { Logger } from '../logging/logger.js';
 import { redactArgs } from '../media/ffmpeg-args.js';
 import { failureFromExit, tail } from '../media/ffmpeg-log.js';
-import type { PipelineHandle, PipelineRunner } from '../media/ffmpeg-process.js';
+import type { PipelineRunner } from '../media/ffmpeg-process.js';
 import type { Clock } from '../media/clock.js';
 import type { RecordedPiece, RecordedSource } from '../media/sources.js';
 import type { ViewerSink } from '../media/viewer.js';
-import { decodeTimeOf, RunTimeline, withDecodeTime } from './decode-times.js';
 import { FlowGate } from './flow-gate.js';
 import { PlayClock } from './play-clock.js';
-import { playbackArgs } from './playback-args.js';
+import { playbackArgs, playheadArgs } from './playback-args.js';
+import { PlayheadFeed } from './playhead-feed.js';
+import { PlayheadSteering, type PlayheadSource } from './playhead-steering.js';
+import { newRun, runFragment, runInit, type Run } from './recorded-run.js';
 
 /** A piece starting this much after the previous one ended is a gap (ms). */
 export const GAP_TOLERANCE_MS = 2_000;
@@ -47,8 +50,7 @@ export interface PlaybackSessionOptions {
   cameraId: string;
   originMs: number;
   rate: number;
-  /** Recorded video of this camera from atMs (bound to the profile by the service). */
-  /** `rate` is the speed's magnitude (backwards plays forward video the player steps through). */
+  /** Recorded video of this camera from atMs (bound to the profile by the service); `rate` is the speed's magnitude. */
   resolve(atMs: number, rate: number): Promise<RecordedSource>;
   /** Recorded periods of this camera (where a gap ends). */
   coverage(fromMs: number, toMs: number): Promise<Period[]>;
@@ -58,19 +60,6 @@ export interface PlaybackSessionOptions {
   onChange(kind: 'status' | 'position'): void;
   leadMs?: number;
 }
-
-interface Run {
-  handle: PipelineHandle | null;
-  piece: RecordedPiece;
-  splitter: Fmp4Splitter;
-  init: InitInfo | null;
-  timeline: RunTimeline | null;
-  /** Wall time where the last fragment produced ends. */
-  reachedMs: number | null;
-  stderr: string;
-  exited: boolean;
-}
-
 
 export class PlaybackSession {
   status: PlaybackStatus = 'opening';
@@ -82,6 +71,8 @@ export class PlaybackSession {
   code: string | undefined;
   private readonly pace: PlayClock;
   private source: RecordedSource | null = null;
+  /** Set while the source is a server playhead. */
+  private steering: PlayheadSteering | null = null;
   private run: Run | null = null;
   private generation = 0;
   private readonly gate: FlowGate;
@@ -102,8 +93,9 @@ export class PlaybackSession {
     this.gate = new FlowGate({
       clock: o.clock,
       pace: this.pace,
-      leadMs: () => (o.leadMs ?? DEFAULT_LEAD_MS) * Math.max(1, this.rate),
-      producer: () => this.run?.handle ?? null,
+      // A server playhead paces its frames itself (and may go backwards): nothing to wait for here.
+      leadMs: () => (this.source?.kind === 'playhead' ? Number.POSITIVE_INFINITY : (o.leadMs ?? DEFAULT_LEAD_MS) * Math.max(1, Math.abs(this.rate))),
+      producer: () => this.run?.feed ?? this.run?.handle ?? null,
       onFragmentSent: (wallMs) => this.fragmentSent(wallMs),
       onEmpty: () => {
         if (!this.endAfterHeld) return;
@@ -123,10 +115,6 @@ export class PlaybackSession {
 
   get originMs(): number {
     return this.o.originMs;
-  }
-
-  get sourceKind(): RecordedSource['kind'] | undefined {
-    return this.source?.kind;
   }
 
   /** Fragments and init segments waiting in main (tests: memory stays bounded). */
@@ -171,20 +159,20 @@ export class PlaybackSession {
   /** Plays from atMs: a new run and a new init segment, on the same originMs. */
   async seek(atMs: number): Promise<void> {
     const generation = this.restart();
+    await this.resolveAndPlay(atMs, generation, (err) => (err instanceof AppFailure && err.error.code === 'no-recording' ? this.resumeAt(atMs, generation) : this.fail(err)));
+  }
+
+  /** The source at atMs, played unless a newer seek came meanwhile (then it is closed at once). */
+  private async resolveAndPlay(atMs: number, generation: number, failed: (err: unknown) => unknown): Promise<void> {
     let source: RecordedSource;
     try {
       source = await this.o.resolve(atMs, Math.abs(this.rate));
     } catch (err) {
-      if (generation !== this.generation) return;
-      if (err instanceof AppFailure && err.error.code === 'no-recording') return this.resumeAt(atMs, generation);
-      this.fail(err);
+      if (generation === this.generation) await failed(err);
       return;
     }
-    if (generation !== this.generation) {
-      this.track(closeSource(source));
-      return;
-    }
-    this.play(source, generation);
+    if (generation !== this.generation) this.track(closeSource(source));
+    else this.play(source, generation);
   }
 
   /**
@@ -197,7 +185,7 @@ export class PlaybackSession {
     this.rate = rate;
     this.pace.setRate(Math.max(0, rate));
     this.gate.clearTimer();
-    if (this.source?.kind === 'playhead') void this.source.playhead.setSpeed(rate).catch((err: unknown) => this.o.log.warn('playhead speed refused', { error: err }));
+    if (!this.paused) this.steering?.speed(rate);
     this.o.onChange('status');
     if (crossed && atMs !== undefined && this.source?.kind === 'pieces') {
       void this.seek(atMs);
@@ -206,7 +194,10 @@ export class PlaybackSession {
     this.pump();
   }
 
-  setPaused(paused: boolean): void {
+  /** `steer`: false where the caller sets the server's speed itself (step). */
+  setPaused(paused: boolean, steer = true): void {
+    // A server playhead stops sending at speed 0 and goes on at the rate.
+    if (steer && paused !== this.paused) this.steering?.speed(paused ? 0 : this.rate);
     this.paused = paused;
     this.pace.setPaused(paused);
     this.gate.clearTimer();
@@ -215,10 +206,20 @@ export class PlaybackSession {
     this.pump();
   }
 
-  /** One frame by the server's playhead (true), or false where the player steps in its buffer. */
+  /**
+   * One frame by the server's playhead (true; it pauses first), or false where the player steps in
+   * its buffer. Forward, the stream sends the next frame; back, the stream cannot go back, so it
+   * restarts where the playhead now is (the GOP up to that frame, under a new init segment).
+   */
   async step(direction: 1 | -1): Promise<boolean> {
-    if (this.source?.kind !== 'playhead') return false;
-    await this.source.playhead.step(direction);
+    const steering = this.steering;
+    if (!steering) return false;
+    if (!this.paused) {
+      this.setPaused(true, false);
+      // Stopped before the step, so the frame after the step is the only one that comes.
+      await steering.source.playhead.setSpeed(0);
+    }
+    await steering.step(direction);
     return true;
   }
 
@@ -235,9 +236,7 @@ export class PlaybackSession {
     this.generation += 1;
     this.gate.clearTimer();
     this.stopRun();
-    const source = this.source;
-    this.source = null;
-    if (source) this.track(closeSource(source));
+    this.dropSource();
     this.gate.clear();
     this.endAfterHeld = false;
     this.initRequired = true;
@@ -249,6 +248,7 @@ export class PlaybackSession {
 
   private stopRun(): void {
     const handle = this.run?.handle;
+    this.run?.feed?.stop();
     this.run = null;
     if (handle) this.track(handle.stop());
   }
@@ -259,15 +259,60 @@ export class PlaybackSession {
     void ending.finally(() => this.dying.delete(ending));
   }
 
-  private play(source: RecordedSource, generation: number): void {
-    this.source = source;
-    this.startRun(source.kind === 'pieces' ? source.first : source.piece, generation);
+  /** Forgets the source and closes its server session (exacq's search), whatever happened. */
+  private dropSource(): void {
+    const source = this.source;
+    this.source = null;
+    this.steering = null;
+    if (source) this.track(closeSource(source));
   }
 
-  private startRun(piece: RecordedPiece, generation: number): void {
-    const args = playbackArgs(piece);
+  private play(source: RecordedSource, generation: number): void {
+    this.source = source;
+    if (source.kind === 'pieces') {
+      this.startRun(source.first, generation);
+      return;
+    }
+    const steering: PlayheadSteering = new PlayheadSteering(source, {
+      log: this.o.log,
+      playbackId: this.o.playbackId,
+      current: (): boolean => this.steering === steering && generation === this.generation,
+      // The playhead's stream again from where the server's playhead is (same source, new init).
+      rerun: () => {
+        this.stopRun();
+        this.gate.clear();
+        this.pace.reset();
+        this.initRequired = true;
+        this.startPlayheadRun(steering, generation);
+      },
+    });
+    this.steering = steering;
+    this.startPlayheadRun(steering, generation);
+  }
+
+  /** ffmpeg reads the frames the feed takes from the server; the playhead moves once the server answered. */
+  private startPlayheadRun(steering: PlayheadSteering, generation: number): void {
+    const source: PlayheadSource = steering.source;
+    const run = this.startRun(source.piece, generation, playheadArgs(source.piece.fps));
+    const current = (): boolean => generation === this.generation && this.run === run;
+    run.feed = new PlayheadFeed(source.parts, {
+      onOpen: () => {
+        if (current()) steering.opened(this.rate, this.paused);
+      },
+      write: (data) => run.handle?.write?.(data) ?? false,
+      onEnd: (error) => {
+        if (!current()) return;
+        if (error) this.fail(new AppFailure('unreachable', `The recording could not be played: ${error}.`));
+        else run.handle?.endInput?.();
+      },
+    });
+    run.feed.start();
+  }
+
+  private startRun(piece: RecordedPiece, generation: number, playheadInput?: string[]): Run {
+    const args = playheadInput ?? playbackArgs(piece);
     this.o.log.info('playing a recorded piece', { playback: this.o.playbackId, camera: this.o.cameraId, format: piece.format, startMs: piece.startMs, args: redactArgs(args) });
-    const run: Run = { handle: null, piece, splitter: new Fmp4Splitter(), init: null, timeline: null, reachedMs: null, stderr: '', exited: false };
+    const run = newRun(piece);
     this.run = run;
     const current = (): boolean => generation === this.generation && this.run === run;
     run.handle = this.o.runner(args, {
@@ -281,7 +326,8 @@ export class PlaybackSession {
         run.exited = true;
         if (current()) this.onExit(run, exit, generation);
       },
-    });
+    }, playheadInput ? { stdin: true } : {});
+    return run;
   }
 
   private onData(run: Run, chunk: Buffer): void {
@@ -300,10 +346,7 @@ export class PlaybackSession {
   }
 
   private onInit(run: Run, bytes: Buffer): void {
-    const info = parseInit(bytes);
-    if (!info.video) throw new Error('the recording holds no video');
-    run.init = info;
-    run.timeline = new RunTimeline(this.o.originMs, run.piece.startMs, info.video.timescale);
+    const info = runInit(run, bytes, this.o.originMs);
     if (!this.initRequired && this.sentInit?.equals(bytes)) return;
     this.initRequired = false;
     this.sentInit = bytes;
@@ -311,17 +354,10 @@ export class PlaybackSession {
   }
 
   private onFragment(run: Run, bytes: Buffer): void {
-    if (!run.init?.video || !run.timeline) return;
-    const trackId = run.init.video.id;
-    const info = parseFragment(bytes, run.init);
-    // Video only (the args drop audio); a source's stray non-video fragment carries no picture.
-    if (info.videoSamples === 0) return;
-    const ticks = decodeTimeOf(bytes, trackId);
-    const wallMs = run.timeline.wallMs(ticks);
-    const endMs = wallMs + info.videoDurationMs;
-    run.reachedMs = endMs;
+    const fragment = runFragment(run, bytes, this.o.originMs);
+    if (!fragment) return;
     this.failedRuns = 0;
-    this.gate.push({ bytes: withDecodeTime(bytes, trackId, run.timeline.sessionTicks(ticks)), wallMs });
+    this.gate.push(fragment);
   }
 
   private pump(): void {
@@ -366,8 +402,7 @@ export class PlaybackSession {
       this.startRun(piece, generation);
       return;
     }
-    this.source = null;
-    if (source) this.track(closeSource(source));
+    this.dropSource();
     await this.resumeAt(afterMs, generation);
   }
 
@@ -388,18 +423,7 @@ export class PlaybackSession {
       return;
     }
     this.enterGap(next);
-    let source: RecordedSource;
-    try {
-      source = await this.o.resolve(next, Math.abs(this.rate));
-    } catch (err) {
-      if (generation === this.generation) this.fail(err);
-      return;
-    }
-    if (generation !== this.generation) {
-      this.track(closeSource(source));
-      return;
-    }
-    this.play(source, generation);
+    await this.resolveAndPlay(next, generation, (err) => this.fail(err));
   }
 
   private enterGap(nextMs: number): void {
@@ -410,6 +434,8 @@ export class PlaybackSession {
   private fail(err: unknown): void {
     this.stopRun();
     this.gate.clear();
+    // A failed playback keeps no server session (exacq's search): a seek makes a new one.
+    this.dropSource();
     const failure = err instanceof AppFailure ? err.error : { code: 'unreachable', message: 'The recording could not be played.' };
     if (!(err instanceof AppFailure)) this.o.log.warn('playback failed', { playback: this.o.playbackId, error: err });
     this.code = failure.code;

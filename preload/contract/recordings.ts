@@ -106,7 +106,9 @@ export const playbackSessionSchema = z.object({
   /**
    * How backwards works: 'keyframes' = the player steps keyframes back through what it holds and
    * seeks back for more (main sends nothing new while the rate is negative); 'server' = the
-   * vendor plays backwards itself (exacqVision; not used by main yet); 'none' = refused.
+   * vendor plays backwards itself (exacqVision): main sends its frames newest first (keyframes),
+   * each fragment at its own, falling, media time, under a new init segment when the direction
+   * changes; 'none' = refused.
    */
   reverse: z.enum(['server', 'keyframes', 'none']),
 });

@@ -2,8 +2,8 @@
  * Native H.264 playback of a search: recorded media cut in GOP-aligned windows (stream copy),
  * sent frame by frame as the play head reaches each frame, so the stream follows play speed,
  * pause and steps. Multipart parts carry Frame and TimeOffset (ms of recorded time into the
- * search). Reverse play holds the stream (an H.264 stream cannot run backwards without a
- * transcode); the JPEG path of video.web does play in reverse.
+ * search). Reverse play sends keyframes only, newest first, each as the play head reaches it
+ * going back (an H.264 stream cannot run backwards without a transcode; a keyframe stands alone).
  */
 import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
@@ -87,6 +87,7 @@ export function streamSearchH264(state: ExacqState, search: Search, camera: Came
   async function waitFor(pos: number, windowStartPos: number): Promise<'go' | 'resync' | 'closed'> {
     for (;;) {
       if (closed) return 'closed';
+      if (head.speed < 0) return 'resync';
       const now = head.position(state.ctx.now());
       // A window starts on the keyframe before the play head, up to a GOP behind it: that is catch-up, not a jump.
       if (now > pos + gopMs + resyncMs || now < windowStartPos - resyncMs) return 'resync';
@@ -96,8 +97,37 @@ export function streamSearchH264(state: ExacqState, search: Search, camera: Came
     }
   }
 
+  /** Backwards: the keyframe at or before the play head, whenever the head passes a new one. */
+  async function reverse(): Promise<'forward' | 'closed'> {
+    let lastSent: number | undefined;
+    for (;;) {
+      if (closed) return 'closed';
+      if (head.speed >= 0) return 'forward';
+      const wall = head.time(state.ctx.now());
+      const seg = media.segments(camera.index, wall - gopMs, wall + 1).find((s) => s.startMs <= wall && wall < s.endMs);
+      const keyframe = seg ? seg.startMs + Math.floor((wall - seg.startMs) / gopMs) * gopMs : undefined;
+      if (seg && keyframe !== undefined && keyframe !== lastSent) {
+        lastSent = keyframe;
+        const window = { startMs: keyframe, endMs: Math.min(keyframe + gopMs, seg.endMs) };
+        const fetch = collectUnits(state, media, camera, window);
+        fetches.push(fetch);
+        const unit = (await fetch.units)[0];
+        fetch.stop();
+        const firstMs = media.clipStartMs?.(camera.index, window.startMs, window.endMs) ?? window.startMs;
+        const pos = timeline.toPos(firstMs);
+        if (unit && !closed) {
+          const data = opts.multipart ? encodePart(unit.data, { contentType: 'video/h264', iframe: true, frame: frameNumber(pos, search.fps), timeOffsetMs: pos }) : unit.data;
+          if (!res.write(data)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
+        continue;
+      }
+      await sleep(pollMs);
+    }
+  }
+
   async function play(): Promise<void> {
     for (;;) {
+      if (head.speed < 0 && (await reverse()) === 'closed') return;
       const fromMs = head.time(state.ctx.now());
       const windows = playbackWindows(media.segments(camera.index, fromMs, search.endMs), Math.max(fromMs, search.startMs), search.endMs, gopMs);
       let next = windows.length ? collectUnits(state, media, camera, windows[0]!) : undefined;

@@ -209,8 +209,8 @@ export class ExacqClient {
   }
 
   /** The H.264 (format 5) stream of a search, raw Annex-B: what the playback pipeline reads. Carries the session: main only. */
-  searchStreamUrl(session: string, searchId: string, camera: string): string {
-    return this.url('video.web', { s: session, search_id: searchId, camera, format: ExacqH264 });
+  searchStreamUrl(session: string, searchId: string, camera: string, multipart = false): string {
+    return this.url('video.web', { s: session, search_id: searchId, camera, format: ExacqH264, ...(multipart ? { multipart_encode: 1 } : {}) });
   }
 
   /**

@@ -119,6 +119,15 @@ export class ExacqRecorded implements RecordedMedia {
         kind: 'playhead',
         piece: { format: 'h264', url: client.searchStreamUrl(session, searchId, stream), headers: {}, startMs, endMs: periods.at(-1)!.toMs, fps: fps ?? fallbackFps },
         playhead,
+        // Every part's TimeOffset (ms of recorded time into the search) gives its frame's wall time.
+        parts: {
+          url: client.searchStreamUrl(session, searchId, stream, true),
+          headers: {},
+          wallMsOf: (headers) => {
+            const offset = Number(headers.timeoffset);
+            return headers.timeoffset !== undefined && Number.isFinite(offset) ? wallAtSearchOffset(periods, offset) : undefined;
+          },
+        },
       };
     } catch (err) {
       await (playhead ? playhead.close() : this.closeSearch(searchId));

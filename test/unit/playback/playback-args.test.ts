@@ -1,6 +1,6 @@
 // The ffmpeg command line of a recorded piece, exactly (main/playback/playback-args.ts).
 import { describe, expect, it } from 'vitest';
-import { playbackArgs } from '../../../main/playback/playback-args.js';
+import { playbackArgs, playheadArgs } from '../../../main/playback/playback-args.js';
 import type { RecordedPiece } from '../../../main/media/sources.js';
 
 const piece = (format: RecordedPiece['format'], extra: Partial<RecordedPiece> = {}): RecordedPiece => ({ format, url: 'http://127.0.0.1:9/clip', headers: {}, startMs: 1_700_000_000_000, ...extra });
@@ -26,5 +26,12 @@ describe('playbackArgs', () => {
     expect(playbackArgs(piece('hls'))).toEqual([...quiet, '-rw_timeout', '30000000', ...probe, '-live_start_index', '0', '-f', 'hls', '-i', 'http://127.0.0.1:9/clip', ...output]);
     expect(playbackArgs(piece('mp4'))).toEqual([...quiet, '-rw_timeout', '30000000', '-f', 'mov', '-i', 'http://127.0.0.1:9/clip', ...output]);
     expect(playbackArgs(piece('mpegts'))).toEqual([...quiet, '-rw_timeout', '30000000', ...probe, '-f', 'mpegts', '-i', 'http://127.0.0.1:9/clip', ...output]);
+  });
+
+  it('a server playhead’s frames come on stdin, one fragment each (each is stamped with its own frame’s time)', () => {
+    expect(playheadArgs(10)).toEqual([
+      ...quiet, '-probesize', '32768', '-analyzeduration', '0', '-fpsprobesize', '0', '-framerate', '10', '-f', 'h264', '-i', 'pipe:0',
+      ...output.map((a) => (a.startsWith('frag_keyframe') ? 'frag_keyframe+frag_every_frame+empty_moov+default_base_moof' : a)),
+    ]);
   });
 });

@@ -1,5 +1,7 @@
 // Recorded playbacks per tile (main/playback/playback-service.ts): what open refuses and why, one
 // session per open (never shared), slots shared with live video, the unclaimed reaper, coalesced states.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Period } from '../../../common/time-periods.js';
 import type { RecordedSource } from '../../../main/media/sources.js';
@@ -10,6 +12,7 @@ import { failure } from '../../support/adapter-harness.js';
 import { FakeRunner, settle } from '../../support/fake-runner.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { memoryLogger } from '../../support/memory-logger.js';
+import { waitUntil } from '../../support/wait-until.js';
 import { FakeSink } from '../media/fake-sink.js';
 
 const NOW = 1_800_000_000_000;
@@ -124,12 +127,21 @@ describe('PlaybackService', () => {
     expect(published.length).toBeLessThanOrEqual(3);
   });
 
-  it('a playhead source is stepped by the server, and closed with the playback', async () => {
+  it('a playhead source starts once its stream answered, pauses and steps on the server, turns round by reading the stream again, and is closed with the playback', async () => {
+    // The playhead's multipart stream: answered, then silent (a paused server playhead).
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'multipart/x-mixed-replace; boundary=frame' });
+      res.flushHeaders();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/search`;
     const calls: string[] = [];
-    const { service } = setup({
+    const { service, runner } = setup({
+      reverse: 'server',
       resolve: (_id, atMs) => ({
         kind: 'playhead',
-        piece: { format: 'h264', url: 'http://127.0.0.1:9/search', headers: {}, startMs: atMs, fps: 10 },
+        piece: { format: 'h264', url, headers: {}, startMs: atMs, fps: 10 },
+        parts: { url, headers: {}, wallMsOf: () => atMs },
         playhead: {
           setSpeed: async (r) => void calls.push(`speed ${r}`),
           step: async (d) => void calls.push(`step ${d}`),
@@ -138,11 +150,55 @@ describe('PlaybackService', () => {
         },
       }),
     });
-    const session = await service.open(open, 'w1');
-    expect(await service.step(session.playbackId, -1)).toEqual({ by: 'server', frameMs: 100 });
-    await service.setSpeed(session.playbackId, 2);
-    service.close(session.playbackId);
-    await settle();
-    expect(calls).toEqual(['step -1', 'speed 2', 'close']);
+    try {
+      const session = await service.open(open, 'w1');
+      expect(session.reverse).toBe('server');
+      await waitUntil('the playhead started', 5_000, () => calls.includes('speed 1') || undefined);
+      expect(runner.runs).toHaveLength(1);
+      expect(await service.step(session.playbackId, 1)).toEqual({ by: 'server', frameMs: 100 });
+      expect(service.states()[0]).toMatchObject({ rate: 1 });
+      expect(service.session(session.playbackId)!.paused).toBe(true);
+      // Back one frame: the stream is read again from the playhead (a paused one stays paused).
+      expect(await service.step(session.playbackId, -1)).toEqual({ by: 'server', frameMs: 100 });
+      expect(runner.runs).toHaveLength(2);
+      await service.setSpeed(session.playbackId, 2);
+      await service.pause(session.playbackId, false);
+      await service.setSpeed(session.playbackId, -2);
+      await waitUntil('the stream read again backwards', 5_000, () => runner.runs.length === 3 || undefined);
+      service.close(session.playbackId);
+      await settle();
+      expect(calls).toEqual(['speed 1', 'speed 0', 'step 1', 'step -1', 'speed 2', 'speed -2', 'close']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('a playhead whose stream breaks fails with a clear reason and its server session is closed at once', async () => {
+    const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html>gone</html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/search`;
+    const calls: string[] = [];
+    const { service } = setup({
+      reverse: 'server',
+      resolve: (_id, atMs) => ({
+        kind: 'playhead',
+        piece: { format: 'h264', url, headers: {}, startMs: atMs, fps: 10 },
+        parts: { url, headers: {}, wallMsOf: () => atMs },
+        playhead: { setSpeed: async () => undefined, step: async () => undefined, seek: async () => undefined, close: async () => void calls.push('close') },
+      }),
+    });
+    try {
+      const session = await service.open(open, 'w1');
+      const state = await waitUntil('failed', 5_000, () => service.states().find((s) => s.status === 'failed'));
+      expect(state).toMatchObject({ code: 'unreachable', reason: expect.stringContaining('404 text/html') });
+      await waitUntil('the search closed', 5_000, () => calls.includes('close') || undefined);
+      expect(await service.step(session.playbackId, 1)).toEqual({ by: 'player', frameMs: 100 });
+      service.close(session.playbackId);
+      await settle();
+      expect(calls).toEqual(['close']);
+    } finally {
+      server.close();
+    }
   });
 });

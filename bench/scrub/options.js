@@ -2,7 +2,7 @@
 export const usage = `usage: npm run bench:scrub -- [--samples N] [--scrubs N] [--opens N] [--baseline-minutes M] [--long] [--json FILE]
   --samples N           still requests per vendor, uncached and again cached (default 20)
   --scrubs N            scrubs (a still per vendor tile each) before the memory reading (default 100)
-  --opens N             playback:open → first presented frame, per vendor (default 3)
+  --opens N             playback:open → first presented frame, then a frame step, per vendor (default 3; 0 skips)
   --baseline-minutes M  length of the baseline's 720p25 recording (default 10; made once, cached)
   --long                sync spread also after 5 min (off by default: CI time)
   --json FILE           keep the numbers`;
@@ -10,6 +10,12 @@ export const usage = `usage: npm run bench:scrub -- [--samples N] [--scrubs N] [
 const positive = (name, raw) => {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number, got ${raw ?? 'nothing'}`);
+  return n;
+};
+
+const count = (name, raw) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} needs a whole number, got ${raw ?? 'nothing'}`);
   return n;
 };
 
@@ -21,8 +27,8 @@ export function parseScrubArgs(argv) {
     else if (a === '--long') o.long = true;
     else if (a === '--json') o.json = argv[++i] ?? (() => { throw new Error('--json needs a file'); })();
     else if (a === '--samples') o.samples = Math.round(positive('samples', argv[++i]));
-    else if (a === '--scrubs') o.scrubs = Math.round(positive('scrubs', argv[++i]));
-    else if (a === '--opens') o.opens = Math.round(positive('opens', argv[++i]));
+    else if (a === '--scrubs') o.scrubs = count('scrubs', argv[++i]);
+    else if (a === '--opens') o.opens = count('opens', argv[++i]);
     else if (a === '--baseline-minutes') o.baselineMinutes = positive('baseline-minutes', argv[++i]);
     else throw new Error(`unknown option ${a}`);
   }

@@ -37,7 +37,10 @@ export function scrubProbe({ token }) {
       bridge = ws('bridge');
       bridge.addEventListener('message', (e) => {
         const m = JSON.parse(e.data);
-        if (m.id !== undefined && pending.has(m.id)) pending.get(m.id)(m.result), pending.delete(m.id);
+        if (m.id !== undefined && pending.has(m.id)) {
+          pending.get(m.id)(m.result);
+          pending.delete(m.id);
+        } else if (m.event === 'playback:state') for (const st of m.payload) states.set(st.playbackId, st);
       });
       await new Promise((resolve, reject) => (bridge.addEventListener('open', resolve, { once: true }), bridge.addEventListener('error', reject, { once: true })));
     }
@@ -48,6 +51,8 @@ export function scrubProbe({ token }) {
   }
 
   const players = new Map();
+  /** The last playback:state per session: why a stream that never started did not. */
+  const states = new Map();
   const frame = (video) => new Promise((resolve) => video.requestVideoFrameCallback((now, meta) => resolve({ at: performance.now(), mediaTime: meta.mediaTime })));
 
   /** playback:open at atMs → the answer, the first bytes, the first presented frame (rVFC). */
@@ -77,7 +82,9 @@ export function scrubProbe({ token }) {
     s.addEventListener('message', (e) => {
       if (typeof e.data === 'string') {
         const head = JSON.parse(e.data);
-        if (head.status === 200) (sb = ms.addSourceBuffer(head.contentType)), sb.addEventListener('updateend', () => {
+        if (head.status !== 200) return;
+        sb = ms.addSourceBuffer(head.contentType);
+        sb.addEventListener('updateend', () => {
           pump();
           // Start at the asked instant on the session's one mapping (recordings.ts).
           if (video.readyState < 2 && sb.buffered.length) {
@@ -92,7 +99,13 @@ export function scrubProbe({ token }) {
       queue.push(e.data);
       pump();
     });
-    const first = await withTimeout(frame(video), 20_000, 'the first frame');
+    const first = await withTimeout(frame(video), 20_000, 'the first frame').catch((err) => {
+      s.close(1000);
+      video.remove();
+      void request('playback:close', { playbackId: session.playbackId }).catch(() => undefined);
+      const st = states.get(session.playbackId);
+      throw new Error(`${err.message} (${tFirstByte === null ? 'no bytes' : 'bytes came'}; state ${st ? `${st.status} ${st.code ?? ''} ${st.reason ?? ''}` : 'none'})`);
+    });
     const player = { session, video, socket: s, ms };
     players.set(session.playbackId, player);
     return { playbackId: session.playbackId, frameMs: session.frameMs ?? null, answerMs: tAnswer - t0, firstByteMs: tFirstByte === null ? null : tFirstByte - t0, firstFrameMs: first.at - t0 };

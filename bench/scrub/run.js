@@ -165,7 +165,7 @@ export async function runScrub(o) {
     removeTempDirs();
   }
   const vendorsOut = tessera.rows.map((r) => ({
-    vendor: r.vendor, cameraId: r.cameraId, uncached: summarize(r.uncachedRaw), cached: summarize(r.cachedRaw), seek: summarize(r.seekRaw), step: { ...summarize(r.stepRaw), by: r.stepBy },
+    vendor: r.vendor, cameraId: r.cameraId, camera: r.camera, uncached: summarize(r.uncachedRaw), cached: summarize(r.cachedRaw), seek: summarize(r.seekRaw), step: { ...summarize(r.stepRaw), by: r.stepBy },
     stillOffsetMs: summarize(r.frameDiffMs), firstByteMs: r.firstByteMs ?? null, errors: r.errors,
   }));
   const pooled = (k) => summarize(tessera.rows.flatMap((r) => r[k]));

@@ -5,6 +5,7 @@ export interface ScrubOptions {
   opens: number;
   baselineMinutes: number;
   long: boolean;
+  sync: number[];
   json: string | null;
   help: boolean;
 }

@@ -4,6 +4,7 @@ export const usage = `usage: npm run bench:scrub -- [--samples N] [--scrubs N] [
   --scrubs N            scrubs (a still per vendor tile each) before the memory reading (default 100)
   --opens N             playback:open → first presented frame, then a frame step, per vendor (default 3; 0 skips)
   --baseline-minutes M  length of the baseline's 720p25 recording (default 10; made once, cached)
+  --sync LIST           tile counts of the sync spread (default 4,9; none skips)
   --long                sync spread also after 5 min (off by default: CI time)
   --json FILE           keep the numbers`;
 
@@ -19,13 +20,21 @@ const count = (name, raw) => {
   return n;
 };
 
+function syncList(raw) {
+  if (raw === 'none') return [];
+  const list = String(raw ?? '').split(',').map(Number);
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 2 || n > 16)) throw new Error(`--sync needs tile counts of 2–16 like 4,9 (or none), got ${raw ?? 'nothing'}`);
+  return list;
+}
+
 export function parseScrubArgs(argv) {
-  const o = { samples: 20, scrubs: 100, opens: 3, baselineMinutes: 10, long: false, json: null, help: false };
+  const o = { samples: 20, scrubs: 100, opens: 3, baselineMinutes: 10, long: false, sync: [4, 9], json: null, help: false };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     if (a === '--help' || a === '-h') o.help = true;
     else if (a === '--long') o.long = true;
     else if (a === '--json') o.json = argv[++i] ?? (() => { throw new Error('--json needs a file'); })();
+    else if (a === '--sync') o.sync = syncList(argv[++i]);
     else if (a === '--samples') o.samples = Math.round(positive('samples', argv[++i]));
     else if (a === '--scrubs') o.scrubs = count('scrubs', argv[++i]);
     else if (a === '--opens') o.opens = count('opens', argv[++i]);
@@ -37,5 +46,5 @@ export function parseScrubArgs(argv) {
 
 /** The whole run's cap: demo start, the stills, the opens, the baseline recording, 5 min more with --long. */
 export function runCapMs(o) {
-  return (6 * 60 + o.samples * 8 + o.scrubs * 2 + o.opens * 30 + o.baselineMinutes * 30 + (o.long ? 330 : 0)) * 1000;
+  return (6 * 60 + o.samples * 8 + o.scrubs * 2 + o.opens * 30 + o.baselineMinutes * 30 + o.sync.length * (o.long ? 420 : 120)) * 1000;
 }

@@ -14,6 +14,7 @@ import { baselineRecording, ffmpegSsTimes, positions, serveRecording } from './b
 import { runCapMs } from './options.js';
 import { baselineProbe, scrubProbe } from './page-probe.js';
 import { formatScrubReport, ratio, summarize, verdicts } from './report.js';
+import { demoCoverage, measureSync } from './sync.js';
 
 // The flags of playwright.config.ts and of the lab notes' harness.
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
@@ -156,6 +157,15 @@ export async function runScrub(o) {
   let baseline;
   try {
     tessera = await measureTessera(o, serve, bridge, browser);
+    tessera.sync = [];
+    if (o.sync.length) {
+      const sites = await demoCoverage(bridge, vendors.map((v) => v.siteId));
+      for (const tiles of o.sync) {
+        const rows = await measureSync({ tiles, afterS: [10, ...(o.long ? [300] : [])], serve, bridge, browser, sites });
+        log(`sync, ${tiles} tiles: ${rows.map((r) => r.note ?? `after ${r.afterS} s median ${r.median} ms, max ${r.max} ms`).join('; ')}`);
+        tessera.sync.push(...rows);
+      }
+    }
     bridge.close();
     await stop(serve.child); // the baseline runs alone, as in bench:live
     baseline = await measureBaseline(o, browser);
@@ -170,8 +180,9 @@ export async function runScrub(o) {
   }));
   const pooled = (k) => summarize(tessera.rows.flatMap((r) => r[k]));
   const all = { uncached: pooled('uncachedRaw'), cached: pooled('cachedRaw'), seek: pooled('seekRaw'), step: pooled('stepRaw') };
-  // The renderer's timeline (data-frame-time per tile) is not on this branch yet: not measured.
-  const sync = [4, 9].flatMap((tiles) => [10, ...(o.long ? [300] : [])].map((afterS) => ({ tiles, afterS, median: null, max: null, note: 'not measured: the renderer timeline is not merged yet' })));
+  const sync = tessera.sync;
+  const syncAll = summarize(sync.flatMap((r) => (r.median === null ? [] : [r.median])));
+  const syncMax = sync.some((r) => r.max !== null) ? Math.max(...sync.filter((r) => r.max !== null).map((r) => r.max)) : null;
   const result = {
     vendors: vendorsOut,
     pooled: all,
@@ -184,8 +195,8 @@ export async function runScrub(o) {
     },
     sync,
     memory: tessera.memory,
-    targets: verdicts({ previewUncachedMedian: all.uncached.median, previewCachedMedian: all.cached.median, seekMedian: all.seek.median, syncMedian: null, syncMax: null }, demoGopMs),
-    config: { samples: o.samples, scrubs: o.scrubs, opens: o.opens, baselineMinutes: o.baselineMinutes, long: o.long, width: 320, gopMs: demoGopMs },
+    targets: verdicts({ previewUncachedMedian: all.uncached.median, previewCachedMedian: all.cached.median, seekMedian: all.seek.median, syncMedian: syncAll.max, syncMax }, demoGopMs),
+    config: { samples: o.samples, scrubs: o.scrubs, opens: o.opens, baselineMinutes: o.baselineMinutes, long: o.long, syncTiles: o.sync, width: 320, gopMs: demoGopMs },
     machine: { loadAverageAtEnd: loadAverage(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), chromium: chromiumBin, node: process.version },
     notes: { mainRss: 'serve --demo runs the simulator in the same process: main RSS includes it' },
     runSeconds: Math.round((Date.now() - started) / 1000),

@@ -37,13 +37,13 @@ describe('scrub bench figures', () => {
       vendors: [{ vendor: 'AIPIX', uncached: s, cached: s, seek: s, step: s, errors: [] }],
       baseline: { ffmpegSs: s, rendererSeek: s, rendererStep: s },
       ratios: { 'still uncached ÷ ffmpeg -ss (median)': 1.5 },
-      sync: [{ tiles: 4, afterS: 10, median: 12, max: 30 }],
+      sync: [{ tiles: 4, afterS: 10, median: 12, max: 30, groupSeekToPlayingMs: 900 }],
       memory: { scrubs: 100, mainRssMb: { before: 100, after: 110 }, pageHeapMb: { before: 5, after: 6 } },
       targets: verdicts({ previewUncachedMedian: 42, previewCachedMedian: 60, seekMedian: null, syncMedian: 12, syncMax: 30 }, 1000),
     });
     expect(text).toMatch(/AIPIX\s+42 \/ 60 ms/);
     expect(text).toContain('1.5×');
-    expect(text).toMatch(/4 tiles after 10 s\s+median 12 ms, max 30 ms/);
+    expect(text).toMatch(/4 tiles after 10 s\s+median 12 ms, max 30 ms \(Go → every tile playing 900 ms\)/);
     expect(text).toMatch(/preview median, cached\s+≤ 50 ms\s+60 ms\s+NOT met/);
     expect(text).toMatch(/seek-to-playing median.*not measured/);
   });
@@ -52,8 +52,10 @@ describe('scrub bench figures', () => {
 describe('scrub bench options', () => {
   it('has CI-friendly defaults off the long sync reading, and refuses what it does not know', () => {
     const o = parseScrubArgs([]);
-    expect(o).toMatchObject({ samples: 20, scrubs: 100, opens: 3, long: false });
-    expect(runCapMs(parseScrubArgs(['--long'])) - runCapMs(o)).toBe(330_000);
+    expect(o).toMatchObject({ samples: 20, scrubs: 100, opens: 3, long: false, sync: [4, 9] });
+    expect(runCapMs(parseScrubArgs(['--long'])) - runCapMs(o)).toBe(2 * 300_000);
+    expect(parseScrubArgs(['--sync', 'none']).sync).toEqual([]);
+    expect(() => parseScrubArgs(['--sync', '4,x'])).toThrow('--sync needs tile counts of 2–16 like 4,9 (or none), got 4,x');
     expect(() => parseScrubArgs(['--samples', '0'])).toThrow('--samples needs a positive number, got 0');
     expect(() => parseScrubArgs(['--opens', '1.5'])).toThrow('--opens needs a whole number, got 1.5');
     expect(parseScrubArgs(['--opens', '0']).opens).toBe(0);

@@ -24,3 +24,6 @@ export const tessera: TesseraApi = pickBridge();
 
 /** How players read live streams: fetch on Electron's app scheme, a WebSocket per tile in serve mode. */
 export const mediaFetch: MediaFetch | undefined = window.tessera ? undefined : socketMediaFetch(window.location, token);
+
+/** Reads a path of the media transport (recorded stills, streams) whichever shell this is. */
+export const mediaGet: MediaFetch = mediaFetch ?? ((path, signal) => fetch(path, { signal, cache: 'no-store' }));

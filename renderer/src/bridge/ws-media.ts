@@ -28,9 +28,11 @@ export function socketMediaFetch(location: Location, token: string | null): Medi
       /** The player cancelled its reader: nothing more may be enqueued. */
       let cancelled = false;
       let answered = false;
-      const answer = (status: number, text: string, contentType = 'text/plain; charset=utf-8', stream?: ReadableStream<Uint8Array>): void => {
+      const answer = (status: number, text: string, contentType = 'text/plain; charset=utf-8', stream?: ReadableStream<Uint8Array>, frameTimeMs?: number): void => {
         answered = true;
-        resolve(new Response(stream ?? text, { status, headers: { 'content-type': contentType } }));
+        // A recorded still's time comes in the head; Electron's scheme sends it as x-frame-time.
+        const headers: Record<string, string> = { 'content-type': contentType, ...(frameTimeMs === undefined ? {} : { 'x-frame-time': String(frameTimeMs) }) };
+        resolve(new Response(stream ?? text, { status, headers }));
       };
       const onAbort = (): void => {
         // Closing a socket still connecting makes the browser log an error: close it once open.
@@ -46,7 +48,7 @@ export function socketMediaFetch(location: Location, token: string | null): Medi
           return;
         }
         if (answered) return;
-        const head = JSON.parse(event.data) as MediaSocketHead;
+        const head = JSON.parse(event.data) as MediaSocketHead & { frameTimeMs?: number };
         if (head.status !== 200) return answer(head.status, head.text ?? '');
         const stream = new ReadableStream<Uint8Array>({
           start: (controller) => {
@@ -57,7 +59,7 @@ export function socketMediaFetch(location: Location, token: string | null): Medi
             ws.close(1000);
           },
         });
-        answer(200, '', head.contentType, stream);
+        answer(200, '', head.contentType, stream, typeof head.frameTimeMs === 'number' ? head.frameTimeMs : undefined);
       });
       ws.addEventListener('close', (event) => {
         signal.removeEventListener('abort', onAbort);

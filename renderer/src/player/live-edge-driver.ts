@@ -29,6 +29,8 @@ export interface PlaybackSample {
 export interface Steer {
   rate: number;
   seekTo?: number;
+  /** Hold the picture (recorded video: paused, or waiting for its sync group); live never pauses. */
+  paused?: boolean;
 }
 
 export interface DriverStats {
@@ -56,6 +58,13 @@ export interface PlaybackDriver {
   /** A frame of media time `mediaTime` s is shown at `displayMs`. */
   shown(mediaTime: number, displayMs: number): void;
   stats(nowMs: number): DriverStats;
+  /**
+   * Whether to read more of the stream with `aheadSec` buffered (recorded video: a reader that
+   * stops reading pauses the source). Without it, the player reads all the time (live).
+   */
+  wantsMore?(aheadSec: number): boolean;
+  /** The <video> finished a seek to `currentTime` s (a paused seek may show a frame without a frame callback). */
+  seeked?(currentTime: number): void;
 }
 
 export interface LiveDriverConfig {

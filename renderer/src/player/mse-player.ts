@@ -266,6 +266,9 @@ class Run {
     const onError = (): void => this.finish('error', { words: this.decodeWords(), retryable: true });
     this.video.addEventListener('error', onError);
     this.cleanups.push(() => this.video.removeEventListener('error', onError));
+    const onSeeked = (): void => this.driver.seeked?.(this.video.currentTime);
+    this.video.addEventListener('seeked', onSeeked);
+    this.cleanups.push(() => this.video.removeEventListener('seeked', onSeeked));
     if ('requestVideoFrameCallback' in this.video) this.frameHandle = this.video.requestVideoFrameCallback((now, meta) => this.onFrame(now, meta));
     // Fallback for the first frame: rVFC fires only for frames the compositor presents, and a
     // tile may cover its video with a still until the first frame is known.
@@ -305,11 +308,30 @@ class Run {
 
   private async read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     for (;;) {
+      await this.roomForMore();
       const { done, value } = await reader.read();
       if (done) return;
       // Stopped with a drain: read the rest and drop it until main ends the response.
       if (!this.finished) this.onChunk(value);
     }
+  }
+
+  /** Waits while the driver wants no more data (recorded video well ahead of the playhead). */
+  private async roomForMore(): Promise<void> {
+    const wants = this.driver.wantsMore?.bind(this.driver);
+    if (!wants) return;
+    // Bounded by the run: a stopped player's tick no longer runs, so stop waiting then too.
+    while (!this.finished && !wants(this.aheadSec())) {
+      // Not reading on purpose: no data is expected, so none is a stall.
+      this.lastDataMs = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, this.config.tickMs));
+    }
+  }
+
+  private aheadSec(): number {
+    const ranges = copyRanges(this.video.buffered);
+    const current = ranges.find(([start, end]) => this.video.currentTime >= start - 0.05 && this.video.currentTime < end);
+    return current ? current[1] - this.video.currentTime : (ranges.at(-1)?.[1] ?? 0) > this.video.currentTime ? 1 : 0;
   }
 
   private onChunk(value: Uint8Array): void {
@@ -391,7 +413,11 @@ class Run {
         this.countSeekDrops(now);
         video.currentTime = steer.seekTo;
       }
-      if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
+      if (steer.paused) {
+        // Paused on purpose: no progress is expected, so none is a stall (data still is).
+        if (!video.paused) video.pause();
+        this.lastProgressMs = now;
+      } else if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
       const plan = trimPlan(ranges, video.currentTime, this.config.trim);
       if (plan) this.queue?.trim(plan[0], plan[1]);
     }

@@ -54,6 +54,8 @@ export class TileController {
   private backoffIndex = 0;
   private openedAtMs = 0;
   private disposed = false;
+  /** Recorded video has the tile: no live stream until resume(). */
+  private suspended = false;
 
   constructor(
     private readonly owner: TileHost,
@@ -104,9 +106,25 @@ export class TileController {
     if (before && before.widthPx !== inputs.widthPx && this.applied?.kind === 'jpeg') this.jpeg.update({ width: this.stillWidth() });
   }
 
+  /** Recorded video takes the tile over: the live stream and previews stop (nothing else decodes). */
+  suspend(): void {
+    if (this.suspended || this.disposed) return;
+    this.suspended = true;
+    this.stopAll(true);
+    this.applied = null;
+    this.view.status = { kind: 'idle' };
+  }
+
+  /** Back to live: the policy decides for this tile again. */
+  resume(): void {
+    if (!this.suspended || this.disposed) return;
+    this.suspended = false;
+    this.owner.scheduleDecide();
+  }
+
   /** The policy's decision for this tile (from the host). */
   apply(mode: TileMode): void {
-    if (this.disposed || !this.needs) return;
+    if (this.disposed || this.suspended || !this.needs) return;
     const previous = this.applied;
     this.applied = mode;
     this.view.why = mode.why;

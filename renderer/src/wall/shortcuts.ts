@@ -4,7 +4,7 @@
  * to TourControls and window keys to the window menu; they are listed here so the operator finds
  * every key in one place, and `handledBy` says who acts on them.
  */
-export type ShortcutGroup = 'Tiles' | 'Layout' | 'Zoom and pan' | 'Tours' | 'Window';
+export type ShortcutGroup = 'Tiles' | 'Layout' | 'Zoom and pan' | 'Timeline' | 'Tours' | 'Window';
 
 export type ShortcutId =
   | 'focus-move'
@@ -29,6 +29,23 @@ export type ShortcutId =
   | 'zoom-out'
   | 'zoom-reset'
   | 'pan'
+  | 'play-pause'
+  | 'frame-back'
+  | 'frame-forward'
+  | 'slower'
+  | 'faster'
+  | 'live'
+  | 'go-to'
+  | 'next-event'
+  | 'previous-event'
+  | 'mark-in'
+  | 'mark-out'
+  | 'sync'
+  | 'utc'
+  | 'export-selection'
+  | 'timeline-move'
+  | 'timeline-zoom'
+  | 'timeline-marks'
   | 'tour-toggle'
   | 'tour-next'
   | 'tour-previous'
@@ -40,8 +57,8 @@ export interface Shortcut {
   keys: readonly string[];
   description: string;
   group: ShortcutGroup;
-  /** Who acts on it: the wall itself, the tour controls, the window, or the camera tile. */
-  handledBy: 'wall' | 'tours' | 'window' | 'tile';
+  /** Who acts on it: the wall itself, the tour controls, the window, the camera tile, or the timeline (with focus on it). */
+  handledBy: 'wall' | 'tours' | 'window' | 'tile' | 'timeline';
   /** Only when focus is on a tile (else anywhere outside a text field). */
   onTile: boolean;
 }
@@ -84,13 +101,30 @@ export const shortcuts: readonly Shortcut[] = [
   { id: 'zoom-out', keys: ['-', 'wheel down'], description: 'Zoom out', group: 'Zoom and pan', handledBy: 'wall', onTile: true },
   { id: 'zoom-reset', keys: ['0'], description: 'Reset the zoom', group: 'Zoom and pan', handledBy: 'wall', onTile: true },
   { id: 'pan', keys: ['←→↑↓ while zoomed', 'drag'], description: 'Pan the zoomed picture', group: 'Zoom and pan', handledBy: 'wall', onTile: true },
+  { id: 'play-pause', keys: ['Space'], description: 'Look back from 10 s ago, or play/pause the recorded video', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'frame-back', keys: [','], description: 'One frame back (pauses)', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'frame-forward', keys: ['.'], description: 'One frame forward (pauses)', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'slower', keys: ['<'], description: 'Slower (down to 0.25×)', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'faster', keys: ['>'], description: 'Faster (up to 16×)', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'live', keys: ['End'], description: 'Back to live video', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'go-to', keys: ['G'], description: 'Go to a date and time…', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'next-event', keys: ['N'], description: 'Next motion or event mark', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'previous-event', keys: ['Shift+N'], description: 'Previous motion or event mark', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'mark-in', keys: ['Shift+I', 'I on the timeline'], description: 'Set the in mark at the playhead', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'mark-out', keys: ['Shift+O', 'O on the timeline'], description: 'Set the out mark at the playhead', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'sync', keys: ['Y'], description: 'Sync on or off (off: the timeline moves only the focused tile)', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'utc', keys: ['U'], description: 'Times in UTC or in this computer’s time zone', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'export-selection', keys: ['Shift+E'], description: 'Export the in–out selection…', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'timeline-move', keys: ['←→ on the timeline', 'PageUp/PageDown', 'Home', 'drag'], description: 'Move the playhead (a tick; a screen; the start); drag the playhead to scrub, the strip to pan', group: 'Timeline', handledBy: 'timeline', onTile: false },
+  { id: 'timeline-zoom', keys: ['+/− on the timeline', 'wheel', 'pinch'], description: 'Zoom the timeline (1 minute – 7 days)', group: 'Timeline', handledBy: 'timeline', onTile: false },
+  { id: 'timeline-marks', keys: ['Shift+drag', 'Escape on the timeline'], description: 'Select a range on the timeline; clear the in and out marks', group: 'Timeline', handledBy: 'timeline', onTile: false },
   { id: 'tour-toggle', keys: ['T'], description: 'Start or pause the tour', group: 'Tours', handledBy: 'tours', onTile: false },
   { id: 'tour-next', keys: [']'], description: 'Next tour step', group: 'Tours', handledBy: 'tours', onTile: false },
   { id: 'tour-previous', keys: ['['], description: 'Previous tour step', group: 'Tours', handledBy: 'tours', onTile: false },
   { id: 'fullscreen', keys: ['F11'], description: 'Toggle fullscreen', group: 'Window', handledBy: 'window', onTile: false },
 ];
 
-export const shortcutGroups: readonly ShortcutGroup[] = ['Tiles', 'Layout', 'Zoom and pan', 'Tours', 'Window'];
+export const shortcutGroups: readonly ShortcutGroup[] = ['Tiles', 'Layout', 'Zoom and pan', 'Timeline', 'Tours', 'Window'];
 
 /** What a key press means to the wall, or undefined when the wall does not handle it. */
 export type WallKey =
@@ -117,6 +151,14 @@ export function wallKey(event: Pick<KeyboardEvent, 'key' | 'code' | 'shiftKey' |
   const preset = presetKeys[`${shift ? 'Shift+' : ''}${code}`];
   if (preset) return { id: 'preset', preset };
   if (key === 'F10' && shift) return { id: 'menu' };
+  if (shift) {
+    const shifted: Readonly<Record<string, ShortcutId>> = { n: 'previous-event', i: 'mark-in', o: 'mark-out', e: 'export-selection' };
+    const id = shifted[key.toLowerCase()];
+    if (id) return { id } as WallKey;
+  }
+  // Typed characters whatever the keyboard layout needs Shift for.
+  if (key === '<') return { id: 'slower' };
+  if (key === '>') return { id: 'faster' };
   if (shift && key !== '?' && key !== '+') return undefined;
   switch (key) {
     case 'Enter':
@@ -137,8 +179,16 @@ export function wallKey(event: Pick<KeyboardEvent, 'key' | 'code' | 'shiftKey' |
       return { id: 'zoom-out' };
     case '0':
       return { id: 'zoom-reset' };
+    case ' ':
+      return { id: 'play-pause' };
+    case ',':
+      return { id: 'frame-back' };
+    case '.':
+      return { id: 'frame-forward' };
+    case 'End':
+      return { id: 'live' };
   }
-  const letters: Readonly<Record<string, ShortcutId>> = { x: 'swap', e: 'everywhere', m: 'merge', s: 'split', o: 'overlay', l: 'layouts' };
+  const letters: Readonly<Record<string, ShortcutId>> = { x: 'swap', e: 'everywhere', m: 'merge', s: 'split', o: 'overlay', l: 'layouts', g: 'go-to', n: 'next-event', y: 'sync', u: 'utc' };
   const letter = letters[key.toLowerCase()];
   return letter ? ({ id: letter } as WallKey) : undefined;
 }

@@ -10,7 +10,25 @@ import { pinChoices, type PinCommandId } from './tile-menu.js';
 import { noZoom, PAN_STEP, panBy, ZOOM_STEP, zoomAt, isZoomed, type Zoom } from './tile-zoom.js';
 
 /** The shortcuts the wall acts on itself (handledBy 'wall'), and the tile menu's stream choices. */
-export type WallCommandId = Exclude<ShortcutId, 'info' | 'tour-toggle' | 'tour-next' | 'tour-previous' | 'fullscreen'> | PinCommandId | 'export';
+export type WallCommandId = Exclude<ShortcutId, 'info' | 'tour-toggle' | 'tour-next' | 'tour-previous' | 'fullscreen' | 'timeline-move' | 'timeline-zoom' | 'timeline-marks'> | PinCommandId | 'export';
+
+/** The timeline's actions (wall/use-playback.ts and the timeline store; WallView wires them). */
+export interface TimelineActions {
+  togglePlay(): void;
+  step(direction: 1 | -1): void;
+  faster(direction: 1 | -1): void;
+  /** Whether the wall was looking back (Live acts only then). */
+  live(): boolean;
+  openGoTo(): void;
+  /** Jumps to the next (1) or previous (−1) mark; false when there is none loaded. */
+  event(direction: 1 | -1): boolean;
+  markIn(): void;
+  markOut(): void;
+  toggleSync(): void;
+  toggleUtc(): void;
+  /** Opens the export of the selection; false without one. */
+  exportSelection(): boolean;
+}
 
 export interface CommandTarget {
   /** The tile: the one with focus for a key (null when focus is elsewhere), the menu's tile. */
@@ -52,6 +70,7 @@ export interface WallCommandContext {
   saveAs(): void;
   focusLayouts(): void;
   openHelp(): void;
+  timeline: TimelineActions;
 }
 
 export type WallCommands = Readonly<Record<WallCommandId, (target: CommandTarget) => boolean>>;
@@ -107,6 +126,20 @@ export function wallCommands(c: WallCommandContext): WallCommands {
     'zoom-in': onTile((index) => hasCamera(index) && (c.setZoom(index, zoomAt(c.zoomOf(index), ZOOM_STEP)), true)),
     'zoom-out': onTile((index) => hasCamera(index) && (c.setZoom(index, zoomAt(c.zoomOf(index), 1 / ZOOM_STEP)), true)),
     'zoom-reset': onTile((index) => c.setZoom(index, noZoom)),
+    'play-pause': always(() => c.timeline.togglePlay()),
+    'frame-back': always(() => c.timeline.step(-1)),
+    'frame-forward': always(() => c.timeline.step(1)),
+    slower: always(() => c.timeline.faster(-1)),
+    faster: always(() => c.timeline.faster(1)),
+    live: () => c.timeline.live(),
+    'go-to': always(() => c.timeline.openGoTo()),
+    'next-event': () => c.timeline.event(1),
+    'previous-event': () => c.timeline.event(-1),
+    'mark-in': always(() => c.timeline.markIn()),
+    'mark-out': always(() => c.timeline.markOut()),
+    sync: always(() => c.timeline.toggleSync()),
+    utc: always(() => c.timeline.toggleUtc()),
+    'export-selection': () => c.timeline.exportSelection(),
     ...pins,
   };
 }
@@ -125,6 +158,8 @@ const ownKeys = 'dialog, [role=dialog], [role=menu], input, select, textarea, [c
 export function onWallKey(event: KeyboardEvent, commands: WallCommands, zoomOf: (index: number) => Zoom): void {
   const target = event.target as HTMLElement;
   if (event.defaultPrevented || target.closest(ownKeys)) return;
+  // Space on a button or link presses it; in the camera list it is the list's.
+  if (event.key === ' ' && target.closest('button, a[href], [role=button], [role=switch], [role=tree]')) return;
   const cellElement = target.closest<HTMLElement>('[data-cell-index]');
   const index = cellElement && cellElement === target ? Number(cellElement.dataset.cellIndex) : null;
   const key = wallKey(event, index !== null && isZoomed(zoomOf(index)));

@@ -165,6 +165,23 @@ describe('TileController', () => {
     expect(t.view.status).toEqual({ kind: 'connecting' });
   });
 
+  it('recorded video suspends the live stream (closed, no restart, decisions ignored) until resume', async () => {
+    const t = setup();
+    await playing(t);
+    expect(t.api.opened).toHaveLength(1);
+    t.tile.suspend();
+    expect(t.api.closed).toEqual(['s1']);
+    expect(t.view.status.kind).toBe('idle');
+    // A resize or a stall while suspended opens nothing.
+    t.tile.update({ ...t.inputs, heightPx: 720 });
+    t.clock.advance(60_000);
+    expect(t.api.opened).toHaveLength(1);
+    t.tile.resume();
+    t.clock.advance(50);
+    await settle();
+    expect(t.api.opened).toHaveLength(2);
+  });
+
   it('backs off further on each failure, and afresh once video has played for 10 s', async () => {
     const t = setup();
     await playing(t);

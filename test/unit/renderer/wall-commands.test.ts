@@ -13,7 +13,7 @@ const camera: Cell = { x: 0, y: 0, w: 1, h: 1, cameraIds: ['cam-1'] };
 const empty: Cell = { x: 1, y: 0, w: 1, h: 1, cameraIds: [] };
 
 /** A context that records each call as one line; the state is set per test. */
-function recording(state: { maximised?: number | null; swapping?: boolean; highlighting?: boolean; selecting?: boolean } = {}) {
+function recording(state: { maximised?: number | null; swapping?: boolean; highlighting?: boolean; selecting?: boolean; lookingBack?: boolean; hasMarks?: boolean; hasSelection?: boolean } = {}) {
   const calls: string[] = [];
   const log =
     (name: string) =>
@@ -50,6 +50,19 @@ function recording(state: { maximised?: number | null; swapping?: boolean; highl
     saveAs: log('saveAs'),
     focusLayouts: log('focusLayouts'),
     openHelp: log('openHelp'),
+    timeline: {
+      togglePlay: log('togglePlay'),
+      step: log('step'),
+      faster: log('faster'),
+      live: () => (log('live')(), state.lookingBack ?? false),
+      openGoTo: log('openGoTo'),
+      event: (direction) => (log('event')(direction), state.hasMarks ?? false),
+      markIn: log('markIn'),
+      markOut: log('markOut'),
+      toggleSync: log('toggleSync'),
+      toggleUtc: log('toggleUtc'),
+      exportSelection: () => (log('exportSelection')(), state.hasSelection ?? false),
+    },
   };
   return { commands: wallCommands(context), calls };
 }
@@ -88,6 +101,15 @@ describe('wallCommands', () => {
     ['a tile command without a tile does nothing', {}, 'remove', { index: null, via: 'key' }, false, []],
     ['a stream choice pins the tile', {}, 'pin-sub', { index: 0, via: 'menu' }, true, ['choosePin 0 "sub"']],
     ['a digit chooses its grid', {}, 'preset', { index: 0, via: 'key', preset: '3×3' }, true, ['choosePreset "3×3"']],
+    ['Space plays or pauses from anywhere', {}, 'play-pause', { index: null, via: 'key' }, true, ['togglePlay']],
+    ['. steps a frame forward', {}, 'frame-forward', { index: 0, via: 'key' }, true, ['step 1']],
+    ['< slows down', {}, 'slower', { index: null, via: 'key' }, true, ['faster -1']],
+    ['End while live keeps its default', {}, 'live', { index: null, via: 'key' }, false, ['live']],
+    ['End while looking back goes live', { lookingBack: true }, 'live', { index: null, via: 'key' }, true, ['live']],
+    ['N without a mark keeps its default', {}, 'next-event', { index: null, via: 'key' }, false, ['event 1']],
+    ['Shift+N goes to the previous mark', { hasMarks: true }, 'previous-event', { index: null, via: 'key' }, true, ['event -1']],
+    ['Shift+I sets the in mark', {}, 'mark-in', { index: null, via: 'key' }, true, ['markIn']],
+    ['Shift+E without a selection does nothing', {}, 'export-selection', { index: null, via: 'key' }, false, ['exportSelection']],
   ] as const)('%s', (_what, state, id, target, handled, calls) => {
     const wall = recording(state);
     expect(wall.commands[id]({ ...target })).toBe(handled);

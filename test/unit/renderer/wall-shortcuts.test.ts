@@ -40,6 +40,20 @@ describe('wallKey', () => {
     ['X swaps', { key: 'x' }, false, { id: 'swap' }],
     ['E shows everywhere', { key: 'e' }, false, { id: 'everywhere' }],
     ['Escape', { key: 'Escape' }, false, { id: 'escape' }],
+    ['Space plays or pauses', { key: ' ' }, false, { id: 'play-pause' }],
+    [', steps back a frame', { key: ',' }, false, { id: 'frame-back' }],
+    ['. steps forward a frame', { key: '.' }, false, { id: 'frame-forward' }],
+    ['< (Shift+,) is slower', { key: '<', shift: true }, false, { id: 'slower' }],
+    ['> (Shift+.) is faster', { key: '>', shift: true }, false, { id: 'faster' }],
+    ['End goes live', { key: 'End' }, false, { id: 'live' }],
+    ['G goes to a time', { key: 'g' }, false, { id: 'go-to' }],
+    ['N is the next mark', { key: 'n' }, false, { id: 'next-event' }],
+    ['Shift+N is the previous mark', { key: 'N', shift: true }, false, { id: 'previous-event' }],
+    ['Shift+I sets the in mark (I alone is the tile info)', { key: 'I', shift: true }, false, { id: 'mark-in' }],
+    ['Shift+O sets the out mark (O alone is the overlay)', { key: 'O', shift: true }, false, { id: 'mark-out' }],
+    ['Shift+E exports the selection', { key: 'E', shift: true }, false, { id: 'export-selection' }],
+    ['Y toggles sync', { key: 'y' }, false, { id: 'sync' }],
+    ['U toggles UTC', { key: 'u' }, false, { id: 'utc' }],
   ])('%s', (_, key, zoomed, expected) => {
     expect(wallKey(press(key), zoomed)).toEqual(expected);
   });

@@ -1,0 +1,293 @@
+/**
+ * One tile in recorded mode: a playback session at main (`playback:open`, one per tile), an MSE
+ * player steered by a RecordedDriver, the stills shown while the playhead is dragged, and the
+ * group's steering carried out (play at a rate, jump, hold, wait in a gap). It writes what the
+ * view shows into a plain RecordedView, and the wall time of the frame on screen (session
+ * originMs + media time) to `onFrameTime`, per frame.
+ */
+import type { PlaybackSession, PlaybackState, PlaybackStepResult, Result } from '../../../preload/contract/index.js';
+import type { GroupPosition, TileSteer } from '../domain/sync-group.js';
+import { clockText, type TimeZoneSpec } from '../domain/time-scale.js';
+import { RecordedDriver } from './recorded-driver.js';
+import type { Ranges } from './source-buffer-queue.js';
+import type { VideoPlayer } from './video-player.js';
+
+/** The part of `tessera.playback` a recorded tile uses (injected, so a fake can drive it). */
+export interface PlaybackApi {
+  open(input: { cameraId: string; atMs: number; rate?: number }): Promise<Result<PlaybackSession>>;
+  seek(input: { playbackId: string; atMs: number }): Promise<Result<null>>;
+  setSpeed(input: { playbackId: string; rate: number }): Promise<Result<null>>;
+  step(input: { playbackId: string; direction: 1 | -1 }): Promise<Result<PlaybackStepResult>>;
+  pause(input: { playbackId: string; paused: boolean }): Promise<Result<null>>;
+  close(input: { playbackId: string }): Promise<Result<null>>;
+  onState(listener: (states: PlaybackState[]) => void): () => void;
+}
+
+/** What the tile's <video> holds (the element, or a fake). */
+export interface MediaElementView {
+  buffered(): Ranges;
+  currentTime(): number;
+  /** The <video> to play into (the tile renders it only while it looks back); absent in tests. */
+  element?(): HTMLVideoElement | null;
+}
+
+export type RecordedStatusKind = 'scrubbing' | 'opening' | 'playing' | 'paused' | 'holding' | 'gap' | 'ended' | 'failed';
+
+/** Everything a tile renders in recorded mode. Plain data; the composable makes it reactive. */
+export interface RecordedView {
+  active: boolean;
+  picture: 'none' | 'still' | 'video';
+  stillSrc?: string;
+  /** Time the still shows, epoch ms. */
+  stillTimeMs?: number;
+  /** Wall time of the video frame on screen, epoch ms. */
+  frameTimeMs?: number;
+  status: { kind: RecordedStatusKind; text: string };
+  rate: number;
+  /** Frame on screen − group position, ms (the info overlay's sync offset). */
+  syncOffsetMs?: number;
+  /** The tile's own frame interval, ms (from the session; 100 at 10 fps). */
+  frameMs: number;
+}
+
+export function emptyRecordedView(): RecordedView {
+  return { active: false, picture: 'none', status: { kind: 'opening', text: '' }, rate: 1, frameMs: defaultFrameMs };
+}
+
+/** Frame interval assumed until the session says (the simulator records at 10 fps), ms. */
+export const defaultFrameMs = 100;
+/** Behind by more than this and not buffered: ask main to seek instead of waiting for the data, ms. */
+const reseekBehindMs = 3000;
+/** After asking main to seek, wait this long for the new data before asking again, ms. */
+const reseekWaitMs = 5000;
+/** A re-seek aims this far (of wall time at rate 1) ahead of the group: the tile then holds until the group arrives, ms. */
+const reseekLeadMs = 1500;
+
+/** "No recording at 02:14:03; it starts again at 02:20:00". */
+function gapWords(zone: TimeZoneSpec, atMs: number, nextMs: number | undefined): string {
+  return `No recording at ${clockText(zone, atMs)}${nextMs === undefined ? '' : `; it starts again at ${clockText(zone, nextMs)}`}`;
+}
+
+export interface RecordedTileDeps {
+  api: PlaybackApi;
+  /** A video player whose MSE runs steer with `driver`. */
+  player(driver: RecordedDriver): VideoPlayer;
+  media: MediaElementView;
+  zone(): TimeZoneSpec;
+  onFrameTime(ms: number | undefined): void;
+  /** Monotonic ms (performance.now in the page). */
+  now?(): number;
+}
+
+export class RecordedTile {
+  readonly driver: RecordedDriver;
+  private readonly player: VideoPlayer;
+  private session: PlaybackSession | null = null;
+  private opening: Promise<void> | null = null;
+  private abort: AbortController | null = null;
+  private lastSeekMs: number | undefined;
+  private attempt = 0;
+  /** No new re-seek before this (deps.now ms): the last one's data is on its way. */
+  private reseekAfter = -Infinity;
+  holding = false;
+
+  constructor(
+    readonly cameraId: string,
+    readonly view: RecordedView,
+    private readonly deps: RecordedTileDeps,
+  ) {
+    this.driver = new RecordedDriver((mediaTime) => this.onShown(mediaTime));
+    this.player = deps.player(this.driver);
+    this.player.on('error', ({ words }) => this.failed(`the recorded video stopped: ${words}`));
+    this.player.on('ended', () => {
+      if (this.view.status.kind !== 'failed') this.setStatus('ended', 'End of the recording');
+    });
+    this.player.on('firstFrame', () => (this.view.picture = 'video'));
+    // Before its first frame a stream that stops is a failure in words (no endless "Opening…");
+    // after it, a tile paused, holding or in a gap is still on purpose.
+    this.player.on('stalled', ({ words }) => {
+      if (this.view.picture !== 'video' && this.view.status.kind === 'opening') this.failed(`the recorded video did not start: ${words}`);
+    });
+  }
+
+  get playbackId(): string | undefined {
+    return this.session?.playbackId;
+  }
+
+  get frameMs(): number {
+    return this.session?.frameMs ?? defaultFrameMs;
+  }
+
+  /** Wall time of the frame on screen, or undefined while nothing of this session is shown. */
+  get frameTimeMs(): number | undefined {
+    return this.view.picture === 'video' ? this.view.frameTimeMs : undefined;
+  }
+
+  /** Wall time of the <video>'s playhead (continuous, between frames), once a frame is shown. */
+  get playheadMs(): number | undefined {
+    if (!this.session || this.view.picture !== 'video') return undefined;
+    return this.session.originMs + this.deps.media.currentTime() * 1000;
+  }
+
+  /** A still from the scrubber (the playhead is being dragged). */
+  showStill(src: string, timeMs: number): void {
+    this.view.active = true;
+    this.view.stillSrc = src;
+    this.view.stillTimeMs = timeMs;
+    this.view.picture = 'still';
+    this.setStatus('scrubbing', '');
+  }
+
+  showStillError(words: string): void {
+    this.view.active = true;
+    this.setStatus('failed', words);
+  }
+
+  /** The playhead is in a gap of this camera's recordings: say so, not "failed". */
+  showGap(atMs: number, nextMs: number | undefined): void {
+    this.view.active = true;
+    this.view.picture = 'none';
+    this.setStatus('gap', gapWords(this.deps.zone(), atMs, nextMs));
+  }
+
+  /** Plays from atMs: in the buffer when it holds it, else main restarts the stream there. */
+  async playFrom(atMs: number): Promise<void> {
+    this.view.active = true;
+    this.lastSeekMs = atMs;
+    const session = this.session;
+    if (!session) return this.open(atMs);
+    const media = (atMs - session.originMs) / 1000;
+    if (this.view.status.kind === 'scrubbing' || this.view.status.kind === 'failed' || this.view.status.kind === 'ended') this.setStatus('opening', '');
+    this.driver.seek(media);
+    if (RecordedDriver.holds(this.deps.media.buffered(), media)) return;
+    const sought = await this.deps.api.seek({ playbackId: session.playbackId, atMs: Math.round(atMs) });
+    if (!sought.ok) this.failed(sought.error.message);
+  }
+
+  /** Carries out the group's steering for this tile. */
+  steer(steer: TileSteer, group: GroupPosition): void {
+    if (!this.session || this.view.status.kind === 'failed' || this.view.status.kind === 'scrubbing') return;
+    const groupRate = group.rate;
+    this.view.rate = groupRate;
+    this.holding = steer.kind === 'hold';
+    if ('driftMs' in steer) this.view.syncOffsetMs = Math.round(steer.driftMs);
+    switch (steer.kind) {
+      case 'gap':
+        this.driver.set({ paused: true });
+        this.setStatus('gap', gapWords(this.deps.zone(), steer.atMs, steer.nextMs));
+        if (steer.nextMs !== undefined && this.frameTimeMs !== undefined && this.frameTimeMs < steer.nextMs - reseekBehindMs && this.lastSeekMs !== steer.nextMs) this.reseek(steer.nextMs, { ...group, status: 'paused' });
+        return;
+      case 'loading':
+        return;
+      case 'hold':
+        this.driver.set({ paused: true, jumpGaps: false });
+        this.setStatus('holding', 'Waiting for the other tiles');
+        return;
+      case 'paused':
+        this.driver.set({ paused: true, jumpGaps: false });
+        this.setStatus('paused', 'Paused');
+        return;
+      case 'play':
+        this.driver.set({ paused: false, rate: steer.rate, jumpGaps: false });
+        this.setStatus('playing', '');
+        return;
+      case 'seek': {
+        // A paused group's tile seeks and stays paused; a playing one plays on from there.
+        this.driver.set({ paused: group.status !== 'playing', rate: groupRate, jumpGaps: false });
+        if (steer.toMs === this.lastSeekMs) return;
+        // 1 ms into the target: the frame that starts at it (not the one before, by rounding).
+        const media = (steer.toMs + 1 - this.session.originMs) / 1000;
+        if (RecordedDriver.holds(this.deps.media.buffered(), media)) {
+          this.lastSeekMs = steer.toMs;
+          this.driver.seek(media);
+        } else if (Math.abs(steer.driftMs) > reseekBehindMs || (steer.driftMs > 0 && group.status === 'paused')) {
+          // Not in the buffer and not coming by itself soon: far off, or behind what is buffered
+          // (main restarts a stream on a speed change from where its source is, ahead of the
+          // player). Just behind while starting, the data is on its way: wait for it.
+          this.reseek(steer.toMs, group);
+        } else if (group.status === 'playing') this.driver.set({ rate: groupRate * 1.1 });
+        return;
+      }
+    }
+  }
+
+  /** Main's state of this tile's playback. */
+  onState(state: PlaybackState): void {
+    if (state.playbackId !== this.session?.playbackId) return;
+    if (state.status === 'failed') this.failed(state.reason ?? 'the recorded video could not be played');
+    else if (state.status === 'ended' && this.view.picture !== 'video') this.setStatus('ended', state.reason ?? 'End of the recording');
+  }
+
+  /** Back to live: the session ends at main, and nothing of it stays on screen. */
+  close(): void {
+    this.attempt += 1;
+    const session = this.session;
+    this.session = null;
+    this.opening = null;
+    this.abort?.abort();
+    this.abort = null;
+    this.player.stop();
+    if (session) void this.deps.api.close({ playbackId: session.playbackId });
+    Object.assign(this.view, emptyRecordedView());
+    delete this.view.stillSrc;
+    delete this.view.stillTimeMs;
+    delete this.view.frameTimeMs;
+    delete this.view.syncOffsetMs;
+    this.deps.onFrameTime(undefined);
+  }
+
+  /**
+   * Far behind the group with the data not here: main restarts the stream a little ahead of the
+   * group (the tile holds there until the group arrives), once per reseekWaitMs, so a slow
+   * source is not restarted on every tick.
+   */
+  private reseek(toMs: number, group: GroupPosition): void {
+    const now = this.deps.now?.() ?? Date.now();
+    if (now < this.reseekAfter) return;
+    this.reseekAfter = now + reseekWaitMs;
+    void this.playFrom(group.status === 'playing' ? toMs + reseekLeadMs * Math.abs(group.rate) : toMs);
+  }
+
+  private open(atMs: number): Promise<void> {
+    if (this.opening) return this.opening.then(() => this.playFrom(atMs));
+    const attempt = ++this.attempt;
+    this.setStatus('opening', '');
+    this.opening = (async () => {
+      const opened = await this.deps.api.open({ cameraId: this.cameraId, atMs: Math.round(atMs), rate: 1 });
+      if (attempt !== this.attempt) {
+        if (opened.ok) void this.deps.api.close({ playbackId: opened.value.playbackId });
+        return;
+      }
+      this.opening = null;
+      if (!opened.ok) return this.failed(opened.error.message);
+      this.session = opened.value;
+      this.view.frameMs = opened.value.frameMs ?? defaultFrameMs;
+      this.driver.seek((atMs - opened.value.originMs) / 1000);
+      this.driver.set({ paused: true });
+      const video = this.deps.media.element?.();
+      if (video) this.player.attach(video);
+      else if (this.deps.media.element) return this.failed('the tile has no video element to play into');
+      this.abort = new AbortController();
+      void this.player.start(opened.value.path, this.abort.signal);
+    })();
+    return this.opening;
+  }
+
+  private onShown(mediaTime: number): void {
+    if (!this.session) return;
+    const ms = Math.round(this.session.originMs + mediaTime * 1000);
+    this.view.frameTimeMs = ms;
+    // While the playhead is dragged the still stays on screen, whatever the paused video does.
+    if (this.view.status.kind !== 'scrubbing') this.view.picture = 'video';
+    this.deps.onFrameTime(ms);
+  }
+
+  private failed(words: string): void {
+    this.view.active = true;
+    this.setStatus('failed', words);
+  }
+
+  private setStatus(kind: RecordedStatusKind, text: string): void {
+    if (this.view.status.kind !== kind || this.view.status.text !== text) this.view.status = { kind, text };
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * The recorded wall driven end to end with fakes: a fake `tessera.playback`, fake players whose
+ * frames the test "shows" through the tile's driver, a fake still fetch, a manual clock. What is
+ * asserted is what the tiles' views would render and what main was asked.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PlaybackSession, PlaybackState, Result } from '../../../preload/contract/index.js';
+import { StillScrubber, type ScrubStill } from '../../../renderer/src/domain/still-scrubber.js';
+import { RecordedWall } from '../../../renderer/src/player/recorded-wall.js';
+import { emptyRecordedView, type PlaybackApi, type RecordedView } from '../../../renderer/src/player/recorded-tile.js';
+import type { RecordedDriver } from '../../../renderer/src/player/recorded-driver.js';
+import type { PlayerEvents, PlayerListener, VideoPlayer } from '../../../renderer/src/player/video-player.js';
+import { ManualClock } from '../../support/manual-clock.js';
+
+const T = Date.UTC(2026, 11, 7, 2, 0, 0);
+const origin = T - 60_000;
+
+class FakePlayback implements PlaybackApi {
+  readonly log: string[] = [];
+  private listener: ((s: PlaybackState[]) => void) | null = null;
+  private n = 0;
+  failFor = new Map<string, string>();
+  async open(input: { cameraId: string; atMs: number }): Promise<Result<PlaybackSession>> {
+    this.log.push(`open ${input.cameraId} ${input.atMs - T}`);
+    const refusal = this.failFor.get(input.cameraId);
+    if (refusal) return { ok: false, error: { code: 'no-recording', message: refusal, retryable: false } };
+    const id = `p${++this.n}`;
+    return { ok: true, value: { playbackId: id, cameraId: input.cameraId, path: `media/playback/${id}`, originMs: origin, frameMs: 100, reverse: 'keyframes' } };
+  }
+  async seek(input: { playbackId: string; atMs: number }): Promise<Result<null>> {
+    this.log.push(`seek ${input.playbackId} ${input.atMs - T}`);
+    return { ok: true, value: null };
+  }
+  async setSpeed(input: { playbackId: string; rate: number }): Promise<Result<null>> {
+    this.log.push(`speed ${input.playbackId} ${input.rate}`);
+    return { ok: true, value: null };
+  }
+  async step(): Promise<Result<{ by: 'player' }>> {
+    return { ok: true, value: { by: 'player' } };
+  }
+  async pause(): Promise<Result<null>> {
+    return { ok: true, value: null };
+  }
+  async close(input: { playbackId: string }): Promise<Result<null>> {
+    this.log.push(`close ${input.playbackId}`);
+    return { ok: true, value: null };
+  }
+  onState(listener: (s: PlaybackState[]) => void): () => void {
+    this.listener = listener;
+    return () => (this.listener = null);
+  }
+  push(state: PlaybackState): void {
+    this.listener?.([state]);
+  }
+}
+
+class FakePlayer implements VideoPlayer {
+  started: string[] = [];
+  private listeners = new Map<string, (p: never) => void>();
+  constructor(readonly driver: RecordedDriver) {}
+  attach(): void {}
+  on<K extends keyof PlayerEvents>(event: K, listener: PlayerListener<K>): () => void {
+    this.listeners.set(event, listener as (p: never) => void);
+    return () => {};
+  }
+  async start(path: string): Promise<void> {
+    this.started.push(path);
+  }
+  stop(): void {}
+  stats(): null {
+    return null;
+  }
+  snapshot(): null {
+    return null;
+  }
+  emit<K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]): void {
+    (this.listeners.get(event) as PlayerListener<K>)(payload);
+  }
+  /** The element's currentTime, s. */
+  currentTime = 0;
+  /** A frame of wall time `ms` is on screen (and the playhead there). */
+  show(ms: number): void {
+    this.currentTime = (ms - origin) / 1000;
+    this.driver.shown(this.currentTime);
+  }
+}
+
+const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+function setup(coverage: Record<string, { fromMs: number; toMs: number }[]> = {}) {
+  /** What each tile's <video> holds, media s (default: everything). */
+  const buffered: Record<string, [number, number][]> = {};
+  const clock = new ManualClock(T + 600_000);
+  let mono = 0;
+  const api = new FakePlayback();
+  const stillsAsked: [string, number][] = [];
+  const scrubberFails = new Set<string>();
+  const scrubber = new StillScrubber(
+    async (cameraId, atMs): Promise<ScrubStill> => {
+      stillsAsked.push([cameraId, atMs]);
+      if (scrubberFails.has(cameraId)) throw new Error('no picture here');
+      return { src: `blob:${cameraId}@${atMs}`, frameTimeMs: Math.round(atMs / 1000) * 1000 };
+    },
+    () => {},
+    { bucketMs: 500, maxCached: 50, around: 0, ahead: 0, parallel: 1, exactMs: 300 },
+  );
+  const players: FakePlayer[] = [];
+  const wall = new RecordedWall({
+    api,
+    scrubber,
+    clock,
+    monotonicNow: () => mono,
+    coverage: (id) => coverage[id],
+    zone: () => ({ kind: 'utc' }),
+    player: (driver) => {
+      const p = new FakePlayer(driver);
+      players.push(p);
+      return p;
+    },
+  });
+  const views: RecordedView[] = [];
+  const frameTimes: (number | undefined)[][] = [];
+  for (const [i, cam] of ['een', 'exacq'].entries()) {
+    const view = emptyRecordedView();
+    const times: (number | undefined)[] = [];
+    views.push(view);
+    frameTimes.push(times);
+    wall.add(`tile-${cam}`, cam, view, { buffered: () => buffered[cam] ?? [[0, 1e6]], currentTime: () => players[i]?.currentTime ?? 0 }, (ms) => times.push(ms));
+  }
+  return { wall, api, views, players, stillsAsked, frameTimes, scrubberFails, buffered, advance: (ms: number) => (mono += ms) };
+}
+
+describe('RecordedWall', () => {
+  it('scrubbing shows each tile the still nearest the playhead; release opens one session per tile at that time', async () => {
+    const { wall, api, views, players, stillsAsked } = setup();
+    wall.scrub(T, -1);
+    await flush();
+    expect(stillsAsked).toEqual([
+      ['een', T],
+      ['exacq', T],
+    ]);
+    expect(views.map((v) => [v.active, v.picture, v.stillSrc, v.status.kind])).toEqual([
+      [true, 'still', `blob:een@${T}`, 'scrubbing'],
+      [true, 'still', `blob:exacq@${T}`, 'scrubbing'],
+    ]);
+    wall.release(T);
+    await flush();
+    expect(api.log).toEqual(['open een 0', 'open exacq 0']);
+    expect(players.map((p) => p.started)).toEqual([['media/playback/p1'], ['media/playback/p2']]);
+    expect(wall.mode).toBe('recorded');
+  });
+
+  it('starts the group clock when every tile shows a frame, and writes each frame time', async () => {
+    const { wall, views, players, frameTimes, advance } = setup();
+    wall.release(T);
+    await flush();
+    wall.tick();
+    expect(wall.position().status).toBe('starting');
+    players[0]!.show(T);
+    wall.tick();
+    expect(wall.position().status).toBe('starting');
+    players[1]!.show(T + 100);
+    wall.tick();
+    expect(wall.position().status).toBe('playing');
+    expect(frameTimes).toEqual([[T], [T + 100]]);
+    advance(1000);
+    players[0]!.show(T + 1000);
+    players[1]!.show(T + 1400);
+    wall.tick();
+    // The second tile is 400 ms ahead: it holds; the first plays at the group rate.
+    expect(views.map((v) => [v.status.kind, v.syncOffsetMs])).toEqual([
+      ['playing', 0],
+      ['holding', 400],
+    ]);
+    expect(players[1]!.driver.steer({ nowMs: 0, currentTime: 61.4, ranges: [[0, 100]], playingForMs: 0, droppedFrames: 0 }).paused).toBe(true);
+  });
+
+  it('a tile far behind asks main to seek ahead of the group once, not on every tick', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.remove('tile-exacq');
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    wall.tick();
+    advance(4000);
+    // Nothing of the group's position is buffered on this tile.
+    buffered.een = [[60, 61]];
+    for (let i = 0; i < 20; i++) {
+      advance(100);
+      wall.tick();
+    }
+    await flush();
+    // One seek, 1.5 s ahead of where the group was then (4.1 s in).
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 5600']);
+    advance(5000);
+    wall.tick();
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toHaveLength(2);
+  });
+
+  it('a paused tile whose buffer no longer holds the group position (main restarted it ahead) asks main to seek there', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.remove('tile-exacq');
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    wall.tick();
+    advance(500);
+    // Main restarted the stream 3 s ahead (a speed change): the buffer holds only that.
+    buffered.een = [[63, 70]];
+    players[0]!.show(T + 3000);
+    wall.togglePlay();
+    wall.tick();
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual([`seek p1 ${wall.position().positionMs - T}`]);
+  });
+
+  it('when every tile is in a gap the group skips to where the first recording goes on', async () => {
+    const { wall, players } = setup({ een: [{ fromMs: T + 40_000, toMs: T + 90_000 }], exacq: [{ fromMs: T + 30_000, toMs: T + 90_000 }] });
+    wall.release(T);
+    await flush();
+    players[0]!.show(T + 40_000);
+    players[1]!.show(T + 30_000);
+    wall.tick();
+    wall.tick();
+    expect(wall.position().positionMs).toBe(T + 30_000);
+  });
+
+  it('a tile in a gap says so and where the recording starts again', async () => {
+    const { wall, views, players } = setup({ exacq: [{ fromMs: T + 30_000, toMs: T + 90_000 }] });
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    wall.tick();
+    wall.tick();
+    expect(views[1]!.status).toEqual({ kind: 'gap', text: 'No recording at 02:00:00; it starts again at 02:00:30' });
+    expect(wall.position().status).toBe('playing');
+  });
+
+  it('a still refused inside a known gap is the gap, in words; elsewhere the refusal itself', async () => {
+    const { wall, views, scrubberFails } = setup({ exacq: [{ fromMs: T + 30_000, toMs: T + 90_000 }] });
+    scrubberFails.add('exacq');
+    scrubberFails.add('een');
+    wall.scrub(T, 0);
+    await flush();
+    expect(views.map((v) => v.status)).toEqual([
+      { kind: 'failed', text: 'no picture here' },
+      { kind: 'gap', text: 'No recording at 02:00:00; it starts again at 02:00:30' },
+    ]);
+  });
+
+  it('a stream that stalls before its first frame fails in words; a stall after it (paused, in a gap) is no failure', async () => {
+    const { wall, views, players } = setup();
+    wall.release(T);
+    await flush();
+    expect(views[0]!.status.kind).toBe('opening');
+    players[0]!.emit('stalled', { reason: 'no-data', words: 'no video data for 6 s' });
+    expect(views[0]!.status).toEqual({ kind: 'failed', text: 'the recorded video did not start: no video data for 6 s' });
+    players[1]!.show(T);
+    wall.togglePlay();
+    wall.tick();
+    players[1]!.emit('stalled', { reason: 'no-data', words: 'no video data for 6 s' });
+    expect(views[1]!.status.kind).toBe('paused');
+  });
+
+  it('says in words why a tile cannot play, and the others play on', async () => {
+    const { wall, api, views, players } = setup();
+    api.failFor.set('exacq', 'No recording of this camera at 02:00:00 (before its retention).');
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    wall.tick();
+    expect(views[1]!.status).toEqual({ kind: 'failed', text: 'No recording of this camera at 02:00:00 (before its retention).' });
+    expect(wall.position().status).toBe('playing');
+    api.push({ playbackId: 'p1', cameraId: 'een', status: 'failed', rate: 1, reason: 'the site answered with an HTML page' });
+    expect(views[0]!.status).toEqual({ kind: 'failed', text: 'the site answered with an HTML page' });
+  });
+
+  it('speed goes to main, a step moves the paused group one frame, Live closes every session', async () => {
+    const { wall, api, views, players } = setup();
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    players[1]!.show(T);
+    wall.tick();
+    wall.setRate(4);
+    wall.togglePlay();
+    expect(wall.position()).toMatchObject({ status: 'paused', rate: 4 });
+    const before = wall.position().positionMs;
+    wall.step(1);
+    expect(wall.position().positionMs).toBe(before + 100);
+    // Each tile seeks 1 ms into the frame that starts at the new position (the next frame).
+    wall.tick();
+    const steer = players[0]!.driver.steer({ nowMs: 0, currentTime: 0, ranges: [[0, 1000]], playingForMs: 0, droppedFrames: 0 });
+    expect(steer).toMatchObject({ paused: true });
+    expect(steer.seekTo! * 1000).toBeCloseTo(before + 100 + 1 - origin, 6);
+    wall.live();
+    expect(api.log.filter((l) => !l.startsWith('open'))).toEqual(['speed p1 4', 'speed p2 4', 'close p1', 'close p2']);
+    expect(views.map((v) => v.active)).toEqual([false, false]);
+    expect(wall.mode).toBe('live');
+  });
+
+  it('with Sync off the timeline acts on the focused tile only', async () => {
+    const { wall, api } = setup();
+    wall.setSync(false);
+    wall.focusedId = 'tile-exacq';
+    wall.release(T);
+    await flush();
+    expect(api.log).toEqual(['open exacq 0']);
+  });
+});

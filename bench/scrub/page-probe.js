@@ -86,10 +86,9 @@ export function scrubProbe({ token }) {
         sb = ms.addSourceBuffer(head.contentType);
         sb.addEventListener('updateend', () => {
           pump();
-          // Start at the asked instant on the session's one mapping (recordings.ts).
+          // Play from the first frame sent (the keyframe at or before the instant, as the wall does).
           if (video.readyState < 2 && sb.buffered.length) {
-            const want = Math.max(sb.buffered.start(0), (atMs - session.originMs) / 1000);
-            if (Math.abs(video.currentTime - want) > 0.05) video.currentTime = want;
+            if (Math.abs(video.currentTime - sb.buffered.start(0)) > 0.05) video.currentTime = sb.buffered.start(0);
             void video.play().catch(() => undefined);
           }
         });
@@ -99,6 +98,12 @@ export function scrubProbe({ token }) {
       queue.push(e.data);
       pump();
     });
+    // The asked instant on the session's one mapping (recordings.ts): when the picture reaches it.
+    const wantS = (atMs - session.originMs) / 1000;
+    const reached = new Promise((resolve) => {
+      const onFrame = (now, meta) => (meta.mediaTime >= wantS - 0.06 ? resolve(performance.now()) : video.requestVideoFrameCallback(onFrame));
+      video.requestVideoFrameCallback(onFrame);
+    });
     const first = await withTimeout(frame(video), 20_000, 'the first frame').catch((err) => {
       s.close(1000);
       video.remove();
@@ -106,9 +111,10 @@ export function scrubProbe({ token }) {
       const st = states.get(session.playbackId);
       throw new Error(`${err.message} (${tFirstByte === null ? 'no bytes' : 'bytes came'}; state ${st ? `${st.status} ${st.code ?? ''} ${st.reason ?? ''}` : 'none'})`);
     });
+    const atInstant = await withTimeout(reached, 15_000, 'the asked instant').catch(() => null);
     const player = { session, video, socket: s, ms };
     players.set(session.playbackId, player);
-    return { playbackId: session.playbackId, frameMs: session.frameMs ?? null, answerMs: tAnswer - t0, firstByteMs: tFirstByte === null ? null : tFirstByte - t0, firstFrameMs: first.at - t0 };
+    return { playbackId: session.playbackId, frameMs: session.frameMs ?? null, answerMs: tAnswer - t0, firstByteMs: tFirstByte === null ? null : tFirstByte - t0, firstFrameMs: first.at - t0, atInstantMs: atInstant === null ? null : atInstant - t0, firstFrameOffsetMs: Math.round((wantS - first.mediaTime) * 1000) };
   }
 
   /** Pause, then one step forward until the next frame shows (server: it comes in the stream; player: a seek by frameMs). */

@@ -42,10 +42,10 @@ const pad = (s, n) => String(s).padEnd(n);
 export function formatScrubReport(r) {
   const lines = [];
   lines.push('', `bench:scrub — ${r.machine.cpus} cores, load ${r.machine.loadAverageAtEnd.join(' ')} at the end (shared machine: see loadAverage)`, '');
-  lines.push(`${pad('Vendor', 16)}${pad('still uncached med/p95', 24)}${pad('still cached med/p95', 22)}${pad('seek→playing med', 18)}${pad('frame step med', 16)}errors`);
+  lines.push(`${pad('Vendor', 16)}${pad('still uncached med/p95', 24)}${pad('still cached med/p95', 22)}${pad('seek→playing / →T med', 24)}${pad('frame step med', 16)}errors`);
   for (const v of r.vendors) {
     lines.push(
-      `${pad(v.vendor, 16)}${pad(`${ms(v.uncached.median)} / ${ms(v.uncached.p95)} ms`, 24)}${pad(`${ms(v.cached.median)} / ${ms(v.cached.p95)} ms`, 22)}${pad(`${ms(v.seek.median)} ms`, 18)}${pad(`${ms(v.step.median)} ms`, 16)}${v.errors.length}`,
+      `${pad(v.vendor, 16)}${pad(`${ms(v.uncached.median)} / ${ms(v.uncached.p95)} ms`, 24)}${pad(`${ms(v.cached.median)} / ${ms(v.cached.p95)} ms`, 22)}${pad(`${ms(v.seek.median)} / ${ms(v.seekToInstant?.median)} ms`, 24)}${pad(`${ms(v.step.median)} ms`, 16)}${v.errors.length}`,
     );
   }
   const b = r.baseline;

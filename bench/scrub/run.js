@@ -83,7 +83,7 @@ async function measureTessera(o, serve, bridge, browser) {
     const { cam, period } = await recordedCamera(bridge, v.siteId);
     cams.push({ id: cam.id, period });
     const at = recordedInstants(period, o.samples, 11 + i);
-    const row = { vendor: v.vendor, cameraId: cam.id, camera: cam.name, errors: [], uncachedRaw: [], cachedRaw: [], seekRaw: [], stepRaw: [], stepBy: null, frameDiffMs: [] };
+    const row = { vendor: v.vendor, cameraId: cam.id, camera: cam.name, errors: [], uncachedRaw: [], cachedRaw: [], seekRaw: [], atInstantRaw: [], firstFrameBeforeMs: [], stepRaw: [], stepBy: null, frameDiffMs: [] };
     for (const pass of ['uncachedRaw', 'cachedRaw']) {
       for (const atMs of at) {
         const r = await page.evaluate((p) => window.__scrub.still(p), stillPath(cam.id, atMs));
@@ -97,6 +97,8 @@ async function measureTessera(o, serve, bridge, browser) {
       try {
         const opened = await page.evaluate(([c, a]) => window.__scrub.open(c, a), [cam.id, atMs]);
         row.seekRaw.push(opened.firstFrameMs);
+        row.atInstantRaw.push(opened.atInstantMs ?? Number.NaN);
+        row.firstFrameBeforeMs.push(opened.firstFrameOffsetMs);
         row.firstByteMs = opened.firstByteMs;
         try {
           const s = await page.evaluate((id) => window.__scrub.step(id), opened.playbackId);
@@ -175,7 +177,7 @@ export async function runScrub(o) {
     removeTempDirs();
   }
   const vendorsOut = tessera.rows.map((r) => ({
-    vendor: r.vendor, cameraId: r.cameraId, camera: r.camera, uncached: summarize(r.uncachedRaw), cached: summarize(r.cachedRaw), seek: summarize(r.seekRaw), step: { ...summarize(r.stepRaw), by: r.stepBy },
+    vendor: r.vendor, cameraId: r.cameraId, camera: r.camera, uncached: summarize(r.uncachedRaw), cached: summarize(r.cachedRaw), seek: summarize(r.seekRaw), seekToInstant: summarize(r.atInstantRaw), firstFrameBeforeInstantMs: r.firstFrameBeforeMs, step: { ...summarize(r.stepRaw), by: r.stepBy },
     stillOffsetMs: summarize(r.frameDiffMs), firstByteMs: r.firstByteMs ?? null, errors: r.errors,
   }));
   const pooled = (k) => summarize(tessera.rows.flatMap((r) => r[k]));

@@ -72,12 +72,16 @@ export async function measureSync({ tiles, afterS, serve, bridge, browser, sites
     for (const a of afterS) {
       await sleep(Math.max(0, playingAt + a * 1000 - 2000 - Date.now()));
       const spreads = [];
+      let last = [];
       for (let k = 0; k < 9; k += 1) {
-        spreads.push(spread(await frameTimes(page, choice.cameraIds)));
+        last = await frameTimes(page, choice.cameraIds);
+        spreads.push(spread(last));
         await sleep(250);
       }
       const s = summarize(spreads);
-      out.push({ tiles, afterS: a, median: s.median, max: s.max, readings: s.n, groupSeekToPlayingMs: playingAt - goAt, atMs: choice.atMs });
+      out.push({ tiles, afterS: a, median: s.median, max: s.max, readings: s.n, groupSeekToPlayingMs: playingAt - goAt, atMs: choice.atMs,
+        // The last reading per tile, ms after T: which tile is off when the spread is large.
+        tilesAfterT: choice.cameraIds.map((id, i) => ({ cameraId: id, ms: last[i] - choice.atMs })) });
     }
     return out;
   } finally {

@@ -63,8 +63,12 @@ export async function measureSync({ tiles, afterS, serve, bridge, browser, sites
     await goTo.getByRole('button', { name: 'Go' }).click();
     const playingBy = Date.now() + 60_000;
     for (;;) {
-      if ((await frameTimes(page, choice.cameraIds)).every((t) => t > choice.atMs - 10_000)) break;
-      if (Date.now() > playingBy) return afterS.map((a) => ({ tiles, afterS: a, median: null, max: null, note: 'not measured: not every tile played within 60 s of Go' }));
+      const times = await frameTimes(page, choice.cameraIds);
+      if (times.every((t) => t > choice.atMs - 10_000)) break;
+      if (Date.now() > playingBy) {
+        const idle = choice.cameraIds.filter((_, i) => !(times[i] > choice.atMs - 10_000));
+        return afterS.map((a) => ({ tiles, afterS: a, median: null, max: null, note: `not measured: ${idle.length} of ${tiles} tiles showed no recorded frame within 60 s of Go (${idle.join(', ')})` }));
+      }
       await sleep(50);
     }
     const playingAt = Date.now();

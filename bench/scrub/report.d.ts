@@ -14,6 +14,6 @@ export interface Verdict {
 export function percentile(xs: number[], p: number): number | null;
 export function summarize(xs: number[]): Summary;
 export function spread(frameTimes: number[]): number | null;
-export function verdicts(f: { previewUncachedMedian: number | null; previewCachedMedian: number | null; seekMedian: number | null; syncMedian: number | null; syncMax: number | null }, gopMs: number): Verdict[];
+export function verdicts(f: { previewUncachedMedian: number | null; previewCachedMedian: number | null; seekMedian: number | null; firstOpenMedian?: number | null; syncMedian: number | null; syncMax: number | null }, gopMs: number): Verdict[];
 export function ratio(a: number | null | undefined, b: number | null | undefined): number | null;
 export function formatScrubReport(result: object): string;

@@ -18,10 +18,10 @@ describe('scrub bench figures', () => {
   });
 
   it('says met, not met or not measured against the targets, seek by the GOP', () => {
-    const v = verdicts({ previewUncachedMedian: 151, previewCachedMedian: 50, seekMedian: 1300, syncMedian: null, syncMax: 100 }, 2000);
-    expect(v.map((t) => t.met)).toEqual([false, true, true, null, true]);
+    const v = verdicts({ previewUncachedMedian: 151, previewCachedMedian: 50, seekMedian: 1300, firstOpenMedian: 1301, syncMedian: null, syncMax: 100 }, 2000);
+    expect(v.map((t) => t.met)).toEqual([false, true, true, false, null, true]);
     expect(v[2]!.limit).toBe('≤ 1300 ms (GOP/2 + 300)');
-    expect(verdicts({ previewUncachedMedian: 10, previewCachedMedian: 10, seekMedian: 801, syncMedian: 41, syncMax: 10 }, 1000).map((t) => t.met)).toEqual([true, true, false, false, true]);
+    expect(verdicts({ previewUncachedMedian: 10, previewCachedMedian: 10, seekMedian: 801, syncMedian: 41, syncMax: 10 }, 1000).map((t) => t.met)).toEqual([true, true, false, null, false, true]);
   });
 
   it('divides by the baseline, and gives no ratio without one', () => {
@@ -34,14 +34,14 @@ describe('scrub bench figures', () => {
     const s = { n: 1, median: 42, p95: 60, max: 60 };
     const text = formatScrubReport({
       machine: { cpus: 2, loadAverageAtEnd: [1, 2, 3] },
-      vendors: [{ vendor: 'AIPIX', uncached: s, cached: s, seek: s, step: s, errors: [] }],
+      vendors: [{ vendor: 'AIPIX', uncached: s, cached: s, firstOpenMs: 9900, seek: s, seekToInstant: s, step: s, errors: [] }],
       baseline: { ffmpegSs: s, rendererSeek: s, rendererStep: s },
       ratios: { 'still uncached ÷ ffmpeg -ss (median)': 1.5 },
       sync: [{ tiles: 4, afterS: 10, median: 12, max: 30, groupSeekToPlayingMs: 900 }],
       memory: { scrubs: 100, mainRssMb: { before: 100, after: 110 }, pageHeapMb: { before: 5, after: 6 } },
       targets: verdicts({ previewUncachedMedian: 42, previewCachedMedian: 60, seekMedian: null, syncMedian: 12, syncMax: 30 }, 1000),
     });
-    expect(text).toMatch(/AIPIX\s+42 \/ 60 ms/);
+    expect(text).toMatch(/AIPIX\s+42 \/ 60 ms\s+42 \/ 60 ms\s+9900 ms\s+42 \/ 42 ms/);
     expect(text).toContain('1.5×');
     expect(text).toMatch(/4 tiles after 10 s\s+median 12 ms, max 30 ms \(Go → every tile playing 900 ms\)/);
     expect(text).toMatch(/preview median, cached\s+≤ 50 ms\s+60 ms\s+NOT met/);

@@ -1,6 +1,7 @@
 // `npm run bench` prints the usage and the standard set; `npm run bench:live -- …` (= `bench.js live …`)
 // runs the live-video benchmark (bench/live/); `npm run bench:export` the export one (bench/export/,
-// TypeScript on main's export code: bundled with esbuild first, like the tests' child processes).
+// TypeScript on main's export code: bundled with esbuild first, like the tests' child processes);
+// `npm run bench:scrub` the looking-back one (bench/scrub/).
 import { parseBenchArgs, usage } from '../bench/live/options.js';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -12,7 +13,8 @@ const standardSet = `Standard runs (about 3–4 minutes each on the 2-core machi
   npm run bench:live -- --tiles 64 --seconds 60                      # past capacity: degradation policy
 Add --json FILE to keep the numbers.
   npm run bench:export                                               # 10-min export vs bare ffmpeg copy, 1-min burn-in vs bare transcode
-  npm run bench:export -- --minutes 10 --burn-minutes 1 --runs 3`;
+  npm run bench:export -- --minutes 10 --burn-minutes 1 --runs 3
+  npm run bench:scrub                                                # stills, seek, step, memory on serve --demo vs LAB-NOTES §5`;
 
 if (command === 'export') {
   const { build } = await import('esbuild');
@@ -27,6 +29,24 @@ if (command === 'export') {
   } finally {
     rmSync(outfile, { force: true });
   }
+  process.exit(0);
+}
+
+if (command === 'scrub') {
+  const { parseScrubArgs, usage: scrubUsage } = await import('../bench/scrub/options.js');
+  let scrubOptions;
+  try {
+    scrubOptions = parseScrubArgs(rest);
+  } catch (err) {
+    process.stderr.write(`bench: ${err.message}\n\n${scrubUsage}\n`);
+    process.exit(1);
+  }
+  if (scrubOptions.help) {
+    process.stdout.write(`${scrubUsage}\n`);
+    process.exit(0);
+  }
+  const { runScrub } = await import('../bench/scrub/run.js');
+  await runScrub(scrubOptions);
   process.exit(0);
 }
 

@@ -14,6 +14,11 @@ export async function useReaper() {
   ({ watchChild } = await import('../../out/main/child-reaper.js'));
 }
 
+/** Registers a child started elsewhere (execFile) with the reaper. */
+export function reaperWatch(child) {
+  watchChild(child);
+}
+
 /** Spawns and registers a child; stdout/stderr are pipes unless given. */
 export function start(command, args, options = {}) {
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...options });

@@ -27,6 +27,8 @@ import { fromEenTimestamp, neighbourTime, toClips, toEenTimestamp, toRecordedPer
 const gapToleranceMs = 10_000;
 /** Clips are at most 5 minutes (seed 000): a clip holding T starts and ends within this of T. */
 const clipReachMs = 6 * 60_000;
+/** How far ahead a time in a gap looks for where the recording resumes. */
+const resumeSearchMs = 24 * 3600_000;
 /** A clip starting this soon after the time reached continues the playback (no gap to report). */
 const joinToleranceMs = 1_000;
 /** The keyframe probe: this much FLV holds two keyframes for any spacing up to 4.5 s. */
@@ -87,7 +89,8 @@ export class EenV1Recorded implements RecordedMedia {
     const clips = await this.clipsAround(cameraId, atMs);
     const clip = clips.find((c) => c.fromMs <= atMs && atMs < c.toMs);
     if (!clip) {
-      const resumes = clips.find((c) => c.fromMs > atMs)?.fromMs;
+      // A gap longer than the reach around atMs: the coverage of the next day says where it ends.
+      const resumes = clips.find((c) => c.fromMs > atMs)?.fromMs ?? (await this.coverage(cameraId, atMs, atMs + resumeSearchMs)).find((p) => p.fromMs > atMs)?.fromMs;
       const words = resumes === undefined ? '' : `; the recording resumes at ${new Date(resumes).toISOString()}`;
       throw this.noRecording(cameraId, atMs, words, resumes === undefined ? {} : { nextRecordingMs: resumes });
     }

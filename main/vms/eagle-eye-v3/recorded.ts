@@ -34,6 +34,8 @@ const gapToleranceMs = 10_000;
 const tokenReachMs = 1_000;
 /** Intervals (not coalesced) are recordings of at most a few minutes: the one holding T is within this. */
 const intervalReachMs = 6 * 60_000;
+/** How far ahead a time in a gap looks for where the recording resumes. */
+const resumeSearchMs = 24 * 3600_000;
 /** An interval starting this soon after the time reached continues the playback. */
 const joinToleranceMs = 1_000;
 const probeSpanMs = 9_000;
@@ -100,7 +102,8 @@ export class EenV3Recorded implements RecordedMedia {
     const around = await this.intervalsAround(cameraId, type, atMs);
     const interval = around.find((i) => i.fromMs <= atMs && atMs < i.toMs);
     if (!interval) {
-      const resumes = around.find((i) => i.fromMs > atMs)?.fromMs;
+      // A gap longer than the reach around atMs: the coverage of the next day says where it ends.
+      const resumes = around.find((i) => i.fromMs > atMs)?.fromMs ?? (await this.coverage(cameraId, atMs, atMs + resumeSearchMs)).find((p) => p.fromMs > atMs)?.fromMs;
       const words = resumes === undefined ? '' : `; the recording resumes at ${toEenTimestamp(resumes)}`;
       throw this.noRecording(cameraId, atMs, words, resumes === undefined ? {} : { nextRecordingMs: resumes });
     }

@@ -8,17 +8,34 @@ import { redactString } from '../logging/redact.js';
 import { watchChild } from '../processes/child-reaper.js';
 import { ffmpegPath } from './ffmpeg-binary.js';
 
-/**
- * `seekSeconds`: the frame that far into the input instead of the first (decoded up to there,
- * so it is exact: for a recording that starts on a keyframe before the wanted instant).
- */
-export function stillGrabArgs(input: string, options: { width?: number; rtsp: boolean; headers?: Record<string, string>; seekSeconds?: number }): string[] {
+/** How long one read of an HTTP input may stall, ms: a live source that stops is gone. */
+const liveReadTimeoutMs = 5000;
+
+export interface StillGrabOptions {
+  width?: number;
+  rtsp: boolean;
+  headers?: Record<string, string>;
+  /**
+   * The frame that far into the input instead of the first (decoded up to there, so it is exact:
+   * for a recording that starts on a keyframe before the wanted instant).
+   */
+  seekSeconds?: number;
+  /**
+   * How long one read of an HTTP input may stall, ms (default 5 s). A recording server may cut
+   * an archive segment only when it is asked for and answer after several seconds (the AIPIX
+   * simulator encodes cold minutes in 4–9 s): 5 s made ffmpeg drop every segment and fail with
+   * "Invalid data found" on the playlist.
+   */
+  readTimeoutMs?: number;
+}
+
+export function stillGrabArgs(input: string, options: StillGrabOptions): string[] {
   const headerArgs = options.headers && Object.keys(options.headers).length ? ['-headers', Object.entries(options.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')] : [];
   return [
     '-hide_banner',
     '-loglevel', 'error',
     '-nostdin',
-    ...(options.rtsp ? ['-rtsp_transport', 'tcp', '-timeout', '5000000'] : ['-rw_timeout', '5000000']),
+    ...(options.rtsp ? ['-rtsp_transport', 'tcp', '-timeout', '5000000'] : ['-rw_timeout', String((options.readTimeoutMs ?? liveReadTimeoutMs) * 1000)]),
     ...headerArgs,
     '-i', input,
     ...(options.seekSeconds ? ['-ss', options.seekSeconds.toFixed(3)] : []),
@@ -32,7 +49,7 @@ export function stillGrabArgs(input: string, options: { width?: number; rtsp: bo
   ];
 }
 
-export function grabStill(input: string, options: { width?: number; rtsp: boolean; headers?: Record<string, string>; seekSeconds?: number; site: string; timeoutMs?: number }): Promise<Buffer> {
+export function grabStill(input: string, options: StillGrabOptions & { site: string; timeoutMs?: number }): Promise<Buffer> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpegPath(), stillGrabArgs(input, options), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });

@@ -139,6 +139,35 @@ describe('AIPIX recorded media against a misbehaving server', () => {
     expectClean(err, http);
   });
 
+  it('a still whose archive segment starts answering only after 6 s (cut on request) still arrives', async () => {
+    // A real archive chunk of the simulator (4-s GOPs: it starts on a keyframe), served late.
+    const startMs = segment.startMs + 20_000;
+    const ts = Buffer.concat(await (await sim.context.media.recordedClip(camIndex, 'main', startMs, startMs + 8000, 'ts')).toArray());
+    routes.set('/api/v1/cameras/5', json(camera));
+    routes.set('/api/v1/cameras/5/streams/archive', json({ url: `${base}/archive/index.m3u8?token=abc`, move_to: null }));
+    routes.set('/archive/index.m3u8', (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' })
+        .end(['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-TARGETDURATION:8', `#EXT-X-PROGRAM-DATE-TIME:${new Date(startMs).toISOString()}`, '#EXTINF:8.000,', 'chunk.ts?token=abc', '#EXT-X-ENDLIST', ''].join('\n')),
+    );
+    const late = new Set<NodeJS.Timeout>();
+    routes.set('/archive/chunk.ts', (_req, res) => {
+      const timer = setTimeout(() => {
+        late.delete(timer);
+        res.writeHead(200, { 'content-type': 'video/mp2t', 'content-length': ts.length }).end(ts);
+      }, 6000);
+      late.add(timer);
+    });
+    const { recorded } = await signedIn(base, 'Slow AIPIX');
+    try {
+      const still = await recorded.still('5', startMs + 2500, 320);
+      expect(still.timestampMs).toBe(startMs + 2000);
+      expect(await timecodeOfJpeg(still.jpeg)).toBe(still.timestampMs);
+    } finally {
+      for (const timer of late) clearTimeout(timer);
+    }
+  }, 30_000);
+
   it('video whose archive link gives a web page is a clear bad-response', async () => {
     routes.set('/api/v1/cameras/5', json(camera));
     routes.set('/api/v1/cameras/5/streams/archive', json({ url: `${base}/archive/index.m3u8?token=abc`, move_to: null }));

@@ -37,4 +37,9 @@ describe('stillGrabArgs', () => {
     expect(args.slice(6, 10)).toEqual(['-i', 'http://h/index.m3u8', '-ss', '3.000']);
     expect(stillGrabArgs('http://h/index.m3u8', { rtsp: false, seekSeconds: 0 })).not.toContain('-ss');
   });
+
+  it('lets an archive input stall for readTimeoutMs per read (segments cut on request), live inputs 5 s', () => {
+    expect(stillGrabArgs('http://h/index.m3u8', { rtsp: false, readTimeoutMs: 20_000 }).slice(4, 6)).toEqual(['-rw_timeout', '20000000']);
+    expect(stillGrabArgs('http://h/live.m3u8', { rtsp: false }).slice(4, 6)).toEqual(['-rw_timeout', '5000000']);
+  });
 });

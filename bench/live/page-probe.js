@@ -92,8 +92,10 @@ export function pageProbe(options) {
     if (!h || !w) return null;
     const x0 = Math.round(0.4 * h);
     const x1 = Math.min(w, Math.round(0.75 * h));
-    const y0 = Math.round(0.915 * h);
-    const y1 = Math.min(h, Math.round(0.985 * h));
+    // The clock line of the simulator's band (simulator/media/ffmpeg-args.ts overlayFilter), above
+    // the machine-readable timecode row (0.935 h and below), whose blocks change every frame.
+    const y0 = Math.round(0.845 * h);
+    const y1 = Math.min(h, Math.round(0.915 * h));
     const cw = x1 - x0;
     const ch = y1 - y0;
     if (canvas.width !== cw || canvas.height !== ch) {

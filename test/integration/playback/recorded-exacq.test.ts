@@ -2,14 +2,12 @@
 // server playhead and real ffmpeg, against the simulator: the playhead starts once the stream is
 // read, every fragment's media time is the wall time its picture shows (the simulator's
 // timecode), also after a seek, a step (exactly one frame either way), a pause and reverse.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fmp4Splitter, parseInit, type InitInfo } from '../../../common/mp4/index.js';
 import type { SiteConfig } from '../../../preload/contract/index.js';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../../../main/net/http-client.js';
-import { decodeTimeOf } from '../../../main/playback/decode-times.js';
 import { PlaybackService } from '../../../main/playback/playback-service.js';
 import { exacqAdapterFactory } from '../../../main/vms/exacq/adapter.js';
 import { exacqModule } from '../../../simulator/exacq/index.js';
@@ -17,9 +15,9 @@ import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { Segment, SiteDescription } from '../../../simulator/types.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
-import { timecodesOfVideo } from '../../support/timecode.js';
 import { waitUntil } from '../../support/wait-until.js';
 import { FakeSink } from '../../unit/media/fake-sink.js';
+import { fragments, timecodes } from './playback-check.js';
 
 type ExacqSite = SiteDescription & { cameraIds: number[] };
 
@@ -46,30 +44,6 @@ class SearchLog extends HttpClient {
 /** 4-second GOPs: the first frame of a stream is not the asked instant. */
 const camIndex = 2;
 
-interface Fragment {
-  wallMs: number;
-  /** The init segment it plays under, and its bytes. */
-  init: Buffer;
-  bytes: Buffer;
-}
-
-/** The sink's fragments with the wall time their media time maps to, and how many init segments came. */
-function fragments(sink: FakeSink, originMs: number): { inits: number; list: Fragment[] } {
-  let init: { info: InitInfo; bytes: Buffer } | null = null;
-  let inits = 0;
-  const list: Fragment[] = [];
-  for (const s of new Fmp4Splitter().push(Buffer.concat(sink.chunks))) {
-    const bytes = Buffer.from(s.bytes);
-    if (s.kind === 'init') {
-      init = { info: parseInit(bytes), bytes };
-      inits += 1;
-    } else if (init?.info.video) {
-      list.push({ wallMs: originMs + (decodeTimeOf(bytes, init.info.video.id) * 1000) / init.info.video.timescale, init: init.bytes, bytes });
-    }
-  }
-  return { inits, list };
-}
-
 describe('exacqVision recorded playback through main/playback (simulator, real ffmpeg)', { timeout: 300_000 }, () => {
   let sim: SimulatorHandle;
   let site: ExacqSite;
@@ -78,15 +52,6 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
   let playback: PlaybackService;
   let http: SearchLog;
   let gopMs: number;
-  let files = 0;
-
-  /** Timecodes of the frames of these fragments (decoded from their own init). */
-  async function timecodes(list: Fragment[]): Promise<(number | null)[]> {
-    const file = join(scratch, `part-${(files += 1)}.mp4`);
-    await writeFile(file, Buffer.concat([list[0]!.init, ...list.map((f) => f.bytes)]));
-    return timecodesOfVideo(file, { count: list.length });
-  }
-
   beforeAll(async () => {
     sim = await startTestSimulator([exacqModule]);
     site = sim.sites.exacq as ExacqSite;
@@ -126,7 +91,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     });
     expect(first[0]!.wallMs).toBeLessThanOrEqual(at);
     expect(at - first[0]!.wallMs).toBeLessThan(gopMs);
-    expect(await timecodes(first)).toEqual(first.map((f) => f.wallMs));
+    expect(await timecodes(scratch, first)).toEqual(first.map((f) => f.wallMs));
     expect(playback.states()[0]).toMatchObject({ status: 'playing', rate: 1 });
 
     const target = segment.startMs + 120_700;
@@ -138,7 +103,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     });
     expect(after[0]!.wallMs).toBeLessThanOrEqual(target);
     expect(target - after[0]!.wallMs).toBeLessThan(gopMs);
-    expect(await timecodes(after)).toEqual(after.map((f) => f.wallMs));
+    expect(await timecodes(scratch, after)).toEqual(after.map((f) => f.wallMs));
     playback.close(opened.playbackId);
     // The first search (left at the seek) and the second are both logged out.
     expect(http.opened.length).toBeGreaterThanOrEqual(2);
@@ -176,7 +141,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     expect(shown()).toBe(before + 200);
     // The stepped frames are P-frames: decode the run from its first keyframe.
     const stepped = fragments(sink, opened.originMs).list;
-    expect(await timecodes(stepped)).toEqual(stepped.map((f) => f.wallMs));
+    expect(await timecodes(scratch, stepped)).toEqual(stepped.map((f) => f.wallMs));
 
     expect(await playback.step(id, -1)).toEqual({ by: 'server', frameMs: 100 });
     await waitUntil('one frame back (a new init)', 60_000, () => (fragments(sink, opened.originMs).inits === 2 && shown() === before + 100) || undefined);
@@ -193,7 +158,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     expect(back[1]!.wallMs).toBeLessThan(back[0]!.wallMs);
     expect(back[2]!.wallMs).toBeLessThan(back[1]!.wallMs);
     // Keyframes, each its own picture: the timecode of each is its mapped wall time.
-    for (const f of back) expect(await timecodes([f])).toEqual([f.wallMs]);
+    for (const f of back) expect(await timecodes(scratch, [f])).toEqual([f.wallMs]);
     playback.close(id);
     await http.allClosed();
   });
@@ -212,7 +177,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     await waitUntil('80 fragments at 8×', 150_000, () => count() >= from + 80 || undefined);
     const list = fragments(sink, opened.originMs).list.slice(0, from + 80);
     console.info(`[playback] exacq at 8×: 80 frames (${list.at(-1)!.wallMs - list[from]!.wallMs} ms of recording) in ${Date.now() - started} ms`);
-    expect(await timecodes(list)).toEqual(list.map((f) => f.wallMs));
+    expect(await timecodes(scratch, list)).toEqual(list.map((f) => f.wallMs));
     playback.close(opened.playbackId);
     await http.allClosed();
   });
@@ -237,7 +202,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     sink.drain();
     await waitUntil('20 more fragments', 60_000, () => count() >= before + 20 || undefined);
     const list = fragments(sink, opened.originMs).list.slice(0, before + 20);
-    expect(await timecodes(list)).toEqual(list.map((f) => f.wallMs));
+    expect(await timecodes(scratch, list)).toEqual(list.map((f) => f.wallMs));
     console.info(`[playback] exacq: ${held} fragments held after a 4 s stall; the stream went on ${list[before]!.wallMs - list[before - 1]!.wallMs} ms later`);
     playback.close(opened.playbackId);
     await http.allClosed();

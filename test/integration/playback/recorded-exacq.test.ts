@@ -57,6 +57,9 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     site = sim.sites.exacq as ExacqSite;
     scratch = await mkdtemp(join(tmpdir(), 'tessera-exacq-playback-'));
     segment = longestFinishedSegment(sim.context.media, camIndex, sim.context.now());
+    // A real server has the recording on disk; the simulator encodes it on first use, and a cut
+    // still being encoded while the playhead moves makes its stream jump. Pay the encoding here.
+    await sim.context.media.segmentFile(segment, 'main');
     gopMs = sim.context.media.cameras[camIndex]!.gopSeconds * 1000;
     const config: SiteConfig = { id: 'depot', name: 'Depot exacq', kind: 'exacq', url: site.url, username: site.username };
     http = new SearchLog({ baseUrl: site.url, siteName: config.name, timeoutMs: 30_000 });

@@ -12,17 +12,9 @@
  * more media follows.
  */
 
-import { FlvReader, SCRIPT_TAG, type FlvTag } from '../media/flv-tags.js';
+import { FlvReader, SCRIPT_TAG, withTimestamp, type FlvTag } from '../media/flv-tags.js';
 
 export { FlvReader, type FlvTag };
-
-export function withTimestamp(tag: FlvTag, timestampMs: number): Buffer {
-  const out = Buffer.from(tag.bytes);
-  const ts = Math.max(0, Math.round(timestampMs)) >>> 0;
-  out.writeUIntBE(ts & 0xffffff, 4, 3);
-  out[7] = (ts >>> 24) & 0xff;
-  return out;
-}
 
 /**
  * Writes one continuous FLV from consecutive sources. `begin(i)` starts source i; its bytes go

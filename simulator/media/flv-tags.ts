@@ -1,6 +1,6 @@
 /**
- * FLV tag splitting, shared by the Eagle Eye joiner (../een-v1/flv.ts) and the recorded-stream
- * pacer (./flv-pacer.ts). Pure byte handling.
+ * FLV tag splitting, shared by the Eagle Eye joiner (../een-v1/flv.ts), the recorded-stream
+ * pacer (./flv-pacer.ts) and the clip concatenation (./flv-concat.ts). Pure byte handling.
  *
  * FLV layout: 9-byte header ("FLV", version, flags, header size) + PreviousTagSize0 (4 bytes),
  * then tags: type (8 audio, 9 video, 18 script), 24-bit data size, 24-bit timestamp + 8-bit
@@ -52,6 +52,15 @@ export class FlvReader {
 }
 
 export const VIDEO_TAG = 9;
+
+/** The tag with its timestamp (ms: 24 bits + an 8-bit extension) replaced. */
+export function withTimestamp(tag: FlvTag, timestampMs: number): Buffer {
+  const out = Buffer.from(tag.bytes);
+  const ts = Math.max(0, Math.round(timestampMs)) >>> 0;
+  out.writeUIntBE(ts & 0xffffff, 4, 3);
+  out[7] = (ts >>> 24) & 0xff;
+  return out;
+}
 
 /** Whether a tag is a video key frame (frame type 1 in the first data byte's high nibble). */
 export function isKeyframe(tag: FlvTag): boolean {

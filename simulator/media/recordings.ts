@@ -15,11 +15,12 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { ffmpegBin } from './binaries.js';
 import { cacheKey, Dedupe, exists, Limiter, produceAtomically } from './cache.js';
 import type { CatalogueEntry } from './catalogue.js';
 import { clipArgs, concatList, recordingArgs, stillFromFileArgs } from './ffmpeg-args.js';
+import { FlvConcat } from './flv-concat.js';
 import { chunksOf, clipPieces, plannedSegmentAt, segmentAt, type Chunk, type PlannedSegment, type PlanWindow } from './plan.js';
 import { childOutput, type ProcessGroup } from './processes.js';
 import { SimNotFound, type ProfileName, type Segment } from '../types.js';
@@ -45,6 +46,14 @@ interface Range {
   planned: PlannedSegment;
   fromMs: number;
   toMs: number;
+}
+
+/** The part [inSec, outSec) of one chunk's file that a clip uses (s from the chunk's start). */
+interface ChunkPiece {
+  planned: PlannedSegment;
+  chunk: Chunk;
+  inSec: number;
+  outSec: number;
 }
 
 export class RecordingStore {
@@ -95,24 +104,32 @@ export class RecordingStore {
     );
   }
 
-  /** Chunks covering [fromMs, toMs) of a planned segment, as ffconcat pieces. */
-  private async pieces(range: Range, profile: ProfileName): Promise<{ file: string; inSec: number; outSec: number }[]> {
-    const out: { file: string; inSec: number; outSec: number }[] = [];
-    for (const chunk of chunksOf(range.planned)) {
-      if (chunk.endMs <= range.fromMs || chunk.startMs >= range.toMs) continue;
-      out.push({
-        file: await this.chunkFile(range.planned, chunk, profile),
-        inSec: (Math.max(range.fromMs, chunk.startMs) - chunk.startMs) / 1000,
-        outSec: (Math.min(range.toMs, chunk.endMs) - chunk.startMs) / 1000,
-      });
+  /** The chunks covering [fromMs, toMs) of each range, with the part of each chunk file to use. */
+  private chunkPieces(ranges: readonly Range[]): ChunkPiece[] {
+    const out: ChunkPiece[] = [];
+    for (const range of ranges) {
+      for (const chunk of chunksOf(range.planned)) {
+        if (chunk.endMs <= range.fromMs || chunk.startMs >= range.toMs) continue;
+        out.push({
+          planned: range.planned, chunk,
+          inSec: (Math.max(range.fromMs, chunk.startMs) - chunk.startMs) / 1000,
+          outSec: (Math.min(range.toMs, chunk.endMs) - chunk.startMs) / 1000,
+        });
+      }
     }
+    return out;
+  }
+
+  /** Chunks covering the ranges, encoded, as ffconcat pieces. */
+  private async pieces(ranges: readonly Range[], profile: ProfileName): Promise<{ file: string; inSec: number; outSec: number }[]> {
+    const out: { file: string; inSec: number; outSec: number }[] = [];
+    for (const p of this.chunkPieces(ranges)) out.push({ file: await this.chunkFile(p.planned, p.chunk, profile), inSec: p.inSec, outSec: p.outSec });
     return out;
   }
 
   /** Joins ranges into one faststart MP4 at `out` (stream copy). */
   private async join(ranges: readonly Range[], profile: ProfileName, out: string): Promise<void> {
-    const pieces = [];
-    for (const range of ranges) pieces.push(...(await this.pieces(range, profile)));
+    const pieces = await this.pieces(ranges, profile);
     const listFile = `${out}.ffconcat`;
     await writeFile(listFile, concatList(pieces));
     try {
@@ -183,11 +200,15 @@ export class RecordingStore {
     const dir = join(this.o.runDir, 'clips');
     await mkdir(dir, { recursive: true });
     const base = join(dir, `${camera.esn}-${startMs}-${randomBytes(4).toString('hex')}`);
-    if (format !== 'mp4') {
-      const pieces = [];
-      for (const range of ranges) pieces.push(...(await this.pieces(range, profile)));
+    if (format === 'flv') {
+      const parts = this.chunkPieces(ranges);
+      // The first chunk before the answer: a failure to encode it is the request's error.
+      await this.chunkFile(parts[0]!.planned, parts[0]!.chunk, profile);
+      return this.flvWhileEncoding(parts, profile, base);
+    }
+    if (format === 'ts') {
       const listFile = `${base}.ffconcat`;
-      await writeFile(listFile, concatList(pieces));
+      await writeFile(listFile, concatList(await this.pieces(ranges, profile)));
       const child = this.o.procs.spawn(ffmpegBin(), clipArgs(listFile, format, null));
       child.stdin?.end();
       return childOutput(child, () => void rm(listFile, { force: true }));
@@ -199,4 +220,61 @@ export class RecordingStore {
     stream.once('close', () => void rm(out, { force: true }));
     return stream;
   }
+
+  /**
+   * Recorded FLV that starts as soon as its first chunk is encoded (a 5-minute clip would
+   * otherwise wait 20–40 s for all five): each chunk's piece is remuxed by its own ffmpeg once the
+   * chunk exists, and FlvConcat joins the pieces into the bytes one ffmpeg over the whole list
+   * writes (timestamps go on across joins). ffmpeg's concat demuxer cannot do this itself: it
+   * reads the whole list first and fails on a file that is not there yet.
+   *
+   * The next chunk is asked for when a piece starts, so it is encoded while this one plays
+   * (a paced piece lasts up to a minute; a chunk takes seconds). One ahead only: the profile's
+   * single encoder is shared with other tiles' stills, and a clip nobody reads to its end should
+   * not hold it. Flow control is the consumer's: a piece is read only as fast as it is taken.
+   */
+  private flvWhileEncoding(parts: readonly ChunkPiece[], profile: ProfileName, base: string): Readable {
+    const out = new PassThrough();
+    let current: Readable | null = null;
+    out.once('close', () => current?.destroy());
+    const run = async (): Promise<void> => {
+      const concat = new FlvConcat();
+      let offsetMs = 0;
+      for (const [i, part] of parts.entries()) {
+        const file = await this.chunkFile(part.planned, part.chunk, profile);
+        const next = parts[i + 1];
+        if (next) this.chunkFile(next.planned, next.chunk, profile).catch(() => undefined); // its failure is met when it is reached
+        if (out.destroyed) return;
+        const listFile = `${base}-${i}.ffconcat`;
+        await writeFile(listFile, concatList([{ file, inSec: part.inSec, outSec: part.outSec }]));
+        const child = this.o.procs.spawn(ffmpegBin(), clipArgs(listFile, 'flv', null));
+        child.stdin?.end();
+        current = childOutput(child, () => void rm(listFile, { force: true }));
+        concat.begin(offsetMs, i === parts.length - 1);
+        for await (const data of current) {
+          for (const bytes of concat.push(data as Buffer)) if (!out.write(bytes)) await drained(out);
+          if (out.destroyed) return;
+        }
+        for (const bytes of concat.end()) if (!out.write(bytes)) await drained(out);
+        // The concat demuxer's own rule: the next piece starts at the planned length of this one.
+        offsetMs += Math.round(part.outSec * 1000) - Math.round(part.inSec * 1000);
+      }
+      out.end();
+    };
+    run().catch((err: unknown) => out.destroy(err as Error));
+    return out;
+  }
+}
+
+/** Resolves when a stream can take more bytes, or is gone. */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+  });
 }

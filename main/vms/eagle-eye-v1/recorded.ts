@@ -14,7 +14,7 @@
  */
 import { AppFailure, type Mark } from '../../../preload/contract/index.js';
 import type { Period } from '../../../common/time-periods.js';
-import { flvVideoFrames, keyframeSpacingMs } from '../../media/flv-tags.js';
+import { flvVideoFrames, holdsTwoKeyframes, keyframeSpacingMs } from '../../media/flv-tags.js';
 import type { RecordedPiece, RecordedSource } from '../../media/sources.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RecordedMedia } from '../adapter.js';
@@ -31,7 +31,7 @@ const clipReachMs = 6 * 60_000;
 const resumeSearchMs = 24 * 3600_000;
 /** A clip starting this soon after the time reached continues the playback (no gap to report). */
 const joinToleranceMs = 1_000;
-/** The keyframe probe: this much FLV holds two keyframes for any spacing up to 4.5 s. */
+/** The keyframe probe: this much FLV holds two keyframes for any spacing up to 4.5 s (read only up to the second). */
 const probeSpanMs = 9_000;
 const probeMaxBytes = 8 * 1024 * 1024;
 /** A cold archive may take seconds to start a clip (the simulator encodes it then). */
@@ -142,7 +142,7 @@ export class EenV1Recorded implements RecordedMedia {
     const probeTo = Math.min(clip.toMs, probeFrom + probeSpanMs);
     const query: Record<string, string> = { id: cameraId, start_timestamp: toEenTimestamp(clip.fromMs), end_timestamp: toEenTimestamp(probeTo), quality };
     if (probeFrom > clip.fromMs) query.time_offset = String(probeFrom - clip.fromMs);
-    const bytes = await this.d.client.recordedFlv(query, probeMaxBytes, probeTimeoutMs);
+    const bytes = await this.d.client.recordedFlv(query, probeMaxBytes, probeTimeoutMs, holdsTwoKeyframes);
     if (!bytes) return undefined;
     const frames = flvVideoFrames(bytes);
     if (!frames) {

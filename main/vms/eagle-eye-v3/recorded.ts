@@ -14,7 +14,7 @@
  */
 import { AppFailure, type Mark } from '../../../preload/contract/index.js';
 import { clipPeriods, type Period } from '../../../common/time-periods.js';
-import { flvVideoFrames, keyframeSpacingMs } from '../../media/flv-tags.js';
+import { flvVideoFrames, holdsTwoKeyframes, keyframeSpacingMs } from '../../media/flv-tags.js';
 import type { RecordedPiece, RecordedSource } from '../../media/sources.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RecordedMedia } from '../adapter.js';
@@ -38,6 +38,7 @@ const intervalReachMs = 6 * 60_000;
 const resumeSearchMs = 24 * 3600_000;
 /** An interval starting this soon after the time reached continues the playback. */
 const joinToleranceMs = 1_000;
+/** The keyframe probe: this much FLV holds two keyframes for any spacing up to 4.5 s (read only up to the second). */
 const probeSpanMs = 9_000;
 const probeMaxBytes = 8 * 1024 * 1024;
 const probeTimeoutMs = 30_000;
@@ -156,7 +157,7 @@ export class EenV3Recorded implements RecordedMedia {
     const probe = recordedUrlFrom(interval.flvUrl!, interval, probeFrom, Math.min(interval.toMs, probeFrom + probeSpanMs));
     if (probe.startMs !== probeFrom) return undefined; // the URL cannot be moved: the interval start it is
     const what = `recorded video of camera ${cameraId}`;
-    const response = await this.d.client.call({ path: probe.url, headers: { ...headers, accept: 'video/x-flv, */*;q=0.5' }, maxBytes: probeMaxBytes, timeoutMs: probeTimeoutMs }, what);
+    const response = await this.d.client.call({ path: probe.url, headers: { ...headers, accept: 'video/x-flv, */*;q=0.5' }, maxBytes: probeMaxBytes, timeoutMs: probeTimeoutMs, readUntil: holdsTwoKeyframes }, what);
     const frames = flvVideoFrames(response.body);
     if (!frames) {
       const hint = response.body.subarray(0, 64).toString('utf8').trimStart().startsWith('<') ? 'a web page' : `${response.body.length} bytes of something else`;

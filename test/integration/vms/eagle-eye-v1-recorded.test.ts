@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../../../preload/contract/index.js';
 import { clipPeriods, gapsIn, mergePeriods } from '../../../common/time-periods.js';
+import { flvVideoFrames } from '../../../main/media/flv-tags.js';
 import type { HttpRequest, HttpResponse } from '../../../main/net/http-client.js';
 import type { VmsAdapter } from '../../../main/vms/adapter.js';
 import { eagleEyeV1AdapterFactory } from '../../../main/vms/eagle-eye-v1/adapter.js';
@@ -31,9 +32,13 @@ let site: SiteDescription;
 /** Counts the requests per path, so a test can see which ones the adapter did not make. */
 class CountingHttp extends SpyHttp {
   readonly paths: string[] = [];
+  /** Bodies of the FLV answers read whole by main (the keyframe probes). */
+  readonly flvBodies: Buffer[] = [];
   override async request(req: HttpRequest): Promise<HttpResponse> {
     this.paths.push(req.path);
-    return super.request(req);
+    const response = await super.request(req);
+    if (req.headers?.accept?.startsWith('video/x-flv')) this.flvBodies.push(response.body);
+    return response;
   }
   count(path: string): number {
     return this.paths.filter((p) => p === path).length;
@@ -207,6 +212,23 @@ describe('Eagle Eye v1 recorded video', () => {
     // 10 fps: one frame per 100 ms from the first frame to the clip end.
     expect(packets.length).toBe((first.endMs! - first.startMs) / 100);
   }, 180_000);
+
+  it('the keyframe probe of a first open stops at the second keyframe (a paced service sends the first GOP at once)', async () => {
+    const { adapter, http } = await signedIn();
+    const seg = longestFinishedSegment(media(), 2, sim.context.now());
+    sim.context.paceRecorded = true; // as the service: reading the probe's whole 9 s span took 9 s
+    try {
+      const source = await adapter.recorded!.video!(esn(2), seg.startMs + 30_500, { rate: 1, profile: 'sub' });
+      expect(source.kind).toBe('pieces');
+    } finally {
+      sim.context.paceRecorded = false;
+    }
+    expect(http.flvBodies).toHaveLength(1);
+    const frames = flvVideoFrames(http.flvBodies[0]!)!;
+    // Camera 2 keeps a keyframe every 4 s: two keyframes are 41 frames; the whole span was 90.
+    expect(frames.filter((f) => f.keyframe)).toHaveLength(2);
+    expect(frames.length).toBeLessThan(60);
+  }, 120_000);
 
   it('the next piece is the clip that continues the last one; after a gap, none', async () => {
     const { adapter } = await signedIn();

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../../../preload/contract/index.js';
 import { clipPeriods, gapsIn, mergePeriods } from '../../../common/time-periods.js';
+import { flvVideoFrames } from '../../../main/media/flv-tags.js';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../../../main/net/http-client.js';
 import type { VmsAdapter } from '../../../main/vms/adapter.js';
 import { eagleEyeV3AdapterFactory } from '../../../main/vms/eagle-eye-v3/adapter.js';
@@ -42,9 +43,13 @@ let http: CountingHttp;
 
 class CountingHttp extends HttpClient {
   readonly paths: string[] = [];
+  /** Bodies of the FLV answers read whole by main (the keyframe probes). */
+  readonly flvBodies: Buffer[] = [];
   override async request(req: HttpRequest): Promise<HttpResponse> {
     this.paths.push(req.path.replace(/\?.*$/, ''));
-    return super.request(req);
+    const response = await super.request(req);
+    if (req.headers?.accept?.startsWith('video/x-flv')) this.flvBodies.push(response.body);
+    return response;
   }
   count(path: string): number {
     return this.paths.filter((p) => p === path).length;
@@ -168,6 +173,23 @@ describe('Eagle Eye v3 recorded video', () => {
     expect(await timecodeOfVideo(first.url, { headers: first.headers })).toBe(first.startMs);
     expect(await videoPackets(first.url, first.headers)).toBe((first.endMs! - first.startMs) / 100);
   }, 180_000);
+
+  it('the keyframe probe of a first open stops at the second keyframe (a paced service sends the first GOP at once)', async () => {
+    const fresh = await signedIn(site.url);
+    const seg = longestFinishedSegment(media(), 2, Date.now());
+    sim.context.paceRecorded = true; // as the service: reading the probe's whole 9 s span took 9 s
+    try {
+      const source = await fresh.adapter.recorded!.video!(esn(2), seg.startMs + 30_500, { rate: 1, profile: 'sub' });
+      expect(source.kind).toBe('pieces');
+    } finally {
+      sim.context.paceRecorded = false;
+    }
+    expect(fresh.http.flvBodies).toHaveLength(1);
+    const frames = flvVideoFrames(fresh.http.flvBodies[0]!)!;
+    // Camera 2 keeps a keyframe every 4 s: two keyframes are 41 frames; the whole span was 90.
+    expect(frames.filter((f) => f.keyframe)).toHaveLength(2);
+    expect(frames.length).toBeLessThan(60);
+  }, 120_000);
 
   it('next piece: the interval that continues; after a gap, none; a gap is no-recording; backwards refused', async () => {
     const segs = media().segments(1, media().historyStartMs, Date.now() - 60_000);

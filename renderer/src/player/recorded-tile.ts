@@ -181,7 +181,7 @@ export class RecordedTile {
     const groupRate = group.rate;
     this.view.rate = groupRate;
     this.holding = steer.kind === 'hold';
-    if (steer.kind !== 'seek') this.behindSince = undefined;
+    if (steer.kind !== 'seek' && steer.kind !== 'play') this.behindSince = undefined;
     if ('driftMs' in steer) this.view.syncOffsetMs = Math.round(steer.driftMs);
     switch (steer.kind) {
       case 'gap':
@@ -202,6 +202,11 @@ export class RecordedTile {
       case 'play':
         this.driver.set({ paused: false, rate: steer.rate, jumpGaps: false });
         this.setStatus('playing', '');
+        // A little behind, and the group's position is not in the buffer: the data comes no
+        // faster than the group moves (a server that paces, exacqVision's playhead), so playing
+        // faster only empties the buffer. Treated as being behind (below).
+        if (steer.driftMs < 0 && !RecordedDriver.holds(this.deps.media.buffered(), (group.positionMs - this.session.originMs) / 1000)) this.behind(group);
+        else this.behindSince = undefined;
         return;
       case 'seek': {
         // A paused group's tile seeks and stays paused; a playing one plays on from there.
@@ -230,9 +235,7 @@ export class RecordedTile {
           // close it sooner than a restart would. Once it has lasted as long as a restart takes
           // here, main restarts the stream ahead of the group and the tile holds there until
           // the group arrives.
-          const now = this.now();
-          this.behindSince ??= now;
-          if (now - this.behindSince >= this.leadMs / leadPerRestart) this.reseek(steer.toMs, group);
+          this.behind(group);
         }
         return;
       }
@@ -262,6 +265,13 @@ export class RecordedTile {
     delete this.view.frameTimeMs;
     delete this.view.syncOffsetMs;
     this.deps.onFrameTime(undefined);
+  }
+
+  /** Behind the group with the data not coming: once that has lasted as long as a restart takes here, restart ahead. */
+  private behind(group: GroupPosition): void {
+    const now = this.now();
+    this.behindSince ??= now;
+    if (now - this.behindSince >= this.leadMs / leadPerRestart) this.reseek(group.positionMs, group);
   }
 
   /**

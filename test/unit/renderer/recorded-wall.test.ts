@@ -236,6 +236,30 @@ describe('RecordedWall', () => {
     expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 4500', 'seek p1 14000']);
   });
 
+  it('a tile 150 ms behind whose data comes just in time (a server that paces) restarts ahead; one with the data buffered plays faster instead', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    players[1]!.show(T);
+    wall.tick();
+    // Each tick the exacq tile shows the frame 150 ms behind the group and holds nothing after it;
+    // the Eagle Eye tile is as far behind but holds the next seconds.
+    for (let i = 1; i <= 12; i++) {
+      advance(100);
+      const at = wall.position().positionMs;
+      buffered.exacq = [[60, (at - 150 - origin) / 1000 + 0.05]];
+      buffered.een = [[60, (at - origin) / 1000 + 3]];
+      players[0]!.show(at - 150);
+      players[1]!.show(at - 150);
+      wall.tick();
+    }
+    await flush();
+    // Behind from 0.1 s, for 1 s (the restart time assumed before one is measured): 1.5 s ahead of the group at 1.1 s.
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p2 2600']);
+    expect(players[0]!.driver.steer({ nowMs: 0, currentTime: 61.05, ranges: [[60, 64]], playingForMs: 0, droppedFrames: 0 }).rate).toBeGreaterThan(1);
+  });
+
   it('paused a little behind with nothing buffered there: main is asked for the group frame at once, once', async () => {
     const { wall, api, players, buffered, advance } = setup();
     wall.remove('tile-exacq');

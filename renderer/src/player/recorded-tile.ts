@@ -56,12 +56,17 @@ export function emptyRecordedView(): RecordedView {
 
 /** Frame interval assumed until the session says (the simulator records at 10 fps), ms. */
 export const defaultFrameMs = 100;
-/** Behind by more than this and not buffered: ask main to seek instead of waiting for the data, ms. */
+/** Starting and behind by more than this with the data not buffered: ask main to seek instead of waiting for it, ms. */
 const reseekBehindMs = 3000;
 /** After asking main to seek, wait this long for the new data before asking again, ms. */
 const reseekWaitMs = 5000;
-/** A re-seek aims this far (of wall time at rate 1) ahead of the group: the tile then holds until the group arrives, ms. */
+/** A re-seek aims this far (of wall time at rate 1) ahead of the group until the tile has measured its own restart time, ms. */
 const reseekLeadMs = 1500;
+/** Bounds of the measured lead: a restart is never free, and one slower than this is better caught by the next re-seek, ms. */
+const minLeadMs = 1000;
+const maxLeadMs = 8000;
+/** The lead is this many restart times: the tile arrives ahead and holds instead of arriving behind again. */
+const leadPerRestart = 1.5;
 
 /** "No recording at 02:14:03; it starts again at 02:20:00". */
 function gapWords(zone: TimeZoneSpec, atMs: number, nextMs: number | undefined): string {
@@ -89,6 +94,12 @@ export class RecordedTile {
   private attempt = 0;
   /** No new re-seek before this (deps.now ms): the last one's data is on its way. */
   private reseekAfter = -Infinity;
+  /** How far ahead a re-seek aims (at rate 1): 1.5 × the last measured time from asking main to a frame of the new position, ms. */
+  private leadMs = reseekLeadMs;
+  /** The re-seek being waited for: when it was asked and the frame on screen then. */
+  private pendingReseek: { askedAt: number; frameMs: number | undefined } | null = null;
+  /** Since when (deps.now ms) the playing tile has been behind the group with the data not here. */
+  private behindSince: number | undefined;
   holding = false;
 
   constructor(
@@ -170,6 +181,7 @@ export class RecordedTile {
     const groupRate = group.rate;
     this.view.rate = groupRate;
     this.holding = steer.kind === 'hold';
+    if (steer.kind !== 'seek' && steer.kind !== 'play') this.behindSince = undefined;
     if ('driftMs' in steer) this.view.syncOffsetMs = Math.round(steer.driftMs);
     switch (steer.kind) {
       case 'gap':
@@ -190,22 +202,41 @@ export class RecordedTile {
       case 'play':
         this.driver.set({ paused: false, rate: steer.rate, jumpGaps: false });
         this.setStatus('playing', '');
+        // A little behind, and the group's position is not in the buffer: the data comes no
+        // faster than the group moves (a server that paces, exacqVision's playhead), so playing
+        // faster only empties the buffer. Treated as being behind (below).
+        if (steer.driftMs < 0 && !RecordedDriver.holds(this.deps.media.buffered(), (group.positionMs - this.session.originMs) / 1000)) this.behind(group);
+        else this.behindSince = undefined;
         return;
       case 'seek': {
         // A paused group's tile seeks and stays paused; a playing one plays on from there.
         this.driver.set({ paused: group.status !== 'playing', rate: groupRate, jumpGaps: false });
-        if (steer.toMs === this.lastSeekMs) return;
         // 1 ms into the target: the frame that starts at it (not the one before, by rounding).
         const media = (steer.toMs + 1 - this.session.originMs) / 1000;
+        // Held: a plain seek, also when this target was asked of main before (its data has come,
+        // and a restart's first frames may have moved the player to their key frame meanwhile).
         if (RecordedDriver.holds(this.deps.media.buffered(), media)) {
           this.lastSeekMs = steer.toMs;
           this.driver.seek(media);
-        } else if (Math.abs(steer.driftMs) > reseekBehindMs || (steer.driftMs > 0 && group.status === 'paused')) {
-          // Not in the buffer and not coming by itself soon: far off, or behind what is buffered
-          // (main restarts a stream on a speed change from where its source is, ahead of the
-          // player). Just behind while starting, the data is on its way: wait for it.
+        } else if (steer.toMs === this.lastSeekMs) {
+          // Asked of main already: its data is on the way.
+        } else if (group.status === 'starting' && steer.driftMs < 0 && -steer.driftMs <= reseekBehindMs) {
+          // Just opened: the stream starts at the key frame before the position and the frames up
+          // to it are on their way. Wait for them.
+        } else if (group.status === 'paused') {
+          // Paused where this tile holds nothing: nothing will come by itself (the player reads
+          // no further), so main restarts the stream at the group's frame, at once.
+          this.reseekAfter = -Infinity;
           this.reseek(steer.toMs, group);
-        } else if (group.status === 'playing') this.driver.set({ rate: groupRate * 1.1 });
+        } else {
+          // Playing and behind what the tile holds. A source that sends in real time (Eagle
+          // Eye's recorded FLV) keeps the buffer's end where it is relative to the group, so
+          // neither waiting nor playing faster closes the gap; a fast one (HLS segments) may
+          // close it sooner than a restart would. Once it has lasted as long as a restart takes
+          // here, main restarts the stream ahead of the group and the tile holds there until
+          // the group arrives.
+          this.behind(group);
+        }
         return;
       }
     }
@@ -236,16 +267,24 @@ export class RecordedTile {
     this.deps.onFrameTime(undefined);
   }
 
+  /** Behind the group with the data not coming: once that has lasted as long as a restart takes here, restart ahead. */
+  private behind(group: GroupPosition): void {
+    const now = this.now();
+    this.behindSince ??= now;
+    if (now - this.behindSince >= this.leadMs / leadPerRestart) this.reseek(group.positionMs, group);
+  }
+
   /**
    * Far behind the group with the data not here: main restarts the stream a little ahead of the
    * group (the tile holds there until the group arrives), once per reseekWaitMs, so a slow
    * source is not restarted on every tick.
    */
   private reseek(toMs: number, group: GroupPosition): void {
-    const now = this.deps.now?.() ?? Date.now();
+    const now = this.now();
     if (now < this.reseekAfter) return;
     this.reseekAfter = now + reseekWaitMs;
-    void this.playFrom(group.status === 'playing' ? toMs + reseekLeadMs * Math.abs(group.rate) : toMs);
+    this.pendingReseek = { askedAt: now, frameMs: this.frameTimeMs };
+    void this.playFrom(group.status === 'playing' ? toMs + this.leadMs * Math.abs(group.rate) : toMs);
   }
 
   private open(atMs: number): Promise<void> {
@@ -276,10 +315,24 @@ export class RecordedTile {
   private onShown(mediaTime: number): void {
     if (!this.session) return;
     const ms = Math.round(this.session.originMs + mediaTime * 1000);
+    this.measureRestart(ms);
     this.view.frameTimeMs = ms;
     // While the playhead is dragged the still stays on screen, whatever the paused video does.
     if (this.view.status.kind !== 'scrubbing') this.view.picture = 'video';
     this.deps.onFrameTime(ms);
+  }
+
+  /** The first frame of a re-seek's new position (a jump away from the frame then on screen) tells how long a restart takes here. */
+  private measureRestart(ms: number): void {
+    const pending = this.pendingReseek;
+    if (!pending || (pending.frameMs !== undefined && Math.abs(ms - pending.frameMs) <= 250)) return;
+    this.pendingReseek = null;
+    const tookMs = this.now() - pending.askedAt;
+    this.leadMs = Math.min(maxLeadMs, Math.max(minLeadMs, tookMs * leadPerRestart));
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
   }
 
   private failed(words: string): void {

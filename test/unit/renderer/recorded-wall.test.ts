@@ -190,12 +190,104 @@ describe('RecordedWall', () => {
       wall.tick();
     }
     await flush();
-    // One seek, 1.5 s ahead of where the group was then (4.1 s in).
-    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 5600']);
+    // One seek, once behind for as long as a restart is assumed to take (1 s), 1.5 s ahead of where the group was then (5.1 s in).
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 6600']);
     advance(5000);
     wall.tick();
     await flush();
     expect(api.log.filter((l) => l.startsWith('seek'))).toHaveLength(2);
+  });
+
+  it('a tile a little behind with the data not coming asks main to seek ahead, by 1.5 × its own measured restart time', async () => {
+    const { wall, api, views, players, buffered, advance } = setup();
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    players[1]!.show(T);
+    wall.tick();
+    expect(wall.position().status).toBe('playing');
+    // Two seconds on, the Eagle Eye tile shows T + 1.4 s and holds only up to T + 1.5 s: a source
+    // sending in real time keeps it 600 ms behind whatever rate it plays at.
+    advance(2000);
+    buffered.een = [[60, 61.5]];
+    players[0]!.show(T + 1400);
+    players[1]!.show(T + 2000);
+    for (let i = 0; i <= 10; i++) {
+      if (i > 0) advance(100);
+      wall.tick();
+    }
+    await flush();
+    // Behind for a restart's time (1 s): main restarts it 1.5 s ahead of the group.
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 4500']);
+    // The new position's first frame came 2 s after asking: the next re-seek aims 3 s ahead.
+    advance(2000);
+    buffered.een = [[65, 66]];
+    players[0]!.show(T + 5600);
+    players[1]!.show(T + 5000);
+    wall.tick();
+    expect(views[0]!.status.kind).toBe('holding');
+    // Four seconds later no more data came: behind for 2 s (its restart time), it aims 3 s ahead.
+    advance(4000);
+    for (let i = 0; i <= 20; i++) {
+      if (i > 0) advance(100);
+      wall.tick();
+    }
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 4500', 'seek p1 14000']);
+  });
+
+  it('a tile 150 ms behind whose data comes just in time (a server that paces) restarts ahead; one with the data buffered plays faster instead', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    players[1]!.show(T);
+    wall.tick();
+    // Each tick the exacq tile shows the frame 150 ms behind the group and holds nothing after it;
+    // the Eagle Eye tile is as far behind but holds the next seconds.
+    for (let i = 1; i <= 12; i++) {
+      advance(100);
+      const at = wall.position().positionMs;
+      buffered.exacq = [[60, (at - 150 - origin) / 1000 + 0.05]];
+      buffered.een = [[60, (at - origin) / 1000 + 3]];
+      players[0]!.show(at - 150);
+      players[1]!.show(at - 150);
+      wall.tick();
+    }
+    await flush();
+    // Behind from 0.1 s, for 1 s (the restart time assumed before one is measured): 1.5 s ahead of the group at 1.1 s.
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p2 2600']);
+    expect(players[0]!.driver.steer({ nowMs: 0, currentTime: 61.05, ranges: [[60, 64]], playingForMs: 0, droppedFrames: 0 }).rate).toBeGreaterThan(1);
+  });
+
+  it('paused a little behind with nothing buffered there: main is asked for the group frame at once, once', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.remove('tile-exacq');
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    wall.tick();
+    advance(1000);
+    players[0]!.show(T + 1000);
+    wall.tick();
+    wall.togglePlay();
+    const at = wall.position().positionMs;
+    buffered.een = [[60, 60.5]];
+    players[0]!.show(T + 500);
+    for (let i = 0; i < 5; i++) {
+      advance(100);
+      wall.tick();
+    }
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual([`seek p1 ${at - T}`]);
+    // The restart's data comes, and its key frame (before the position) is on screen: the tile
+    // moves the player to the group's frame in what it now holds, without asking main again.
+    buffered.een = [[60.3, 62]];
+    players[0]!.show(T + 300);
+    wall.tick();
+    const steer = players[0]!.driver.steer({ nowMs: 0, currentTime: 60.3, ranges: [[60.3, 62]], playingForMs: 0, droppedFrames: 0 });
+    expect(steer.seekTo).toBeCloseTo((at + 1 - origin) / 1000, 6);
+    expect(api.log.filter((l) => l.startsWith('seek'))).toHaveLength(1);
   });
 
   it('a paused tile whose buffer no longer holds the group position (main restarted it ahead) asks main to seek there', async () => {

@@ -53,21 +53,36 @@ export class Dedupe {
   }
 }
 
-/** At most `concurrency` tasks at once, FIFO: encoders must not take both cores. */
+/**
+ * At most `concurrency` tasks at once, FIFO: encoders must not take both cores. A background task
+ * (work done ahead, such as the next chunk of a clip being played) waits until nothing wanted now
+ * is queued, unless its `promote` (handed to onQueued) moves it up because it is wanted now too.
+ */
 export class Limiter {
   private active = 0;
-  private readonly queue: (() => void)[] = [];
+  private readonly urgent: (() => void)[] = [];
+  private readonly later: (() => void)[] = [];
 
   constructor(private readonly concurrency: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(task: () => Promise<T>, options: { background?: boolean; onQueued?: (promote: () => void) => void } = {}): Promise<T> {
     // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in between.
-    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.queue.push(resolve));
-    else this.active += 1;
+    if (this.active >= this.concurrency) {
+      await new Promise<void>((resolve) => {
+        if (!options.background) return void this.urgent.push(resolve);
+        this.later.push(resolve);
+        options.onQueued?.(() => {
+          const at = this.later.indexOf(resolve);
+          if (at < 0) return;
+          this.later.splice(at, 1);
+          this.urgent.push(resolve);
+        });
+      });
+    } else this.active += 1;
     try {
       return await task();
     } finally {
-      const next = this.queue.shift();
+      const next = this.urgent.shift() ?? this.later.shift();
       if (next) next();
       else this.active -= 1;
     }

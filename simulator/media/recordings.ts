@@ -60,6 +60,8 @@ export class RecordingStore {
   private readonly dedupe = new Dedupe();
   /** One encoder per profile at a time: at most 2 x264 threads, and a 720p encode never blocks sub stills. */
   private readonly encoders: Record<ProfileName, Limiter> = { main: new Limiter(1), sub: new Limiter(1) };
+  /** Chunks queued as work ahead, by path: calling one moves it up to the chunks wanted now. */
+  private readonly promoters = new Map<string, () => void>();
 
   constructor(private readonly o: RecordingStoreOptions) {}
 
@@ -86,12 +88,17 @@ export class RecordingStore {
     return join(this.o.cacheDir, 'recordings', camera.esn, `${profile}-${compactTime(chunk.startMs)}-${seconds}s-${key}.mp4`);
   }
 
-  /** One encoded chunk; made once, then reused. */
-  private chunkFile(planned: PlannedSegment, chunk: Chunk, profile: ProfileName): Promise<string> {
+  /**
+   * One encoded chunk; made once, then reused. `ahead`: wanted later (the next chunk of a clip
+   * being played), so it waits behind chunks wanted now, and moves up when it is wanted now too.
+   */
+  private chunkFile(planned: PlannedSegment, chunk: Chunk, profile: ProfileName, ahead = false): Promise<string> {
     const path = this.chunkPath(planned, chunk, profile);
+    if (!ahead) this.promoters.get(path)?.();
     return this.dedupe.run(path, () =>
       produceAtomically(path, (temp) =>
         this.encoders[profile].run(async () => {
+          this.promoters.delete(path);
           const started = Date.now();
           await this.o.procs.run(ffmpegBin(), this.chunkArgs(planned, chunk, profile, temp));
           const { camera } = this.entry(planned.cameraIndex);
@@ -99,8 +106,8 @@ export class RecordingStore {
             `media: recorded ${camera.name} ${profile} ${new Date(chunk.startMs).toISOString()} ` +
               `(${(chunk.endMs - chunk.startMs) / 1000} s) in ${Date.now() - started} ms`,
           );
-        }),
-      ),
+        }, { background: ahead, onQueued: (promote) => this.promoters.set(path, promote) }),
+      ).finally(() => this.promoters.delete(path)),
     );
   }
 
@@ -229,9 +236,9 @@ export class RecordingStore {
    * reads the whole list first and fails on a file that is not there yet.
    *
    * The next chunk is asked for when a piece starts, so it is encoded while this one plays
-   * (a paced piece lasts up to a minute; a chunk takes seconds). One ahead only: the profile's
-   * single encoder is shared with other tiles' stills, and a clip nobody reads to its end should
-   * not hold it. Flow control is the consumer's: a piece is read only as fast as it is taken.
+   * (a paced piece lasts up to a minute; a chunk takes seconds). One ahead only, and behind the
+   * chunks wanted now: the profile's single encoder is shared with other tiles' stills and first
+   * opens, and a clip nobody reads to its end should not hold it. Flow control is the consumer's: a piece is read only as fast as it is taken.
    */
   private flvWhileEncoding(parts: readonly ChunkPiece[], profile: ProfileName, base: string): Readable {
     const out = new PassThrough();
@@ -243,7 +250,7 @@ export class RecordingStore {
       for (const [i, part] of parts.entries()) {
         const file = await this.chunkFile(part.planned, part.chunk, profile);
         const next = parts[i + 1];
-        if (next) this.chunkFile(next.planned, next.chunk, profile).catch(() => undefined); // its failure is met when it is reached
+        if (next) this.chunkFile(next.planned, next.chunk, profile, true).catch(() => undefined); // its failure is met when it is reached
         if (out.destroyed) return;
         const listFile = `${base}-${i}.ffconcat`;
         await writeFile(listFile, concatList([{ file, inSec: part.inSec, outSec: part.outSec }]));

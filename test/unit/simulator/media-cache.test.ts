@@ -37,4 +37,23 @@ describe('media cache helpers', () => {
     expect(order).toEqual(['a', 'b', 'c']);
     expect(maxActive).toBe(1);
   });
+
+  it('runs background work after the work wanted now, unless it is promoted', async () => {
+    const limiter = new Limiter(1);
+    const order: string[] = [];
+    let release!: () => void;
+    const first = limiter.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const task = (name: string) => async () => void order.push(name);
+    let promote!: () => void;
+    const queued = [
+      limiter.run(task('ahead-1'), { background: true }),
+      limiter.run(task('ahead-2'), { background: true, onQueued: (p) => (promote = p) }),
+      limiter.run(task('now-1')),
+      limiter.run(task('now-2')),
+    ];
+    promote(); // ahead-2 is wanted now too: it goes behind now-1 and now-2, before ahead-1
+    release();
+    await Promise.all([first, ...queued]);
+    expect(order).toEqual(['now-1', 'now-2', 'ahead-2', 'ahead-1']);
+  });
 });

@@ -31,6 +31,8 @@ export interface Steer {
   seekTo?: number;
   /** Hold the picture (recorded video: paused, or waiting for its sync group); live never pauses. */
   paused?: boolean;
+  /** Recorded video going backwards: what is later than the playhead is the past to trim. */
+  backwards?: boolean;
 }
 
 export interface DriverStats {

@@ -418,7 +418,7 @@ class Run {
         if (!video.paused) video.pause();
         this.lastProgressMs = now;
       } else if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
-      const plan = trimPlan(ranges, video.currentTime, this.config.trim);
+      const plan = trimPlan(ranges, video.currentTime, this.config.trim, steer.backwards);
       if (plan) this.queue?.trim(plan[0], plan[1]);
     }
     if (video.currentTime !== this.lastCurrentTime) {

@@ -31,7 +31,7 @@ export interface MediaElementView {
   element?(): HTMLVideoElement | null;
 }
 
-export type RecordedStatusKind = 'scrubbing' | 'opening' | 'playing' | 'paused' | 'holding' | 'gap' | 'ended' | 'failed';
+export type RecordedStatusKind = 'scrubbing' | 'opening' | 'playing' | 'paused' | 'holding' | 'no-reverse' | 'gap' | 'ended' | 'failed';
 
 /** Everything a tile renders in recorded mode. Plain data; the composable makes it reactive. */
 export interface RecordedView {
@@ -62,6 +62,15 @@ const reseekBehindMs = 3000;
 const reseekWaitMs = 5000;
 /** A re-seek aims this far (of wall time at rate 1) ahead of the group: the tile then holds until the group arrives, ms. */
 const reseekLeadMs = 1500;
+/**
+ * Backwards by keyframe steps: main sends nothing new while the rate is negative, so the tile asks
+ * it to seek this far (of wall time at rate 1) before the position; main then sends forward from
+ * there up to its lead (8 s × |rate|, main/playback), which covers the position again, ms.
+ */
+const reverseWindowMs = 6000;
+/** Asks for the window before this once the position is this close (at rate 1) to the first frame held, ms. */
+const reverseMarginMs = 1000;
+export const noReverseWords = 'This camera cannot play backwards';
 
 /** "No recording at 02:14:03; it starts again at 02:20:00". */
 function gapWords(zone: TimeZoneSpec, atMs: number, nextMs: number | undefined): string {
@@ -89,6 +98,10 @@ export class RecordedTile {
   private attempt = 0;
   /** No new re-seek before this (deps.now ms): the last one's data is on its way. */
   private reseekAfter = -Infinity;
+  /** The rate the group plays at (a session opens at it; backwards only where the camera can). */
+  private wantedRate = 1;
+  /** Main refused this camera's reverse ('reverse-unsupported'), whatever the session said. */
+  private reverseRefused = false;
   holding = false;
 
   constructor(
@@ -116,6 +129,27 @@ export class RecordedTile {
 
   get frameMs(): number {
     return this.session?.frameMs ?? defaultFrameMs;
+  }
+
+  /** Whether this tile plays backwards: true/false once its session says, undefined before. */
+  get canReverse(): boolean | undefined {
+    if (this.reverseRefused) return false;
+    return this.session ? this.session.reverse !== 'none' : undefined;
+  }
+
+  /**
+   * The group's speed: told to main (which refuses reverse for a camera that cannot; then the
+   * tile says so and holds its frame, the others go on).
+   */
+  async setRate(rate: number): Promise<void> {
+    this.wantedRate = rate;
+    const session = this.session;
+    if (!session) return;
+    if (rate < 0 && this.canReverse === false) return;
+    const set = await this.deps.api.setSpeed({ playbackId: session.playbackId, rate });
+    if (set.ok || session !== this.session) return;
+    if (set.error.code === 'reverse-unsupported') this.reverseRefused = true;
+    else this.failed(set.error.message);
   }
 
   /** Wall time of the frame on screen, or undefined while nothing of this session is shown. */
@@ -171,6 +205,9 @@ export class RecordedTile {
     this.view.rate = groupRate;
     this.holding = steer.kind === 'hold';
     if ('driftMs' in steer) this.view.syncOffsetMs = Math.round(steer.driftMs);
+    const back = groupRate < 0 && group.status === 'playing';
+    if (!back && this.driver.backwards) this.driver.set({ backAt: undefined });
+    if (back && steer.kind !== 'loading') return this.steerBackwards(steer, group, this.session);
     switch (steer.kind) {
       case 'gap':
         this.driver.set({ paused: true });
@@ -211,6 +248,44 @@ export class RecordedTile {
     }
   }
 
+  /**
+   * Backwards: the driver shows the newest frame held at or before the group's position. A
+   * camera that cannot reverse holds its frame and says so. Stepping keyframes ('keyframes'),
+   * the tile asks main for the stretch before the position when it runs short; a server's
+   * reverse ('server') brings its keyframes by itself, and is restarted only when far behind.
+   */
+  private steerBackwards(steer: Exclude<TileSteer, { kind: 'loading' }>, group: GroupPosition, session: PlaybackSession): void {
+    if (this.canReverse === false) {
+      this.driver.set({ paused: true, backAt: undefined });
+      this.setStatus('no-reverse', noReverseWords);
+      return;
+    }
+    const at = steer.kind === 'gap' ? (steer.nextMs ?? group.positionMs) : group.positionMs;
+    const media = (at - session.originMs) / 1000;
+    this.driver.set({ paused: true, rate: group.rate, jumpGaps: false, backAt: media });
+    if (steer.kind === 'gap') this.setStatus('gap', gapWords(this.deps.zone(), steer.atMs, steer.nextMs));
+    else if (steer.kind === 'hold') this.setStatus('holding', 'Waiting for the other tiles');
+    else this.setStatus('playing', '');
+    const speed = Math.abs(group.rate);
+    if (session.reverse === 'keyframes') {
+      const buffered = this.deps.media.buffered();
+      const first = buffered.find(([, end]) => end > media - (reverseMarginMs * speed) / 1000)?.[0];
+      const short = first === undefined || first > media - (reverseMarginMs * speed) / 1000;
+      if (short && at - reverseWindowMs * speed >= session.originMs) this.fetchBack(at - reverseWindowMs * speed, session);
+    } else if (steer.kind === 'seek' && Math.abs(steer.driftMs) > reseekBehindMs && this.lastSeekMs !== steer.toMs) this.reseek(steer.toMs, group);
+  }
+
+  /** Main plays again from atMs (a new init segment); once per reseekWaitMs, while the last is on its way. */
+  private fetchBack(atMs: number, session: PlaybackSession): void {
+    const now = this.deps.now?.() ?? Date.now();
+    if (now < this.reseekAfter) return;
+    this.reseekAfter = now + reseekWaitMs;
+    this.lastSeekMs = atMs;
+    void this.deps.api.seek({ playbackId: session.playbackId, atMs: Math.round(atMs) }).then((sought) => {
+      if (!sought.ok && session === this.session) this.failed(sought.error.message);
+    });
+  }
+
   /** Main's state of this tile's playback. */
   onState(state: PlaybackState): void {
     if (state.playbackId !== this.session?.playbackId) return;
@@ -245,7 +320,8 @@ export class RecordedTile {
     const now = this.deps.now?.() ?? Date.now();
     if (now < this.reseekAfter) return;
     this.reseekAfter = now + reseekWaitMs;
-    void this.playFrom(group.status === 'playing' ? toMs + reseekLeadMs * Math.abs(group.rate) : toMs);
+    // Ahead is later forwards, earlier backwards.
+    void this.playFrom(group.status === 'playing' ? toMs + reseekLeadMs * group.rate : toMs);
   }
 
   private open(atMs: number): Promise<void> {
@@ -253,7 +329,8 @@ export class RecordedTile {
     const attempt = ++this.attempt;
     this.setStatus('opening', '');
     this.opening = (async () => {
-      const opened = await this.deps.api.open({ cameraId: this.cameraId, atMs: Math.round(atMs), rate: 1 });
+      // Forward at the group's speed; backwards is set once open says whether the camera can.
+      const opened = await this.deps.api.open({ cameraId: this.cameraId, atMs: Math.round(atMs), rate: this.wantedRate > 0 ? this.wantedRate : 1 });
       if (attempt !== this.attempt) {
         if (opened.ok) void this.deps.api.close({ playbackId: opened.value.playbackId });
         return;
@@ -261,6 +338,8 @@ export class RecordedTile {
       this.opening = null;
       if (!opened.ok) return this.failed(opened.error.message);
       this.session = opened.value;
+      this.reverseRefused = false;
+      if (this.wantedRate < 0) void this.setRate(this.wantedRate);
       this.view.frameMs = opened.value.frameMs ?? defaultFrameMs;
       this.driver.seek((atMs - opened.value.originMs) / 1000);
       this.driver.set({ paused: true });

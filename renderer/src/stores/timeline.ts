@@ -19,6 +19,8 @@ export const useTimelineStore = defineStore('timeline', () => {
   const positionMs = ref(Date.now());
   const status = ref<PlayStatus>('paused');
   const rate = ref(1);
+  /** Some tile the timeline moves can play backwards: the reverse speeds are offered. */
+  const canReverse = ref(false);
   const sync = ref(true);
   const utc = ref(false);
   /** The visible window; widthPx follows the strip's size. */
@@ -68,5 +70,5 @@ export const useTimelineStore = defineStore('timeline', () => {
     return had;
   }
 
-  return { mode, positionMs, status, rate, sync, utc, scale, markIn, markOut, selection, zone, goToOpen, exportRequest, requestExport, setIn, setOut, setSelection, clearSelection };
+  return { mode, positionMs, status, rate, canReverse, sync, utc, scale, markIn, markOut, selection, zone, goToOpen, exportRequest, requestExport, setIn, setOut, setSelection, clearSelection };
 });

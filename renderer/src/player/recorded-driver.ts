@@ -45,6 +45,8 @@ export class RecordedDriver implements PlaybackDriver {
   private restartAt: number | undefined;
   private awaitingFirst = true;
   private seeks = 0;
+  /** Backwards: the frame last chosen, media s; the picture never goes forward while backwards. */
+  private backCap: number | undefined;
   /** Start times of the frames queued (one fragment per frame), media s, ascending; the newest few thousand. */
   private frameStarts: number[] = [];
 
@@ -53,7 +55,10 @@ export class RecordedDriver implements PlaybackDriver {
   /** What to do from the next tick (`backAt: undefined` ends playing backwards). */
   set(target: Partial<RecordedTarget>): void {
     this.target = { ...this.target, ...target };
-    if ('backAt' in target && target.backAt === undefined) delete this.target.backAt;
+    if ('backAt' in target && target.backAt === undefined) {
+      delete this.target.backAt;
+      this.backCap = undefined;
+    }
   }
 
   get backwards(): boolean {
@@ -75,11 +80,14 @@ export class RecordedDriver implements PlaybackDriver {
     return ranges.some(([start, end]) => mediaTime >= start - slackSec && mediaTime < end);
   }
 
-  restarted(): void {
+  /** A new init segment: forwards the buffer is reset (true: backwards it is kept, see PlaybackDriver). */
+  restarted(): boolean {
     this.awaitingFirst = true;
     this.restartAt = undefined;
-    // The SourceBuffer was reset: none of the frames noted is held any more.
+    if (this.target.backAt !== undefined) return true;
+    // The SourceBuffer is reset: none of the frames noted is held any more.
     this.frameStarts = [];
+    return false;
   }
 
   fragment(info: Pick<FragmentInfo, 'keyframe' | 'videoStartMs'>, bytes: Uint8Array<ArrayBuffer>, _arrivalMs: number, queue: FragmentQueue): void {
@@ -97,7 +105,9 @@ export class RecordedDriver implements PlaybackDriver {
       // Forward's pending seek and restart point mean nothing backwards: the position rules.
       this.seekTo = undefined;
       this.restartAt = undefined;
-      return reverseSteer(this.frameStarts, sample.ranges, sample.currentTime, backAt);
+      const steer = reverseSteer(this.frameStarts, sample.ranges, sample.currentTime, backAt, this.backCap);
+      if (steer.frame !== undefined) this.backCap = steer.frame;
+      return steer;
     }
     let seekTo = this.seekTo;
     if (seekTo !== undefined && this.restartAt !== undefined && this.restartAt > seekTo + slackSec) {
@@ -194,14 +204,37 @@ export function newestHeldFrame(frames: readonly number[], ranges: Ranges, t: nu
   return undefined;
 }
 
+/** The oldest of `frames` (ascending) after `t` that the buffered ranges still hold. */
+function oldestHeldFrameAfter(frames: readonly number[], ranges: Ranges, t: number): number | undefined {
+  for (const start of frames) {
+    if (start <= t + 1e-6) continue;
+    if (ranges.some(([from, to]) => start + intoFrameSec >= from && start + intoFrameSec < to)) return start;
+  }
+  return undefined;
+}
+
 /**
- * One tick backwards (pure): paused, at 1× (a negative playbackRate throws), currentTime on the
- * newest held frame at or before `backAt`. Nothing held there yet: stay on the frame shown (the
- * tile asks for more, or the server's next keyframe is on its way).
+ * The frame to show backwards (pure): the newest held at or before `backAt`; with none there
+ * yet, the nearest held after it (a server's reverse running late still shows its frames going
+ * back). Never later than `cap` (the frame shown last): a stretch that main sends forward from
+ * a point further back does not move the picture forward while it arrives.
  */
-export function reverseSteer(frames: readonly number[], ranges: Ranges, currentTime: number, backAt: number): Steer & { paused: true; backwards: true } {
-  const frame = newestHeldFrame(frames, ranges, backAt);
-  const to = frame === undefined ? undefined : frame + intoFrameSec;
-  const seek = to !== undefined && Math.abs(to - currentTime) > intoFrameSec / 2;
-  return { rate: 1, paused: true, backwards: true, ...(seek ? { seekTo: to } : {}) };
+export function reverseFrame(frames: readonly number[], ranges: Ranges, backAt: number, cap = Number.POSITIVE_INFINITY): number | undefined {
+  const before = newestHeldFrame(frames, ranges, Math.min(backAt, cap));
+  if (before !== undefined) return before;
+  const after = oldestHeldFrameAfter(frames, ranges, backAt);
+  return after !== undefined && after <= cap + 1e-6 ? after : undefined;
+}
+
+/**
+ * One tick backwards (pure): paused, at 1× (a negative playbackRate throws), currentTime 1 ms
+ * into the frame reverseFrame picks; with none, it stays on the frame shown (the tile asks
+ * for more, or the server's next keyframe is on its way).
+ */
+export function reverseSteer(frames: readonly number[], ranges: Ranges, currentTime: number, backAt: number, cap?: number): Steer & { paused: true; backwards: true; frame?: number } {
+  const frame = reverseFrame(frames, ranges, backAt, cap);
+  if (frame === undefined) return { rate: 1, paused: true, backwards: true };
+  const to = frame + intoFrameSec;
+  const seek = Math.abs(to - currentTime) > intoFrameSec / 2;
+  return { rate: 1, paused: true, backwards: true, frame, ...(seek ? { seekTo: to } : {}) };
 }

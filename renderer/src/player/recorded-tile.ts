@@ -63,13 +63,23 @@ const reseekWaitMs = 5000;
 /** A re-seek aims this far (of wall time at rate 1) ahead of the group: the tile then holds until the group arrives, ms. */
 const reseekLeadMs = 1500;
 /**
- * Backwards by keyframe steps: main sends nothing new while the rate is negative, so the tile asks
- * it to seek this far (of wall time at rate 1) before the position; main then sends forward from
- * there up to its lead (8 s × |rate|, main/playback), which covers the position again, ms.
+ * Backwards by keyframe steps: main sends nothing new while the rate is negative, and a
+ * recorded source may come at real time only (Eagle Eye paces its FLV, the first GOP at once).
+ * So the tile asks main to play from a point this far (of wall time at rate 1) before the
+ * position, keeps what it holds (the mapping is one for the session), and shows the newest
+ * frame at or before the position among them: a keyframe step each time, ms.
  */
-const reverseWindowMs = 6000;
-/** Asks for the window before this once the position is this close (at rate 1) to the first frame held, ms. */
+const reverseStepMs = 3000;
+/** Asks for the next step once the newest frame held at or before the position is this far (at rate 1) behind it, ms. */
 const reverseMarginMs = 1000;
+/** No new step before this long after the last (main's restart and the source's first bytes take ~1 s), ms. */
+const reverseStepWaitMs = 1500;
+/**
+ * A server's playhead turning round (or restarted when far behind) starts this far (of wall
+ * time at rate 1) ahead of the group in the direction of play: the new search takes a second
+ * or two to send its first frame, ms.
+ */
+const serverTurnLeadMs = 3000;
 export const noReverseWords = 'This camera cannot play backwards';
 
 /** "No recording at 02:14:03; it starts again at 02:20:00". */
@@ -139,17 +149,24 @@ export class RecordedTile {
 
   /**
    * The group's speed: told to main (which refuses reverse for a camera that cannot; then the
-   * tile says so and holds its frame, the others go on).
+   * tile says so and holds its frame, the others go on). `atMs`: the group's position.
    */
-  async setRate(rate: number): Promise<void> {
+  async setRate(rate: number, atMs?: number): Promise<void> {
+    const turned = Math.sign(rate) !== Math.sign(this.wantedRate);
     this.wantedRate = rate;
     const session = this.session;
     if (!session) return;
     if (rate < 0 && this.canReverse === false) return;
     const set = await this.deps.api.setSpeed({ playbackId: session.playbackId, rate });
-    if (set.ok || session !== this.session) return;
-    if (set.error.code === 'reverse-unsupported') this.reverseRefused = true;
-    else this.failed(set.error.message);
+    if (!set.ok) {
+      if (session !== this.session) return;
+      if (set.error.code === 'reverse-unsupported') this.reverseRefused = true;
+      else this.failed(set.error.message);
+      return;
+    }
+    // A server's playhead turning round goes on from where the server is, which main's flow
+    // control may have left well ahead of the group: start it where the group is instead.
+    if (turned && atMs !== undefined && session.reverse === 'server' && session === this.session) this.restartAt(atMs + serverTurnLeadMs * rate, session, 0);
   }
 
   /** Wall time of the frame on screen, or undefined while nothing of this session is shown. */
@@ -268,18 +285,20 @@ export class RecordedTile {
     else this.setStatus('playing', '');
     const speed = Math.abs(group.rate);
     if (session.reverse === 'keyframes') {
-      const buffered = this.deps.media.buffered();
-      const first = buffered.find(([, end]) => end > media - (reverseMarginMs * speed) / 1000)?.[0];
-      const short = first === undefined || first > media - (reverseMarginMs * speed) / 1000;
-      if (short && at - reverseWindowMs * speed >= session.originMs) this.fetchBack(at - reverseWindowMs * speed, session);
-    } else if (steer.kind === 'seek' && Math.abs(steer.driftMs) > reseekBehindMs && this.lastSeekMs !== steer.toMs) this.reseek(steer.toMs, group);
+      // Short: nothing held just ahead (going back) of the position, within half a second.
+      const ahead = media - (reverseMarginMs * speed) / 1000;
+      const newest = this.driver.heldAtOrBefore(this.deps.media.buffered(), ahead);
+      const short = newest === undefined || newest < ahead - (500 * speed) / 1000;
+      const from = at - reverseStepMs * speed;
+      if (short && from >= session.originMs) this.restartAt(from, session, reverseStepWaitMs);
+    } else if (steer.kind === 'seek' && Math.abs(steer.driftMs) > reseekBehindMs) this.restartAt(at + serverTurnLeadMs * group.rate, session, reseekWaitMs);
   }
 
-  /** Main plays again from atMs (a new init segment); once per reseekWaitMs, while the last is on its way. */
-  private fetchBack(atMs: number, session: PlaybackSession): void {
+  /** Main plays again from atMs (a new init segment); no more than once per `waitMs` while the last is on its way. */
+  private restartAt(atMs: number, session: PlaybackSession, waitMs: number): void {
     const now = this.deps.now?.() ?? Date.now();
     if (now < this.reseekAfter) return;
-    this.reseekAfter = now + reseekWaitMs;
+    this.reseekAfter = now + waitMs;
     this.lastSeekMs = atMs;
     void this.deps.api.seek({ playbackId: session.playbackId, atMs: Math.round(atMs) }).then((sought) => {
       if (!sought.ok && session === this.session) this.failed(sought.error.message);

@@ -126,8 +126,10 @@ export class RecordedWall {
 
   /** The speed of the group (negative: backwards; a tile that cannot reverse says so and holds). */
   setRate(rate: number): void {
-    this.target().setRate(rate);
-    for (const e of this.targeted()) void e.tile.setRate(rate).finally(() => this.onChange());
+    const group = this.target();
+    group.setRate(rate);
+    const atMs = group.positionMs();
+    for (const e of this.targeted()) void e.tile.setRate(rate, atMs).finally(() => this.onChange());
     this.onChange();
   }
 

@@ -19,16 +19,27 @@ describe('reverseSteer', () => {
   const ranges: [number, number][] = frames.map((f) => [f, f + 0.1]);
 
   it('seeks 1 ms into the newest held frame at or before the position, paused at 1×', () => {
-    expect(reverseSteer(frames, ranges, 13.001, 12.5)).toEqual({ rate: 1, paused: true, backwards: true, seekTo: 12.001 });
+    expect(reverseSteer(frames, ranges, 13.001, 12.5)).toEqual({ rate: 1, paused: true, backwards: true, frame: 12, seekTo: 12.001 });
     expect(reverseSteer(frames, ranges, 13.001, 12)).toMatchObject({ seekTo: 12.001 });
   });
 
   it('does not seek again while the frame shown is still the one', () => {
-    expect(reverseSteer(frames, ranges, 12.001, 12.9)).toEqual({ rate: 1, paused: true, backwards: true });
+    expect(reverseSteer(frames, ranges, 12.001, 12.9)).toEqual({ rate: 1, paused: true, backwards: true, frame: 12 });
   });
 
-  it('holds the frame shown when nothing at or before the position is held (more is on its way)', () => {
-    expect(reverseSteer(frames, ranges, 10.001, 9.5)).toEqual({ rate: 1, paused: true, backwards: true });
+  it('with nothing at or before the position, shows the nearest frame after it (a server running late still goes back)', () => {
+    expect(reverseSteer(frames, ranges, 13.001, 9.5)).toMatchObject({ frame: 10, seekTo: 10.001 });
+    expect(reverseSteer([], [], 10.001, 9.5)).toEqual({ rate: 1, paused: true, backwards: true });
+  });
+
+  it('never goes forward of the frame shown last (a stretch arriving forward from further back)', () => {
+    // Shown last: 11. Held now: 5.0–5.3 (just arrived) and 11–13; the position 12.5 is capped at 11.
+    const arriving = [5, 5.1, 5.2, 5.3, 10, 11, 12, 13];
+    const held: [number, number][] = [[5, 5.4], ...ranges];
+    expect(reverseSteer(arriving, held, 11.001, 12.5, 11)).toMatchObject({ frame: 11 });
+    expect(reverseSteer(arriving, held, 11.001, 9.5, 11)).toMatchObject({ frame: 5.3, seekTo: 5.301 });
+    // Nothing at or before, and the nearest after is later than shown: stay.
+    expect(reverseSteer([12, 13], [[12, 13.1]], 11.001, 9.5, 11)).toEqual({ rate: 1, paused: true, backwards: true });
   });
 
   it('skips frames noted but no longer buffered (trimmed, or lost to a reset)', () => {
@@ -64,12 +75,17 @@ describe('RecordedDriver backwards', () => {
     expect(d.steer(sample(7.201, [[5, 10]]))).toEqual({ rate: 1, paused: false });
   });
 
-  it('a new init segment forgets the frames held before it (the SourceBuffer was reset)', () => {
+  it('forwards a new init segment forgets the frames before it (the buffer is reset); backwards it keeps them', () => {
     const d = new RecordedDriver();
     for (const f of [20, 19]) d.fragment({ keyframe: true, videoStartMs: f * 1000 }, bytes, 0, queue);
-    d.restarted();
+    expect(d.restarted()).toBe(false);
     d.fragment({ keyframe: true, videoStartMs: 12_000 }, bytes, 0, queue);
     expect(d.heldAtOrBefore([[0, 100]], 30)).toBe(12);
+    d.set({ backAt: 11 });
+    expect(d.restarted()).toBe(true);
+    d.fragment({ keyframe: true, videoStartMs: 8_000 }, bytes, 0, queue);
+    expect(d.heldAtOrBefore([[0, 100]], 30)).toBe(12);
+    expect(d.heldAtOrBefore([[0, 100]], 10)).toBe(8);
   });
 });
 

@@ -120,7 +120,7 @@ export const shortcuts: readonly Shortcut[] = [
   { id: 'mark-in', keys: ['Shift+I', 'I on the timeline'], description: 'Set the in mark at the playhead', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'mark-out', keys: ['Shift+O', 'O on the timeline'], description: 'Set the out mark at the playhead', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'sync', keys: ['Y'], description: 'Sync on or off (off: the timeline moves only the focused tile)', group: 'Timeline', handledBy: 'wall', onTile: false },
-  { id: 'utc', keys: ['U'], description: 'Times in UTC or in this computer’s time zone', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'utc', keys: ['U'], description: 'Times in this computer’s zone, UTC, or the site’s own time (where the focused camera’s site reports it)', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'export-selection', keys: ['Shift+E'], description: 'Export the in–out selection…', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'timeline-move', keys: ['←→ on the timeline', 'PageUp/PageDown', 'Home', 'drag'], description: 'Move the playhead (a tick; a screen; the start); drag the playhead to scrub, the strip to pan', group: 'Timeline', handledBy: 'timeline', onTile: false },
   { id: 'timeline-zoom', keys: ['+/− on the timeline', 'wheel', 'pinch'], description: 'Zoom the timeline (1 minute – 7 days)', group: 'Timeline', handledBy: 'timeline', onTile: false },

@@ -1,7 +1,8 @@
 /**
  * Reverse play on the wall, on the demo site in Chromium: an exacqVision tile (the server plays
  * backwards) and an Eagle Eye v1 tile (Tessera steps keyframes back) looking ten minutes back
- * play at −2×: both tiles' frame times (data-frame-time) and the timeline's value fall.
+ * play at −2×: both tiles' frame times (data-frame-time) and the timeline's value fall. Also the
+ * exacqVision site's own time as a zone choice (U), and the shuttle keys in the ? overlay.
  */
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
@@ -19,6 +20,26 @@ test('−2×: an exacqVision and an Eagle Eye tile play backwards, their frame t
   await freshWall(page);
   const tiles = await placeCameras(page, ['lobby exacqvision', 'lobby eagle eye v1']);
   const speed = page.getByRole('combobox', { name: 'Speed' });
+  const slider = page.getByRole('slider', { name: 'Timeline' });
+
+  // U with the exacqVision tile focused: this computer → UTC → the site's own time (the demo's
+  // exacq server says UTC−4) → this computer. Then the Eagle Eye tile's site reports none.
+  await tiles[0]!.focus();
+  await page.keyboard.press('u');
+  await expect(slider).toHaveAttribute('aria-valuetext', / UTC$/);
+  await page.keyboard.press('u');
+  await expect(slider).toHaveAttribute('aria-valuetext', / Site time \(UTC−04:00\)$/);
+  await expect(page.getByRole('combobox', { name: 'Times in' })).toHaveValue('site');
+  await tiles[1]!.focus();
+  await expect(page.getByRole('combobox', { name: 'Times in' })).toHaveValue('operator');
+  await expect(page.getByRole('combobox', { name: 'Times in' }).locator('option[value="site"]')).toHaveCount(0);
+
+  // The ? overlay lists the shuttle keys.
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help.getByRole('table', { name: 'Timeline' })).toContainText('Play backwards');
+  await help.getByRole('button', { name: 'Close' }).click();
+
   // Live: no session says yet whether it can reverse, so no reverse speed is offered.
   await expect(speed.locator('option[value="-2"]')).toHaveCount(0);
 
@@ -32,7 +53,6 @@ test('−2×: an exacqVision and an Eagle Eye tile play backwards, their frame t
   // Both sessions are open: reverse is offered now.
   await expect(speed.locator('option[value="-2"]')).toHaveCount(1);
   await speed.selectOption('-2');
-  const slider = page.getByRole('slider', { name: 'Timeline' });
   await expect(slider).toHaveAttribute('aria-valuetext', /, −2×$/);
   const value = async (): Promise<number> => Number(await slider.getAttribute('aria-valuenow'));
   // Each tile's first picture going back (a server's reverse stream starts anew).

@@ -64,7 +64,7 @@ test('−2×: an exacqVision and an Eagle Eye tile play backwards, their frame t
   const second = { frames: await frameTimes(tiles), value: await value(), at: Date.now() };
   // A few seconds more, sampled: each tile keeps going back (not one jump and a stop).
   const samples: number[][] = [];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 8; i++) {
     await page.waitForTimeout(500);
     samples.push((await frameTimes(tiles)).map((t, k) => t - second.frames[k]!));
   }

@@ -351,11 +351,12 @@ class Run {
       const info = parseInit(segment.bytes);
       if (!this.queue) this.queue = this.createQueue(this.mime ?? info.mimeType);
       else {
-        // A restarted upstream: its times start afresh, so the old data must go.
+        // A restarted upstream: its times start afresh, so the old data must go (unless the
+        // driver keeps it: recorded video going backwards, on one mapping, same codec).
         this.counters.reinits += 1;
-        this.driver.restarted();
+        const keep = this.driver.restarted() === true;
         const changed = info.mimeType !== this.init?.mimeType;
-        this.queue.reset(changed ? info.mimeType : undefined);
+        if (!keep || changed) this.queue.reset(changed ? info.mimeType : undefined);
       }
       this.init = info;
       this.queue.append(segment.bytes, false);
@@ -418,7 +419,7 @@ class Run {
         if (!video.paused) video.pause();
         this.lastProgressMs = now;
       } else if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
-      const plan = trimPlan(ranges, video.currentTime, this.config.trim);
+      const plan = trimPlan(ranges, video.currentTime, this.config.trim, steer.backwards);
       if (plan) this.queue?.trim(plan[0], plan[1]);
     }
     if (video.currentTime !== this.lastCurrentTime) {

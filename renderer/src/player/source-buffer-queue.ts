@@ -192,10 +192,18 @@ export interface TrimConfig {
 
 export const defaultTrim: TrimConfig = { keepBehindSec: 8, slackSec: 4 };
 
-/** The span to remove so no more than keepBehindSec stays behind currentTime, or null. */
-export function trimPlan(ranges: Ranges, currentTime: number, config: TrimConfig = defaultTrim): [number, number] | null {
+/**
+ * The span to remove so no more than keepBehindSec stays behind currentTime, or null.
+ * `backwards` (recorded video played in reverse): behind is later, so the span is after it.
+ */
+export function trimPlan(ranges: Ranges, currentTime: number, config: TrimConfig = defaultTrim, backwards = false): [number, number] | null {
   const first = ranges[0];
   if (!first) return null;
+  if (backwards) {
+    const start = currentTime + config.keepBehindSec;
+    const last = ranges[ranges.length - 1]![1];
+    return last - start < config.slackSec ? null : [start, last];
+  }
   const end = currentTime - config.keepBehindSec;
   if (end - first[0] < config.slackSec) return null;
   return [first[0], end];

@@ -72,11 +72,13 @@ export function pageProbe(options) {
     }
   };
   // A media socket (serve mode: ws://…/media/stream/<id>): its first binary message is the
-  // tile's first bytes. Listened to before the app's own listener.
+  // tile's first bytes. Every socket's answers are read before the app's own listener sees them:
+  // the app may open the media socket while it handles the answer.
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
     constructor(url, protocols) {
       super(url, protocols);
+      this.addEventListener('message', onOpenAnswer);
       const path = new URL(String(url)).pathname.replace(/^\//, '');
       const key = pathKeys.get(path);
       if (key === undefined) return;
@@ -116,7 +118,6 @@ export function pageProbe(options) {
         if (cameraId && frame.channel === 'media:open' && !opens.has(cameraId)) {
           opens.set(cameraId, wall(performance.now()));
           openIds.set(frame.id, cameraId);
-          this.addEventListener('message', onOpenAnswer);
         }
         if (cameraId && frame.channel === 'cameras:still' && !stills.has(cameraId)) {
           stills.set(cameraId, { askedAt: wall(performance.now()), answeredAt: null });

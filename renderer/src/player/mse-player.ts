@@ -170,12 +170,17 @@ class Run {
     signal.addEventListener('abort', onAbort, { once: true });
     this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
     try {
+      // The stream is asked for while the MediaSource opens, not after: under load 'sourceopen'
+      // took hundreds of ms, and main's first bytes waited for the request all that time.
+      this.fetching = true;
+      const responding = this.config.fetch(path, signal);
+      // Settled below; until then a failure must not count as unhandled.
+      responding.catch(() => undefined);
       await this.openMediaSource(signal);
       if (this.finished) return;
       this.listen();
       this.timer = setInterval(() => this.tick(), this.config.tickMs);
-      this.fetching = true;
-      const response = await this.config.fetch(path, signal);
+      const response = await responding;
       if (!response.ok || !response.body) throw new PlayerFailure(await describeRefusal(response), response.status >= 500 || response.status === 404 || response.status === 410);
       this.mime = this.pickMime(response.headers.get('content-type'));
       await this.read(response.body.getReader());
@@ -383,6 +388,11 @@ class Run {
       isOpen: () => this.mediaSource?.readyState === 'open',
       canPlay: (type) => MediaSource.isTypeSupported(type),
       onFailure: (failure) => this.finish('error', { words: this.failureWords(failure), retryable: failure.kind !== 'unsupported' }),
+      // Until the first frame, steer as soon as media is buffered rather than at the next tick
+      // (up to tickMs later, more on a busy machine): the first seek and play() start the picture.
+      onMediaAppended: () => {
+        if (this.firstFrameMs === undefined) this.tick();
+      },
     });
   }
 

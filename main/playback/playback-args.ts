@@ -11,8 +11,8 @@
  * units (a frame at 10, 25 or 30 fps and a millisecond are whole numbers of 90 kHz ticks). Audio
  * is left out: playback runs at 0.25–16×, where the player mutes it anyway.
  *
- * Fast forward asks the adapter for the sub-stream (the rate hint of RecordedMedia.video), not for
- * keyframes only: `-bsf:v noise=drop=not(key)` drops the frames, but each keyframe then lasts one
+ * Fast forward asks the adapter for a source that keeps up (the rate hint of RecordedMedia.video:
+ * Eagle Eye's MP4 pieces above 1×, the sub-stream above 4×), not for keyframes only: `-bsf:v noise=drop=not(key)` drops the frames, but each keyframe then lasts one
  * frame and MSE sees a hole of a GOP after it (the player stalls); measured with ffmpeg 5.1.
  */
 import { headerArgs, quiet } from '../media/ffmpeg-args.js';

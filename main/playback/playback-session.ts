@@ -182,21 +182,33 @@ export class PlaybackSession {
    * The player plays at `rate` (it sets playbackRate itself). Backwards (keyframe steps in the
    * player's buffer, a seek back for more) nothing new is sent. A forward speed the source was
    * not chosen for (its `rates`; without them, crossing 4×) restarts at the player's position
-   * `atMs`, so the adapter can pick what keeps up (Eagle Eye: MP4 pieces above 1×, the
-   * sub-stream above 4×; RecordedMedia.video).
+   * `atMs` (main's estimate when not given), so the adapter can pick what keeps up (Eagle Eye:
+   * MP4 pieces above 1×, the sub-stream above 4×; RecordedMedia.video).
    */
   setRate(rate: number, atMs?: number): void {
     const crossed = this.source?.kind === 'pieces' && rate > 0 && !servesRate(this.source.rates, rate, this.sourceRate);
+    // Asked before the rate changes the play clock's estimate.
+    const restartAt = atMs ?? this.playerEstimateMs();
     this.rate = rate;
     this.pace.setRate(Math.max(0, rate));
     this.gate.clearTimer();
     if (!this.paused) this.steering?.speed(rate);
     this.o.onChange('status');
-    if (crossed && atMs !== undefined) {
-      void this.seek(atMs);
+    if (crossed && restartAt !== undefined) {
+      void this.seek(restartAt);
       return;
     }
     this.pump();
+  }
+
+  /**
+   * Where the player is, as far as main can tell when the caller does not say: where the play
+   * clock expects it, but never past the last frame sent (a source that fell behind).
+   */
+  private playerEstimateMs(): number | undefined {
+    const expected = this.pace.positionMs();
+    if (expected === undefined || this.positionMs === undefined) return this.positionMs;
+    return Math.round(Math.min(expected, this.positionMs));
   }
 
   /** `steer`: false where the caller sets the server's speed itself (step). */

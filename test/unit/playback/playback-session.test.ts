@@ -240,6 +240,26 @@ describe('PlaybackSession', () => {
     expect(runner.runs).toHaveLength(3);
   });
 
+  it('a speed change that leaves the source’s rates without the player’s position restarts where main expects the player, never past what it sent', async () => {
+    const band = (atMs: number, rate: number): RecordedSource => ({ ...pieces(piece(atMs)), rates: rate > 1 ? { above: 1, upTo: 4 } : { above: 0, upTo: 1 } });
+    const { session, sink, runner, clock, asked, feed, pieces } = setup({ resolve: (atMs) => band(atMs, session.rate) });
+    session.begin({ source: band(T, 1) });
+    session.attach(sink);
+    feed();
+    clock.advance(300);
+    session.setRate(2);
+    await settle();
+    expect(asked).toEqual(['resolve 300']);
+    expect(runner.runs).toHaveLength(2);
+    // Far past what was sent (a source that fell behind): the last frame sent.
+    feed();
+    clock.advance(3_600_000);
+    session.setRate(1);
+    await settle();
+    expect(asked.at(-1)).toBe(`resolve ${Math.round(session.positionMs! - T)}`);
+    expect(session.positionMs! - T).toBeLessThan(3_600_000);
+  });
+
   it('a seek into a gap waits in state gap for the next recording', async () => {
     const resume = T + 100_000;
     const { session, pieces, asked } = setup({

@@ -2,7 +2,7 @@
  * The ffmpeg command line of one recorded piece, pure (exact-argv tests in
  * test/unit/playback/playback-args.test.ts):
  *
- *   <quiet> <input per format> -map 0:v:0 -an -c:v copy <fMP4, 90 kHz> pipe:1
+ *   <quiet> <input per format> -map 0:v:0 -an -c:v copy -b:v 0 <fMP4, 90 kHz> pipe:1
  *
  * Unlike live: no `-re` and no live HLS start (a recording is read as fast as the reader takes
  * it: flow control paces it, see playback-session.ts); every run writes the same 90 kHz video
@@ -75,6 +75,10 @@ function fmp4Out(movflags: string): string[] {
     '-an',
     '-c:v',
     'copy',
+    // No bitrate in the sample entry (btrt): MP4 inputs state their own, which differs from
+    // piece to piece and would make every piece's init segment new (a restart for the player).
+    '-b:v',
+    '0',
     '-video_track_timescale',
     String(PLAYBACK_TIMESCALE),
     '-f',

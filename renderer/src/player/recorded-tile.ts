@@ -110,6 +110,8 @@ export class RecordedTile {
   private opening: Promise<void> | null = null;
   private abort: AbortController | null = null;
   private lastSeekMs: number | undefined;
+  /** The position main was last asked to restart at (its data may still be on the way). */
+  private askedMainMs: number | undefined;
   private attempt = 0;
   /** No new re-seek before this (deps.now ms): the last one's data is on its way. */
   private reseekAfter = -Infinity;
@@ -222,6 +224,7 @@ export class RecordedTile {
     if (this.view.status.kind === 'scrubbing' || this.view.status.kind === 'failed' || this.view.status.kind === 'ended') this.setStatus('opening', '');
     this.driver.seek(media);
     if (RecordedDriver.holds(this.deps.media.buffered(), media)) return;
+    this.askedMainMs = atMs;
     const sought = await this.deps.api.seek({ playbackId: session.playbackId, atMs: Math.round(atMs) });
     if (!sought.ok) this.failed(sought.error.message);
   }
@@ -270,10 +273,11 @@ export class RecordedTile {
         // Held: a plain seek, also when this target was asked of main before (its data has come,
         // and a restart's first frames may have moved the player to their key frame meanwhile).
         if (RecordedDriver.holds(this.deps.media.buffered(), media)) {
-          this.lastSeekMs = steer.toMs;
           this.driver.seek(media);
-        } else if (steer.toMs === this.lastSeekMs) {
-          // Asked of main already: its data is on the way.
+        } else if (steer.toMs === this.askedMainMs) {
+          // Asked of main already: its data is on the way. (A restart asked earlier, for another
+          // position, may still land meanwhile and replace the buffer: this target is then asked
+          // again.)
         } else if (group.status === 'starting' && steer.driftMs < 0 && -steer.driftMs <= reseekBehindMs) {
           // Just opened: the stream starts at the key frame before the position and the frames up
           // to it are on their way. Wait for them.
@@ -331,6 +335,7 @@ export class RecordedTile {
     if (now < this.reseekAfter) return;
     this.reseekAfter = now + waitMs;
     this.lastSeekMs = atMs;
+    this.askedMainMs = atMs;
     void this.deps.api.seek({ playbackId: session.playbackId, atMs: Math.round(atMs) }).then((sought) => {
       if (!sought.ok && session === this.session) this.failed(sought.error.message);
     });

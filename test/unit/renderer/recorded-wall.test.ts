@@ -136,6 +136,31 @@ describe('RecordedWall', () => {
     expect(players[0]!.driver.steer({ nowMs: 0, currentTime: 61.05, ranges: [[60, 64]], playingForMs: 0, droppedFrames: 0 }).rate).toBeGreaterThan(1);
   });
 
+  it('paused on the group frame from the buffer, then an older restart lands and replaces the buffer: main is asked for the paused frame', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.remove('tile-exacq');
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    wall.tick();
+    advance(1000);
+    players[0]!.show(T + 1000);
+    wall.tick();
+    wall.togglePlay();
+    const at = wall.position().positionMs;
+    // Just past the paused position: sought in what the tile holds, main is not asked.
+    players[0]!.show(at + 12);
+    wall.tick();
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual([]);
+    // A restart asked before the pause (2 s ahead) lands: the buffer holds only its stretch.
+    buffered.een = [[(at + 2000 - origin) / 1000, (at + 5000 - origin) / 1000]];
+    players[0]!.show(at + 2000);
+    wall.tick();
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual([`seek p1 ${at - T}`]);
+  });
+
   it('paused a little behind with nothing buffered there: main is asked for the group frame at once, once', async () => {
     const { wall, api, players, buffered, advance } = setup();
     wall.remove('tile-exacq');

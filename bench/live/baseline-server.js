@@ -65,6 +65,7 @@ async function play(section){
     if(b.length&&b.end(b.length-1)-b.start(0)>10){sb.remove(0,b.end(b.length-1)-5);return;}
     if(!queue.length)return;const n=queue.reduce((a,c)=>a+c.length,0),all=new Uint8Array(n);let o=0;for(const c of queue){all.set(c,o);o+=c.length;}queue=[];sb.appendBuffer(all);};
   for(;;){const {value,done}=await reader.read();if(done)break;
+    window.__bench&&window.__bench.markBytes(name);
     const joined=new Uint8Array(buf.length+value.length);joined.set(buf);joined.set(value,buf.length);
     const {out,rest}=boxes(joined);buf=rest.slice();
     for(const box of out){
@@ -87,7 +88,17 @@ function serveStream(stream, res, probe = 'fast') {
     stderr = (stderr + d).slice(-4000);
     process.stderr.write(`baseline ffmpeg ${stream.name}: ${d}`);
   });
-  child.stdout.on('data', (d) => (bytes += d.length));
+  // The start-up stages on the server side (request in, ffmpeg spawned, its first fragment out)
+  // as a line "baseline-timing {json}" for the bench. Its first bytes are the init segment; the
+  // first fragment is the first chunk holding a moof box.
+  const spawnAt = Date.now();
+  let fragmentSeen = false;
+  child.stdout.on('data', (d) => {
+    bytes += d.length;
+    if (fragmentSeen || !d.includes('moof')) return;
+    fragmentSeen = true;
+    process.stderr.write(`baseline-timing ${JSON.stringify({ stream: stream.name, requestAt: res.benchRequestAt, spawnAt, fragmentAt: Date.now() })}\n`);
+  });
   if (!res.headersSent) res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
   child.stdout.pipe(res, { end: false });
   const kill = () => child.kill('SIGKILL');
@@ -110,7 +121,10 @@ const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1'
 const servers = [];
 const streamUrls = [];
 for (const stream of streams) {
-  const server = createServer((req, res) => (req.url === '/stream' ? serveStream(stream, res) : res.writeHead(404).end()));
+  const server = createServer((req, res) => {
+    res.benchRequestAt = Date.now();
+    return req.url === '/stream' ? serveStream(stream, res) : res.writeHead(404).end();
+  });
   servers.push(server);
   streamUrls.push(`http://127.0.0.1:${await listen(server)}/stream`);
 }

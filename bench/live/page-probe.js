@@ -4,7 +4,7 @@
 // app's `media:open` requests on its WebSocket (the moment a tile asks for a stream).
 // Node reads window.__bench.snapshot() and window.__bench.report().
 
-/* global window, document, performance, WebSocket, MutationObserver */
+/* global window, document, performance, WebSocket, MutationObserver, MediaSource, URL */
 export function pageProbe(options) {
   const clockNames = new Set(options.clockNames);
   const origin = performance.timeOrigin;
@@ -15,7 +15,7 @@ export function pageProbe(options) {
   const tile = (name) => {
     let t = tiles.get(name);
     if (!t) {
-      t = { name, seenAt: null, stillAt: null, firstFrameAt: null, presented: 0, decoded: 0, dropped: 0, updates: [], edges: [], diffs: [], videos: new Map() };
+      t = { name, seenAt: null, stillAt: null, firstFrameAt: null, presented: 0, decoded: 0, dropped: 0, updates: [], edges: [], diffs: [], videos: new Map(), seeks: [], speedUps: [] };
       tiles.set(name, t);
     }
     return t;
@@ -46,13 +46,79 @@ export function pageProbe(options) {
       // not JSON: not ours to judge
     }
   };
+  // Start-up stages of each tile's video (wall ms), keyed like `opens`: the open's answer
+  // (Tessera's media:open), the first media bytes at the page, the first media in the <video>'s
+  // buffer. ffmpeg's side comes from main's log (Tessera) or the baseline server.
+  const stages = new Map();
+  const stage = (key, name, at = wall(performance.now())) => {
+    const s = stages.get(key) ?? {};
+    s[name] ??= at;
+    stages.set(key, s);
+  };
+  const openIds = new Map(); // media:open request id → cameraId
+  const pathKeys = new Map(); // media path → cameraId
+  const onOpenAnswer = (event) => {
+    if (typeof event.data !== 'string' || !openIds.size) return;
+    try {
+      const frame = JSON.parse(event.data);
+      const cameraId = openIds.get(frame.id);
+      if (cameraId === undefined) return;
+      openIds.delete(frame.id);
+      stage(cameraId, 'answeredAt');
+      const path = frame.result?.value?.path;
+      if (typeof path === 'string') pathKeys.set(path.replace(/^\//, ''), cameraId);
+    } catch {
+      // not JSON: not ours to judge
+    }
+  };
+  // A media socket (serve mode: ws://…/media/stream/<id>): its first binary message is the
+  // tile's first bytes. Every socket's answers are read before the app's own listener sees them:
+  // the app may open the media socket while it handles the answer.
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(url, protocols) {
+      super(url, protocols);
+      this.addEventListener('message', onOpenAnswer);
+      const path = new URL(String(url)).pathname.replace(/^\//, '');
+      const key = pathKeys.get(path);
+      if (key === undefined) return;
+      stage(key, 'socketAt');
+      this.addEventListener('message', (event) => typeof event.data !== 'string' && stage(key, 'bytesAt'));
+    }
+  };
+  // First media in a <video>'s buffer: the SourceBuffer of the MediaSource behind video.src.
+  const sourceUrls = new WeakMap(); // MediaSource → object URL
+  const bufferedAt = new WeakMap(); // <video> → wall ms
+  const createObjectURL = URL.createObjectURL;
+  URL.createObjectURL = function (object) {
+    const url = createObjectURL.call(this, object);
+    if (object instanceof MediaSource) sourceUrls.set(object, url);
+    return url;
+  };
+  const addSourceBuffer = MediaSource.prototype.addSourceBuffer;
+  MediaSource.prototype.addSourceBuffer = function (type) {
+    const sb = addSourceBuffer.call(this, type);
+    const url = sourceUrls.get(this);
+    const onEnd = () => {
+      if (!sb.buffered.length) return;
+      sb.removeEventListener('updateend', onEnd);
+      const at = wall(performance.now());
+      for (const video of document.querySelectorAll('video')) if (video.src === url && !bufferedAt.has(video)) bufferedAt.set(video, at);
+    };
+    sb.addEventListener('updateend', onEnd);
+    return sb;
+  };
+
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     if (typeof data === 'string' && (data.includes('"media:open"') || data.includes('"cameras:still"'))) {
       try {
         const frame = JSON.parse(data);
         const cameraId = frame.input?.cameraId;
-        if (cameraId && frame.channel === 'media:open' && !opens.has(cameraId)) opens.set(cameraId, wall(performance.now()));
+        if (cameraId && frame.channel === 'media:open' && !opens.has(cameraId)) {
+          opens.set(cameraId, wall(performance.now()));
+          openIds.set(frame.id, cameraId);
+        }
         if (cameraId && frame.channel === 'cameras:still' && !stills.has(cameraId)) {
           stills.set(cameraId, { askedAt: wall(performance.now()), answeredAt: null });
           stillIds.set(frame.id, cameraId);
@@ -112,6 +178,9 @@ export function pageProbe(options) {
   const watchVideo = (video, t) => {
     if (t.videos.has(video)) return;
     t.videos.set(video, { total: 0, dropped: 0 });
+    // The player's steering after its first frame: seeks (jumps to the live edge) and speed-ups.
+    video.addEventListener('seeking', () => t.firstFrameAt !== null && t.seeks.push(wall(performance.now())));
+    video.addEventListener('ratechange', () => t.firstFrameAt !== null && video.playbackRate !== 1 && t.speedUps.push(wall(performance.now())));
     let prevLuma = null;
     let prevMediaTime = null;
     const onFrame = (now, meta) => {
@@ -175,6 +244,10 @@ export function pageProbe(options) {
     markOpen(key) {
       if (!opens.has(key)) opens.set(key, wall(performance.now()));
     },
+    /** The baseline page's first bytes of a stream (Tessera's are seen on its media socket). */
+    markBytes(key) {
+      stage(key, 'bytesAt');
+    },
     snapshot() {
       scan();
       const out = [];
@@ -200,6 +273,7 @@ export function pageProbe(options) {
     report(fromMs, toMs) {
       return {
         opens: Object.fromEntries(opens),
+        stages: Object.fromEntries(stages),
         tiles: [...tiles.values()].map((t) => {
           const inWindow = t.updates.filter((u) => u >= fromMs && u <= toMs);
           let maxGap = inWindow.length ? Math.max(inWindow[0] - fromMs, toMs - inWindow[inWindow.length - 1]) : toMs - fromMs;
@@ -210,7 +284,11 @@ export function pageProbe(options) {
             stillAt: t.stillAt,
             still: (t.cameraId && stills.get(t.cameraId)) || null,
             firstFrameAt: t.firstFrameAt,
+            // The tile's first <video> with media in its buffer (a later restart does not count).
+            bufferedAt: [...t.videos.keys()].map((v) => bufferedAt.get(v)).find((at) => at !== undefined) ?? null,
             maxUpdateGapMs: maxGap,
+            seeks: t.seeks.length,
+            speedUps: t.speedUps.length,
             edges: t.edges.filter((e) => e.wallMs >= fromMs && e.wallMs <= toMs),
             diffs: t.diffs.slice(-300),
           };

@@ -10,9 +10,9 @@ import { firstJsonLine, installCleanup, start, stop, stopAll, useReaper } from '
 import { runCapMs, simIndexes } from './options.js';
 import { pageProbe } from './page-probe.js';
 import { loadAverage, machineTicks, startSampler } from './proc.js';
-import { clockEdgeLatencies, cpuByGroup, processesBlock, ratios, summary, tileRow } from './stats.js';
+import { clockEdgeLatencies, cpuByGroup, processesBlock, ratios, startStages, summary, tileRow, upstreamStartStages } from './stats.js';
 import { formatReport } from './table.js';
-import { addRtspSite, addSimSite, camerasOf, connectBridge, removeTempDirs, root, showLayout, simMountUrl, startServe, startSim, upstreamLog } from './tessera.js';
+import { addRtspSite, addSimSite, camerasOf, connectBridge, readServeLog, removeTempDirs, root, showLayout, simMountUrl, startServe, startSim, upstreamLog } from './tessera.js';
 
 // The flags of playwright.config.ts (chromiumArgs), repeated here because that file is TypeScript.
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
@@ -148,6 +148,8 @@ async function measurePhase(o, phase) {
     processes.loadAverage = loadAverage();
 
     const byName = new Map(report.tiles.map((t) => [t.name, t]));
+    // The server side of each start (Tessera: main's log; baseline: its server's timing lines).
+    const serverStages = phase.serverStages();
     const start = new Map(a.map((t) => [t.name, t]));
     const tiles = [];
     for (const [i, key] of keys.entries()) {
@@ -159,6 +161,7 @@ async function measurePhase(o, phase) {
         continue;
       }
       const openAt = report.opens[phase.openKeys[i]];
+      const marks = { ...report.stages[phase.openKeys[i]], ...serverStages[phase.openKeys[i]], bufferedAt: r.bufferedAt, firstFrameAt: r.firstFrameAt };
       tiles.push(
         tileRow(begin, end, {
           ttffMs: openAt && r.firstFrameAt ? r.firstFrameAt - openAt : null,
@@ -167,6 +170,9 @@ async function measurePhase(o, phase) {
           stillAnswerMs: r.still?.answeredAt ? r.still.answeredAt - r.still.askedAt : null,
           latencies: phase.clockNames.includes(key) ? clockEdgeLatencies(r.edges) : [],
           maxUpdateGapMs: r.maxUpdateGapMs,
+          stages: startStages(openAt, marks),
+          seeks: r.seeks,
+          speedUps: r.speedUps,
         }),
       );
     }
@@ -229,12 +235,14 @@ export async function runLive(o) {
   const tessera = await measurePhase(o, {
     kind: 'tessera', url: displayUrl.href, names: streams.map((s) => s.name), openKeys: cameraIds, clockNames,
     warmUrls: tesseraWarm, mainPid: serve.child.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
+    serverStages: () => upstreamStartStages(readServeLog(serve.dataDir)),
   });
   bridge.close();
   tessera.upstreams = upstreamLog(serve.dataDir);
 
   let baseline = null;
   const baselineNotes = [];
+  const baselineStages = {}; // stream name → {startAt, spawnAt, fragmentAt} of its first start
   if (o.baseline) {
     // Tessera's idle upstreams linger a few seconds; stop serve so it takes no CPU from the baseline.
     await serve.stop();
@@ -245,10 +253,15 @@ export async function runLive(o) {
     // What the baseline's ffmpegs did besides playing (a longer probe, an exit with its words).
     createInterface({ input: server.stderr }).on('line', (line) => {
       if (line.startsWith('baseline-note ') && baselineNotes.length < 50) baselineNotes.push(JSON.parse(line.slice('baseline-note '.length)));
+      if (line.startsWith('baseline-timing ')) {
+        const t = JSON.parse(line.slice('baseline-timing '.length));
+        baselineStages[t.stream] ??= { startAt: t.requestAt, spawnAt: t.spawnAt, fragmentAt: t.fragmentAt };
+      }
     });
     baseline = await measurePhase(o, {
       kind: 'baseline', url: ready.url, names: streams.map((s) => s.name), openKeys: streams.map((s) => s.name), clockNames,
       warmUrls: mounts([o.profile]), mainPid: server.pid, simPid: sim?.child.pid, otherRoots: sim ? [sim.child.pid] : [],
+      serverStages: () => baselineStages,
     });
     await stop(server);
   }

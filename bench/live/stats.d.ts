@@ -14,7 +14,14 @@ export function cpuByGroup(samples: readonly ProcSample[], ticksPerSecond?: numb
 export function samePhaseEdges<E extends Edge>(edges: readonly E[], toleranceMs?: number): E[];
 export function clockEdgeLatencies(edges: readonly Edge[], maxGapS?: number): Latency[];
 export function slopePerMinute(points: readonly Latency[]): number | null;
-export function tileRow(a: object, b: object, extra?: { ttffMs?: number | null; stillMs?: number | null; latencies?: Latency[]; maxUpdateGapMs?: number | null }): TileRow;
+export type StageName = 'answer' | 'start' | 'spawn' | 'fragment' | 'socket' | 'bytes' | 'buffered' | 'frame';
+export type Stages = Record<StageName, number | null>;
+export interface StageMarks { answeredAt?: number; startAt?: number; spawnAt?: number; fragmentAt?: number; socketAt?: number; bytesAt?: number; bufferedAt?: number | null; firstFrameAt?: number | null }
+export function tileRow(a: object, b: object, extra?: { ttffMs?: number | null; stillMs?: number | null; latencies?: Latency[]; maxUpdateGapMs?: number | null; stages?: Stages; seeks?: number; speedUps?: number }): TileRow;
+export function upstreamStartStages(logText: string): Record<string, { startAt: number; spawnAt: number; fragmentAt: number }>;
+export const stageNames: readonly StageName[];
+export function startStages(openAt: number | null | undefined, marks: StageMarks): Stages;
+export function stageMedians(tiles: readonly { stages?: Partial<Record<StageName, number | null>> }[]): Stages;
 export function cleanTiles(tiles: readonly TileRow[], minFps?: number, maxDroppedPct?: number): number;
 export function summary(tiles: readonly TileRow[], processes: Processes, streams: number): Summary;
 export function ratios(tessera: PhaseResult, baseline: PhaseResult): Record<string, number | null>;

@@ -154,6 +154,9 @@ export function tileRow(a, b, extra = {}) {
     stillMs: round(extra.stillMs ?? null, 0),
     stillAskMs: round(extra.stillAskMs ?? null, 0),
     stillAnswerMs: round(extra.stillAnswerMs ?? null, 0),
+    // The player's steering since its first frame (seeks to the live edge, speed-ups).
+    ...(extra.seeks === undefined ? {} : { seeks: extra.seeks, speedUps: extra.speedUps }),
+    ...(extra.stages ? { stages: extra.stages } : {}),
   };
 }
 
@@ -179,6 +182,8 @@ export function summary(tiles, processes, streams) {
     // Where the first picture's time goes: tile seen → still asked, asked → answered.
     stillAskMedianMs: medianOf(tiles, 'stillAskMs'),
     stillAnswerMedianMs: medianOf(tiles, 'stillAnswerMs'),
+    // Where the time to the first frame goes: each start-up stage's median, ms after the request.
+    stagesMedianMs: stageMedians(tiles),
     // The degradation target: every tile shows a new picture at least once a second.
     tilesUpdatingEverySecond: tiles.filter((t) => t.maxUpdateGapMs !== null && t.maxUpdateGapMs !== undefined && t.maxUpdateGapMs <= 1000).length,
     modes: tiles.reduce((acc, t) => {
@@ -219,4 +224,64 @@ export function processesBlock(groups) {
     ffmpegProcesses: g('ffmpeg').processes,
     otherCpuPct: Object.fromEntries(Object.entries(groups).filter(([k]) => !['main', 'ffmpeg', 'renderer'].includes(k)).map(([k, v]) => [k, v.cpuPct])),
   };
+}
+
+/**
+ * The server side of each stream's start from Tessera's log (main/media/upstream.ts writes one
+ * "first fragment" line per ffmpeg with the time it waited for the site's answer and for ffmpeg):
+ * camera id → {startAt: the upstream began asking the site, spawnAt: ffmpeg started, fragmentAt:
+ * its first fragment reached main}, wall ms; the earliest start per camera (a later restart is
+ * not the tile's first frame).
+ * @param {string} logText
+ */
+export function upstreamStartStages(logText) {
+  const out = {};
+  for (const line of logText.split('\n')) {
+    if (!line.includes('"first fragment"')) continue;
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue; // a line cut by the stop
+    }
+    const fragmentAt = Date.parse(entry.t);
+    if (!entry.camera || !Number.isFinite(fragmentAt) || !Number.isFinite(entry.spawnToFragmentMs) || !Number.isFinite(entry.resolveMs)) continue;
+    const spawnAt = fragmentAt - entry.spawnToFragmentMs;
+    const stages = { startAt: spawnAt - entry.resolveMs, spawnAt, fragmentAt };
+    if (!out[entry.camera] || out[entry.camera].startAt > stages.startAt) out[entry.camera] = stages;
+  }
+  return out;
+}
+
+/** The stages of a start, in the order they happen, as ms after the page's request. */
+export const stageNames = ['answer', 'start', 'spawn', 'fragment', 'socket', 'bytes', 'buffered', 'frame'];
+
+/**
+ * A tile's start-up split into stages, each in ms after the page asked for the stream (Tessera:
+ * media:open; the baseline: its fetch): answer = the open's reply reached the page (Tessera only),
+ * start = main (or the baseline server) took the request up, spawn = ffmpeg started, fragment =
+ * its first fragment reached main/the server, socket = the page opened the stream's media socket
+ * (Tessera in serve mode; the baseline's fetch is the request itself), bytes = the first media bytes reached the page,
+ * buffered = the first media was in the <video>'s buffer, frame = the first frame presented (TTFF).
+ * The differences between neighbours are where the time goes. Missing marks are null.
+ * @param {number | null | undefined} openAt
+ * @param {{answeredAt?: number, socketAt?: number, bytesAt?: number, bufferedAt?: number | null, firstFrameAt?: number | null, startAt?: number, spawnAt?: number, fragmentAt?: number}} marks wall ms
+ */
+export function startStages(openAt, marks) {
+  const rel = (at) => (openAt === null || openAt === undefined || at === null || at === undefined || !Number.isFinite(at) ? null : round(at - openAt, 0));
+  return {
+    answer: rel(marks.answeredAt),
+    start: rel(marks.startAt),
+    spawn: rel(marks.spawnAt),
+    fragment: rel(marks.fragmentAt),
+    socket: rel(marks.socketAt),
+    bytes: rel(marks.bytesAt),
+    buffered: rel(marks.bufferedAt),
+    frame: rel(marks.firstFrameAt),
+  };
+}
+
+/** The median of each stage over the tiles that have it. @param {{stages?: Record<string, number | null>}[]} tiles */
+export function stageMedians(tiles) {
+  return Object.fromEntries(stageNames.map((name) => [name, round(median(tiles.map((t) => t.stages?.[name]).filter((v) => v !== null && v !== undefined)), 0)]));
 }

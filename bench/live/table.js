@@ -54,6 +54,11 @@ export function formatReport(result) {
     const s = r.summary;
     out.push(`${name}: tiles ${Object.entries(s.modes ?? {}).map(([k, v]) => `${v} × ${k}`).join(', ')}; ${s.tilesUpdatingEverySecond}/${s.tiles} updated at least once a second; first picture (still) median ${cell(s.stillMedianMs, ' ms')}${s.stillAnswerMedianMs !== null && s.stillAnswerMedianMs !== undefined ? ` (asked after ${cell(s.stillAskMedianMs, ' ms')}, answered in ${cell(s.stillAnswerMedianMs, ' ms')})` : ''}; ${s.mediaRequests?.requested ? `media HTTP responses ${s.mediaRequests.requested} asked, at most ${s.mediaRequests.maxInFlight} in flight and ${s.mediaRequests.maxAnswered} answered at once; ` : ''}machine ${cell(r.processes.machineBusyPct, ' %')} busy (all tenants), load ${(r.processes.loadAverage ?? []).join(' ')}`);
   }
+  // Where the time to the first frame goes (stats.js startStages): medians, ms after the request.
+  for (const [name, r] of [['Tessera', result], ['baseline', result.baseline]]) {
+    const st = r?.summary.stagesMedianMs;
+    if (st) out.push(`${name} start-up, median ms after the request: ${Object.entries(st).map(([k, v]) => `${k} ${cell(v)}`).join(' → ')}`);
+  }
   const other = result.processes.otherCpuPct;
   if (other && Object.keys(other).length) out.push(`\nOther processes during the Tessera window (% of one core): ${Object.entries(other).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out.push(`clean tile = ≥ 24 decoded fps and < 1 % dropped; TTFF = the page's request → first presented frame; max gap = longest time a tile showed no new picture in the window.\n`);

@@ -48,15 +48,19 @@ export async function startServe() {
   return { child, dataDir, url: ready.url, token: ready.token, stop: () => stop(child) };
 }
 
+/** serve's log so far ('' when it has none yet). */
+export function readServeLog(dataDir) {
+  try {
+    return readFileSync(join(dataDir, 'logs', 'tessera.log'), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** What serve's log says about its upstreams: starts and ends by reason (for the JSON notes). */
 export function upstreamLog(dataDir) {
   const counts = {};
-  let text = '';
-  try {
-    text = readFileSync(join(dataDir, 'logs', 'tessera.log'), 'utf8');
-  } catch {
-    return counts;
-  }
+  const text = readServeLog(dataDir);
   for (const line of text.split('\n')) {
     if (!line.includes('main.media')) continue;
     try {

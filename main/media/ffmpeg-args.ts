@@ -111,13 +111,26 @@ function audioArgs(source: LiveSource, plan: MediaPlan): string[] {
 
 /**
  * `delayMoov`: write the init segment with the first fragment, not at start. Needed when audio is
- * copied: ADTS AAC (HLS, MPEG-TS) gets its AudioSpecificConfig from the first packet, through
- * aac_adtstoasc, and an init written before it has an esds without it ("mp4a.40", which MSE
- * refuses). Costs at most one fragment (one frame) of start-up.
+ * copied from a source that carries its AAC config in-band: ADTS AAC (HLS, MPEG-TS) gets its
+ * AudioSpecificConfig from the first packet, through aac_adtstoasc, and an init written before it
+ * has an esds without it ("mp4a.40", which MSE refuses); FLV's comes in its first audio tag. It
+ * holds the init back until the first keyframe (up to a GOP), so it is not used where the
+ * config is known at start (see needsDelayedMoov).
  */
 export function fmp4OutputArgs(fragmentUs = 40_000, delayMoov = false): string[] {
   const flags = `frag_keyframe+empty_moov+default_base_moof${delayMoov ? '+delay_moov' : ''}`;
   return ['-f', 'mp4', '-movflags', flags, '-frag_duration', String(fragmentUs), 'pipe:1'];
+}
+
+/**
+ * Whether the init segment must wait for the first fragment (see fmp4OutputArgs). Not for RTSP:
+ * the SDP's fmtp `config` is the AudioSpecificConfig, known when ffmpeg writes its header, so the
+ * init goes out at once and the player sets up its SourceBuffer while ffmpeg waits for the first
+ * keyframe (as the bare pipeline does); not for raw H.264 (no audio), nor when audio is dropped.
+ */
+export function needsDelayedMoov(source: LiveSource, plan: MediaPlan): boolean {
+  if (plan.audio !== 'copy') return false;
+  return source.kind === 'http' && source.format !== 'h264';
 }
 
 /** The whole command line of one live upstream. */
@@ -131,7 +144,7 @@ export function liveArgs(source: LiveSource, options: LiveArgsOptions): string[]
     ...maps,
     ...videoArgs(plan, options.transcodeGop ?? 50),
     ...audioArgs(source, plan),
-    ...fmp4OutputArgs(options.fragmentUs, plan.audio === 'copy'),
+    ...fmp4OutputArgs(options.fragmentUs, needsDelayedMoov(source, plan)),
   ];
 }
 

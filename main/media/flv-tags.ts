@@ -47,16 +47,6 @@ export function flvVideoFrames(bytes: Buffer): FlvVideoFrame[] | null {
 }
 
 /**
- * Whether FLV bytes read so far hold two keyframes: all a keyframe-spacing probe needs. Services
- * send a recording at its own pace (the first GOP at once), so reading the probe's whole span
- * would cost that span in real time on a camera's first open.
- */
-export function holdsTwoKeyframes(bytes: Buffer): boolean {
-  const frames = flvVideoFrames(bytes);
-  return frames !== null && frames.filter((f) => f.keyframe).length >= 2;
-}
-
-/**
  * The spacing of keyframes (ms), from the first two keyframes of a stream head; undefined when
  * the head holds fewer than two, or a spacing no camera uses (over a minute).
  */

@@ -37,14 +37,25 @@ export interface RecordedPlayhead {
   close(): Promise<void>;
 }
 
+/**
+ * The forward speeds (magnitudes) a source was chosen for, (above, upTo]: a forward speed outside
+ * makes the playback ask for a new source from the player's position (Eagle Eye: real-time FLV up
+ * to 1×, MP4 pieces above, of the small stream above 4×).
+ */
+export interface RateBand {
+  above: number;
+  upTo: number;
+}
+
 /** Where recorded video of a camera from a time can be pulled from; consumed by main/playback. */
 export type RecordedSource =
   /**
    * URL sources: play `first`, then ask `next` for the piece after the time reached (Eagle Eye
    * v1's 5-minute clips); null from next means the recording ends there (or a gap follows:
-   * `nextAfter` of the coverage says where it resumes).
+   * `nextAfter` of the coverage says where it resumes). `rates`: the speeds it serves; without
+   * it, crossing 4× asks again (the sub-stream).
    */
-  | { kind: 'pieces'; first: RecordedPiece; next(afterMs: number): Promise<RecordedPiece | null> }
+  | { kind: 'pieces'; first: RecordedPiece; next(afterMs: number): Promise<RecordedPiece | null>; rates?: RateBand }
   /**
    * A server-side playhead: one long stream (`piece`) whose frames the server paces, steered by
    * `playhead`. It comes paused at `piece.startMs` (a playhead that moved before the reader

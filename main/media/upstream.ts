@@ -83,6 +83,10 @@ export class Upstream implements UpstreamLike {
   private spawnedAtMs = 0;
   /** When the current process last wrote to stdout; null before its first byte. */
   private lastDataMs: number | null = null;
+  /** When the current attempt began asking the site for the source (start-up stages, logged once per attempt). */
+  private connectAtMs = 0;
+  /** The current process has sent its first fragment (its start-up stages are logged). */
+  private firstFragmentSeen = false;
 
   constructor(private readonly o: UpstreamOptions) {
     this.tuning = { ...defaultTuning, ...o.tuning };
@@ -157,6 +161,7 @@ export class Upstream implements UpstreamLike {
     const generation = ++this.generation;
     this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.connectAtMs = this.o.clock.now();
     this.setStatus('connecting', this.reason);
     let source = reuseSource ? this.source : null;
     if (!source) {
@@ -204,6 +209,7 @@ export class Upstream implements UpstreamLike {
     this.gopBytes = 0;
     this.stats.reset();
     this.lastDataMs = null;
+    this.firstFragmentSeen = false;
     this.spawnedAtMs = this.o.clock.now();
     this.scheduleWatchdog(this.tuning.connectTimeoutMs);
     this.stopFollower();
@@ -321,6 +327,12 @@ export class Upstream implements UpstreamLike {
     this.stats.add({ frames: info.videoSamples, durationMs: info.videoDurationMs, bytes: bytes.length, keyframe: info.keyframe, ...(info.videoStartMs !== undefined ? { startMs: info.videoStartMs } : {}) });
     this.cache(fragment);
     const now = this.o.clock.now();
+    if (!this.firstFragmentSeen) {
+      this.firstFragmentSeen = true;
+      // Where a start's time goes, for bench:live's stages: asking the site for the source, then
+      // ffmpeg's connect + probe + first fragment.
+      this.o.log.info('first fragment', { camera: this.o.spec.cameraId, profile: this.o.spec.profile, resolveMs: this.spawnedAtMs - this.connectAtMs, spawnToFragmentMs: now - this.spawnedAtMs });
+    }
     if (this.status !== 'playing') {
       this.playingSinceMs = now;
       this.lastStatsAnnounceMs = now;

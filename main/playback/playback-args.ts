@@ -2,7 +2,7 @@
  * The ffmpeg command line of one recorded piece, pure (exact-argv tests in
  * test/unit/playback/playback-args.test.ts):
  *
- *   <quiet> <input per format> -map 0:v:0 -an -c:v copy <fMP4, 90 kHz> pipe:1
+ *   <quiet> <input per format> -map 0:v:0 -an -c:v copy -b:v 0 <fMP4, 90 kHz> pipe:1
  *
  * Unlike live: no `-re` and no live HLS start (a recording is read as fast as the reader takes
  * it: flow control paces it, see playback-session.ts); every run writes the same 90 kHz video
@@ -11,8 +11,8 @@
  * units (a frame at 10, 25 or 30 fps and a millisecond are whole numbers of 90 kHz ticks). Audio
  * is left out: playback runs at 0.25–16×, where the player mutes it anyway.
  *
- * Fast forward asks the adapter for the sub-stream (the rate hint of RecordedMedia.video), not for
- * keyframes only: `-bsf:v noise=drop=not(key)` drops the frames, but each keyframe then lasts one
+ * Fast forward asks the adapter for a source that keeps up (the rate hint of RecordedMedia.video:
+ * Eagle Eye's MP4 pieces above 1×, the sub-stream above 4×), not for keyframes only: `-bsf:v noise=drop=not(key)` drops the frames, but each keyframe then lasts one
  * frame and MSE sees a hole of a GOP after it (the player stalls); measured with ffmpeg 5.1.
  */
 import { headerArgs, quiet } from '../media/ffmpeg-args.js';
@@ -75,6 +75,10 @@ function fmp4Out(movflags: string): string[] {
     '-an',
     '-c:v',
     'copy',
+    // No bitrate in the sample entry (btrt): MP4 inputs state their own, which differs from
+    // piece to piece and would make every piece's init segment new (a restart for the player).
+    '-b:v',
+    '0',
     '-video_track_timescale',
     String(PLAYBACK_TIMESCALE),
     '-f',

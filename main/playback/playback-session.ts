@@ -23,7 +23,7 @@ import { redactArgs } from '../media/ffmpeg-args.js';
 import { failureFromExit, tail } from '../media/ffmpeg-log.js';
 import type { PipelineRunner } from '../media/ffmpeg-process.js';
 import type { Clock } from '../media/clock.js';
-import type { RecordedPiece, RecordedSource } from '../media/sources.js';
+import type { RateBand, RecordedPiece, RecordedSource } from '../media/sources.js';
 import type { ViewerSink } from '../media/viewer.js';
 import { FlowGate } from './flow-gate.js';
 import { PlayClock } from './play-clock.js';
@@ -38,7 +38,7 @@ export const GAP_TOLERANCE_MS = 2_000;
 export const RESUME_LOOKAHEAD_MS = 7 * 24 * 3600_000;
 /** Lead over the expected position at 1× (ms of wall time); scaled up at higher rates. */
 export const DEFAULT_LEAD_MS = 8_000;
-/** Above this speed a source may serve the sub-stream or keyframes only (RecordedMedia.video's rate hint). */
+/** Above this speed a source may serve the sub-stream or keyframes only (RecordedMedia.video's rate hint); a source without `rates` is asked again when a speed crosses it. */
 export const FAST_RATE = 4;
 /** Consecutive runs that fail before any fragment: then the playback fails. */
 const MAX_FAILED_RUNS = 2;
@@ -71,6 +71,8 @@ export class PlaybackSession {
   code: string | undefined;
   private readonly pace: PlayClock;
   private source: RecordedSource | null = null;
+  /** The speed the source was asked for. */
+  private sourceRate = 0;
   /** Set while the source is a server playhead. */
   private steering: PlayheadSteering | null = null;
   private run: Run | null = null;
@@ -137,7 +139,7 @@ export class PlaybackSession {
 
   /** Starts with a source the service resolved (so open can answer its errors), or in the gap at `gapAtMs`. */
   begin(start: { source: RecordedSource } | { gapAtMs: number }): void {
-    if ('source' in start) this.play(start.source, this.generation);
+    if ('source' in start) this.play(start.source, this.generation, Math.abs(this.rate));
     else void this.resumeAt(start.gapAtMs, this.generation);
   }
 
@@ -165,33 +167,48 @@ export class PlaybackSession {
   /** The source at atMs, played unless a newer seek came meanwhile (then it is closed at once). */
   private async resolveAndPlay(atMs: number, generation: number, failed: (err: unknown) => unknown): Promise<void> {
     let source: RecordedSource;
+    const rate = Math.abs(this.rate);
     try {
-      source = await this.o.resolve(atMs, Math.abs(this.rate));
+      source = await this.o.resolve(atMs, rate);
     } catch (err) {
       if (generation === this.generation) await failed(err);
       return;
     }
     if (generation !== this.generation) this.track(closeSource(source));
-    else this.play(source, generation);
+    else this.play(source, generation, rate);
   }
 
   /**
    * The player plays at `rate` (it sets playbackRate itself). Backwards (keyframe steps in the
-   * player's buffer, a seek back for more) nothing new is sent. Crossing 4× with the player's
-   * position `atMs` restarts there, so the source can switch to the sub-stream (RecordedMedia.video).
+   * player's buffer, a seek back for more) nothing new is sent. A forward speed the source was
+   * not chosen for (its `rates`; without them, crossing 4×) restarts at the player's position
+   * `atMs` (main's estimate when not given), so the adapter can pick what keeps up (Eagle Eye:
+   * MP4 pieces above 1×, the sub-stream above 4×; RecordedMedia.video).
    */
   setRate(rate: number, atMs?: number): void {
-    const crossed = Math.abs(rate) > FAST_RATE !== Math.abs(this.rate) > FAST_RATE;
+    const crossed = this.source?.kind === 'pieces' && rate > 0 && !servesRate(this.source.rates, rate, this.sourceRate);
+    // Asked before the rate changes the play clock's estimate.
+    const restartAt = atMs ?? this.playerEstimateMs();
     this.rate = rate;
     this.pace.setRate(Math.max(0, rate));
     this.gate.clearTimer();
     if (!this.paused) this.steering?.speed(rate);
     this.o.onChange('status');
-    if (crossed && atMs !== undefined && this.source?.kind === 'pieces') {
-      void this.seek(atMs);
+    if (crossed && restartAt !== undefined) {
+      void this.seek(restartAt);
       return;
     }
     this.pump();
+  }
+
+  /**
+   * Where the player is, as far as main can tell when the caller does not say: where the play
+   * clock expects it, but never past the last frame sent (a source that fell behind).
+   */
+  private playerEstimateMs(): number | undefined {
+    const expected = this.pace.positionMs();
+    if (expected === undefined || this.positionMs === undefined) return this.positionMs;
+    return Math.round(Math.min(expected, this.positionMs));
   }
 
   /** `steer`: false where the caller sets the server's speed itself (step). */
@@ -267,8 +284,9 @@ export class PlaybackSession {
     if (source) this.track(closeSource(source));
   }
 
-  private play(source: RecordedSource, generation: number): void {
+  private play(source: RecordedSource, generation: number, rate: number): void {
     this.source = source;
+    this.sourceRate = rate;
     if (source.kind === 'pieces') {
       this.startRun(source.first, generation);
       return;
@@ -453,6 +471,12 @@ export class PlaybackSession {
     this.status = status;
     if (changed || status === 'gap') this.o.onChange('status');
   }
+}
+
+/** Whether a source chosen for `band` (none: the side of FAST_RATE the speed it was asked for is on) serves forward speed `rate`. */
+function servesRate(band: RateBand | undefined, rate: number, askedRate: number): boolean {
+  if (!band) return rate > FAST_RATE === askedRate > FAST_RATE;
+  return rate > band.above && rate <= band.upTo;
 }
 
 /** Ends a source's server session (exacq's search); never throws. */

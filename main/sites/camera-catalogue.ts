@@ -71,6 +71,7 @@ export class CameraCatalogue implements SessionCameras {
             ...(cam.stateDetail ? { stateDetail: cam.stateDetail } : {}),
             groups: cam.groups,
             profiles: cam.profiles,
+            ...(cam.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: cam.utcOffsetMinutes }),
           }))
         : [],
     );

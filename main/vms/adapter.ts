@@ -27,6 +27,8 @@ export interface CameraRecord {
   stateDetail?: string;
   groups: string[];
   profiles: StreamProfileInfo[];
+  /** The site's offset from UTC, minutes, where the VMS reports one (set by its mapper). */
+  utcOffsetMinutes?: number;
 }
 
 export interface StatusChange {

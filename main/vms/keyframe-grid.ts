@@ -1,3 +1,5 @@
+import { flvVideoFrames } from '../media/flv-tags.js';
+
 /**
  * Where recorded video of an Eagle Eye clip can start exactly. Eagle Eye (v1 and v3) cuts a
  * recording "at the nearest key frame"; a clip begins with a keyframe and a camera keeps a fixed
@@ -13,6 +15,17 @@
 export function keyframeAtOrBefore(clipStartMs: number, gopMs: number | undefined, atMs: number): number {
   if (gopMs === undefined || gopMs <= 0 || atMs <= clipStartMs) return clipStartMs;
   return clipStartMs + Math.floor((atMs - clipStartMs) / gopMs) * gopMs;
+}
+
+/**
+ * Enough of a keyframe probe: two keyframes give the spacing. A service sends recorded FLV in
+ * real time after its first GOP, so reading the probe's whole span would cost its length in
+ * waiting (measured on the simulator: ~8 s before the first piece of every camera and stream).
+ */
+export function holdsTwoKeyframes(bytes: Buffer): boolean {
+  let keys = 0;
+  for (const frame of flvVideoFrames(bytes) ?? []) if (frame.keyframe && ++keys === 2) return true;
+  return false;
 }
 
 /** Above this speed a recorded source is asked for the small stream (fewer bytes per second of video). */

@@ -15,7 +15,8 @@
  *   (seconds) = (wall time − originMs) / 1000, for every fragment, across the vendor's clips, gaps
  *   and seeks. A gap in the recording is a gap in the buffered ranges; a seek outside what the
  *   player holds sends a new init segment (reset the SourceBuffer, as after a live restart) and
- *   fragments from the keyframe at or before the new position, still on the same mapping.
+ *   fragments from the keyframe at or before the new position, still on the same mapping (so a
+ *   player going backwards may keep what it holds: the renderer's recorded driver does).
  * - Recorded streams are flow-controlled: a reader that does not take bytes pauses the source
  *   (nothing is dropped, unlike live). Ended is a state (`ended`), not a failure. A playback that
  *   fails keeps its stream open without more bytes; `playback:state` says `failed` with the code

@@ -118,6 +118,9 @@ export const twoFactorVerifySchema = z.object({ siteId: localIdSchema, code: z.s
 export const cameraStateSchema = z.enum(['online', 'offline', 'off', 'unauthorized', 'unknown']);
 export type CameraState = z.infer<typeof cameraStateSchema>;
 
+/** An offset from UTC in whole minutes, within the ±14 h that real zones use (UTC−12 … UTC+14). */
+export const utcOffsetMinutesSchema = z.number().int().min(-14 * 60).max(14 * 60);
+
 export const streamProfileSchema = z.object({
   name: z.enum(['main', 'sub']),
   width: z.number().int().optional(),
@@ -138,6 +141,12 @@ export const cameraSchema = z.object({
   stateDetail: z.string().optional(),
   groups: z.array(z.string()),
   profiles: z.array(streamProfileSchema),
+  /**
+   * The site's own offset from UTC, minutes (local = UTC + offset), where the VMS reports one
+   * (exacqVision's config.web `timezone`): the timeline can label times as the site's clocks
+   * show them. Whole minutes within ±14 h.
+   */
+  utcOffsetMinutes: utcOffsetMinutesSchema.optional(),
 });
 export type Camera = z.infer<typeof cameraSchema>;
 

@@ -221,8 +221,8 @@ export class EenV1Client {
    * A short piece of recorded FLV, read whole (a few seconds: the keyframe probe). null when the
    * service has no video there (404).
    */
-  async recordedFlv(query: Record<string, string>, maxBytes: number, timeoutMs: number, readUntil?: (received: Buffer) => boolean): Promise<Buffer | null> {
-    const response = await this.http.request({ path: 'asset/play/video.flv', query, maxBytes, timeoutMs, headers: { accept: 'video/x-flv, */*;q=0.5' }, ...(readUntil ? { readUntil } : {}) });
+  async recordedFlv(query: Record<string, string>, maxBytes: number, timeoutMs: number, enough?: (received: Buffer) => boolean): Promise<Buffer | null> {
+    const response = await this.http.request({ path: 'asset/play/video.flv', query, maxBytes, timeoutMs, headers: { accept: 'video/x-flv, */*;q=0.5' }, ...(enough ? { readUntil: enough } : {}) });
     if (response.status === 404 && !looksLikeHtml(response)) return null;
     this.check(response, `reading recorded video of camera ${query.id ?? ''}`);
     return response.body;

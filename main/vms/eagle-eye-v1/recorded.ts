@@ -11,14 +11,20 @@
  *   for a keyframe (keyframe-grid.ts, the spacing learned once per camera from a few seconds of
  *   FLV), so the first frame's wall time is known exactly. Backwards: keyframe steps (no server
  *   reverse in v1).
+ * - Fast forward: the FLV comes in real time, so above 1× the MP4 form of the same URL, in pieces
+ *   of about a minute of playing time within the clip (fast-pieces.ts). An MP4 is a job: 201,
+ *   202 while it is made, then 200 with the file; the piece goes to the player once it answers
+ *   200. A job not ready within `mp4WaitMs` gives way to that piece's FLV (real time) rather than
+ *   leave the tile with nothing.
  */
 import { AppFailure, type Mark } from '../../../preload/contract/index.js';
 import type { Period } from '../../../common/time-periods.js';
-import { flvVideoFrames, holdsTwoKeyframes, keyframeSpacingMs } from '../../media/flv-tags.js';
+import { flvVideoFrames, keyframeSpacingMs } from '../../media/flv-tags.js';
 import type { RecordedPiece, RecordedSource } from '../../media/sources.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RecordedMedia } from '../adapter.js';
-import { GopMemory, keyframeAtOrBefore, subStreamAboveRate } from '../keyframe-grid.js';
+import { continuationMs, eenSpeedChoice, fastPieceSpan } from '../fast-pieces.js';
+import { GopMemory, holdsTwoKeyframes, keyframeAtOrBefore } from '../keyframe-grid.js';
 import { provenEmptyUntil, StillNeighbours, type KnownStill, type StillNeighboursLimits } from '../still-neighbours.js';
 import type { EenV1Client } from './client.js';
 import { fromEenTimestamp, neighbourTime, toClips, toEenTimestamp, toRecordedPeriods, toThumbnailMarks } from './mapper.js';
@@ -31,13 +37,30 @@ const clipReachMs = 6 * 60_000;
 const resumeSearchMs = 24 * 3600_000;
 /** A clip starting this soon after the time reached continues the playback (no gap to report). */
 const joinToleranceMs = 1_000;
-/** The keyframe probe: this much FLV holds two keyframes for any spacing up to 4.5 s (read only up to the second). */
+/** The keyframe probe: this much FLV holds two keyframes for any spacing up to 4.5 s. */
 const probeSpanMs = 9_000;
 const probeMaxBytes = 8 * 1024 * 1024;
 /** A cold archive may take seconds to start a clip (the simulator encodes it then). */
 const probeTimeoutMs = 30_000;
 
+/**
+ * How long an MP4 piece is waited for. Measured on the simulator: 0.5–1.2 s from the first
+ * request to 200 for 60–240 s of recording (warm; an archive minute it must first encode adds
+ * 1–15 s); a piece then plays for up to a minute, and main asks for the next ~8 s before the
+ * player runs dry (the flow gate's lead).
+ */
+const mp4WaitMs = 20_000;
+/** Pauses between polls of an MP4 job (ms): short first, the job usually takes about a second. */
+const mp4FirstPollMs = 100;
+const mp4MaxPollMs = 1_000;
+
 type Quality = 'high' | 'low';
+
+/** MP4 pieces at a speed, and where the last one handed out was planned to end. */
+interface FastPieces {
+  rate: number;
+  plannedEndMs?: number;
+}
 
 export interface EenV1RecordedDeps {
   client: EenV1Client;
@@ -84,8 +107,10 @@ export class EenV1Recorded implements RecordedMedia {
     if (options.rate < 0) {
       throw new AppFailure('reverse-unsupported', `${this.d.site}: Eagle Eye v1 plays recordings forwards only; step back by keyframes instead.`);
     }
-    // v1 has no keyframes-only mode: fast playback takes the small stream.
-    const quality: Quality = options.profile === 'sub' || options.rate > subStreamAboveRate ? 'low' : 'high';
+    // v1 has no keyframes-only mode: fast playback takes the small stream; above 1× MP4 pieces.
+    const choice = eenSpeedChoice(options.rate, options.profile);
+    const quality: Quality = choice.small ? 'low' : 'high';
+    const fast: FastPieces | undefined = choice.delivery === 'mp4' ? { rate: options.rate } : undefined;
     const clips = await this.clipsAround(cameraId, atMs);
     const clip = clips.find((c) => c.fromMs <= atMs && atMs < c.toMs);
     if (!clip) {
@@ -94,34 +119,66 @@ export class EenV1Recorded implements RecordedMedia {
       const words = resumes === undefined ? '' : `; the recording resumes at ${new Date(resumes).toISOString()}`;
       throw this.noRecording(cameraId, atMs, words, resumes === undefined ? {} : { nextRecordingMs: resumes });
     }
-    const first = await this.pieceAt(cameraId, clip, atMs, quality);
-    return { kind: 'pieces', first, next: (afterMs) => this.nextPiece(cameraId, afterMs, quality) };
+    const first = await this.pieceAt(cameraId, clip, atMs, quality, fast);
+    return { kind: 'pieces', first, rates: choice.rates, next: (afterMs) => this.nextPiece(cameraId, afterMs, quality, fast) };
   }
 
   /** The piece after the time reached: the clip that continues it (touching, or within a second), else null. */
-  private async nextPiece(cameraId: string, afterMs: number, quality: Quality): Promise<RecordedPiece | null> {
+  private async nextPiece(cameraId: string, reachedMs: number, quality: Quality, fast: FastPieces | undefined): Promise<RecordedPiece | null> {
+    const afterMs = continuationMs(reachedMs, fast?.plannedEndMs, this.gops.get(`${cameraId}|${quality}`));
     const clips = await this.clipsAround(cameraId, afterMs);
     const clip = clips.find((c) => c.toMs > afterMs && c.fromMs <= afterMs + joinToleranceMs);
     if (!clip) return null;
-    return clip.fromMs >= afterMs ? this.piece(cameraId, clip, clip.fromMs, quality) : this.pieceAt(cameraId, clip, afterMs, quality);
+    if (!fast && clip.fromMs >= afterMs) return this.piece(cameraId, clip, clip.fromMs, quality);
+    return this.pieceAt(cameraId, clip, Math.max(afterMs, clip.fromMs), quality, fast);
   }
 
-  private async pieceAt(cameraId: string, clip: Period, atMs: number, quality: Quality): Promise<RecordedPiece> {
+  private async pieceAt(cameraId: string, clip: Period, atMs: number, quality: Quality, fast?: FastPieces): Promise<RecordedPiece> {
     const gopMs = await this.keyframeSpacing(cameraId, clip, atMs, quality);
-    return this.piece(cameraId, clip, keyframeAtOrBefore(clip.fromMs, gopMs, atMs), quality);
+    const startMs = keyframeAtOrBefore(clip.fromMs, gopMs, atMs);
+    if (!fast) return this.piece(cameraId, clip, startMs, quality);
+    const span = fastPieceSpan(clip, gopMs, startMs, fast.rate);
+    const piece = (await this.mp4Piece(cameraId, clip, span, quality)) ?? this.piece(cameraId, clip, startMs, quality, span.toMs);
+    fast.plannedEndMs = piece.endMs;
+    return piece;
   }
 
-  /** The clip from startMs (a keyframe) to its end: `start_timestamp` is the clip's own start, as the service demands. */
-  private piece(cameraId: string, clip: Period, startMs: number, quality: Quality): RecordedPiece {
+  /**
+   * The MP4 of [span) once Eagle Eye has made it (the job polled until 200), or null when it is
+   * not ready within mp4WaitMs. "The start timestamp must match the starting timestamp of a
+   * video": the clip's start, with time_offset to the span.
+   */
+  private async mp4Piece(cameraId: string, clip: Period, span: Period, quality: Quality): Promise<RecordedPiece | null> {
+    const query: Record<string, string> = {
+      id: cameraId,
+      start_timestamp: toEenTimestamp(clip.fromMs),
+      end_timestamp: toEenTimestamp(span.toMs),
+      ...(span.fromMs > clip.fromMs ? { time_offset: String(span.fromMs - clip.fromMs) } : {}),
+      quality,
+    };
+    const deadline = this.d.now() + mp4WaitMs;
+    for (let pause = mp4FirstPollMs; ; pause = Math.min(mp4MaxPollMs, pause * 2)) {
+      if ((await this.d.client.mp4(query, cameraId)).kind === 'ready') break;
+      if (this.d.now() + pause > deadline) {
+        this.d.log.info('recorded video: the MP4 piece was not ready in time; this piece comes in real time (FLV)', { site: this.d.site, camera: cameraId, waitedMs: mp4WaitMs });
+        return null;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    return { format: 'mp4', url: this.d.client.url('asset/play/video.mp4', query), headers: this.d.mediaHeaders(), startMs: span.fromMs, endMs: span.toMs };
+  }
+
+  /** The clip from startMs (a keyframe) to endMs (its end): `start_timestamp` is the clip's own start, as the service demands. */
+  private piece(cameraId: string, clip: Period, startMs: number, quality: Quality, endMs = clip.toMs): RecordedPiece {
     const offset = startMs - clip.fromMs;
     const url = this.d.client.url('asset/play/video.flv', {
       id: cameraId,
       start_timestamp: toEenTimestamp(clip.fromMs),
-      end_timestamp: toEenTimestamp(clip.toMs),
+      end_timestamp: toEenTimestamp(endMs),
       ...(offset > 0 ? { time_offset: offset } : {}),
       quality,
     });
-    return { format: 'flv', url, headers: this.d.mediaHeaders(), startMs, endMs: clip.toMs };
+    return { format: 'flv', url, headers: this.d.mediaHeaders(), startMs, endMs };
   }
 
   /** Clips (not coalesced: each starts with a keyframe) around atMs, oldest first. */

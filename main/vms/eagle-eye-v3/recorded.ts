@@ -11,14 +11,18 @@
  * - Video: the FLV URL of the (not coalesced) interval holding T, moved to start on a keyframe
  *   (keyframe-grid.ts; the spacing learned once per camera from a few seconds of FLV), so the
  *   first frame's wall time is exact. One piece per interval; backwards by keyframe steps.
+ *   The FLV comes in real time: above 1× the interval's `mp4Url` (a file, read as fast as the
+ *   player takes it) moved the same way, in pieces of about a minute of playing time each
+ *   (fast-pieces.ts).
  */
 import { AppFailure, type Mark } from '../../../preload/contract/index.js';
 import { clipPeriods, type Period } from '../../../common/time-periods.js';
-import { flvVideoFrames, holdsTwoKeyframes, keyframeSpacingMs } from '../../media/flv-tags.js';
+import { flvVideoFrames, keyframeSpacingMs } from '../../media/flv-tags.js';
 import type { RecordedPiece, RecordedSource } from '../../media/sources.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RecordedMedia } from '../adapter.js';
-import { GopMemory, keyframeAtOrBefore, subStreamAboveRate } from '../keyframe-grid.js';
+import { continuationMs, eenSpeedChoice, fastPieceSpan } from '../fast-pieces.js';
+import { GopMemory, holdsTwoKeyframes, keyframeAtOrBefore } from '../keyframe-grid.js';
 import { provenEmptyUntil, StillNeighbours, type KnownStill, type StillNeighboursLimits } from '../still-neighbours.js';
 import type { EenV3Client } from './client.js';
 import { fromEenTimestamp, motionEventLabels, recordedUrlFrom, toEenTimestamp, toIntervals, toMotionMarks, type RecordedInterval } from './mapper.js';
@@ -38,12 +42,17 @@ const intervalReachMs = 6 * 60_000;
 const resumeSearchMs = 24 * 3600_000;
 /** An interval starting this soon after the time reached continues the playback. */
 const joinToleranceMs = 1_000;
-/** The keyframe probe: this much FLV holds two keyframes for any spacing up to 4.5 s (read only up to the second). */
 const probeSpanMs = 9_000;
 const probeMaxBytes = 8 * 1024 * 1024;
 const probeTimeoutMs = 30_000;
 
 type StreamType = 'main' | 'preview';
+
+/** MP4 pieces at a speed, and where the last one handed out was planned to end. */
+interface FastPieces {
+  rate: number;
+  plannedEndMs?: number;
+}
 
 export interface EenV3RecordedDeps {
   client: EenV3Client;
@@ -98,8 +107,10 @@ export class EenV3Recorded implements RecordedMedia {
 
   async video(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub' }): Promise<RecordedSource> {
     if (options.rate < 0) throw new AppFailure('reverse-unsupported', `${this.d.site}: Eagle Eye plays recordings forwards only; step back by keyframes instead.`);
-    // No keyframes-only mode: fast playback takes the preview stream.
-    const type: StreamType = options.profile === 'sub' || options.rate > subStreamAboveRate ? 'preview' : 'main';
+    // No keyframes-only mode: fast playback takes the preview stream; above 1× MP4 pieces.
+    const choice = eenSpeedChoice(options.rate, options.profile);
+    const type: StreamType = choice.small ? 'preview' : 'main';
+    const fast: FastPieces | undefined = choice.delivery === 'mp4' ? { rate: options.rate } : undefined;
     const around = await this.intervalsAround(cameraId, type, atMs);
     const interval = around.find((i) => i.fromMs <= atMs && atMs < i.toMs);
     if (!interval) {
@@ -108,19 +119,27 @@ export class EenV3Recorded implements RecordedMedia {
       const words = resumes === undefined ? '' : `; the recording resumes at ${toEenTimestamp(resumes)}`;
       throw this.noRecording(cameraId, atMs, words, resumes === undefined ? {} : { nextRecordingMs: resumes });
     }
-    const first = await this.pieceAt(cameraId, type, interval, atMs);
-    return { kind: 'pieces', first, next: (afterMs) => this.nextPiece(cameraId, type, afterMs) };
+    const first = await this.pieceAt(cameraId, type, interval, atMs, fast);
+    return { kind: 'pieces', first, rates: choice.rates, next: (afterMs) => this.nextPiece(cameraId, type, afterMs, fast) };
   }
 
-  private async nextPiece(cameraId: string, type: StreamType, afterMs: number): Promise<RecordedPiece | null> {
+  private async nextPiece(cameraId: string, type: StreamType, reachedMs: number, fast: FastPieces | undefined): Promise<RecordedPiece | null> {
+    const afterMs = continuationMs(reachedMs, fast?.plannedEndMs, this.gops.get(`${cameraId}|${type}`));
     const around = await this.intervalsAround(cameraId, type, afterMs);
     const interval = around.find((i) => i.toMs > afterMs && i.fromMs <= afterMs + joinToleranceMs);
     if (!interval) return null;
-    return this.pieceAt(cameraId, type, interval, Math.max(afterMs, interval.fromMs));
+    return this.pieceAt(cameraId, type, interval, Math.max(afterMs, interval.fromMs), fast);
   }
 
-  private async pieceAt(cameraId: string, type: StreamType, interval: RecordedInterval, atMs: number): Promise<RecordedPiece> {
+  private async pieceAt(cameraId: string, type: StreamType, interval: RecordedInterval, atMs: number, fast?: FastPieces): Promise<RecordedPiece> {
     const headers = { cookie: await this.d.client.mediaCookie() };
+    if (fast && interval.mp4Url) {
+      const piece = await this.mp4PieceAt(cameraId, type, interval, atMs, headers, fast.rate);
+      if (piece) {
+        fast.plannedEndMs = piece.endMs;
+        return piece;
+      }
+    }
     if (!interval.flvUrl) {
       // MP4 only: the whole interval (a file; it starts with the interval's first keyframe).
       if (!interval.mp4Url) throw new AppFailure('unsupported', `${this.d.site}: the recording of camera ${cameraId} comes without a URL Tessera can play (no FLV or MP4).`);
@@ -129,6 +148,19 @@ export class EenV3Recorded implements RecordedMedia {
     const gopMs = atMs > interval.fromMs ? await this.keyframeSpacing(cameraId, type, interval, atMs, headers) : undefined;
     const moved = recordedUrlFrom(interval.flvUrl, interval, keyframeAtOrBefore(interval.fromMs, gopMs, atMs));
     return { format: 'flv', url: moved.url, headers, startMs: moved.startMs, endMs: interval.toMs };
+  }
+
+  /**
+   * The MP4 piece from the keyframe at or before atMs; null when the URL cannot be moved (it
+   * carries no time range), where the FLV, from the right keyframe, is the better choice.
+   */
+  private async mp4PieceAt(cameraId: string, type: StreamType, interval: RecordedInterval, atMs: number, headers: Record<string, string>, rate: number): Promise<RecordedPiece | null> {
+    // The spacing is learned from FLV; without an FLV URL only the interval start is a sure keyframe.
+    const gopMs = interval.flvUrl ? await this.keyframeSpacing(cameraId, type, interval, atMs, headers) : undefined;
+    const span = fastPieceSpan(interval, gopMs, keyframeAtOrBefore(interval.fromMs, gopMs, atMs), rate);
+    const moved = recordedUrlFrom(interval.mp4Url!, interval, span.fromMs, span.toMs);
+    if (moved.startMs !== span.fromMs) return null;
+    return { format: 'mp4', url: moved.url, headers, startMs: span.fromMs, endMs: span.toMs };
   }
 
   private async intervals(cameraId: string, type: StreamType, fromMs: number, toMs: number, coalesce: boolean): Promise<RecordedInterval[]> {

@@ -168,7 +168,7 @@ export class ExacqAdapter implements VmsAdapter {
       this.ctx.log.warn('config.web has no timezone; sending times as UTC', { site: this.site });
     }
     this.timezoneHours = main.timezoneHours ?? 0;
-    this.known = toCameraRecords(main.cameras, all?.cameras);
+    this.known = toCameraRecords(main.cameras, all?.cameras, main.timezoneHours);
     return this.known;
   }
 

@@ -174,7 +174,18 @@ function matchSubStreams(main: readonly WireCamera[], extras: readonly WireCamer
  * config.web cameras → CameraRecords. `all` is the showAll=true list (undefined when the server
  * gave none): entries not in `main` are quality streams, offered as the "sub" profile.
  */
-export function toCameraRecords(main: readonly WireCamera[], all: readonly WireCamera[] | undefined): ExacqCameras {
+/**
+ * The site's offset for the camera records (Camera.utcOffsetMinutes): config.web `timezone`
+ * hours in whole minutes, or undefined where the server did not say (times then go as UTC, and
+ * the timeline offers no site time rather than a wrong one).
+ */
+export function siteUtcOffsetMinutes(timezoneHours: number | undefined): number | undefined {
+  if (timezoneHours === undefined || !Number.isFinite(timezoneHours) || Math.abs(timezoneHours) > 14) return undefined;
+  return offsetMinutes(timezoneHours);
+}
+
+export function toCameraRecords(main: readonly WireCamera[], all: readonly WireCamera[] | undefined, timezoneHours?: number): ExacqCameras {
+  const utcOffsetMinutes = siteUtcOffsetMinutes(timezoneHours);
   const mainIds = new Set(main.map((cam) => cam.id));
   const subs = matchSubStreams(main, (all ?? []).filter((cam) => !mainIds.has(cam.id)));
   const formats = new Map<string, number[]>();
@@ -202,6 +213,7 @@ export function toCameraRecords(main: readonly WireCamera[], all: readonly WireC
       recording: false,
       groups: [],
       profiles,
+      ...(utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes }),
     });
   }
   return { cameras, subStreams, formats };

@@ -11,6 +11,13 @@
  *  - ahead by more than that: hold (pause) until the group catches up, then play on;
  *  - the group's position is not recorded on this camera: the tile waits in the gap and joins
  *    when its recording starts (its stream resumes there, ahead of the group, so it holds).
+ *
+ * Backwards (a negative rate) the clock runs back and "ahead" means earlier: a tile whose frame
+ * is later than the group is behind (it jumps), one earlier is ahead (it holds). A tile plays
+ * backwards by showing the newest frame it holds at or before the group's position (MSE cannot
+ * play backwards; recorded-driver.ts), and many sources give keyframes only going back, so a
+ * frame up to `reverseSpanMs` before the position is in step, and the gap ahead is the previous
+ * recording's end.
  */
 import { nextRecordingStart, periodAt, type Period } from '../../../common/time-periods.js';
 
@@ -25,9 +32,15 @@ export interface SyncConfig {
   maxAdjust: number;
   /** How long a start waits for every tile's first frame before the clock runs anyway, ms. */
   startWaitMs: number;
+  /**
+   * Backwards, how far a frame may lie from the position and still be in step, ms: reverse shows
+   * keyframes only (the simulator's GOPs are 1 s and 4 s), and a server's reverse stream comes
+   * out of ffmpeg one keyframe late (it holds the newest frame until the next arrives).
+   */
+  reverseSpanMs: number;
 }
 
-export const defaultSync: SyncConfig = { deadbandMs: 15, jumpMs: 250, correctOverMs: 1000, maxAdjust: 0.1, startWaitMs: 4000 };
+export const defaultSync: SyncConfig = { deadbandMs: 15, jumpMs: 250, correctOverMs: 1000, maxAdjust: 0.1, startWaitMs: 4000, reverseSpanMs: 8000 };
 
 export type GroupStatus = 'paused' | 'starting' | 'playing';
 
@@ -146,8 +159,9 @@ export type TileSteer =
 
 export function steerTile(group: GroupPosition, tile: TileSample, config: SyncConfig = defaultSync): TileSteer {
   const at = group.positionMs;
+  const back = group.rate < 0 && group.status !== 'paused';
   if (tile.coverage && !periodAt(tile.coverage, at)) {
-    const nextMs = nextRecordingStart(tile.coverage, at);
+    const nextMs = back ? previousRecordingEnd(tile.coverage, at) : nextRecordingStart(tile.coverage, at);
     return nextMs === undefined ? { kind: 'gap', atMs: at } : { kind: 'gap', atMs: at, nextMs };
   }
   if (tile.frameTimeMs === undefined) return { kind: 'loading' };
@@ -159,6 +173,7 @@ export function steerTile(group: GroupPosition, tile: TileSample, config: SyncCo
     const onFrame = driftMs <= 1 && driftMs > -tile.frameMs;
     return onFrame ? { kind: 'paused', driftMs } : { kind: 'seek', toMs: at, driftMs };
   }
+  if (back) return steerBackwards(at, group.rate, tile, config);
   // Playing: the element's own playhead where known (continuous); else the middle of the frame
   // on screen, which started up to a frame interval ago (its start would make a tile exactly in
   // step look half a frame behind, and be sped up).
@@ -169,4 +184,24 @@ export function steerTile(group: GroupPosition, tile: TileSample, config: SyncCo
   if (Math.abs(driftMs) <= config.deadbandMs) return { kind: 'play', rate: group.rate, driftMs };
   const adjust = Math.max(-config.maxAdjust, Math.min(config.maxAdjust, -driftMs / config.correctOverMs));
   return { kind: 'play', rate: group.rate * (1 + adjust), driftMs };
+}
+
+/**
+ * Backwards: the tile shows the newest frame it holds at or before the position, so there is no
+ * rate to adjust: it plays at the group's rate while its frame is within reverseSpanMs before the
+ * position (keyframes only) or a jump's width after it; later than that it is behind (jump),
+ * earlier it is ahead (hold until the group comes back to it).
+ */
+function steerBackwards(at: number, rate: number, tile: TileSample, config: SyncConfig): TileSteer {
+  const driftMs = tile.frameTimeMs! - at;
+  if (driftMs > config.jumpMs && driftMs > config.reverseSpanMs) return { kind: 'seek', toMs: at, driftMs };
+  if (-driftMs > config.reverseSpanMs) return { kind: 'hold', driftMs };
+  return { kind: 'play', rate, driftMs };
+}
+
+/** Going back from atMs through a gap: the last recorded instant before it (ms), if any. */
+export function previousRecordingEnd(periods: readonly Period[], atMs: number): number | undefined {
+  let end: number | undefined;
+  for (const p of periods) if (p.toMs <= atMs) end = p.toMs - 1;
+  return end;
 }

@@ -101,14 +101,36 @@ export function inputText(zone: TimeZoneSpec, atMs: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${clockText(zone, atMs)}`;
 }
 
+/** "UTC−04:00": an offset in minutes as the timeline writes it (the minus sign, not a hyphen). */
+export function offsetText(minutes: number): string {
+  if (minutes === 0) return 'UTC';
+  const sign = minutes < 0 ? '−' : '+';
+  return `UTC${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+}
+
+/** A site's own fixed offset (exacqVision reports one) as a zone: "Site time (UTC−04:00)". */
+export function siteZone(offsetMin: number): TimeZoneSpec {
+  return { kind: 'fixed', offsetMin, label: `Site time (${offsetText(offsetMin)})` };
+}
+
+/** Which zone the timeline labels times in: this computer's, UTC, or the focused camera's site's. */
+export type ZoneChoice = 'operator' | 'utc' | 'site';
+
+/**
+ * The U key: this computer → UTC → the site's time (only where the focused camera's site reports
+ * an offset) → this computer.
+ */
+export function nextZoneChoice(choice: ZoneChoice, siteKnown: boolean): ZoneChoice {
+  if (choice === 'operator') return 'utc';
+  if (choice === 'utc' && siteKnown) return 'site';
+  return 'operator';
+}
+
 /** "UTC", "UTC+05:30" (a fixed offset names itself), or the offset of the operator's zone then. */
 export function zoneLabel(zone: TimeZoneSpec, atMs: number): string {
   if (zone.kind === 'utc') return 'UTC';
   if (zone.kind === 'fixed') return zone.label;
-  const minutes = Math.round(zoneOffsetMs(zone, atMs) / 60_000);
-  if (minutes === 0) return 'UTC';
-  const sign = minutes < 0 ? '−' : '+';
-  return `UTC${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+  return offsetText(Math.round(zoneOffsetMs(zone, atMs) / 60_000));
 }
 
 export interface Tick {

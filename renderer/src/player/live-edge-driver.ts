@@ -31,6 +31,8 @@ export interface Steer {
   seekTo?: number;
   /** Hold the picture (recorded video: paused, or waiting for its sync group); live never pauses. */
   paused?: boolean;
+  /** Recorded video going backwards: what is later than the playhead is the past to trim. */
+  backwards?: boolean;
 }
 
 export interface DriverStats {
@@ -50,8 +52,12 @@ export interface DriverStats {
 
 /** What an MSE player asks of whoever steers it. */
 export interface PlaybackDriver {
-  /** A new init segment after the first: media times start afresh. */
-  restarted(): void;
+  /**
+   * A new init segment after the first: media times start afresh, and the buffer is reset.
+   * A recorded driver going backwards answers true: the session's mapping holds across restarts,
+   * so what is buffered stays valid and is kept (the stretch main sends goes beside it).
+   */
+  restarted(): boolean | void;
   /** A media fragment arrived (at `arrivalMs`): queue it, or drop it. */
   fragment(info: Pick<FragmentInfo, 'keyframe' | 'videoStartMs'>, bytes: Uint8Array<ArrayBuffer>, arrivalMs: number, queue: FragmentQueue): void;
   steer(sample: PlaybackSample): Steer;

@@ -9,9 +9,11 @@ import type { Ranges } from './source-buffer-queue.js';
 
 export interface LiveEdgeConfig {
   /**
-   * Lag a catch-up aims for (jump landing, end of a speed-up), s. Chromium itself holds about
-   * 0.1 s before it plays (LAB-NOTES §4: 105–121 ms of buffer ahead at 1 tile); a little more
-   * absorbs the jitter of a busy 2-core machine instead of starving and dropping late frames.
+   * Lag a catch-up aims for (jump landing, end of a speed-up), s: what Chromium holds by itself
+   * before it plays (LAB-NOTES §4: 105–121 ms of buffer ahead at 1 tile), so Tessera adds no
+   * latency of its own over the bare pipeline (which never moves its playhead). It was 0.2 s:
+   * bench:live measured 294 ms against the bare pipeline's 172 ms at 16 tiles. The jitter of a
+   * busy machine is not absorbed here but by liveEdgeForGaps, from the gaps actually seen.
    */
   targetLagSec: number;
   /** LAB-NOTES §4: act when the lag exceeds about 0.5 s — first by playing a little faster… */
@@ -26,6 +28,12 @@ export interface LiveEdgeConfig {
    */
   settleAboveSec: number;
   settleAfterMs: number;
+  /**
+   * A speed-up is done once the lag is within this of the target, s (one frame at 25 fps):
+   * Chromium holds its own 0.1–0.15 s (more with many tiles), and a speed-up that had to get
+   * under it would never end and turn into a jump after maxCatchUpMs.
+   */
+  catchUpDoneSec: number;
   /**
    * …at this rate until back at the target. Gentle on purpose: measured on the 2-core machine,
    * a proportional rate up to 1.25× kept four 720p tiles constantly re-timing and multiplied
@@ -51,10 +59,11 @@ export interface LiveEdgeConfig {
 }
 
 export const defaultLiveEdge: LiveEdgeConfig = {
-  targetLagSec: 0.2,
+  targetLagSec: 0.12,
   speedUpAboveSec: 0.5,
-  settleAboveSec: 0.05,
+  settleAboveSec: 0.08,
   settleAfterMs: 3000,
+  catchUpDoneSec: 0.04,
   catchUpRate: 1.1,
   maxCatchUpMs: 6000,
   jumpAboveSec: 1.0,
@@ -105,7 +114,8 @@ export interface JitterConfig {
   maxExtraSec: number;
 }
 
-export const defaultJitter: JitterConfig = { marginSec: 0.1, maxExtraSec: 1.0 };
+/** Margin: two frames at 25 fps, so RTSP's 40 ms gaps leave the 0.12 s target as it is. */
+export const defaultJitter: JitterConfig = { marginSec: 0.08, maxExtraSec: 1.0 };
 
 /**
  * The live-edge rules for a stream whose data arrives up to `gapSec` apart: the target lag is
@@ -151,9 +161,9 @@ export interface LiveEdgeDecision {
  * What to do to stay at the live edge. Jumps land `targetLagSec` before the end of the newest
  * range (never before its start): the decoder starts there from the previous keyframe.
  *
- *   lag  0 ─────── 0.2 ─── 0.25 ──── 0.5 ─────────── 1.0 ─────────── 2.0 ──▶
+ *   lag  0 ────── 0.12 ─── 0.2 ──── 0.5 ─────────── 1.0 ─────────── 2.0 ──▶
  *        play at 1×    │ held 3 s   │ speed up 1.1× back  │ jump after 1 s   │ jump now
- *                      │ without a  │ to 0.2 (jump if it  │                  │
+ *                      │ without a  │ to 0.16 (jump if it │                  │
  *                      │ drop: the  │ takes over 6 s)     │                  │
  *                      │ same       │ in the first 3 s of playing: jump now│
  */
@@ -181,7 +191,7 @@ export function liveEdge(
   }
   const overSinceMs = lagSec > config.targetLagSec + config.settleAboveSec && !sample.droppingFrames ? (state.overSinceMs ?? sample.nowMs) : undefined;
   const settling = overSinceMs !== undefined && sample.nowMs - overSinceMs >= config.settleAfterMs;
-  const catchingUp = lagSec > config.speedUpAboveSec || settling || (state.catchUpSinceMs !== undefined && lagSec > config.targetLagSec);
+  const catchingUp = lagSec > config.speedUpAboveSec || settling || (state.catchUpSinceMs !== undefined && lagSec > config.targetLagSec + config.catchUpDoneSec);
   let catchUpSinceMs: number | undefined;
   if (catchingUp) {
     catchUpSinceMs = state.catchUpSinceMs ?? sample.nowMs;

@@ -170,12 +170,17 @@ class Run {
     signal.addEventListener('abort', onAbort, { once: true });
     this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
     try {
+      // The stream is asked for while the MediaSource opens, not after: under load 'sourceopen'
+      // took hundreds of ms, and main's first bytes waited for the request all that time.
+      this.fetching = true;
+      const responding = this.config.fetch(path, signal);
+      // Settled below; until then a failure must not count as unhandled.
+      responding.catch(() => undefined);
       await this.openMediaSource(signal);
       if (this.finished) return;
       this.listen();
       this.timer = setInterval(() => this.tick(), this.config.tickMs);
-      this.fetching = true;
-      const response = await this.config.fetch(path, signal);
+      const response = await responding;
       if (!response.ok || !response.body) throw new PlayerFailure(await describeRefusal(response), response.status >= 500 || response.status === 404 || response.status === 410);
       this.mime = this.pickMime(response.headers.get('content-type'));
       await this.read(response.body.getReader());
@@ -351,11 +356,12 @@ class Run {
       const info = parseInit(segment.bytes);
       if (!this.queue) this.queue = this.createQueue(this.mime ?? info.mimeType);
       else {
-        // A restarted upstream: its times start afresh, so the old data must go.
+        // A restarted upstream: its times start afresh, so the old data must go (unless the
+        // driver keeps it: recorded video going backwards, on one mapping, same codec).
         this.counters.reinits += 1;
-        this.driver.restarted();
+        const keep = this.driver.restarted() === true;
         const changed = info.mimeType !== this.init?.mimeType;
-        this.queue.reset(changed ? info.mimeType : undefined);
+        if (!keep || changed) this.queue.reset(changed ? info.mimeType : undefined);
       }
       this.init = info;
       this.queue.append(segment.bytes, false);
@@ -382,6 +388,11 @@ class Run {
       isOpen: () => this.mediaSource?.readyState === 'open',
       canPlay: (type) => MediaSource.isTypeSupported(type),
       onFailure: (failure) => this.finish('error', { words: this.failureWords(failure), retryable: failure.kind !== 'unsupported' }),
+      // Until the first frame, steer as soon as media is buffered rather than at the next tick
+      // (up to tickMs later, more on a busy machine): the first seek and play() start the picture.
+      onMediaAppended: () => {
+        if (this.firstFrameMs === undefined) this.tick();
+      },
     });
   }
 
@@ -418,7 +429,7 @@ class Run {
         if (!video.paused) video.pause();
         this.lastProgressMs = now;
       } else if (!this.playRequested || (video.paused && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA)) this.requestPlay();
-      const plan = trimPlan(ranges, video.currentTime, this.config.trim);
+      const plan = trimPlan(ranges, video.currentTime, this.config.trim, steer.backwards);
       if (plan) this.queue?.trim(plan[0], plan[1]);
     }
     if (video.currentTime !== this.lastCurrentTime) {

@@ -31,7 +31,7 @@ export interface MediaElementView {
   element?(): HTMLVideoElement | null;
 }
 
-export type RecordedStatusKind = 'scrubbing' | 'opening' | 'playing' | 'paused' | 'holding' | 'gap' | 'ended' | 'failed';
+export type RecordedStatusKind = 'scrubbing' | 'opening' | 'playing' | 'paused' | 'holding' | 'no-reverse' | 'gap' | 'ended' | 'failed';
 
 /** Everything a tile renders in recorded mode. Plain data; the composable makes it reactive. */
 export interface RecordedView {
@@ -67,6 +67,25 @@ const minLeadMs = 1000;
 const maxLeadMs = 8000;
 /** The lead is this many restart times: the tile arrives ahead and holds instead of arriving behind again. */
 const leadPerRestart = 1.5;
+/**
+ * Backwards by keyframe steps: main sends nothing new while the rate is negative, and a
+ * recorded source may come at real time only (Eagle Eye paces its FLV, the first GOP at once).
+ * So the tile asks main to play from a point this far (of wall time at rate 1) before the
+ * position, keeps what it holds (the mapping is one for the session), and shows the newest
+ * frame at or before the position among them: a keyframe step each time, ms.
+ */
+const reverseStepMs = 3000;
+/** Asks for the next step once the newest frame held at or before the position is this far (at rate 1) behind it, ms. */
+const reverseMarginMs = 1000;
+/** No new step before this long after the last (main's restart and the source's first bytes take ~1 s), ms. */
+const reverseStepWaitMs = 1500;
+/**
+ * A server's playhead turning round (or restarted when far behind) starts this far (of wall
+ * time at rate 1) ahead of the group in the direction of play: the new search takes a second
+ * or two to send its first frame, ms.
+ */
+const serverTurnLeadMs = 3000;
+export const noReverseWords = 'This camera cannot play backwards';
 
 /** "No recording at 02:14:03; it starts again at 02:20:00". */
 function gapWords(zone: TimeZoneSpec, atMs: number, nextMs: number | undefined): string {
@@ -91,6 +110,8 @@ export class RecordedTile {
   private opening: Promise<void> | null = null;
   private abort: AbortController | null = null;
   private lastSeekMs: number | undefined;
+  /** The position main was last asked to restart at (its data may still be on the way). */
+  private askedMainMs: number | undefined;
   private attempt = 0;
   /** No new re-seek before this (deps.now ms): the last one's data is on its way. */
   private reseekAfter = -Infinity;
@@ -100,6 +121,10 @@ export class RecordedTile {
   private pendingReseek: { askedAt: number; frameMs: number | undefined } | null = null;
   /** Since when (deps.now ms) the playing tile has been behind the group with the data not here. */
   private behindSince: number | undefined;
+  /** The rate the group plays at (a session opens at it; backwards only where the camera can). */
+  private wantedRate = 1;
+  /** Main refused this camera's reverse ('reverse-unsupported'), whatever the session said. */
+  private reverseRefused = false;
   holding = false;
 
   constructor(
@@ -127,6 +152,34 @@ export class RecordedTile {
 
   get frameMs(): number {
     return this.session?.frameMs ?? defaultFrameMs;
+  }
+
+  /** Whether this tile plays backwards: true/false once its session says, undefined before. */
+  get canReverse(): boolean | undefined {
+    if (this.reverseRefused) return false;
+    return this.session ? this.session.reverse !== 'none' : undefined;
+  }
+
+  /**
+   * The group's speed: told to main (which refuses reverse for a camera that cannot; then the
+   * tile says so and holds its frame, the others go on). `atMs`: the group's position.
+   */
+  async setRate(rate: number, atMs?: number): Promise<void> {
+    const turned = Math.sign(rate) !== Math.sign(this.wantedRate);
+    this.wantedRate = rate;
+    const session = this.session;
+    if (!session) return;
+    if (rate < 0 && this.canReverse === false) return;
+    const set = await this.deps.api.setSpeed({ playbackId: session.playbackId, rate });
+    if (!set.ok) {
+      if (session !== this.session) return;
+      if (set.error.code === 'reverse-unsupported') this.reverseRefused = true;
+      else this.failed(set.error.message);
+      return;
+    }
+    // A server's playhead turning round goes on from where the server is, which main's flow
+    // control may have left well ahead of the group: start it where the group is instead.
+    if (turned && atMs !== undefined && session.reverse === 'server' && session === this.session) this.restartAt(atMs + serverTurnLeadMs * rate, session, 0);
   }
 
   /** Wall time of the frame on screen, or undefined while nothing of this session is shown. */
@@ -171,6 +224,7 @@ export class RecordedTile {
     if (this.view.status.kind === 'scrubbing' || this.view.status.kind === 'failed' || this.view.status.kind === 'ended') this.setStatus('opening', '');
     this.driver.seek(media);
     if (RecordedDriver.holds(this.deps.media.buffered(), media)) return;
+    this.askedMainMs = atMs;
     const sought = await this.deps.api.seek({ playbackId: session.playbackId, atMs: Math.round(atMs) });
     if (!sought.ok) this.failed(sought.error.message);
   }
@@ -183,6 +237,9 @@ export class RecordedTile {
     this.holding = steer.kind === 'hold';
     if (steer.kind !== 'seek' && steer.kind !== 'play') this.behindSince = undefined;
     if ('driftMs' in steer) this.view.syncOffsetMs = Math.round(steer.driftMs);
+    const back = groupRate < 0 && group.status === 'playing';
+    if (!back && this.driver.backwards) this.driver.set({ backAt: undefined });
+    if (back && steer.kind !== 'loading') return this.steerBackwards(steer, group, this.session);
     switch (steer.kind) {
       case 'gap':
         this.driver.set({ paused: true });
@@ -216,10 +273,11 @@ export class RecordedTile {
         // Held: a plain seek, also when this target was asked of main before (its data has come,
         // and a restart's first frames may have moved the player to their key frame meanwhile).
         if (RecordedDriver.holds(this.deps.media.buffered(), media)) {
-          this.lastSeekMs = steer.toMs;
           this.driver.seek(media);
-        } else if (steer.toMs === this.lastSeekMs) {
-          // Asked of main already: its data is on the way.
+        } else if (steer.toMs === this.askedMainMs) {
+          // Asked of main already: its data is on the way. (A restart asked earlier, for another
+          // position, may still land meanwhile and replace the buffer: this target is then asked
+          // again.)
         } else if (group.status === 'starting' && steer.driftMs < 0 && -steer.driftMs <= reseekBehindMs) {
           // Just opened: the stream starts at the key frame before the position and the frames up
           // to it are on their way. Wait for them.
@@ -240,6 +298,47 @@ export class RecordedTile {
         return;
       }
     }
+  }
+
+  /**
+   * Backwards: the driver shows the newest frame held at or before the group's position. A
+   * camera that cannot reverse holds its frame and says so. Stepping keyframes ('keyframes'),
+   * the tile asks main for the stretch before the position when it runs short; a server's
+   * reverse ('server') brings its keyframes by itself, and is restarted only when far behind.
+   */
+  private steerBackwards(steer: Exclude<TileSteer, { kind: 'loading' }>, group: GroupPosition, session: PlaybackSession): void {
+    if (this.canReverse === false) {
+      this.driver.set({ paused: true, backAt: undefined });
+      this.setStatus('no-reverse', noReverseWords);
+      return;
+    }
+    const at = steer.kind === 'gap' ? (steer.nextMs ?? group.positionMs) : group.positionMs;
+    const media = (at - session.originMs) / 1000;
+    this.driver.set({ paused: true, rate: group.rate, jumpGaps: false, backAt: media });
+    if (steer.kind === 'gap') this.setStatus('gap', gapWords(this.deps.zone(), steer.atMs, steer.nextMs));
+    else if (steer.kind === 'hold') this.setStatus('holding', 'Waiting for the other tiles');
+    else this.setStatus('playing', '');
+    const speed = Math.abs(group.rate);
+    if (session.reverse === 'keyframes') {
+      // Short: nothing held just ahead (going back) of the position, within half a second.
+      const ahead = media - (reverseMarginMs * speed) / 1000;
+      const newest = this.driver.heldAtOrBefore(this.deps.media.buffered(), ahead);
+      const short = newest === undefined || newest < ahead - (500 * speed) / 1000;
+      const from = at - reverseStepMs * speed;
+      if (short && from >= session.originMs) this.restartAt(from, session, reverseStepWaitMs);
+    } else if (steer.kind === 'seek' && Math.abs(steer.driftMs) > reseekBehindMs) this.restartAt(at + serverTurnLeadMs * group.rate, session, reseekWaitMs);
+  }
+
+  /** Main plays again from atMs (a new init segment); no more than once per `waitMs` while the last is on its way. */
+  private restartAt(atMs: number, session: PlaybackSession, waitMs: number): void {
+    const now = this.deps.now?.() ?? Date.now();
+    if (now < this.reseekAfter) return;
+    this.reseekAfter = now + waitMs;
+    this.lastSeekMs = atMs;
+    this.askedMainMs = atMs;
+    void this.deps.api.seek({ playbackId: session.playbackId, atMs: Math.round(atMs) }).then((sought) => {
+      if (!sought.ok && session === this.session) this.failed(sought.error.message);
+    });
   }
 
   /** Main's state of this tile's playback. */
@@ -284,7 +383,8 @@ export class RecordedTile {
     if (now < this.reseekAfter) return;
     this.reseekAfter = now + reseekWaitMs;
     this.pendingReseek = { askedAt: now, frameMs: this.frameTimeMs };
-    void this.playFrom(group.status === 'playing' ? toMs + this.leadMs * Math.abs(group.rate) : toMs);
+    // Ahead is later forwards, earlier backwards.
+    void this.playFrom(group.status === 'playing' ? toMs + this.leadMs * group.rate : toMs);
   }
 
   private open(atMs: number): Promise<void> {
@@ -292,7 +392,8 @@ export class RecordedTile {
     const attempt = ++this.attempt;
     this.setStatus('opening', '');
     this.opening = (async () => {
-      const opened = await this.deps.api.open({ cameraId: this.cameraId, atMs: Math.round(atMs), rate: 1 });
+      // Forward at the group's speed; backwards is set once open says whether the camera can.
+      const opened = await this.deps.api.open({ cameraId: this.cameraId, atMs: Math.round(atMs), rate: this.wantedRate > 0 ? this.wantedRate : 1 });
       if (attempt !== this.attempt) {
         if (opened.ok) void this.deps.api.close({ playbackId: opened.value.playbackId });
         return;
@@ -300,6 +401,8 @@ export class RecordedTile {
       this.opening = null;
       if (!opened.ok) return this.failed(opened.error.message);
       this.session = opened.value;
+      this.reverseRefused = false;
+      if (this.wantedRate < 0) void this.setRate(this.wantedRate);
       this.view.frameMs = opened.value.frameMs ?? defaultFrameMs;
       this.driver.seek((atMs - opened.value.originMs) / 1000);
       this.driver.set({ paused: true });

@@ -10,7 +10,7 @@
  */
 import type { Clock, TimerHandle } from '../../../common/clock.js';
 import { nextRecordingStart, type Period } from '../../../common/time-periods.js';
-import { steerTile, SyncGroup, type GroupPosition } from '../domain/sync-group.js';
+import { previousRecordingEnd, steerTile, SyncGroup, type GroupPosition } from '../domain/sync-group.js';
 import type { ScrubResult, StillScrubber } from '../domain/still-scrubber.js';
 import type { TimeZoneSpec } from '../domain/time-scale.js';
 import { RecordedTile, type PlaybackApi, type RecordedTileDeps, type RecordedView } from './recorded-tile.js';
@@ -61,6 +61,8 @@ export class RecordedWall {
     const tile = new RecordedTile(cameraId, view, { api: this.deps.api, player: this.deps.player, media, zone: this.deps.zone, onFrameTime, now: this.deps.monotonicNow });
     const own = this.sync ? null : new SyncGroup(this.deps.monotonicNow, this.shared.positionMs());
     this.tiles.set(id, { tile, own });
+    // It opens at the group's speed (backwards once its session says it can).
+    void tile.setRate((own ?? this.shared).rate);
     this.unsubscribe ??= this.deps.api.onState((states) => {
       for (const state of states) for (const e of this.tiles.values()) e.tile.onState(state);
     });
@@ -122,13 +124,21 @@ export class RecordedWall {
     this.onChange();
   }
 
+  /** The speed of the group (negative: backwards; a tile that cannot reverse says so and holds). */
   setRate(rate: number): void {
-    this.target().setRate(rate);
-    for (const e of this.targeted()) {
-      const id = e.tile.playbackId;
-      if (id) void this.deps.api.setSpeed({ playbackId: id, rate });
-    }
+    const group = this.target();
+    group.setRate(rate);
+    const atMs = group.positionMs();
+    for (const e of this.targeted()) void e.tile.setRate(rate, atMs).finally(() => this.onChange());
     this.onChange();
+  }
+
+  /**
+   * Whether the timeline may offer reverse speeds: some tile it moves can play backwards (known
+   * once its session is open), or the group already plays backwards.
+   */
+  canReverse(): boolean {
+    return this.target().rate < 0 || this.targeted().some((e) => e.tile.canReverse === true);
   }
 
   /** One frame forward or back (pauses first); the frame interval of the focused tile. */
@@ -190,13 +200,20 @@ export class RecordedWall {
     }
     for (const [group, entries] of groups) {
       const before = group.snapshot();
-      const ready = entries.every((e) => e.tile.frameTimeMs !== undefined || this.inGap(e, before.positionMs) || e.tile.view.status.kind === 'failed');
+      // A tile that cannot follow (failed, or cannot play backwards) is not waited for.
+      const ready = entries.every((e) => e.tile.frameTimeMs !== undefined || this.inGap(e, before.positionMs) || e.tile.view.status.kind === 'failed' || (before.rate < 0 && e.tile.canReverse === false));
       group.tick(ready);
       let position = group.snapshot();
-      // Every tile in a gap: nothing to wait for, so the group skips to where the first recording goes on.
-      const nexts = entries.map((e) => (this.inGap(e, position.positionMs) ? nextRecordingStart(this.deps.coverage(e.tile.cameraId) ?? [], position.positionMs) : undefined));
+      // Every tile in a gap: nothing to wait for, so the group skips to where the first recording
+      // goes on (backwards: where the last one before the gap ended).
+      const back = position.rate < 0;
+      const nexts = entries.map((e) => {
+        if (!this.inGap(e, position.positionMs)) return undefined;
+        const periods = this.deps.coverage(e.tile.cameraId) ?? [];
+        return back ? previousRecordingEnd(periods, position.positionMs) : nextRecordingStart(periods, position.positionMs);
+      });
       if (position.status === 'playing' && nexts.every((n) => n !== undefined)) {
-        group.seek(Math.min(...(nexts as number[])));
+        group.seek(back ? Math.max(...(nexts as number[])) : Math.min(...(nexts as number[])));
         position = group.snapshot();
       }
       for (const e of entries) {

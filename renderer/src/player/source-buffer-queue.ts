@@ -46,6 +46,8 @@ export interface SourceBufferQueueOptions {
   /** Whether a reset may switch to this type (MediaSource.isTypeSupported). */
   canPlay(mime: string): boolean;
   onFailure(failure: QueueFailure): void;
+  /** A media fragment is in the SourceBuffer now (its append finished): the player may steer at once. */
+  onMediaAppended?(): void;
 }
 
 type Op =
@@ -64,7 +66,14 @@ export class SourceBufferQueue {
   private bytes = 0;
   private stopped = false;
   private currentMime: string;
-  private readonly onUpdateEnd = (): void => this.pump();
+  /** The operation the SourceBuffer is running (until its 'updateend'). */
+  private running: Op | null = null;
+  private readonly onUpdateEnd = (): void => {
+    const done = this.running;
+    this.running = null;
+    this.pump();
+    if (done?.kind === 'append' && done.media && !this.stopped) this.options.onMediaAppended?.();
+  };
   private readonly onError = (): void => this.fail({ kind: 'append-error' });
 
   constructor(
@@ -142,6 +151,7 @@ export class SourceBufferQueue {
     const op = this.ops.shift();
     if (!op) return;
     if (op.kind === 'append') this.bytes -= op.bytes.byteLength;
+    this.running = op;
     try {
       if (op.kind === 'append') sb.appendBuffer(op.bytes);
       else if (op.kind === 'remove') sb.remove(op.start, op.end);
@@ -192,10 +202,18 @@ export interface TrimConfig {
 
 export const defaultTrim: TrimConfig = { keepBehindSec: 8, slackSec: 4 };
 
-/** The span to remove so no more than keepBehindSec stays behind currentTime, or null. */
-export function trimPlan(ranges: Ranges, currentTime: number, config: TrimConfig = defaultTrim): [number, number] | null {
+/**
+ * The span to remove so no more than keepBehindSec stays behind currentTime, or null.
+ * `backwards` (recorded video played in reverse): behind is later, so the span is after it.
+ */
+export function trimPlan(ranges: Ranges, currentTime: number, config: TrimConfig = defaultTrim, backwards = false): [number, number] | null {
   const first = ranges[0];
   if (!first) return null;
+  if (backwards) {
+    const start = currentTime + config.keepBehindSec;
+    const last = ranges[ranges.length - 1]![1];
+    return last - start < config.slackSec ? null : [start, last];
+  }
   const end = currentTime - config.keepBehindSec;
   if (end - first[0] < config.slackSec) return null;
   return [first[0], end];

@@ -7,7 +7,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Period } from '../../../common/time-periods.js';
-import type { TimeScale, TimeZoneSpec } from '../domain/time-scale.js';
+import { siteZone, type TimeScale, type TimeZoneSpec, type ZoneChoice } from '../domain/time-scale.js';
 
 export type PlayStatus = 'paused' | 'starting' | 'playing';
 
@@ -19,8 +19,13 @@ export const useTimelineStore = defineStore('timeline', () => {
   const positionMs = ref(Date.now());
   const status = ref<PlayStatus>('paused');
   const rate = ref(1);
+  /** Some tile the timeline moves can play backwards: the reverse speeds are offered. */
+  const canReverse = ref(false);
   const sync = ref(true);
-  const utc = ref(false);
+  /** Which zone times are labelled in (the site's only while the focused camera's site reports an offset). */
+  const zoneChoice = ref<ZoneChoice>('operator');
+  /** The focused camera's site offset from UTC, minutes, or null where it reports none (WallView sets it). */
+  const siteOffsetMin = ref<number | null>(null);
   /** The visible window; widthPx follows the strip's size. */
   const scale = ref<TimeScale>({ startMs: Date.now() - hourMs, spanMs: hourMs, widthPx: 800 });
   /** An in mark set and no out mark yet. */
@@ -49,7 +54,10 @@ export const useTimelineStore = defineStore('timeline', () => {
   }
 
   const operatorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const zone = computed<TimeZoneSpec>(() => (utc.value ? { kind: 'utc' } : { kind: 'zone', name: operatorZone }));
+  const zone = computed<TimeZoneSpec>(() => {
+    if (zoneChoice.value === 'site' && siteOffsetMin.value !== null) return siteZone(siteOffsetMin.value);
+    return zoneChoice.value === 'utc' ? { kind: 'utc' } : { kind: 'zone', name: operatorZone };
+  });
 
   function setIn(atMs: number): void {
     markIn.value = Math.round(atMs);
@@ -68,5 +76,5 @@ export const useTimelineStore = defineStore('timeline', () => {
     return had;
   }
 
-  return { mode, positionMs, status, rate, sync, utc, scale, markIn, markOut, selection, zone, goToOpen, exportRequest, requestExport, setIn, setOut, setSelection, clearSelection };
+  return { mode, positionMs, status, rate, canReverse, sync, zoneChoice, siteOffsetMin, scale, markIn, markOut, selection, zone, goToOpen, exportRequest, requestExport, setIn, setOut, setSelection, clearSelection };
 });

@@ -34,6 +34,9 @@ export type ShortcutId =
   | 'frame-forward'
   | 'slower'
   | 'faster'
+  | 'shuttle-back'
+  | 'shuttle-pause'
+  | 'shuttle-forward'
   | 'live'
   | 'go-to'
   | 'next-event'
@@ -104,8 +107,12 @@ export const shortcuts: readonly Shortcut[] = [
   { id: 'play-pause', keys: ['Space'], description: 'Look back from 10 s ago, or play/pause the recorded video', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'frame-back', keys: [','], description: 'One frame back (pauses)', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'frame-forward', keys: ['.'], description: 'One frame forward (pauses)', group: 'Timeline', handledBy: 'wall', onTile: false },
-  { id: 'slower', keys: ['<'], description: 'Slower (down to 0.25×)', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'slower', keys: ['<'], description: 'Slower (down to 0.25×, then backwards down to −16× where a tile can)', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'faster', keys: ['>'], description: 'Faster (up to 16×)', group: 'Timeline', handledBy: 'wall', onTile: false },
+  // As in editing tools (J K L); plain L is the layout list, so forward is Shift+L.
+  { id: 'shuttle-back', keys: ['J'], description: 'Play backwards; again: faster backwards (−1× … −16×)', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'shuttle-pause', keys: ['K'], description: 'Pause', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'shuttle-forward', keys: ['Shift+L'], description: 'Play forwards; again: faster (1× … 16×)', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'live', keys: ['End'], description: 'Back to live video', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'go-to', keys: ['G'], description: 'Go to a date and time…', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'next-event', keys: ['N'], description: 'Next motion or event mark', group: 'Timeline', handledBy: 'wall', onTile: false },
@@ -113,7 +120,7 @@ export const shortcuts: readonly Shortcut[] = [
   { id: 'mark-in', keys: ['Shift+I', 'I on the timeline'], description: 'Set the in mark at the playhead', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'mark-out', keys: ['Shift+O', 'O on the timeline'], description: 'Set the out mark at the playhead', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'sync', keys: ['Y'], description: 'Sync on or off (off: the timeline moves only the focused tile)', group: 'Timeline', handledBy: 'wall', onTile: false },
-  { id: 'utc', keys: ['U'], description: 'Times in UTC or in this computer’s time zone', group: 'Timeline', handledBy: 'wall', onTile: false },
+  { id: 'utc', keys: ['U'], description: 'Times in this computer’s zone, UTC, or the site’s own time (where the focused camera’s site reports it)', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'export-selection', keys: ['Shift+E'], description: 'Export the in–out selection…', group: 'Timeline', handledBy: 'wall', onTile: false },
   { id: 'timeline-move', keys: ['←→ on the timeline', 'PageUp/PageDown', 'Home', 'drag'], description: 'Move the playhead (a tick; a screen; the start); drag the playhead to scrub, the strip to pan', group: 'Timeline', handledBy: 'timeline', onTile: false },
   { id: 'timeline-zoom', keys: ['+/− on the timeline', 'wheel', 'pinch'], description: 'Zoom the timeline (1 minute – 7 days)', group: 'Timeline', handledBy: 'timeline', onTile: false },
@@ -152,7 +159,7 @@ export function wallKey(event: Pick<KeyboardEvent, 'key' | 'code' | 'shiftKey' |
   if (preset) return { id: 'preset', preset };
   if (key === 'F10' && shift) return { id: 'menu' };
   if (shift) {
-    const shifted: Readonly<Record<string, ShortcutId>> = { n: 'previous-event', i: 'mark-in', o: 'mark-out', e: 'export-selection' };
+    const shifted: Readonly<Record<string, ShortcutId>> = { n: 'previous-event', i: 'mark-in', o: 'mark-out', e: 'export-selection', l: 'shuttle-forward' };
     const id = shifted[key.toLowerCase()];
     if (id) return { id } as WallKey;
   }
@@ -188,7 +195,7 @@ export function wallKey(event: Pick<KeyboardEvent, 'key' | 'code' | 'shiftKey' |
     case 'End':
       return { id: 'live' };
   }
-  const letters: Readonly<Record<string, ShortcutId>> = { x: 'swap', e: 'everywhere', m: 'merge', s: 'split', o: 'overlay', l: 'layouts', g: 'go-to', n: 'next-event', y: 'sync', u: 'utc' };
+  const letters: Readonly<Record<string, ShortcutId>> = { x: 'swap', e: 'everywhere', m: 'merge', s: 'split', o: 'overlay', l: 'layouts', g: 'go-to', n: 'next-event', y: 'sync', u: 'utc', j: 'shuttle-back', k: 'shuttle-pause' };
   const letter = letters[key.toLowerCase()];
   return letter ? ({ id: letter } as WallKey) : undefined;
 }

@@ -8,6 +8,7 @@ import { ref, watch, type Ref } from 'vue';
 import { recordedStillPath } from '../../../preload/contract/index.js';
 import { mediaGet, mediaFetch, tessera } from '../bridge/index.js';
 import { CoverageLoader } from '../domain/coverage-loader.js';
+import { shuttleSpeed, stepSpeed } from '../domain/play-speeds.js';
 import { StillScrubber, type ScrubStill } from '../domain/still-scrubber.js';
 import { browserClock } from '../player/clock.js';
 import { MsePlayer } from '../player/mse-player.js';
@@ -23,14 +24,16 @@ export interface Playback {
   release(atMs: number): void;
   togglePlay(): void;
   setRate(rate: number): void;
+  /** `<` / `>`: one speed slower or faster along the list (into reverse where a tile can). */
   faster(direction: 1 | -1): void;
+  /** J (−1) / Shift+L (+1): that way at 1×, or twice as fast when already going that way. */
+  shuttle(direction: 1 | -1): void;
+  /** K: pause (no toggle). */
+  pause(): void;
   step(direction: 1 | -1): void;
   goTo(atMs: number): void;
   live(): void;
 }
-
-/** Speeds the speed control steps through (forward; reverse where the vendor allows it is main's). */
-export const speeds = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
 
 let shared: Playback | null = null;
 
@@ -77,6 +80,7 @@ export function usePlayback(): Playback {
     store.mode = wall.mode;
     store.status = p.status;
     store.rate = p.rate;
+    store.canReverse = wall.canReverse();
     store.positionMs = wall.mode === 'live' ? Date.now() : p.positionMs;
   };
   wall.onChange = mirror;
@@ -101,10 +105,16 @@ export function usePlayback(): Playback {
     release: act((atMs: number) => wall.release(atMs)),
     togglePlay: act(() => wall.togglePlay()),
     setRate: act((rate: number) => wall.setRate(rate)),
-    faster: act((direction: 1 | -1) => {
-      const index = speeds.findIndex((s) => s >= wall.position().rate);
-      const next = speeds[Math.max(0, Math.min(speeds.length - 1, (index < 0 ? 2 : index) + direction))]!;
-      wall.setRate(next);
+    faster: act((direction: 1 | -1) => wall.setRate(stepSpeed(wall.position().rate, direction, wall.canReverse()))),
+    shuttle: act((direction: 1 | -1) => {
+      const p = wall.position();
+      const rate = shuttleSpeed(p.rate, wall.mode === 'recorded' && p.status !== 'paused', direction, wall.canReverse());
+      if (rate === null) return;
+      wall.setRate(rate);
+      if (wall.mode === 'live' || p.status === 'paused') wall.togglePlay();
+    }),
+    pause: act(() => {
+      if (wall.mode === 'recorded' && wall.position().status !== 'paused') wall.togglePlay();
     }),
     step: act((direction: 1 | -1) => wall.step(direction)),
     goTo: act((atMs: number) => wall.goTo(Math.min(atMs, Date.now()))),

@@ -17,6 +17,10 @@ export interface TimelineActions {
   togglePlay(): void;
   step(direction: 1 | -1): void;
   faster(direction: 1 | -1): void;
+  /** J / Shift+L: backwards (−1) or forwards (1), faster on each press. */
+  shuttle(direction: 1 | -1): void;
+  /** K: pause. */
+  pause(): void;
   /** Whether the wall was looking back (Live acts only then). */
   live(): boolean;
   openGoTo(): void;
@@ -131,6 +135,9 @@ export function wallCommands(c: WallCommandContext): WallCommands {
     'frame-forward': always(() => c.timeline.step(1)),
     slower: always(() => c.timeline.faster(-1)),
     faster: always(() => c.timeline.faster(1)),
+    'shuttle-back': always(() => c.timeline.shuttle(-1)),
+    'shuttle-pause': always(() => c.timeline.pause()),
+    'shuttle-forward': always(() => c.timeline.shuttle(1)),
     live: () => c.timeline.live(),
     'go-to': always(() => c.timeline.openGoTo()),
     'next-event': () => c.timeline.event(1),

@@ -110,3 +110,49 @@ export async function checkAcrossGap(playback: PlaybackService, o: { cameraId: s
   expect(await timecodes(o.scratch, afterRun)).toEqual(afterRun.map((f) => f.wallMs));
   playback.close(opened.playbackId);
 }
+
+/** What checkFastForward measured. */
+export interface FastForwardNumbers {
+  firstFrameMs: number;
+  /** Open to the first fragment, ms of wall time. */
+  openToFirstMs: number;
+  /** Media time delivered after the first fragment, per ms of wall time. */
+  speed: number;
+  wallMs: number;
+  mediaMs: number;
+}
+
+/**
+ * Opens at `at` at `rate` and reads for `wallMs` after the first fragment: the media time
+ * delivered must advance at least `minSpeed` × the wall time (a source sent in real time gives
+ * ~1×), and the first frame's timecode is its mapped wall time, within 1 s of `at`.
+ */
+export async function checkFastForward(playback: PlaybackService, o: { cameraId: string; at: number; rate: number; minSpeed: number; wallMs: number; scratch: string }): Promise<FastForwardNumbers> {
+  const started = Date.now();
+  const opened = await playback.open({ cameraId: o.cameraId, atMs: o.at, rate: o.rate, profile: 'main' }, 'test');
+  const sink = new FakeSink();
+  playback.attach(opened.playbackId, sink);
+  const failed = (): string | undefined => playback.states().find((s) => s.status === 'failed')?.reason;
+  const list = () => fragments(sink, opened.originMs).list;
+  // The simulator encodes a recorded minute on first use (tens of seconds on a busy machine).
+  const first = await waitUntil('the first fragment', 150_000, () => {
+    if (failed()) throw new Error(`the playback failed: ${failed()}`);
+    return list()[0];
+  });
+  const firstAt = Date.now();
+  // A rate is measured over a stretch of wall time: this waits for the clock, not for a state.
+  await waitUntil(`${o.wallMs} ms of playing`, o.wallMs + 5_000, () => Date.now() - firstAt >= o.wallMs || undefined);
+  const wallMs = Date.now() - firstAt;
+  if (failed()) throw new Error(`the playback failed: ${failed()}`);
+  const got = list();
+  const mediaMs = got.at(-1)!.wallMs - first.wallMs;
+  const [code] = await timecodes(o.scratch, [first], 1);
+  playback.close(opened.playbackId);
+  const numbers = { firstFrameMs: first.wallMs, openToFirstMs: firstAt - started, speed: mediaMs / wallMs, wallMs, mediaMs };
+  // Strictly increasing: nothing sent twice.
+  for (let i = 1; i < got.length; i += 1) expect(got[i]!.wallMs).toBeGreaterThan(got[i - 1]!.wallMs);
+  expect(code).toBe(first.wallMs);
+  expect(Math.abs(code! - o.at)).toBeLessThanOrEqual(1_000);
+  expect(mediaMs).toBeGreaterThanOrEqual(o.minSpeed * wallMs);
+  return numbers;
+}

@@ -196,7 +196,8 @@ describe('Eagle Eye v3 recorded video', () => {
     const touching = segs.findIndex((s, i) => i + 1 < segs.length && segs[i + 1]!.startMs === s.endMs);
     expect(touching).toBeGreaterThanOrEqual(0);
     const seg = segs[touching]!;
-    const source = await adapter.recorded!.video!(esn(1), seg.endMs - 4_000, { rate: 2, profile: 'main' });
+    // At 1× (FLV, one piece per interval); above 1× MP4 pieces (test/integration/playback/fast-forward-een.test.ts).
+    const source = await adapter.recorded!.video!(esn(1), seg.endMs - 4_000, { rate: 1, profile: 'main' });
     if (source.kind !== 'pieces') throw new Error('expected pieces');
     const next = await source.next(seg.endMs);
     expect(next).toMatchObject({ format: 'flv', startMs: segs[touching + 1]!.startMs, endMs: segs[touching + 1]!.endMs });

@@ -77,13 +77,15 @@ describe('exacq adapter against the simulator', () => {
     expect(adapterFactory('exacq')).toBe(exacqAdapterFactory);
   });
 
-  it('signs in and lists the cameras with status, sub stream sizes and codec', async () => {
+  it('signs in and lists the cameras with status, sub stream sizes, codec and the site’s own UTC offset', async () => {
     const { adapter } = await signedIn();
     const cameras = await adapter.listCameras();
     expect(cameras.map((c) => c.id)).toEqual(site.cameraIds.map(String));
     expect(cameras.map((c) => c.name)).toEqual(sim.context.media.cameras.map((c) => c.name));
     for (const cam of cameras) {
       expect(cam.state).toBe('online');
+      // The simulator's config.web says timezone -4 (the seed's sample).
+      expect(cam.utcOffsetMinutes).toBe(-240);
       expect(cam.profiles).toEqual([
         { name: 'main', codec: 'h264' },
         { name: 'sub', width: 640, height: 360, codec: 'h264' },

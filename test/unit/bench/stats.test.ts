@@ -1,6 +1,6 @@
 // Pure parts of the live benchmark: the numbers it reports must come out right from known inputs.
 import { describe, expect, it } from 'vitest';
-import { clockEdgeLatencies, cpuByGroup, processesBlock, quantile, ratios, samePhaseEdges, slopePerMinute, summary, tileRow } from '../../../bench/live/stats.js';
+import { clockEdgeLatencies, cpuByGroup, processesBlock, quantile, ratios, samePhaseEdges, slopePerMinute, stageMedians, startStages, summary, tileRow, upstreamStartStages } from '../../../bench/live/stats.js';
 import { gridLayout, parseBenchArgs, runCapMs, simIndexes } from '../../../bench/live/options.js';
 import { formatReport } from '../../../bench/live/table.js';
 import { layoutSchema } from '../../../preload/contract/wall.js';
@@ -137,5 +137,40 @@ describe('command line and layout', () => {
     expect(simIndexes(3)).toEqual([0, 2, 4]);
     expect(simIndexes(64)[32]).toBe(0);
     expect(Math.max(...simIndexes(64))).toBe(62);
+  });
+});
+
+describe('start-up stages (where the time to the first frame goes)', () => {
+  it("reads main's first-fragment lines: the earliest start per camera, from the logged waits", () => {
+    const log = [
+      JSON.stringify({ t: '2026-01-01T00:00:02.000Z', level: 'info', scope: 'main.media', msg: 'first fragment', camera: 's/1', profile: 'sub', resolveMs: 150, spawnToFragmentMs: 1200 }),
+      '{"t":"2026-01-01T00:00:01.000Z","msg":"starting upstream","camera":"s/1"}',
+      // A restart of the same camera later: not the tile's first frame.
+      JSON.stringify({ t: '2026-01-01T00:00:09.000Z', msg: 'first fragment', camera: 's/1', profile: 'sub', resolveMs: 10, spawnToFragmentMs: 500 }),
+      '{"t":"2026-01-01T00:00:03.0', // cut by the stop
+    ].join('\n');
+    const at = Date.parse('2026-01-01T00:00:02.000Z');
+    expect(upstreamStartStages(log)).toEqual({ 's/1': { startAt: at - 1350, spawnAt: at - 1200, fragmentAt: at } });
+  });
+
+  it('puts every mark in ms after the request, missing ones as null, and takes medians per stage', () => {
+    const stages = startStages(1000, { answeredAt: 1090, startAt: 1030, spawnAt: 1200, fragmentAt: 2400, socketAt: 1150, bytesAt: 2450, bufferedAt: 2460, firstFrameAt: 2500.4 });
+    expect(stages).toEqual({ answer: 90, start: 30, spawn: 200, fragment: 1400, socket: 150, bytes: 1450, buffered: 1460, frame: 1500 });
+    expect(startStages(null, { firstFrameAt: 5 }).frame).toBeNull();
+    expect(startStages(1000, { bufferedAt: null }).buffered).toBeNull();
+    const tiles = [{ stages }, { stages: { ...stages, frame: 1700, answer: null } }, {}];
+    expect(stageMedians(tiles)).toMatchObject({ answer: 90, frame: 1600, bytes: 1450 });
+  });
+
+  it('prints the medians of both phases in order', () => {
+    const tiles = [tileRow({ name: 'Lobby', atMs: 0, decoded: 0, dropped: 0, presented: 0 }, { name: 'Lobby', atMs: 1000, decoded: 25, dropped: 0, presented: 25 }, { ttffMs: 900, stages: startStages(0, { spawnAt: 200, firstFrameAt: 900 }) })];
+    const processes = processesBlock({});
+    const run = { tiles, processes, summary: summary(tiles, processes, 1) };
+    const text = formatReport({
+      ...run, baseline: run, ratios: ratios(run, run),
+      config: { tiles: 1, seconds: 10, warmup: 2, profile: 'sub', viewport: { width: 1280, height: 800 }, screen: 'wall', clockTile: null },
+      machine: { cpus: 2, cpuModel: 'test', memGb: 24 },
+    });
+    expect(text).toContain('Tessera start-up, median ms after the request: answer — → start — → spawn 200 → fragment — → socket — → bytes — → buffered — → frame 900');
   });
 });

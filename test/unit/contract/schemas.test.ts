@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  cameraSchema,
   layoutProblem,
   layoutSchema,
   mediaOpenSchema,
@@ -147,5 +148,13 @@ describe('every record and list is bounded', () => {
 
   it('refuses a tour position past the longest tour', () => {
     expect(setDisplaySchema.safeParse({ displayId: 'browser-1', tour: { tourId: 't', stepIndex: 1e9, running: true } }).success).toBe(false);
+  });
+});
+
+describe('a camera’s site offset', () => {
+  const camera = { id: 's/1', siteId: 's', siteName: 'Dock', name: 'Gate', state: 'online', recording: false, groups: [], profiles: [] };
+  it('takes whole minutes within ±14 h, or none', () => {
+    for (const ok of [undefined, 0, -240, 330, 840, -840]) expect(cameraSchema.safeParse({ ...camera, utcOffsetMinutes: ok }).success, String(ok)).toBe(true);
+    for (const bad of [841, -841, 90.5, Number.NaN, '60']) expect(cameraSchema.safeParse({ ...camera, utcOffsetMinutes: bad }).success, String(bad)).toBe(false);
   });
 });

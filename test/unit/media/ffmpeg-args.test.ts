@@ -10,7 +10,7 @@ const head = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
 const httpProbe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];
 const rawProbe = ['-probesize', '32768', '-analyzeduration', '0', '-fpsprobesize', '0'];
 const fmp4 = ['-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '40000', 'pipe:1'];
-/** With audio copied, the init segment waits for the first packet's AAC config (delay_moov). */
+/** With audio copied from an in-band AAC config (ADTS, FLV), the init segment waits for the first packet (delay_moov). */
 const fmp4Audio = ['-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof+delay_moov', '-frag_duration', '40000', 'pipe:1'];
 const copyAv = ['-map', '0:v:0', '-map', '0:a:0?', '-c:v', 'copy', '-c:a', 'copy'];
 const x264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0'];
@@ -25,19 +25,19 @@ const h264: LiveSource = { kind: 'http', format: 'h264', url: 'http://exacq.loca
 describe('liveArgs', () => {
   it.each<[string, LiveSource, MediaPlan, Omit<LiveArgsOptions, 'plan'>, string[]]>([
     [
-      'RTSP, remux: TCP, 5 s socket timeout, fast probe (the SDP has the parameter sets)',
+      'RTSP, remux: TCP, 5 s socket timeout, fast probe (the SDP has the parameter sets and the AAC config: the init goes out at once, no delay_moov)',
       rtsp, defaultPlan, {},
-      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '32', '-analyzeduration', '0', '-i', rtsp.url, ...copyAv, ...fmp4Audio],
+      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '32', '-analyzeduration', '0', '-i', rtsp.url, ...copyAv, ...fmp4],
     ],
     [
       'RTSP, HEVC camera: re-encode with x264 ultrafast/zerolatency, 2 s GOP',
       rtsp, hevcPlan, {},
-      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '32', '-analyzeduration', '0', '-i', rtsp.url, '-map', '0:v:0', '-map', '0:a:0?', ...x264, '-c:a', 'copy', ...fmp4Audio],
+      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '32', '-analyzeduration', '0', '-i', rtsp.url, '-map', '0:v:0', '-map', '0:a:0?', ...x264, '-c:a', 'copy', ...fmp4],
     ],
     [
       'RTSP after a fast probe found no picture size (SDP without parameter sets): probe 2 MB / 2 s',
       rtsp, { video: 'copy', audio: 'copy', probe: 'thorough' }, {},
-      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '2000000', '-analyzeduration', '2000000', '-i', rtsp.url, ...copyAv, ...fmp4Audio],
+      [...head, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '2000000', '-analyzeduration', '2000000', '-i', rtsp.url, ...copyAv, ...fmp4],
     ],
     [
       'HTTP-FLV probing longer too',
@@ -65,9 +65,9 @@ describe('liveArgs', () => {
       [...head, '-rw_timeout', '5000000', '-headers', 'Authorization: Bearer abc\r\nX-Client: tessera\r\n', ...httpProbe, '-f', 'mpegts', '-i', ts.url, '-map', '0:v:0', '-c:v', 'copy', '-an', ...fmp4],
     ],
     [
-      'exacq native H.264 (raw Annex-B, stamped at 25 fps)',
+      'exacq native H.264 (raw Annex-B, stamped at 25 fps; no audio, so no delay_moov)',
       h264, defaultPlan, {},
-      [...head, '-rw_timeout', '5000000', ...rawProbe, '-framerate', '25', '-f', 'h264', '-i', h264.url, ...copyAv, ...fmp4Audio],
+      [...head, '-rw_timeout', '5000000', ...rawProbe, '-framerate', '25', '-f', 'h264', '-i', h264.url, ...copyAv, ...fmp4],
     ],
     [
       'raw H.264 at a known rate, longer fragments, re-encode with a 60-frame GOP',

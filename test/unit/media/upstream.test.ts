@@ -66,6 +66,20 @@ describe('Upstream', () => {
     });
   });
 
+  it("logs its start-up once per process: the site's answer, then ffmpeg to its first fragment (bench:live's stages)", async () => {
+    let answer: (s: LiveSource) => void = () => undefined;
+    const { upstream, runner, log, clock } = setup({ resolve: () => new Promise((resolve) => (answer = resolve)) });
+    upstream.start();
+    clock.advance(150);
+    answer(source);
+    await settle();
+    runner.last.data(fixture.init);
+    clock.advance(1200);
+    play(runner);
+    const firsts = log.lines.filter((l) => l.message === 'first fragment');
+    expect(firsts).toEqual([{ level: 'info', scope: 'test', message: 'first fragment', fields: { camera: 'site/cam', profile: 'sub', resolveMs: 150, spawnToFragmentMs: 1200 } }]);
+  });
+
   it('accepts bytes in any chunking (pipe reads split boxes)', async () => {
     const { upstream, runner } = setup();
     upstream.start();

@@ -5,7 +5,7 @@ import type { RecordedPiece } from '../../../main/media/sources.js';
 
 const piece = (format: RecordedPiece['format'], extra: Partial<RecordedPiece> = {}): RecordedPiece => ({ format, url: 'http://127.0.0.1:9/clip', headers: {}, startMs: 1_700_000_000_000, ...extra });
 const quiet = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
-const output = ['-map', '0:v:0', '-an', '-c:v', 'copy', '-video_track_timescale', '90000', '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '100000', 'pipe:1'];
+const output = ['-map', '0:v:0', '-an', '-c:v', 'copy', '-b:v', '0', '-video_track_timescale', '90000', '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '100000', 'pipe:1'];
 const probe = ['-probesize', '262144', '-analyzeduration', '500000', '-fpsprobesize', '0'];
 
 describe('playbackArgs', () => {

@@ -30,7 +30,7 @@ function setup(o: { coverage?: Period[]; next?: (afterMs: number) => RecordedPie
   const sink = new FakeSink();
   const statuses: PlaybackStatus[] = [];
   const asked: string[] = [];
-  const pieces = (first: RecordedPiece): RecordedSource => ({
+  const pieces = (first: RecordedPiece): Extract<RecordedSource, { kind: 'pieces' }> => ({
     kind: 'pieces',
     first,
     next: async (afterMs) => {
@@ -214,6 +214,50 @@ describe('PlaybackSession', () => {
     clock.advance(60_000);
     expect(received().mediaMs).toHaveLength(sent);
     expect(runner.last.paused).toBe(true);
+  });
+
+  it('a forward speed outside the source’s rates restarts at the player’s position (Eagle Eye: FLV up to 1×, MP4 above); inside or backwards it does not', async () => {
+    const band = (atMs: number, rate: number): RecordedSource => ({ ...pieces(piece(atMs)), rates: rate > 1 ? { above: 1, upTo: 4 } : { above: 0, upTo: 1 } });
+    const { session, sink, runner, asked, pieces } = setup({ leadMs: 0, resolve: (atMs) => band(atMs, session.rate) });
+    session.begin({ source: band(T, 1) });
+    session.attach(sink);
+    session.setRate(0.5, T + 100);
+    session.setRate(1, T + 200);
+    await settle();
+    expect(runner.runs).toHaveLength(1);
+    session.setRate(2, T + 300);
+    await settle();
+    expect(asked).toEqual(['resolve 300']);
+    expect(runner.runs).toHaveLength(2);
+    session.setRate(4, T + 400);
+    session.setRate(-2, T + 500);
+    session.setRate(3, T + 600);
+    await settle();
+    expect(runner.runs).toHaveLength(2);
+    session.setRate(1, T + 700);
+    await settle();
+    expect(asked).toEqual(['resolve 300', 'resolve 700']);
+    expect(runner.runs).toHaveLength(3);
+  });
+
+  it('a speed change that leaves the source’s rates without the player’s position restarts where main expects the player, never past what it sent', async () => {
+    const band = (atMs: number, rate: number): RecordedSource => ({ ...pieces(piece(atMs)), rates: rate > 1 ? { above: 1, upTo: 4 } : { above: 0, upTo: 1 } });
+    const { session, sink, runner, clock, asked, feed, pieces } = setup({ resolve: (atMs) => band(atMs, session.rate) });
+    session.begin({ source: band(T, 1) });
+    session.attach(sink);
+    feed();
+    clock.advance(300);
+    session.setRate(2);
+    await settle();
+    expect(asked).toEqual(['resolve 300']);
+    expect(runner.runs).toHaveLength(2);
+    // Far past what was sent (a source that fell behind): the last frame sent.
+    feed();
+    clock.advance(3_600_000);
+    session.setRate(1);
+    await settle();
+    expect(asked.at(-1)).toBe(`resolve ${Math.round(session.positionMs! - T)}`);
+    expect(session.positionMs! - T).toBeLessThan(3_600_000);
   });
 
   it('a seek into a gap waits in state gap for the next recording', async () => {

@@ -70,9 +70,9 @@ describe('LiveEdgeDriver', () => {
     const sample = { ranges: [[10, 12]] as const, playingForMs: 60_000, droppedFrames: 0 };
     expect(live.steer({ ...sample, nowMs: 0, currentTime: 11.9 })).toEqual({ rate: 1 });
     expect(live.steer({ ...sample, nowMs: 250, currentTime: 11.4 })).toEqual({ rate: 1.1 });
-    expect(live.steer({ ...sample, nowMs: 500, currentTime: 9.5 })).toEqual({ rate: 1, seekTo: 11.8 });
+    expect(live.steer({ ...sample, nowMs: 500, currentTime: 9.5 })).toEqual({ rate: 1, seekTo: 11.88 });
     expect(live.stats(500).jumps).toBe(0);
-    expect(live.steer({ ...sample, nowMs: 750, ranges: [[10, 14]], currentTime: 11.9 })).toEqual({ rate: 1, seekTo: 13.8 });
+    expect(live.steer({ ...sample, nowMs: 750, ranges: [[10, 14]], currentTime: 11.9 })).toEqual({ rate: 1, seekTo: 13.88 });
     expect(live.stats(750).jumps).toBe(1);
   });
 

@@ -16,8 +16,9 @@ import {
 import { quotaTrim, trimPlan, type Ranges } from '../../../renderer/src/player/source-buffer-queue.js';
 
 describe('liveEdge', () => {
-  // Buffered 10.0–12.0 s; the rows move currentTime. Target 0.2 s; speed up above 0.5 s (above
-  // 0.25 s once held for 3 s); jump above 1 s held for 1 s, above 2 s at once.
+  // Buffered 10.0–12.0 s; the rows move currentTime. Target 0.12 s; speed up above 0.5 s (above
+  // 0.2 s once held for 3 s) back to within 0.04 s of the target; jump above 1 s held for 1 s,
+  // above 2 s at once.
   const ranges: Ranges = [[10, 12]];
   it.each([
     // currentTime  lag                                      rate  seekTo    why
@@ -25,9 +26,9 @@ describe('liveEdge', () => {
     [11.6, '0.4 s: inside the band, leave it (for now)', 1, undefined, undefined],
     [11.4, '0.6 s: speed up', 1.1, undefined, undefined],
     [10.9, '1.1 s: over the jump line, not for long yet', 1.1, undefined, undefined],
-    [9.5, 'before the buffer (start, new init)', 1, 11.8, 'outside'],
+    [9.5, 'before the buffer (start, new init)', 1, 11.88, 'outside'],
     [12.05, 'just past the end: waiting for data, stay', 1, undefined, undefined],
-    [30, 'far past the end (times went back)', 1, 11.8, 'outside'],
+    [30, 'far past the end (times went back)', 1, 11.88, 'outside'],
   ])('currentTime %f (%s) → rate %f, seek %s', (currentTime, _what, rate, seekTo, why) => {
     const d = liveEdge(initialLiveEdge, { nowMs: 0, currentTime, ranges });
     expect(d.rate).toBe(rate);
@@ -36,7 +37,7 @@ describe('liveEdge', () => {
   });
 
   it('jumps at once when more than 2 s behind', () => {
-    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.9, ranges: [[10, 14]] })).toMatchObject({ seekTo: 13.8, why: 'lag', rate: 1 });
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.9, ranges: [[10, 14]] })).toMatchObject({ seekTo: 13.88, why: 'lag', rate: 1 });
   });
 
   /** Runs the controller every 250 ms with currentTime given per step; one line per step. */
@@ -50,15 +51,33 @@ describe('liveEdge', () => {
   }
 
   it('jumps to end − target once the lag has stayed above 1 s for a second', () => {
-    expect(run([10.8, 10.8, 10.8, 10.8, 10.8])).toEqual(['0: ×1.1', '250: ×1.1', '500: ×1.1', '750: ×1.1', '1000: seek 11.8 (lag)']);
+    expect(run([10.8, 10.8, 10.8, 10.8, 10.8])).toEqual(['0: ×1.1', '250: ×1.1', '500: ×1.1', '750: ×1.1', '1000: seek 11.88 (lag)']);
   });
 
   it('forgets the jump timer when the lag drops below the line in between', () => {
     expect(run([10.8, 10.8, 11.2, 10.8, 10.8])).toEqual(['0: ×1.1', '250: ×1.1', '500: ×1.1', '750: ×1.1', '1000: ×1.1']);
   });
 
-  it('keeps speeding up until the lag is back at the target (hysteresis), then plays at 1×', () => {
-    expect(run([11.4, 11.6, 11.75, 11.85, 11.85])).toEqual(['0: ×1.1', '250: ×1.1', '500: ×1.1', '750: ×1', '1000: ×1']);
+  it('keeps speeding up until the lag is back within a frame of the target (hysteresis), then plays at 1×', () => {
+    expect(run([11.4, 11.6, 11.75, 11.83, 11.85, 11.85])).toEqual(['0: ×1.1', '250: ×1.1', '500: ×1.1', '750: ×1.1', '1000: ×1', '1250: ×1']);
+  });
+
+  it("a lag of 0.2–0.25 s held for 3 s is worked off too (the old 0.2 s target kept it for good), down to Chromium's own hold", () => {
+    const held = Array.from({ length: 13 }, () => 11.78);
+    const seen = run([...held, 11.82, 11.86]);
+    expect(seen.slice(0, 12).every((l) => l.endsWith('×1'))).toBe(true);
+    expect(seen.slice(12)).toEqual(['3000: ×1.1', '3250: ×1.1', '3500: ×1']);
+  });
+
+  it('lands jumps 0.12 s behind the edge, what Chromium holds by itself (the bare pipeline adds nothing to it)', () => {
+    expect(defaultLiveEdge.targetLagSec).toBe(0.12);
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 3, ranges: [[10, 12]] }).seekTo).toBeCloseTo(11.88, 6);
+  });
+
+  it("a Chromium that holds 0.15 s by itself (many tiles) is not chased: the speed-up ends there instead of turning into a jump", () => {
+    const seen = run([11.4, ...Array.from({ length: 30 }, () => 11.85)]);
+    expect(seen[0]).toBe('0: ×1.1');
+    expect(seen.slice(1).every((l) => l.endsWith('×1'))).toBe(true);
   });
 
   it('a smaller lag (0.3 s) held for 3 s is worked off at 1.1× back to the target, not kept for good', () => {
@@ -87,11 +106,11 @@ describe('liveEdge', () => {
     const steps = Array.from({ length: 25 }, () => 11.4);
     const seen = run(steps);
     expect(seen.slice(0, 24).every((l) => l.endsWith('×1.1'))).toBe(true);
-    expect(seen[24]).toBe('6000: seek 11.8 (lag)');
+    expect(seen[24]).toBe('6000: seek 11.88 (lag)');
   });
 
   it('in the first 3 s of playing, a lag over 0.5 s (the join burst) is jumped at once', () => {
-    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.4, ranges, playingForMs: 1200 })).toMatchObject({ seekTo: 11.8, why: 'start' });
+    expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.4, ranges, playingForMs: 1200 })).toMatchObject({ seekTo: 11.88, why: 'start' });
     expect(liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.6, ranges, playingForMs: 1200 }).seekTo).toBeUndefined();
     const later = liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 11.4, ranges, playingForMs: 3000 });
     expect([later.rate, later.seekTo]).toEqual([1.1, undefined]);
@@ -99,7 +118,7 @@ describe('liveEdge', () => {
 
   it('only the newest range is live: a player left in an older range jumps to the newest', () => {
     const d = liveEdge(initialLiveEdge, { nowMs: 0, currentTime: 5.5, ranges: [[5, 6], [10, 12]] });
-    expect(d).toMatchObject({ seekTo: 11.8, why: 'outside' });
+    expect(d).toMatchObject({ seekTo: 11.88, why: 'outside' });
   });
 
   it('never lands before the newest range starts (a single frame buffered)', () => {

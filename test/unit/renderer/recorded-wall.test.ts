@@ -4,131 +4,7 @@
  * asserted is what the tiles' views would render and what main was asked.
  */
 import { describe, expect, it } from 'vitest';
-import type { PlaybackSession, PlaybackState, Result } from '../../../preload/contract/index.js';
-import { StillScrubber, type ScrubStill } from '../../../renderer/src/domain/still-scrubber.js';
-import { RecordedWall } from '../../../renderer/src/player/recorded-wall.js';
-import { emptyRecordedView, type PlaybackApi, type RecordedView } from '../../../renderer/src/player/recorded-tile.js';
-import type { RecordedDriver } from '../../../renderer/src/player/recorded-driver.js';
-import type { PlayerEvents, PlayerListener, VideoPlayer } from '../../../renderer/src/player/video-player.js';
-import { ManualClock } from '../../support/manual-clock.js';
-
-const T = Date.UTC(2026, 11, 7, 2, 0, 0);
-const origin = T - 60_000;
-
-class FakePlayback implements PlaybackApi {
-  readonly log: string[] = [];
-  private listener: ((s: PlaybackState[]) => void) | null = null;
-  private n = 0;
-  failFor = new Map<string, string>();
-  async open(input: { cameraId: string; atMs: number }): Promise<Result<PlaybackSession>> {
-    this.log.push(`open ${input.cameraId} ${input.atMs - T}`);
-    const refusal = this.failFor.get(input.cameraId);
-    if (refusal) return { ok: false, error: { code: 'no-recording', message: refusal, retryable: false } };
-    const id = `p${++this.n}`;
-    return { ok: true, value: { playbackId: id, cameraId: input.cameraId, path: `media/playback/${id}`, originMs: origin, frameMs: 100, reverse: 'keyframes' } };
-  }
-  async seek(input: { playbackId: string; atMs: number }): Promise<Result<null>> {
-    this.log.push(`seek ${input.playbackId} ${input.atMs - T}`);
-    return { ok: true, value: null };
-  }
-  async setSpeed(input: { playbackId: string; rate: number }): Promise<Result<null>> {
-    this.log.push(`speed ${input.playbackId} ${input.rate}`);
-    return { ok: true, value: null };
-  }
-  async step(): Promise<Result<{ by: 'player' }>> {
-    return { ok: true, value: { by: 'player' } };
-  }
-  async pause(): Promise<Result<null>> {
-    return { ok: true, value: null };
-  }
-  async close(input: { playbackId: string }): Promise<Result<null>> {
-    this.log.push(`close ${input.playbackId}`);
-    return { ok: true, value: null };
-  }
-  onState(listener: (s: PlaybackState[]) => void): () => void {
-    this.listener = listener;
-    return () => (this.listener = null);
-  }
-  push(state: PlaybackState): void {
-    this.listener?.([state]);
-  }
-}
-
-class FakePlayer implements VideoPlayer {
-  started: string[] = [];
-  private listeners = new Map<string, (p: never) => void>();
-  constructor(readonly driver: RecordedDriver) {}
-  attach(): void {}
-  on<K extends keyof PlayerEvents>(event: K, listener: PlayerListener<K>): () => void {
-    this.listeners.set(event, listener as (p: never) => void);
-    return () => {};
-  }
-  async start(path: string): Promise<void> {
-    this.started.push(path);
-  }
-  stop(): void {}
-  stats(): null {
-    return null;
-  }
-  snapshot(): null {
-    return null;
-  }
-  emit<K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]): void {
-    (this.listeners.get(event) as PlayerListener<K>)(payload);
-  }
-  /** The element's currentTime, s. */
-  currentTime = 0;
-  /** A frame of wall time `ms` is on screen (and the playhead there). */
-  show(ms: number): void {
-    this.currentTime = (ms - origin) / 1000;
-    this.driver.shown(this.currentTime);
-  }
-}
-
-const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
-
-function setup(coverage: Record<string, { fromMs: number; toMs: number }[]> = {}) {
-  /** What each tile's <video> holds, media s (default: everything). */
-  const buffered: Record<string, [number, number][]> = {};
-  const clock = new ManualClock(T + 600_000);
-  let mono = 0;
-  const api = new FakePlayback();
-  const stillsAsked: [string, number][] = [];
-  const scrubberFails = new Set<string>();
-  const scrubber = new StillScrubber(
-    async (cameraId, atMs): Promise<ScrubStill> => {
-      stillsAsked.push([cameraId, atMs]);
-      if (scrubberFails.has(cameraId)) throw new Error('no picture here');
-      return { src: `blob:${cameraId}@${atMs}`, frameTimeMs: Math.round(atMs / 1000) * 1000 };
-    },
-    () => {},
-    { bucketMs: 500, maxCached: 50, around: 0, ahead: 0, parallel: 1, exactMs: 300 },
-  );
-  const players: FakePlayer[] = [];
-  const wall = new RecordedWall({
-    api,
-    scrubber,
-    clock,
-    monotonicNow: () => mono,
-    coverage: (id) => coverage[id],
-    zone: () => ({ kind: 'utc' }),
-    player: (driver) => {
-      const p = new FakePlayer(driver);
-      players.push(p);
-      return p;
-    },
-  });
-  const views: RecordedView[] = [];
-  const frameTimes: (number | undefined)[][] = [];
-  for (const [i, cam] of ['een', 'exacq'].entries()) {
-    const view = emptyRecordedView();
-    const times: (number | undefined)[] = [];
-    views.push(view);
-    frameTimes.push(times);
-    wall.add(`tile-${cam}`, cam, view, { buffered: () => buffered[cam] ?? [[0, 1e6]], currentTime: () => players[i]?.currentTime ?? 0 }, (ms) => times.push(ms));
-  }
-  return { wall, api, views, players, stillsAsked, frameTimes, scrubberFails, buffered, advance: (ms: number) => (mono += ms) };
-}
+import { flush, origin, setup, T } from './recorded-wall-fakes.js';
 
 describe('RecordedWall', () => {
   it('scrubbing shows each tile the still nearest the playhead; release opens one session per tile at that time', async () => {
@@ -258,6 +134,31 @@ describe('RecordedWall', () => {
     // Behind from 0.1 s, for 1 s (the restart time assumed before one is measured): 1.5 s ahead of the group at 1.1 s.
     expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p2 2600']);
     expect(players[0]!.driver.steer({ nowMs: 0, currentTime: 61.05, ranges: [[60, 64]], playingForMs: 0, droppedFrames: 0 }).rate).toBeGreaterThan(1);
+  });
+
+  it('paused on the group frame from the buffer, then an older restart lands and replaces the buffer: main is asked for the paused frame', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.remove('tile-exacq');
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    wall.tick();
+    advance(1000);
+    players[0]!.show(T + 1000);
+    wall.tick();
+    wall.togglePlay();
+    const at = wall.position().positionMs;
+    // Just past the paused position: sought in what the tile holds, main is not asked.
+    players[0]!.show(at + 12);
+    wall.tick();
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual([]);
+    // A restart asked before the pause (2 s ahead) lands: the buffer holds only its stretch.
+    buffered.een = [[(at + 2000 - origin) / 1000, (at + 5000 - origin) / 1000]];
+    players[0]!.show(at + 2000);
+    wall.tick();
+    await flush();
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual([`seek p1 ${at - T}`]);
   });
 
   it('paused a little behind with nothing buffered there: main is asked for the group frame at once, once', async () => {

@@ -80,13 +80,16 @@ function bytes(tag: number, size = 10): Uint8Array<ArrayBuffer> {
 function setup(options: { open?: () => boolean; playhead?: number; canPlay?: (mime: string) => boolean } = {}) {
   const sb = new FakeSourceBuffer();
   const failures: QueueFailure[] = [];
+  const appended: string[] = [];
   const queue = new SourceBufferQueue(sb, 'video/mp4; codecs="avc1.42e01e"', {
     playhead: () => options.playhead ?? 0,
     isOpen: options.open ?? (() => true),
     canPlay: options.canPlay ?? (() => true),
     onFailure: (failure) => failures.push(failure),
+    // What the SourceBuffer had been given when the queue said media was in.
+    onMediaAppended: () => appended.push(sb.calls.join(', ')),
   });
-  return { sb, queue, failures };
+  return { sb, queue, failures, appended };
 }
 
 describe('SourceBufferQueue', () => {
@@ -105,6 +108,21 @@ describe('SourceBufferQueue', () => {
     sb.finish();
     expect(sb.calls).toEqual(['append 1', 'append 2', 'remove 0–4', 'append 3']);
     expect(queue.queuedBytes).toBe(0);
+  });
+
+  it('says when a media fragment is in the SourceBuffer (the player steers at once instead of at its next tick); not for init segments, removals or failed appends', () => {
+    const { sb, queue, appended } = setup();
+    queue.append(bytes(1), false);
+    queue.append(bytes(2), true);
+    sb.finish();
+    expect(appended).toEqual([]);
+    sb.finish();
+    expect(appended).toEqual(['append 1, append 2']);
+    queue.trim(0, 4);
+    sb.finish();
+    queue.append(bytes(3), true);
+    sb.fail();
+    expect(appended).toEqual(['append 1, append 2']);
   });
 
   it('waits while the MediaSource is not open', () => {

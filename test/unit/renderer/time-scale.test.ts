@@ -1,6 +1,6 @@
 /** The timeline's scale: zoom limits, anchored zoom, pan, ticks in a zone, typed times. */
 import { describe, expect, it } from 'vitest';
-import { centreOn, clockText, fullText, inputText, maxSpanMs, minSpanMs, panScale, parseTimeInput, ticks, tickStep, timeAt, xOf, zoneLabel, zoneOffsetMs, zoomScale, type TimeScale } from '../../../renderer/src/domain/time-scale.js';
+import { centreOn, clockText, fullText, inputText, maxSpanMs, minSpanMs, nextZoneChoice, offsetText, panScale, parseTimeInput, siteZone, ticks, tickStep, timeAt, xOf, zoneLabel, zoneOffsetMs, zoomScale, type TimeScale } from '../../../renderer/src/domain/time-scale.js';
 
 const now = Date.UTC(2026, 11, 7, 2, 20, 0);
 const hourScale: TimeScale = { startMs: now - 3600_000, spanMs: 3600_000, widthPx: 1200 };
@@ -52,6 +52,18 @@ describe('time scale', () => {
     const scale: TimeScale = { startMs: Date.UTC(2026, 9, 24, 23, 30), spanMs: 3 * 3600_000, widthPx: 300 };
     const labels = ticks(scale, { kind: 'zone', name: 'Europe/Berlin' }).map((t) => t.label);
     expect(labels).toEqual(['02:00', '02:00', '03:00']);
+  });
+
+  it('a site’s fixed offset: "Site time (UTC−04:00)", its clock and ticks; U cycles computer → UTC → site only where the site says', () => {
+    const zone = siteZone(-240);
+    const at = Date.UTC(2026, 11, 7, 2, 14, 3);
+    expect(zoneLabel(zone, at)).toBe('Site time (UTC−04:00)');
+    expect(clockText(zone, at)).toBe('22:14:03');
+    expect(fullText(zone, at)).toBe('Sun 6 Dec 2026, 22:14:03 Site time (UTC−04:00)');
+    expect(ticks({ startMs: Date.UTC(2026, 11, 7, 3, 50), spanMs: 3600_000, widthPx: 200 }, zone)[0]!.label).toBe('Mon 7 Dec');
+    expect([offsetText(330), offsetText(0), offsetText(-765)]).toEqual(['UTC+05:30', 'UTC', 'UTC−12:45']);
+    expect([nextZoneChoice('operator', true), nextZoneChoice('utc', true), nextZoneChoice('site', true)]).toEqual(['utc', 'site', 'operator']);
+    expect(nextZoneChoice('utc', false)).toBe('operator');
   });
 
   it('writes times in the zone, with its label', () => {

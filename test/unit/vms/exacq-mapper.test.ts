@@ -1,6 +1,6 @@
 // exacq wire → CameraRecord / ServerLayout / ServerTour, and the tolerance of the wire schemas.
 import { describe, expect, it } from 'vitest';
-import { gridFor, toCameraRecords, toServerLayout, toServerTour } from '../../../main/vms/exacq/mapper.js';
+import { gridFor, siteUtcOffsetMinutes, toCameraRecords, toServerLayout, toServerTour } from '../../../main/vms/exacq/mapper.js';
 import { configAnswerSchema, loginAnswerSchema, toursAnswerSchema, viewsAnswerSchema, type WireCamera } from '../../../main/vms/exacq/wire-types.js';
 
 const cam = (id: string, name: string, extra: Partial<WireCamera> = {}): WireCamera => ({ id, name, state: 0, disabled: false, formats: [5, 6], ...extra });
@@ -62,6 +62,13 @@ describe('toCameraRecords', () => {
     ]);
     expect(formats.get('101')).toEqual([6]);
     expect(formats.has('999')).toBe(false);
+  });
+
+  it('gives every camera the site’s own offset from config.web `timezone` hours, in minutes; none where the server did not say', () => {
+    expect(toCameraRecords([cam('1', 'Dock'), cam('2', 'Gate')], [], -4).cameras.map((c) => c.utcOffsetMinutes)).toEqual([-240, -240]);
+    expect(toCameraRecords([cam('1', 'Dock')], [], 5.5).cameras[0]!.utcOffsetMinutes).toBe(330);
+    expect(toCameraRecords([cam('1', 'Dock')], []).cameras[0]).not.toHaveProperty('utcOffsetMinutes');
+    expect([siteUtcOffsetMinutes(0), siteUtcOffsetMinutes(14), siteUtcOffsetMinutes(-12.75), siteUtcOffsetMinutes(15), siteUtcOffsetMinutes(Number.NaN)]).toEqual([0, 840, -765, undefined, undefined]);
   });
 
   it('names unnamed cameras, keeps the first of a repeated id, and reads H.265', () => {

@@ -3,7 +3,7 @@
 // what it answers, and its bounds).
 import { describe, expect, it } from 'vitest';
 import { flvVideoFrames, keyframeSpacingMs } from '../../../main/media/flv-tags.js';
-import { GopMemory, keyframeAtOrBefore } from '../../../main/vms/keyframe-grid.js';
+import { GopMemory, holdsTwoKeyframes, keyframeAtOrBefore } from '../../../main/vms/keyframe-grid.js';
 import { provenEmptyUntil, settleMs, StillNeighbours } from '../../../main/vms/still-neighbours.js';
 
 /** One FLV tag: type, timestamp (with the extension byte), data, then PreviousTagSize. */
@@ -33,6 +33,14 @@ describe('FLV video tags', () => {
       { dtsMs: 200, keyframe: false },
       { dtsMs: 300, keyframe: true },
     ]);
+  });
+
+  it('a probe is enough once it holds two keyframes (a tag cut off mid-way is not yet one; a web page never is)', () => {
+    const bytes = Buffer.concat([flvHeader, script, avcConfig(0), avcKey(0), avcInter(100), avcKey(2000)]);
+    expect(holdsTwoKeyframes(bytes.subarray(0, bytes.length - 6))).toBe(false);
+    expect(holdsTwoKeyframes(bytes)).toBe(true);
+    expect(holdsTwoKeyframes(Buffer.concat([flvHeader, avcConfig(0), avcKey(0), avcInter(100)]))).toBe(false);
+    expect(holdsTwoKeyframes(Buffer.from('<html><body>Sign in</body></html>'))).toBe(false);
   });
 
   it('reads the extended timestamp byte (times past 4.6 hours)', () => {

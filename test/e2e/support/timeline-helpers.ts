@@ -1,0 +1,70 @@
+/**
+ * Helpers of the timeline's e2e specs (timeline-reverse.spec.ts; timeline.spec.ts has its own
+ * copies of the same ideas and may switch to these): cameras placed through Ctrl+K, main's
+ * coverage through the bridge, every tile's data-frame-time read at one instant, a jump with
+ * "Go to…".
+ */
+import type { Locator, Page } from '@playwright/test';
+import { BridgeSession } from '../../support/bridge-session.js';
+import type { ServeProcess } from '../../support/serve-process.js';
+import { expect } from '../fixtures.js';
+import { wallOf } from '../wall-helpers.js';
+
+export type Period = { fromMs: number; toMs: number };
+
+/** Puts the camera each search finds (exactly one) on tiles 1, 2, … through Ctrl+K. */
+export async function placeCameras(page: Page, searches: readonly string[]): Promise<Locator[]> {
+  const wall = wallOf(page);
+  const tiles: Locator[] = [];
+  for (const [i, words] of searches.entries()) {
+    await wall.getByRole('region', { name: `Empty tile ${i + 1}`, exact: true }).focus();
+    await page.keyboard.press('Control+k');
+    const search = page.getByRole('dialog', { name: 'Find a camera' });
+    await search.getByRole('combobox', { name: 'Camera name' }).fill(words);
+    await expect(search.getByRole('option')).toHaveCount(1);
+    await page.keyboard.press('Enter');
+    await expect(search).toBeHidden();
+    tiles.push(wall.locator(`section[data-cell-index="${i}"]`));
+  }
+  return tiles;
+}
+
+export const cameraIdsOf = (tiles: readonly Locator[]): Promise<string[]> => Promise.all(tiles.map(async (t) => (await t.getAttribute('data-camera-id'))!));
+
+/** Each camera's recorded periods in [fromMs, toMs), as main's recordings:coverage gives them. */
+export async function coverageOf(serve: ServeProcess, cameraIds: readonly string[], fromMs: number, toMs: number): Promise<Period[][]> {
+  const bridge = await BridgeSession.connect(serve);
+  try {
+    const out: Period[][] = [];
+    for (const cameraId of cameraIds) {
+      const answer = await bridge.call('recordings:coverage', { cameraId, fromMs: Math.round(fromMs), toMs: Math.round(toMs) });
+      expect(answer.ok, JSON.stringify(answer.error)).toBe(true);
+      out.push((answer.value as { periods: Period[] }).periods);
+    }
+    return out;
+  } finally {
+    bridge.close();
+  }
+}
+
+/** Every tile's data-frame-time (epoch ms of the frame on screen), read at one instant in the page. */
+export async function frameTimes(tiles: readonly Locator[]): Promise<number[]> {
+  const ids = await cameraIdsOf(tiles);
+  return tiles[0]!.page().evaluate((wanted) => wanted.map((id) => Number(document.querySelector(`section[data-camera-id="${CSS.escape(id)}"]`)?.getAttribute('data-frame-time'))), ids);
+}
+
+/** A moment near `aroundMs` (whole seconds) that every camera recorded from `beforeMs` before it to `afterMs` after it. */
+export function recordedByAll(coverage: readonly Period[][], aroundMs: number, beforeMs: number, afterMs: number): number | undefined {
+  const covered = (at: number): boolean => coverage.every((list) => list.some((p) => p.fromMs <= at - beforeMs && at + afterMs <= p.toMs));
+  const base = Math.round(aroundMs / 1000) * 1000;
+  return Array.from({ length: 240 }, (_, i) => base + (i % 2 ? 1 : -1) * Math.ceil(i / 2) * 2000).find(covered);
+}
+
+/** "Go to…" `atMs` (typed as seconds before now, which needs no time zone). */
+export async function goTo(page: Page, atMs: number): Promise<void> {
+  await page.getByTestId('timeline').getByRole('button', { name: 'Go to…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Go to date and time' });
+  await dialog.getByRole('textbox').fill(`-${Math.round((Date.now() - atMs) / 1000)}s`);
+  await dialog.getByRole('button', { name: 'Go' }).click();
+  await expect(dialog).toBeHidden();
+}

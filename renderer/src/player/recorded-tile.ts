@@ -262,7 +262,7 @@ export class RecordedTile {
         // A little behind, and the group's position is not in the buffer: the data comes no
         // faster than the group moves (a server that paces, exacqVision's playhead), so playing
         // faster only empties the buffer. Treated as being behind (below).
-        if (steer.driftMs < 0 && !RecordedDriver.holds(this.deps.media.buffered(), (group.positionMs - this.session.originMs) / 1000)) this.behind(group);
+        if (steer.driftMs < 0 && !RecordedDriver.holds(this.deps.media.buffered(), (group.positionMs - this.session.originMs) / 1000)) this.behind(group, steer.driftMs);
         else this.behindSince = undefined;
         return;
       case 'seek': {
@@ -293,7 +293,7 @@ export class RecordedTile {
           // close it sooner than a restart would. Once it has lasted as long as a restart takes
           // here, main restarts the stream ahead of the group and the tile holds there until
           // the group arrives.
-          this.behind(group);
+          this.behind(group, steer.driftMs);
         }
         return;
       }
@@ -367,10 +367,11 @@ export class RecordedTile {
   }
 
   /** Behind the group with the data not coming: once that has lasted as long as a restart takes here, restart ahead. */
-  private behind(group: GroupPosition): void {
+  private behind(group: GroupPosition, driftMs: number): void {
     const now = this.now();
     this.behindSince ??= now;
-    if (now - this.behindSince >= this.leadMs / leadPerRestart) this.reseek(group.positionMs, group);
+    // Seconds behind (a tile that opened after the group started): waiting cannot help.
+    if (-driftMs > reseekBehindMs || now - this.behindSince >= this.leadMs / leadPerRestart) this.reseek(group.positionMs, group);
   }
 
   /**
@@ -391,6 +392,8 @@ export class RecordedTile {
     if (this.opening) return this.opening.then(() => this.playFrom(atMs));
     const attempt = ++this.attempt;
     this.setStatus('opening', '');
+    // The open is the tile's first restart: its first frame tells how far ahead a re-seek must aim.
+    this.pendingReseek = { askedAt: this.now(), frameMs: undefined };
     this.opening = (async () => {
       // Forward at the group's speed; backwards is set once open says whether the camera can.
       const opened = await this.deps.api.open({ cameraId: this.cameraId, atMs: Math.round(atMs), rate: this.wantedRate > 0 ? this.wantedRate : 1 });

@@ -51,11 +51,33 @@ describe('RecordedWall', () => {
     expect(players[1]!.driver.steer({ nowMs: 0, currentTime: 61.4, ranges: [[0, 100]], playingForMs: 0, droppedFrames: 0 }).paused).toBe(true);
   });
 
+  it('a tile that opened late aims its first re-seek 1.5 × its own open time ahead', async () => {
+    const { wall, api, players, buffered, advance } = setup();
+    wall.release(T);
+    await flush();
+    players[1]!.show(T);
+    // The group starts without the Eagle Eye tile (4 s wait); its first frame comes 7.1 s after the open, at T.
+    for (let i = 0; i < 40; i++) {
+      advance(100);
+      wall.tick();
+    }
+    expect(wall.position().status).toBe('playing');
+    advance(3100);
+    buffered.een = [[60, 61]];
+    players[0]!.show(T);
+    wall.tick();
+    await flush();
+    // Group at T + 3.1 s, the tile seconds behind: at once, 1.5 × 7.1 s ahead, capped at 8 s (not the default 1.5 s).
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 11100']);
+  });
+
   it('a tile far behind asks main to seek ahead of the group once, not on every tick', async () => {
     const { wall, api, players, buffered, advance } = setup();
     wall.remove('tile-exacq');
     wall.release(T);
     await flush();
+    // The open took 1 s: re-seeks aim 1.5 s ahead.
+    advance(1000);
     players[0]!.show(T);
     wall.tick();
     advance(4000);
@@ -66,8 +88,8 @@ describe('RecordedWall', () => {
       wall.tick();
     }
     await flush();
-    // One seek, once behind for as long as a restart is assumed to take (1 s), 1.5 s ahead of where the group was then (5.1 s in).
-    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 6600']);
+    // Seconds behind: one seek at once, 1.5 s ahead of where the group was then (4.1 s in).
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 5600']);
     advance(5000);
     wall.tick();
     await flush();
@@ -78,6 +100,8 @@ describe('RecordedWall', () => {
     const { wall, api, views, players, buffered, advance } = setup();
     wall.release(T);
     await flush();
+    // The open took 1 s: re-seeks aim 1.5 s ahead.
+    advance(1000);
     players[0]!.show(T);
     players[1]!.show(T);
     wall.tick();
@@ -102,20 +126,22 @@ describe('RecordedWall', () => {
     players[1]!.show(T + 5000);
     wall.tick();
     expect(views[0]!.status.kind).toBe('holding');
-    // Four seconds later no more data came: behind for 2 s (its restart time), it aims 3 s ahead.
+    // Four seconds later no more data came: 3.4 s behind, it restarts at once, 3 s ahead.
     advance(4000);
     for (let i = 0; i <= 20; i++) {
       if (i > 0) advance(100);
       wall.tick();
     }
     await flush();
-    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 4500', 'seek p1 14000']);
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 4500', 'seek p1 12000']);
   });
 
   it('a tile 150 ms behind whose data comes just in time (a server that paces) restarts ahead; one with the data buffered plays faster instead', async () => {
     const { wall, api, players, buffered, advance } = setup();
     wall.release(T);
     await flush();
+    // The open took 1 s: re-seeks aim 1.5 s ahead.
+    advance(1000);
     players[0]!.show(T);
     players[1]!.show(T);
     wall.tick();

@@ -64,7 +64,7 @@ const reseekWaitMs = 5000;
 const reseekLeadMs = 1500;
 /** Bounds of the measured lead: a restart is never free, and one slower than this is better caught by the next re-seek, ms. */
 const minLeadMs = 1000;
-const maxLeadMs = 8000;
+const maxLeadMs = 4000;
 /** The lead is this many restart times: the tile arrives ahead and holds instead of arriving behind again. */
 const leadPerRestart = 1.5;
 /**

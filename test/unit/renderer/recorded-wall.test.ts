@@ -67,8 +67,8 @@ describe('RecordedWall', () => {
     players[0]!.show(T);
     wall.tick();
     await flush();
-    // Group at T + 3.1 s, the tile seconds behind: at once, 1.5 × 7.1 s ahead, capped at 8 s (not the default 1.5 s).
-    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 11100']);
+    // Group at T + 3.1 s, the tile seconds behind: at once, 1.5 × 7.1 s ahead, capped at 4 s (not the default 1.5 s).
+    expect(api.log.filter((l) => l.startsWith('seek'))).toEqual(['seek p1 7100']);
   });
 
   it('a tile far behind asks main to seek ahead of the group once, not on every tick', async () => {

@@ -46,17 +46,17 @@ export async function media(state: AipixState, url: URL, res: ServerResponse): P
 
   try {
     if (area === 'live') {
-      if (file === 'preview.mp4') return withGrant(check(['live-preview-mp4']), refuse, (g) => livePreviewMp4(state, g, res));
-      if (file === 'preview.jpg') return withGrant(check(['live-preview-jpg']), refuse, (g) => livePreviewJpg(state, g, res));
-      if (file === 'index.m3u8') return withGrant(check(['live-hls']), refuse, (g) => livePlaylist(state, g, res));
-      return withGrant(check(['live-hls']), refuse, (g) => liveSegment(state, g, file, res));
+      if (file === 'preview.mp4') return await withGrant(check(['live-preview-mp4']), refuse, (g) => livePreviewMp4(state, g, res));
+      if (file === 'preview.jpg') return await withGrant(check(['live-preview-jpg']), refuse, (g) => livePreviewJpg(state, g, res));
+      if (file === 'index.m3u8') return await withGrant(check(['live-hls']), refuse, (g) => livePlaylist(state, g, res));
+      return await withGrant(check(['live-hls']), refuse, (g) => liveSegment(state, g, file, res));
     }
-    if (file === 'preview.mp4') return withGrant(check(['archive-preview-mp4']), refuse, (g) => sendClip(state, g, g.startMs!, g.endMs!, 'mp4', res));
-    if (file === 'preview.jpg') return withGrant(check(['archive-preview-jpg']), refuse, (g) => archivePreviewJpg(state, g, res));
-    if (file === 'video.mp4') return withGrant(check(['archive-mp4']), refuse, (g) => sendClip(state, g, g.startMs!, g.endMs!, 'mp4', res));
-    if (file === 'index.m3u8') return withGrant(check(['archive-hls']), refuse, (g) => archivePlaylist(state, g, res));
+    if (file === 'preview.mp4') return await withGrant(check(['archive-preview-mp4']), refuse, (g) => sendClip(state, g, g.startMs!, g.endMs!, 'mp4', res));
+    if (file === 'preview.jpg') return await withGrant(check(['archive-preview-jpg']), refuse, (g) => archivePreviewJpg(state, g, res));
+    if (file === 'video.mp4') return await withGrant(check(['archive-mp4']), refuse, (g) => sendClip(state, g, g.startMs!, g.endMs!, 'mp4', res));
+    if (file === 'index.m3u8') return await withGrant(check(['archive-hls']), refuse, (g) => archivePlaylist(state, g, res));
     const chunk = /^(\d+)-(\d+)\.ts$/.exec(file);
-    if (chunk) return withGrant(check(['archive-hls']), refuse, (g) => archiveChunk(state, g, Number(chunk[1]), Number(chunk[2]), res));
+    if (chunk) return await withGrant(check(['archive-hls']), refuse, (g) => archiveChunk(state, g, Number(chunk[1]), Number(chunk[2]), res));
     sendText(res, 404, 'Not Found');
   } catch (err) {
     if (!(err instanceof SimNotFound)) throw err;

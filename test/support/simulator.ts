@@ -16,7 +16,12 @@ export function startTestSimulator(
 ): Promise<SimulatorHandle> {
   // As in main/demo: the simulator's children end with the test process, however it ends.
   watchChildrenWith(watchChild);
-  return startSimulator({ cameras: 4, hours: 1, cacheDir: simCacheDir, ...options, modules });
+  // A request the simulator failed on answers 500 'internal simulator error' (server.ts logs
+  // "<port>: <METHOD> <url> failed: …"): say why in the test's output.
+  const onProgress = (message: string): void => {
+    if (/^[\w-]+: [A-Z]+ \S+ failed: /.test(message)) console.error(`[sim] ${message}`);
+  };
+  return startSimulator({ cameras: 4, hours: 1, cacheDir: simCacheDir, onProgress, ...options, modules });
 }
 
 /**

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { aipixCameraId } from '../../../simulator/aipix/cameras.js';
 import { aipixModule } from '../../../simulator/aipix/index.js';
 import { eagleEyeV1Module } from '../../../simulator/een-v1/index.js';
 import { formatEen } from '../../../simulator/een-v1/timestamps.js';
@@ -89,12 +90,12 @@ describe('export downloads', () => {
     return { status: (action) => fetch(v1('export.web', { export: created.export_id, ...(action ? { action } : {}) })) };
   }
 
-  async function aipixArchiveUrl(): Promise<string> {
+  async function aipixArchiveUrl(cameraIndex = CAMERA, startMs = fromMs): Promise<string> {
     const site = sim.sites.aipix as SiteDescription;
     const headers = { Accept: 'application/json', 'X-Client': 'web', 'X-UUID': 'tessera-test', 'content-type': 'application/json' };
     const token = (await (await fetch(`${site.url}/api/v1/token`, { method: 'POST', headers, body: JSON.stringify({ login: site.username, password: site.password, session_id: null }) })).json()) as { access_token: string };
-    const start = new Date(fromMs).toISOString();
-    const res = await fetch(`${site.url}/api/v1/cameras/${CAMERA}/streams/archive?start=${start}&duration=8&source=mp4&type=low`, { headers: { ...headers, Authorization: token.access_token } });
+    const start = new Date(startMs).toISOString();
+    const res = await fetch(`${site.url}/api/v1/cameras/${aipixCameraId(cameraIndex)}/streams/archive?start=${start}&duration=8&source=mp4&type=low`, { headers: { ...headers, Authorization: token.access_token } });
     return ((await res.json()) as { url: string }).url;
   }
 
@@ -118,6 +119,16 @@ describe('export downloads', () => {
     const { created, firstFrame } = await stamps(Buffer.from(await (await fetch(await aipixArchiveUrl())).arrayBuffer()), 'aipix.mp4');
     expect(firstFrame).toBe(fromMs);
     expect(created).toBe(firstFrame);
+  });
+
+  it('AIPIX archive MP4 of a time nothing was recorded: 404, not a server error', async () => {
+    const media = sim.context.media;
+    // A planned gap of camera 0 in its history: after one segment, before the next.
+    const segments = media.segments(0, media.historyStartMs, Date.now() - 60_000);
+    const gap = segments.slice(1).map((seg, i) => ({ fromMs: segments[i]!.endMs, toMs: seg.startMs })).find((g) => g.toMs - g.fromMs >= 20_000);
+    expect(gap, 'the simulator plans a gap of 20 s or more in the last hour').toBeDefined();
+    const res = await fetch(await aipixArchiveUrl(0, gap!.fromMs + 5_000));
+    expect(res.status).toBe(404);
   });
 
   it('stallExports: Eagle Eye v1 answers 202 for ever, AIPIX sends the first part of the file and then nothing', async () => {

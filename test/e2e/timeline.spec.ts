@@ -12,6 +12,7 @@ import { BridgeSession } from '../support/bridge-session.js';
 import { timecodeOfJpeg } from '../support/timecode.js';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
+import { cameraIdsOf, coverageOf as coverageFrom, frameTimes, placeCameras, type Period } from './support/timeline-helpers.js';
 import { cutByLeaving, freshWall, wallOf } from './wall-helpers.js';
 
 const serve = useDemoServe();
@@ -27,29 +28,7 @@ async function openWall(page: Page): Promise<void> {
 }
 
 /** Puts "Lobby" of each vendor's demo site on tiles 1–4 through Ctrl+K. */
-async function placeLobbies(page: Page): Promise<Locator[]> {
-  const wall = wallOf(page);
-  const tiles: Locator[] = [];
-  for (const [i, vendor] of vendors.entries()) {
-    const cell = wall.locator(`section[data-cell-index="${i}"]`);
-    // Once more if the camera did not land on the tile (keyboard input lost on a busy machine: seen once in CI).
-    for (let attempt = 1; ; attempt += 1) {
-      await wall.getByRole('region', { name: `Empty tile ${i + 1}`, exact: true }).focus();
-      await page.keyboard.press('Control+k');
-      const search = page.getByRole('dialog', { name: 'Find a camera' });
-      await search.getByRole('combobox', { name: 'Camera name' }).fill(`lobby ${vendor}`);
-      await expect(search.getByRole('option')).toHaveCount(1);
-      await page.keyboard.press('Enter');
-      await expect(search).toBeHidden();
-      const landed = await expect(cell).not.toHaveAttribute('aria-label', `Empty tile ${i + 1}`, { timeout: 5000 }).then(() => true, () => false);
-      if (landed) break;
-      if (attempt === 2) throw new Error(`lobby ${vendor} did not land on tile ${i + 1} in two tries`);
-      console.warn(`lobby ${vendor} did not land on tile ${i + 1}; trying once more`);
-    }
-    tiles.push(cell);
-  }
-  return tiles;
-}
+const placeLobbies = (page: Page): Promise<Locator[]> => placeCameras(page, vendors.map((v) => `lobby ${v}`));
 
 /** The strip's x (page px) of wall time atMs, from the strip's own window. */
 async function xOfTime(page: Page, atMs: number): Promise<{ x: number; y: number }> {
@@ -73,32 +52,8 @@ async function stillBytes(tile: Locator): Promise<Buffer> {
   return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
 }
 
-type Period = { fromMs: number; toMs: number };
-
-/** Each camera's recorded periods in [fromMs, toMs), as main's recordings:coverage gives them. */
-async function coverageOf(cameraIds: readonly string[], fromMs: number, toMs: number): Promise<Period[][]> {
-  const bridge = await BridgeSession.connect(serve.current);
-  try {
-    const out: Period[][] = [];
-    for (const cameraId of cameraIds) {
-      const answer = await bridge.call('recordings:coverage', { cameraId, fromMs: Math.round(fromMs), toMs: Math.round(toMs) });
-      expect(answer.ok, JSON.stringify(answer.error)).toBe(true);
-      out.push((answer.value as { periods: Period[] }).periods);
-    }
-    return out;
-  } finally {
-    bridge.close();
-  }
-}
-
-const cameraIdsOf = (tiles: readonly Locator[]): Promise<string[]> => Promise.all(tiles.map(async (t) => (await t.getAttribute('data-camera-id'))!));
-
-/** Every tile's data-frame-time, read at one instant in the page (not one tile after another). */
-async function frameTimes(tiles: readonly Locator[]): Promise<number[]> {
-  const ids = await cameraIdsOf(tiles);
-  const page = tiles[0]!.page();
-  return page.evaluate((wanted) => wanted.map((id) => Number(document.querySelector(`section[data-camera-id="${CSS.escape(id)}"]`)?.getAttribute('data-frame-time'))), ids);
-}
+/** Each camera's recorded periods in [fromMs, toMs) from this spec's serve. */
+const coverageOf = (cameraIds: readonly string[], fromMs: number, toMs: number): Promise<Period[][]> => coverageFrom(serve.current, cameraIds, fromMs, toMs);
 
 test('the timeline: a slider named Timeline, its keys, zoom, in/out marks, Go to, UTC, and the ? overlay', async ({ clean }) => {
   test.setTimeout(240_000);

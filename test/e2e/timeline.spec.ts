@@ -13,7 +13,7 @@ import { timecodeOfJpeg } from '../support/timecode.js';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
 import { cameraIdsOf, coverageOf as coverageFrom, frameTimes, placeCameras, type Period } from './support/timeline-helpers.js';
-import { cutByLeaving, freshWall, wallOf } from './wall-helpers.js';
+import { cutByLeaving, freshWall } from './wall-helpers.js';
 
 const serve = useDemoServe();
 test.use({ viewport: { width: 1280, height: 800 } });
@@ -248,18 +248,7 @@ test('a tile in a planned gap says so, and joins the others when its recording s
   const choice = await chooseGap(Date.now());
   expect(choice, 'an Eagle Eye v1 demo camera has a gap of 10 s – 2 min in the last 50 minutes').toBeDefined();
   const { gap, othersRecord } = choice!;
-  const wall = wallOf(page);
-  const tiles: Locator[] = [];
-  for (const [i, words] of [`${choice!.name} eagle eye v1`, 'lobby eagle eye v3', 'lobby exacqvision', 'lobby aipix'].entries()) {
-    await wall.getByRole('region', { name: `Empty tile ${i + 1}`, exact: true }).focus();
-    await page.keyboard.press('Control+k');
-    const search = page.getByRole('dialog', { name: 'Find a camera' });
-    await search.getByRole('combobox', { name: 'Camera name' }).fill(words);
-    await expect(search.getByRole('option')).toHaveCount(1);
-    await page.keyboard.press('Enter');
-    await expect(search).toBeHidden();
-    tiles.push(wall.locator(`section[data-cell-index="${i}"]`));
-  }
+  const tiles = await placeCameras(page, [`${choice!.name} eagle eye v1`, 'lobby eagle eye v3', 'lobby exacqvision', 'lobby aipix']);
   console.log(`gap on tile 1 (${choice!.name}): ${gap.toMs - gap.fromMs} ms${othersRecord ? ', the others record' : ', shared with other tiles'}`);
 
   // Go to 15 s before the gap ends (at least 5 s into it), at 1×: 4× would ask the simulator to

@@ -331,7 +331,7 @@ export class RecordedTile {
 
   /** Main plays again from atMs (a new init segment); no more than once per `waitMs` while the last is on its way. */
   private restartAt(atMs: number, session: PlaybackSession, waitMs: number): void {
-    const now = this.deps.now?.() ?? Date.now();
+    const now = this.now();
     if (now < this.reseekAfter) return;
     this.reseekAfter = now + waitMs;
     this.lastSeekMs = atMs;

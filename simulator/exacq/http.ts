@@ -95,3 +95,20 @@ export function waitOrClose(res: ServerResponse, ms: number): Promise<void> {
     }
   });
 }
+
+/**
+ * Resolves when res can take more bytes (drain) or the client has gone (close), removing both
+ * listeners: racing two `events.once` leaves the loser's listeners behind, one pair per wait, and a
+ * long flow-controlled stream piles them up (MaxListenersExceededWarning on the response).
+ */
+export function drainOrClose(res: Pick<ServerResponse, 'once' | 'off'>): Promise<void> {
+  return new Promise((resolve) => {
+    res.once('drain', done);
+    res.once('close', done);
+    function done(): void {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    }
+  });
+}

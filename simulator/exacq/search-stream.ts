@@ -6,11 +6,11 @@
  * going back (an H.264 stream cannot run backwards without a transcode; a keyframe stands alone).
  */
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import type { SimMedia } from '../types.js';
 import type { AccessUnit } from './annexb.js';
 import { recordedFps, type CameraRef } from './cameras.js';
 import { h264FromTs } from './h264-source.js';
+import { drainOrClose } from './http.js';
 import { encodePart, multipartContentType } from './multipart.js';
 import { frameNumber } from './playhead.js';
 import type { Search } from './searches.js';
@@ -117,7 +117,7 @@ export function streamSearchH264(state: ExacqState, search: Search, camera: Came
         const pos = timeline.toPos(firstMs);
         if (unit && !closed) {
           const data = opts.multipart ? encodePart(unit.data, { contentType: 'video/h264', iframe: true, frame: frameNumber(pos, search.fps), timeOffsetMs: pos }) : unit.data;
-          if (!res.write(data)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+          if (!res.write(data)) await drainOrClose(res);
         }
         continue;
       }
@@ -153,7 +153,7 @@ export function streamSearchH264(state: ExacqState, search: Search, camera: Came
           const data = opts.multipart
             ? encodePart(unit.data, { contentType: 'video/h264', iframe: unit.keyframe, frame: frameNumber(pos, search.fps), timeOffsetMs: pos })
             : unit.data;
-          if (!res.write(data)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+          if (!res.write(data)) await drainOrClose(res);
         }
       }
       next?.stop();

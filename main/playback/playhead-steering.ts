@@ -4,7 +4,8 @@
  * read again because it cannot turn round:
  *
  * - open: the playhead comes paused; it is started (setSpeed(rate)) once the server answered the
- *   stream request, so the stream starts where the playhead was (`opened`);
+ *   stream request, so the stream starts where the playhead was (`opened`); a source opened
+ *   while paused (a seek of a paused tile) is stepped once instead, so its frame leaves ffmpeg;
  * - pause/resume: speed 0 / the rate; the stream stays open and simply sends nothing;
  * - a change of direction: the new speed, then the stream read again from the playhead (the old
  *   one's frames run the other way, and ffmpeg holds its newest frame until the next arrives);
@@ -31,15 +32,27 @@ export interface PlayheadSteeringOptions {
 export class PlayheadSteering {
   /** Which way the stream being read runs (the sign of the last non-zero speed sent). */
   private direction: 1 | -1 = 1;
+  /** The stream was answered once: later answers are the same source read again. */
+  private streamed = false;
 
   constructor(
     readonly source: PlayheadSource,
     private readonly o: PlayheadSteeringOptions,
   ) {}
 
-  /** The server answered the stream request: the playhead may move now. */
+  /**
+   * The server answered the stream request: the playhead may move now. Paused, a new source (an
+   * open or a seek) has sent the frames up to its playhead, the target, and ffmpeg keeps the
+   * newest until the next arrives: one step forward lets the target's frame out to the player
+   * (the next one waits in its place). A stream read again after a step back keeps its place.
+   */
   opened(rate: number, paused: boolean): void {
-    if (paused) return;
+    const first = !this.streamed;
+    this.streamed = true;
+    if (paused) {
+      if (first) void this.source.playhead.step(1).catch((err: unknown) => this.refused(err));
+      return;
+    }
     this.direction = rate < 0 ? -1 : 1;
     this.send(rate);
   }

@@ -106,13 +106,16 @@ describe('Eagle Eye v1 MP4 job poll ends with the playback (simulator with stall
       // 2×: the source is asked again, an MP4 job, which the simulator never finishes.
       await playback.setSpeed(id, 2, at + 1_000);
       const first = await waitUntil('three polls of the MP4 job', 120_000, () => (proxy.mp4.length >= 3 ? proxy.mp4[0] : undefined));
-      // A seek elsewhere: that job's poll ends, the new position's job is polled instead.
-      await playback.seek(id, at + 20_000);
+      // A seek elsewhere (it resolves once the new source is there): that job's poll ends, the
+      // new position's job is polled instead.
+      const seeking = playback.seek(id, at + 20_000);
       await noMorePolls(first);
       const second = proxy.mp4.find((u) => u !== first);
       expect(second).toBeDefined();
       expect(playback.states()[0]?.status).toBe('opening');
       playback.close(id);
+      // The close aborted the seek's poll: the seek ends without an error.
+      await seeking;
       await noMorePolls();
       expect(log.lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
     } finally {

@@ -5,7 +5,8 @@
  *
  * - open: the playhead comes paused; it is started (setSpeed(rate)) once the server answered the
  *   stream request, so the stream starts where the playhead was (`opened`); a source opened
- *   while paused (a seek of a paused tile) is stepped once instead, so its frame leaves ffmpeg;
+ *   while paused (a seek of a paused tile) is stepped over ffmpeg's lag instead, so its frame
+ *   reaches the player;
  * - pause/resume: speed 0 / the rate; the stream stays open and simply sends nothing;
  * - a change of direction: the new speed, then the stream read again from the playhead (the old
  *   one's frames run the other way, and ffmpeg holds its newest frame until the next arrives);
@@ -19,6 +20,13 @@ import type { Logger } from '../logging/logger.js';
 import type { RecordedSource } from '../media/sources.js';
 
 export type PlayheadSource = RecordedSource & { kind: 'playhead' };
+
+/**
+ * Frames of a playhead's stream ffmpeg keeps until later ones arrive: the H.264 parser ends an
+ * access unit at the next one's start, and the fragmenting MP4 muxer writes a frame once the next
+ * gives its duration. Measured: the last fragment out is two frames behind the last part in.
+ */
+export const PIPELINE_LAG_FRAMES = 2;
 
 export interface PlayheadSteeringOptions {
   log: Logger;
@@ -43,14 +51,15 @@ export class PlayheadSteering {
   /**
    * The server answered the stream request: the playhead may move now. Paused, a new source (an
    * open or a seek) has sent the frames up to its playhead, the target, and ffmpeg keeps the
-   * newest until the next arrives: one step forward lets the target's frame out to the player
-   * (the next one waits in its place). A stream read again after a step back keeps its place.
+   * newest ones until later ones arrive: stepping forward PIPELINE_LAG_FRAMES frames lets the
+   * target's frame out to the player (the next ones wait in their place). A stream read again
+   * after a step back keeps its place.
    */
   opened(rate: number, paused: boolean): void {
     const first = !this.streamed;
     this.streamed = true;
     if (paused) {
-      if (first) void this.source.playhead.step(1).catch((err: unknown) => this.refused(err));
+      if (first) void this.stepOver(PIPELINE_LAG_FRAMES).catch((err: unknown) => this.refused(err));
       return;
     }
     this.direction = rate < 0 ? -1 : 1;
@@ -77,6 +86,10 @@ export class PlayheadSteering {
   async step(direction: 1 | -1): Promise<void> {
     await this.source.playhead.step(direction);
     if (direction < 0 && this.o.current()) this.o.rerun();
+  }
+
+  private async stepOver(frames: number): Promise<void> {
+    for (let i = 0; i < frames && this.o.current(); i++) await this.source.playhead.step(1);
   }
 
   private send(speed: number): void {

@@ -209,7 +209,7 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     await http.allClosed();
   });
 
-  it('paused, a seek still brings the frame at its target: the new search is stepped once, so ffmpeg lets that frame out', async () => {
+  it('paused, a seek still brings the frame at its target: the new search is stepped over what ffmpeg holds, so that frame comes out', async () => {
     const at = segment.startMs + 170_300;
     const opened = await playback.open({ cameraId: 'x/cam', atMs: at, rate: 1, profile: 'main' }, 'test');
     const id = opened.playbackId;

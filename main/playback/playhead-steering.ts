@@ -7,7 +7,8 @@
  *   stream request, so the stream starts where the playhead was (`opened`); a source opened
  *   while paused (a seek of a paused tile) is stepped over ffmpeg's lag instead, so its frame
  *   reaches the player;
- * - pause/resume: speed 0 / the rate; the stream stays open and simply sends nothing;
+ * - pause/resume: speed 0 / the rate; the stream stays open and simply sends nothing (forwards,
+ *   a pause steps the server over what ffmpeg keeps in, so the player gets the frames sent);
  * - a change of direction: the new speed, then the stream read again from the playhead (the old
  *   one's frames run the other way, and ffmpeg holds its newest frame until the next arrives);
  * - a step: forward the stream sends the next frame; back, the stream is read again from the
@@ -66,9 +67,20 @@ export class PlayheadSteering {
     this.send(rate);
   }
 
-  /** The speed the server should play at now (0 while paused). */
+  /**
+   * The speed the server should play at now (0 while paused). Paused going forwards, the server
+   * is then stepped over what ffmpeg keeps in, so the player holds every frame up to the server's
+   * playhead: a frame step of the wall after a pause finds its frame there instead of restarting.
+   */
   speed(speed: number): void {
     const direction = speed < 0 ? -1 : speed > 0 ? 1 : 0;
+    if (direction === 0 && this.direction === 1) {
+      void this.source.playhead
+        .setSpeed(0)
+        .then(() => this.stepOver(PIPELINE_LAG_FRAMES))
+        .catch((err: unknown) => this.refused(err));
+      return;
+    }
     if (direction === 0 || direction === this.direction) {
       this.send(speed);
       return;

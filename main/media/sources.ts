@@ -53,9 +53,10 @@ export type RecordedSource =
    * URL sources: play `first`, then ask `next` for the piece after the time reached (Eagle Eye
    * v1's 5-minute clips); null from next means the recording ends there (or a gap follows:
    * `nextAfter` of the coverage says where it resumes). `rates`: the speeds it serves; without
-   * it, crossing 4× asks again (the sub-stream).
+   * it, crossing 4× asks again (the sub-stream). `signal`: the playback moved on (a seek, a
+   * close); whatever next still waits for (a job's poll) stops, and it rejects with the signal's reason.
    */
-  | { kind: 'pieces'; first: RecordedPiece; next(afterMs: number): Promise<RecordedPiece | null>; rates?: RateBand }
+  | { kind: 'pieces'; first: RecordedPiece; next(afterMs: number, signal?: AbortSignal): Promise<RecordedPiece | null>; rates?: RateBand }
   /**
    * A server-side playhead: one long stream (`piece`) whose frames the server paces, steered by
    * `playhead`. It comes paused at `piece.startMs` (a playhead that moved before the reader

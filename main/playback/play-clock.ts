@@ -13,6 +13,8 @@ export class PlayClock {
   private anchorRealMs = 0;
   private rate = 1;
   private paused = false;
+  /** Where the player will be when the run starts (a seek's target), if known. */
+  private expectedMs: number | undefined;
 
   constructor(private readonly clock: Clock) {}
 
@@ -23,15 +25,21 @@ export class PlayClock {
     return this.anchorWallMs + (this.clock.now() - this.anchorRealMs) * this.rate;
   }
 
-  /** The first frame of a run (open, seek) was sent: the position starts there. */
+  /**
+   * The first frame of a run (open, seek) was sent: the position starts there, or at the target
+   * the run was started for when that is later (a run starts at a keyframe or a clip's start
+   * before it; the player goes straight to the target, so the frames up to it are let out at
+   * once, also while paused).
+   */
   startAt(wallMs: number): void {
-    this.anchorWallMs = wallMs;
+    this.anchorWallMs = Math.max(wallMs, this.expectedMs ?? wallMs);
     this.anchorRealMs = this.clock.now();
   }
 
-  /** Forget the position (a seek): the next frame sent starts it again. */
-  reset(): void {
+  /** Forget the position (a seek to `expectedMs`, where known): the next frame sent starts it again. */
+  reset(expectedMs?: number): void {
     this.anchorWallMs = null;
+    this.expectedMs = expectedMs;
   }
 
   get started(): boolean {

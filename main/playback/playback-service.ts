@@ -26,8 +26,11 @@ export const playbackPathPattern = /^\/media\/playback\/([A-Za-z0-9-]{1,100})$/;
 const FALLBACK_FRAME_MS = 100;
 
 export interface PlaybackServiceOptions {
-  /** Recorded video of a camera from atMs (compose: the adapter's recorded.video through withCamera). */
-  resolve(cameraId: string, atMs: number, options: { rate: number; profile: ProfileName }): Promise<RecordedSource>;
+  /**
+   * Recorded video of a camera from atMs (compose: the adapter's recorded.video through
+   * withCamera); `signal` is aborted when the playback seeks elsewhere or closes meanwhile.
+   */
+  resolve(cameraId: string, atMs: number, options: { rate: number; profile: ProfileName; signal?: AbortSignal }): Promise<RecordedSource>;
   /**
    * How the site plays backwards (RecordedMedia.reverse): 'server' where a server playhead source
    * plays backwards itself (exacq: its frames come newest first), 'keyframes' where the player
@@ -117,7 +120,7 @@ export class PlaybackService implements MediaAttachSource {
       cameraId,
       originMs,
       rate,
-      resolve: (at, r) => this.o.resolve(cameraId, at, { rate: r, profile }),
+      resolve: (at, r, signal) => this.o.resolve(cameraId, at, { rate: r, profile, signal }),
       coverage: (from, to) => this.o.coverage(cameraId, from, to),
       runner: this.o.runner ?? spawnFfmpeg,
       clock: this.clock,
@@ -134,7 +137,7 @@ export class PlaybackService implements MediaAttachSource {
       this.close(playbackId);
     }, this.o.unclaimedMs ?? UNCLAIMED_MS);
     this.sessions.set(playbackId, entry);
-    session.begin(start);
+    session.begin('source' in start ? { source: start.source, atMs } : start);
     this.queuePublish();
     return { playbackId, cameraId, path: `media/playback/${playbackId}`, originMs, frameMs: entry.frameMs, reverse };
   }

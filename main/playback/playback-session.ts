@@ -50,8 +50,11 @@ export interface PlaybackSessionOptions {
   cameraId: string;
   originMs: number;
   rate: number;
-  /** Recorded video of this camera from atMs (bound to the profile by the service); `rate` is the speed's magnitude. */
-  resolve(atMs: number, rate: number): Promise<RecordedSource>;
+  /**
+   * Recorded video of this camera from atMs (bound to the profile by the service); `rate` is the
+   * speed's magnitude. `signal` is aborted by a seek or close: what is pending then stops.
+   */
+  resolve(atMs: number, rate: number, signal: AbortSignal): Promise<RecordedSource>;
   /** Recorded periods of this camera (where a gap ends). */
   coverage(fromMs: number, toMs: number): Promise<Period[]>;
   runner: PipelineRunner;
@@ -86,6 +89,11 @@ export class PlaybackSession {
   private endAfterHeld = false;
   private failedRuns = 0;
   private closed = false;
+  /**
+   * What this generation still waits for from the source (its open, its next piece: Eagle Eye v1
+   * polls an MP4 job for up to 20 s) is aborted by the next seek or the close.
+   */
+  private pending = new AbortController();
   private readonly dying = new Set<Promise<void>>();
 
   constructor(private readonly o: PlaybackSessionOptions) {
@@ -137,10 +145,15 @@ export class PlaybackSession {
     };
   }
 
-  /** Starts with a source the service resolved (so open can answer its errors), or in the gap at `gapAtMs`. */
-  begin(start: { source: RecordedSource } | { gapAtMs: number }): void {
-    if ('source' in start) this.play(start.source, this.generation, Math.abs(this.rate));
-    else void this.resumeAt(start.gapAtMs, this.generation);
+  /**
+   * Starts with a source the service resolved at `atMs` (so open can answer its errors), or in
+   * the gap at `gapAtMs`.
+   */
+  begin(start: { source: RecordedSource; atMs?: number } | { gapAtMs: number }): void {
+    if ('source' in start) {
+      this.pace.reset(start.atMs);
+      this.play(start.source, this.generation, Math.abs(this.rate));
+    } else void this.resumeAt(start.gapAtMs, this.generation);
   }
 
   /** Connects the player's fetch; a second fetch replaces the first (and starts again where it was). */
@@ -160,7 +173,7 @@ export class PlaybackSession {
 
   /** Plays from atMs: a new run and a new init segment, on the same originMs. */
   async seek(atMs: number): Promise<void> {
-    const generation = this.restart();
+    const generation = this.restart(atMs);
     await this.resolveAndPlay(atMs, generation, (err) => (err instanceof AppFailure && err.error.code === 'no-recording' ? this.resumeAt(atMs, generation) : this.fail(err)));
   }
 
@@ -169,7 +182,7 @@ export class PlaybackSession {
     let source: RecordedSource;
     const rate = Math.abs(this.rate);
     try {
-      source = await this.o.resolve(atMs, rate);
+      source = await this.o.resolve(atMs, rate, this.pending.signal);
     } catch (err) {
       if (generation === this.generation) await failed(err);
       return;
@@ -248,9 +261,14 @@ export class PlaybackSession {
     await Promise.all([...this.dying]);
   }
 
-  /** Ends the current run and source; returns the new generation. */
-  private restart(): number {
+  /**
+   * Ends the current run and source and aborts what they still wait for; returns the new
+   * generation. `atMs`: where the player will be (a seek's target), which paces the new run.
+   */
+  private restart(atMs?: number): number {
     this.generation += 1;
+    this.pending.abort();
+    this.pending = new AbortController();
     this.gate.clearTimer();
     this.stopRun();
     this.dropSource();
@@ -258,7 +276,7 @@ export class PlaybackSession {
     this.endAfterHeld = false;
     this.initRequired = true;
     this.failedRuns = 0;
-    this.pace.reset();
+    this.pace.reset(atMs);
     if (!this.closed) this.setStatus('opening');
     return this.generation;
   }
@@ -409,7 +427,7 @@ export class PlaybackSession {
     const source = this.source;
     let piece: RecordedPiece | null = null;
     try {
-      if (source?.kind === 'pieces') piece = await source.next(afterMs);
+      if (source?.kind === 'pieces') piece = await source.next(afterMs, this.pending.signal);
     } catch (err) {
       if (generation === this.generation) this.fail(err);
       return;

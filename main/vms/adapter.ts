@@ -66,9 +66,10 @@ export interface RecordedMedia {
   /**
    * Recorded video from atMs ('no-recording' in a gap: the caller looks up where it resumes).
    * rate is a hint: above 4× a source may give keyframes only or the sub-stream; negative rates
-   * only where `reverse` is 'server'.
+   * only where `reverse` is 'server'. `signal` aborts what is still pending when the playback
+   * moves on (a seek, a close): the call then rejects with the signal's reason.
    */
-  video(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub' }): Promise<RecordedSource>;
+  video(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub'; signal?: AbortSignal }): Promise<RecordedSource>;
   /** How the vendor plays backwards: itself ('server'), or Tessera steps keyframes back ('keyframes'). */
   readonly reverse: 'server' | 'keyframes';
 }

@@ -20,9 +20,11 @@
 import { AppFailure, type Mark } from '../../../preload/contract/index.js';
 import type { Period } from '../../../common/time-periods.js';
 import { flvVideoFrames, keyframeSpacingMs } from '../../media/flv-tags.js';
+import { systemClock } from '../../media/clock.js';
 import type { RecordedPiece, RecordedSource } from '../../media/sources.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RecordedMedia } from '../adapter.js';
+import { pause } from '../export-wait.js';
 import { continuationMs, eenSpeedChoice, fastPieceSpan } from '../fast-pieces.js';
 import { GopMemory, holdsTwoKeyframes, keyframeAtOrBefore } from '../keyframe-grid.js';
 import { provenEmptyUntil, StillNeighbours, type KnownStill, type StillNeighboursLimits } from '../still-neighbours.js';
@@ -103,7 +105,7 @@ export class EenV1Recorded implements RecordedMedia {
     return { jpeg: still.jpeg, timestampMs: still.timestampMs };
   }
 
-  async video(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub' }): Promise<RecordedSource> {
+  async video(cameraId: string, atMs: number, options: { rate: number; profile: 'main' | 'sub'; signal?: AbortSignal }): Promise<RecordedSource> {
     if (options.rate < 0) {
       throw new AppFailure('reverse-unsupported', `${this.d.site}: Eagle Eye v1 plays recordings forwards only; step back by keyframes instead.`);
     }
@@ -111,7 +113,8 @@ export class EenV1Recorded implements RecordedMedia {
     const choice = eenSpeedChoice(options.rate, options.profile);
     const quality: Quality = choice.small ? 'low' : 'high';
     const fast: FastPieces | undefined = choice.delivery === 'mp4' ? { rate: options.rate } : undefined;
-    const clips = await this.clipsAround(cameraId, atMs);
+    const { signal } = options;
+    const clips = await this.clipsAround(cameraId, atMs, signal);
     const clip = clips.find((c) => c.fromMs <= atMs && atMs < c.toMs);
     if (!clip) {
       // A gap longer than the reach around atMs: the coverage of the next day says where it ends.
@@ -119,26 +122,26 @@ export class EenV1Recorded implements RecordedMedia {
       const words = resumes === undefined ? '' : `; the recording resumes at ${new Date(resumes).toISOString()}`;
       throw this.noRecording(cameraId, atMs, words, resumes === undefined ? {} : { nextRecordingMs: resumes });
     }
-    const first = await this.pieceAt(cameraId, clip, atMs, quality, fast);
-    return { kind: 'pieces', first, rates: choice.rates, next: (afterMs) => this.nextPiece(cameraId, afterMs, quality, fast) };
+    const first = await this.pieceAt(cameraId, clip, atMs, quality, fast, signal);
+    return { kind: 'pieces', first, rates: choice.rates, next: (afterMs, nextSignal) => this.nextPiece(cameraId, afterMs, quality, fast, nextSignal) };
   }
 
   /** The piece after the time reached: the clip that continues it (touching, or within a second), else null. */
-  private async nextPiece(cameraId: string, reachedMs: number, quality: Quality, fast: FastPieces | undefined): Promise<RecordedPiece | null> {
+  private async nextPiece(cameraId: string, reachedMs: number, quality: Quality, fast: FastPieces | undefined, signal?: AbortSignal): Promise<RecordedPiece | null> {
     const afterMs = continuationMs(reachedMs, fast?.plannedEndMs, this.gops.get(`${cameraId}|${quality}`));
-    const clips = await this.clipsAround(cameraId, afterMs);
+    const clips = await this.clipsAround(cameraId, afterMs, signal);
     const clip = clips.find((c) => c.toMs > afterMs && c.fromMs <= afterMs + joinToleranceMs);
     if (!clip) return null;
     if (!fast && clip.fromMs >= afterMs) return this.piece(cameraId, clip, clip.fromMs, quality);
-    return this.pieceAt(cameraId, clip, Math.max(afterMs, clip.fromMs), quality, fast);
+    return this.pieceAt(cameraId, clip, Math.max(afterMs, clip.fromMs), quality, fast, signal);
   }
 
-  private async pieceAt(cameraId: string, clip: Period, atMs: number, quality: Quality, fast?: FastPieces): Promise<RecordedPiece> {
+  private async pieceAt(cameraId: string, clip: Period, atMs: number, quality: Quality, fast?: FastPieces, signal?: AbortSignal): Promise<RecordedPiece> {
     const gopMs = await this.keyframeSpacing(cameraId, clip, atMs, quality);
     const startMs = keyframeAtOrBefore(clip.fromMs, gopMs, atMs);
     if (!fast) return this.piece(cameraId, clip, startMs, quality);
     const span = fastPieceSpan(clip, gopMs, startMs, fast.rate);
-    const piece = (await this.mp4Piece(cameraId, clip, span, quality)) ?? this.piece(cameraId, clip, startMs, quality, span.toMs);
+    const piece = (await this.mp4Piece(cameraId, clip, span, quality, signal)) ?? this.piece(cameraId, clip, startMs, quality, span.toMs);
     fast.plannedEndMs = piece.endMs;
     return piece;
   }
@@ -146,9 +149,10 @@ export class EenV1Recorded implements RecordedMedia {
   /**
    * The MP4 of [span) once Eagle Eye has made it (the job polled until 200), or null when it is
    * not ready within mp4WaitMs. "The start timestamp must match the starting timestamp of a
-   * video": the clip's start, with time_offset to the span.
+   * video": the clip's start, with time_offset to the span. `signal` (the playback sought
+   * elsewhere or closed) ends the poll at once, its pause and its request alike.
    */
-  private async mp4Piece(cameraId: string, clip: Period, span: Period, quality: Quality): Promise<RecordedPiece | null> {
+  private async mp4Piece(cameraId: string, clip: Period, span: Period, quality: Quality, signal = new AbortController().signal): Promise<RecordedPiece | null> {
     const query: Record<string, string> = {
       id: cameraId,
       start_timestamp: toEenTimestamp(clip.fromMs),
@@ -157,13 +161,13 @@ export class EenV1Recorded implements RecordedMedia {
       quality,
     };
     const deadline = this.d.now() + mp4WaitMs;
-    for (let pause = mp4FirstPollMs; ; pause = Math.min(mp4MaxPollMs, pause * 2)) {
-      if ((await this.d.client.mp4(query, cameraId)).kind === 'ready') break;
-      if (this.d.now() + pause > deadline) {
+    for (let wait = mp4FirstPollMs; ; wait = Math.min(mp4MaxPollMs, wait * 2)) {
+      if ((await this.d.client.mp4(query, cameraId, signal)).kind === 'ready') break;
+      if (this.d.now() + wait > deadline) {
         this.d.log.info('recorded video: the MP4 piece was not ready in time; this piece comes in real time (FLV)', { site: this.d.site, camera: cameraId, waitedMs: mp4WaitMs });
         return null;
       }
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      await pause(systemClock, wait, signal);
     }
     return { format: 'mp4', url: this.d.client.url('asset/play/video.mp4', query), headers: this.d.mediaHeaders(), startMs: span.fromMs, endMs: span.toMs };
   }
@@ -182,8 +186,8 @@ export class EenV1Recorded implements RecordedMedia {
   }
 
   /** Clips (not coalesced: each starts with a keyframe) around atMs, oldest first. */
-  private async clipsAround(cameraId: string, atMs: number): Promise<Period[]> {
-    return toClips(await this.d.client.videoList(cameraId, toEenTimestamp(atMs - clipReachMs), toEenTimestamp(atMs + clipReachMs), false));
+  private async clipsAround(cameraId: string, atMs: number, signal?: AbortSignal): Promise<Period[]> {
+    return toClips(await this.d.client.videoList(cameraId, toEenTimestamp(atMs - clipReachMs), toEenTimestamp(atMs + clipReachMs), false, signal));
   }
 
   /**

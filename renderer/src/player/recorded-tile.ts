@@ -125,6 +125,8 @@ export class RecordedTile {
   private wantedRate = 1;
   /** Main refused this camera's reverse ('reverse-unsupported'), whatever the session said. */
   private reverseRefused = false;
+  /** Main's session was told the group is paused (a session opens playing). */
+  private mainPaused = false;
   holding = false;
 
   constructor(
@@ -180,6 +182,22 @@ export class RecordedTile {
     // A server's playhead turning round goes on from where the server is, which main's flow
     // control may have left well ahead of the group: start it where the group is instead.
     if (turned && atMs !== undefined && session.reverse === 'server' && session === this.session) this.restartAt(atMs + serverTurnLeadMs * rate, session, 0);
+  }
+
+  /**
+   * Whether the group is paused, told to main once per change: main's pace clock stops with the
+   * wall, and a server's playhead (exacqVision) stops instead of streaming into a socket nobody
+   * reads. Only a paused group pauses main: a tile holding, in a gap or going backwards has its
+   * element paused while the group plays, and main's session must go on for it.
+   */
+  groupPaused(paused: boolean): void {
+    const session = this.session;
+    // A failed tile keeps its words; its next seek (status 'opening') tells main again.
+    if (!session || paused === this.mainPaused || this.view.status.kind === 'failed') return;
+    this.mainPaused = paused;
+    void this.deps.api.pause({ playbackId: session.playbackId, paused }).then((done) => {
+      if (!done.ok && session === this.session) this.failed(done.error.message);
+    });
   }
 
   /** Wall time of the frame on screen, or undefined while nothing of this session is shown. */
@@ -405,6 +423,7 @@ export class RecordedTile {
       if (!opened.ok) return this.failed(opened.error.message);
       this.session = opened.value;
       this.reverseRefused = false;
+      this.mainPaused = false;
       if (this.wantedRate < 0) void this.setRate(this.wantedRate);
       this.view.frameMs = opened.value.frameMs ?? defaultFrameMs;
       this.driver.seek((atMs - opened.value.originMs) / 1000);

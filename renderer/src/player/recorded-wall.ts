@@ -93,6 +93,7 @@ export class RecordedWall {
     const group = this.target();
     if (group.status !== 'paused') group.pause();
     group.seek(atMs);
+    this.tellMainPaused();
     const entries = this.targeted();
     for (const e of entries) e.tile.view.active = true;
     this.deps.scrubber.show(
@@ -121,6 +122,7 @@ export class RecordedWall {
     if (this.mode === 'live') return this.release(this.deps.clock.now() - 10_000);
     if (group.status === 'paused') group.play();
     else group.pause();
+    this.tellMainPaused();
     this.onChange();
   }
 
@@ -147,6 +149,7 @@ export class RecordedWall {
     const focused = this.focusedId ? this.tiles.get(this.focusedId) : undefined;
     const frameMs = (focused ?? this.targeted()[0])?.tile.frameMs ?? 100;
     this.target().step(direction, frameMs);
+    this.tellMainPaused();
     this.onChange();
   }
 
@@ -217,6 +220,7 @@ export class RecordedWall {
         position = group.snapshot();
       }
       for (const e of entries) {
+        e.tile.groupPaused(position.status === 'paused');
         const coverage = this.deps.coverage(e.tile.cameraId);
         const playheadMs = e.tile.playheadMs;
         const sample = { frameTimeMs: e.tile.frameTimeMs, holding: e.tile.holding, frameMs: e.tile.frameMs, ...(playheadMs === undefined ? {} : { playheadMs }), ...(coverage ? { coverage } : {}) };
@@ -224,6 +228,11 @@ export class RecordedWall {
       }
     }
     this.onChange();
+  }
+
+  /** Each tile's session in main pauses and plays with the tile's group (once per change; see RecordedTile.groupPaused). */
+  private tellMainPaused(): void {
+    for (const [id, e] of this.tiles) e.tile.groupPaused(this.groupOf(id).status === 'paused');
   }
 
   private inGap(e: Entry, atMs: number): boolean {

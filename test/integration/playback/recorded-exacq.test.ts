@@ -1,7 +1,8 @@
 // exacqVision recorded playback through the playback service (main/playback) with the adapter's
 // server playhead and real ffmpeg, against the simulator: the playhead starts once the stream is
 // read, every fragment's media time is the wall time its picture shows (the simulator's
-// timecode), also after a seek, a step (exactly one frame either way), a pause and reverse.
+// timecode), also after a seek, a step (exactly one frame either way), a pause (the server's
+// playhead itself stands) and reverse.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +163,70 @@ describe('exacqVision recorded playback through main/playback (simulator, real f
     expect(back[2]!.wallMs).toBeLessThan(back[1]!.wallMs);
     // Keyframes, each its own picture: the timecode of each is its mapped wall time.
     for (const f of back) expect(await timecodes(scratch, [f])).toEqual([f.wallMs]);
+    playback.close(id);
+    await http.allClosed();
+  });
+
+  it('pause stops the server’s playhead itself (timestamp.web stands for 2 s), not only the frames; play goes on from that frame, forwards, each frame its own wall time', async () => {
+    const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    const at = segment.startMs + 90_300;
+    const opened = await playback.open({ cameraId: 'x/cam', atMs: at, rate: 1, profile: 'main' }, 'test');
+    const id = opened.playbackId;
+    const searchId = http.opened.at(-1)!;
+    const serverAt = async (): Promise<string> => {
+      const answer = await http.request({ path: 'v1/timestamp.web', query: { search_id: searchId, output: 'json', use_ms: 1 } });
+      return (JSON.parse(answer.body.toString('utf8')) as { timeWithMs: string }).timeWithMs;
+    };
+    const sink = new FakeSink();
+    playback.attach(id, sink);
+    const list = (): { wallMs: number }[] => fragments(sink, opened.originMs).list;
+    await waitUntil('20 fragments', 150_000, () => list().length >= 20 || undefined);
+    // Playing, the server's playhead moves.
+    const moving = await serverAt();
+    await sleep(300);
+    expect(await serverAt()).not.toBe(moving);
+    await playback.pause(id, true);
+    // The speed goes to the server as its own request: wait until its playhead stands.
+    const stopped = await waitUntil('the server playhead to stand', 10_000, async () => {
+      const before = await serverAt();
+      await sleep(300);
+      return (await serverAt()) === before ? before : undefined;
+    });
+    const frames = list().length;
+    await sleep(2_000);
+    expect(await serverAt()).toBe(stopped);
+    expect(list()).toHaveLength(frames);
+    const lastMs = list().at(-1)!.wallMs;
+
+    await playback.pause(id, false);
+    await waitUntil('20 more fragments', 60_000, () => list().length >= frames + 20 || undefined);
+    const after = list().slice(frames, frames + 20);
+    expect(after.map((f) => f.wallMs)).toEqual(after.map((_f, i) => lastMs + 100 * (i + 1)));
+    const all = fragments(sink, opened.originMs).list.slice(0, frames + 20);
+    expect(await timecodes(scratch, all)).toEqual(all.map((f) => f.wallMs));
+    console.info(`[playback] exacq: paused for ${frames} frames, the server's playhead stood at ${stopped} for 2 s; play went on at ${new Date(after[0]!.wallMs).toISOString()}`);
+    playback.close(id);
+    await http.allClosed();
+  });
+
+  it('paused, a seek still brings the frame at its target: the new search is stepped over what ffmpeg holds, so that frame comes out', async () => {
+    const at = segment.startMs + 170_300;
+    const opened = await playback.open({ cameraId: 'x/cam', atMs: at, rate: 1, profile: 'main' }, 'test');
+    const id = opened.playbackId;
+    const sink = new FakeSink();
+    playback.attach(id, sink);
+    await waitUntil('10 fragments', 150_000, () => fragments(sink, opened.originMs).list.length >= 10 || undefined);
+    await playback.pause(id, true);
+    const target = segment.startMs + 180_700;
+    await playback.seek(id, target);
+    const run = await waitUntil('the target frame while paused', 60_000, () => {
+      const got = fragments(sink, opened.originMs);
+      const mine = got.list.filter((f) => f.init === got.list.at(-1)!.init);
+      return got.inits === 2 && mine.some((f) => f.wallMs === target) ? mine : undefined;
+    });
+    expect(run.at(-1)!.wallMs).toBe(target);
+    expect(playback.states()[0]).toMatchObject({ status: 'paused' });
+    expect(await timecodes(scratch, run)).toEqual(run.map((f) => f.wallMs));
     playback.close(id);
     await http.allClosed();
   });

@@ -24,18 +24,26 @@ const T = ORIGIN + 40 * 24 * 3600_000;
 
 const piece = (startMs: number): RecordedPiece => ({ format: 'flv', url: `http://127.0.0.1:9/clip-${startMs}`, headers: {}, startMs });
 
-function setup(o: { coverage?: Period[]; next?: (afterMs: number) => RecordedPiece | null; leadMs?: number; resolve?: (atMs: number) => RecordedSource } = {}) {
+function setup(
+  o: {
+    coverage?: Period[];
+    next?: (afterMs: number, signal?: AbortSignal) => RecordedPiece | null | Promise<RecordedPiece | null>;
+    leadMs?: number;
+    resolve?: (atMs: number, signal: AbortSignal) => RecordedSource | Promise<RecordedSource>;
+  } = {},
+) {
   const clock = new ManualClock(T + 3_600_000);
   const runner = new FakeRunner();
   const sink = new FakeSink();
   const statuses: PlaybackStatus[] = [];
   const asked: string[] = [];
+  const log = memoryLogger();
   const pieces = (first: RecordedPiece): Extract<RecordedSource, { kind: 'pieces' }> => ({
     kind: 'pieces',
     first,
-    next: async (afterMs) => {
+    next: async (afterMs, signal) => {
       asked.push(`next ${afterMs - T}`);
-      return o.next ? o.next(afterMs) : null;
+      return o.next ? o.next(afterMs, signal) : null;
     },
   });
   const session = new PlaybackSession({
@@ -43,9 +51,9 @@ function setup(o: { coverage?: Period[]; next?: (afterMs: number) => RecordedPie
     cameraId: 'site/cam',
     originMs: ORIGIN,
     rate: 1,
-    resolve: async (atMs) => {
+    resolve: async (atMs, _rate, signal) => {
       asked.push(`resolve ${atMs - T}`);
-      return o.resolve ? o.resolve(atMs) : pieces(piece(atMs));
+      return o.resolve ? o.resolve(atMs, signal) : pieces(piece(atMs));
     },
     coverage: async (from) => {
       asked.push(`coverage ${from - T}`);
@@ -53,7 +61,7 @@ function setup(o: { coverage?: Period[]; next?: (afterMs: number) => RecordedPie
     },
     runner: runner.runner,
     clock,
-    log: memoryLogger(),
+    log,
     leadMs: o.leadMs ?? 60_000,
     onChange: (kind) => {
       if (kind === 'status') statuses.push(session.status);
@@ -69,7 +77,7 @@ function setup(o: { coverage?: Period[]; next?: (afterMs: number) => RecordedPie
   };
   /** One stdout chunk: the init segment (at the start of a run), then `count` video fragments from `from`. */
   const feed = (count = frames.length, from = 0) => runner.last.data(Buffer.concat([...(from === 0 ? [fixture.init] : []), ...frames.slice(from, from + count).map((f) => f.bytes)]));
-  return { clock, runner, sink, session, statuses, asked, received, feed, pieces };
+  return { clock, runner, sink, session, statuses, asked, received, feed, pieces, log };
 }
 
 describe('PlaybackSession', () => {
@@ -302,5 +310,46 @@ describe('PlaybackSession', () => {
     clock.advance(offsets.at(-1)! + 1);
     expect(received().mediaMs).toHaveLength(frames.length);
     expect(parseFragment(sink.chunks.at(-1)!, fixture.initInfo).videoSamples).toBeGreaterThan(0);
+  });
+
+  it('paused, a seek still sends the frame at its target, also from a piece that starts well before it (a keyframe, a clip start)', async () => {
+    const last = offsets.at(-1)!;
+    expect(last).toBeGreaterThan(200);
+    // The new run starts `last` ms before the target: its last fragment is the target's frame.
+    const { session, sink, received, feed, pieces } = setup({ leadMs: 200, resolve: (atMs) => pieces(piece(atMs - last)) });
+    session.begin({ source: pieces(piece(T)), atMs: T });
+    session.attach(sink);
+    feed();
+    session.setPaused(true);
+    const target = T + 600_000;
+    await session.seek(target);
+    feed();
+    const { inits, mediaMs } = received();
+    expect(inits).toBe(2);
+    expect(Math.round(mediaMs.at(-1)!)).toBe(target - ORIGIN);
+    expect(session.status).toBe('paused');
+  });
+
+  it('a seek or a close aborts what the source still waits for (its next piece, its open); the playback neither fails nor logs it', async () => {
+    const signals: AbortSignal[] = [];
+    const untilAborted = (signal: AbortSignal): Promise<never> => {
+      signals.push(signal);
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+    };
+    const { session, sink, runner, feed, pieces, statuses, log } = setup({ next: (_afterMs, signal) => untilAborted(signal!), resolve: (_atMs, signal) => untilAborted(signal) });
+    session.begin({ source: pieces(piece(T)), atMs: T });
+    session.attach(sink);
+    feed(3);
+    runner.last.exit(0);
+    await settle();
+    expect(signals).toHaveLength(1);
+    const seeking = session.seek(T + 60_000);
+    await settle();
+    expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    await session.close();
+    await seeking;
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+    expect(statuses).not.toContain('failed');
+    expect(log.lines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
   });
 });

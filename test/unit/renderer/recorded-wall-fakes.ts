@@ -41,7 +41,8 @@ export class FakePlayback implements PlaybackApi {
   async step(): Promise<Result<{ by: 'player' }>> {
     return { ok: true, value: { by: 'player' } };
   }
-  async pause(): Promise<Result<null>> {
+  async pause(input: { playbackId: string; paused: boolean }): Promise<Result<null>> {
+    this.log.push(`pause ${input.playbackId} ${input.paused}`);
     return { ok: true, value: null };
   }
   async close(input: { playbackId: string }): Promise<Result<null>> {

@@ -314,9 +314,45 @@ describe('RecordedWall', () => {
     expect(steer).toMatchObject({ paused: true });
     expect(steer.seekTo! * 1000).toBeCloseTo(before + 100 + 1 - origin, 6);
     wall.live();
-    expect(api.log.filter((l) => !l.startsWith('open'))).toEqual(['speed p1 4', 'speed p2 4', 'close p1', 'close p2']);
+    expect(api.log.filter((l) => !l.startsWith('open'))).toEqual(['speed p1 4', 'speed p2 4', 'pause p1 true', 'pause p2 true', 'close p1', 'close p2']);
     expect(views.map((v) => v.active)).toEqual([false, false]);
     expect(wall.mode).toBe('live');
+  });
+
+  it('main pauses each session once when the group pauses and plays it once when the group plays; holding, a gap or backwards leave it playing', async () => {
+    const { wall, api, views, players, advance } = setup({ exacq: [{ fromMs: T - 60_000, toMs: T + 2_000 }] });
+    const pauses = (): string[] => api.log.filter((l) => l.startsWith('pause'));
+    const run = async (ms: number): Promise<void> => {
+      for (let i = 0; i < ms / 100; i++) {
+        advance(100);
+        wall.tick();
+      }
+      await flush();
+    };
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    // The second tile is ahead: it holds while the group plays.
+    players[1]!.show(T + 1_000);
+    await run(500);
+    expect(views[1]!.status.kind).toBe('holding');
+    expect(pauses()).toEqual([]);
+    wall.togglePlay();
+    await run(1_000);
+    expect(pauses()).toEqual(['pause p1 true', 'pause p2 true']);
+    wall.togglePlay();
+    await run(3_000);
+    // The second tile is now in a gap (its recording ended at T + 2 s): main goes on for it.
+    expect(views[1]!.status.kind).toBe('gap');
+    expect(pauses()).toEqual(['pause p1 true', 'pause p2 true', 'pause p1 false', 'pause p2 false']);
+    // Backwards the elements stay paused but the group plays: main plays too.
+    wall.setRate(-2);
+    await run(1_000);
+    expect(pauses()).toHaveLength(4);
+    // A step pauses the group: main is told at once, before any tick.
+    wall.step(-1);
+    await flush();
+    expect(pauses().slice(4)).toEqual(['pause p1 true', 'pause p2 true']);
   });
 
   it('with Sync off the timeline acts on the focused tile only', async () => {

@@ -190,6 +190,16 @@ test('drag ten minutes back: stills at T on every vendor, then all four play in 
   const paused = await frameTimes(tiles);
   await page.keyboard.press('.');
   await expect.poll(async () => (await frameTimes(tiles)).map((t, i) => t - paused[i]!), { timeout: 10_000 }).toEqual([100, 100, 100, 100]);
+  // Stepping on, past what the tiles held when paused (exacqVision's server steps one frame
+  // each time instead of a new search): every step exactly one more frame on every tile.
+  const stepsTook: number[] = [];
+  for (let k = 2; k <= 5; k++) {
+    const t0 = Date.now();
+    await page.keyboard.press('.');
+    await expect.poll(async () => (await frameTimes(tiles)).map((t, i) => t - paused[i]!), { timeout: 10_000 }).toEqual([100, 100, 100, 100].map((d) => d * k));
+    stepsTook.push(Date.now() - t0);
+  }
+  console.log(`frame steps 2–5 took ${stepsTook.join(', ')} ms`);
 
   // Live: recorded sessions close, live video comes back.
   await page.getByRole('button', { name: 'Live' }).click();

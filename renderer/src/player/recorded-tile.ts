@@ -60,6 +60,8 @@ export const defaultFrameMs = 100;
 const reseekBehindMs = 3000;
 /** After asking main to seek, wait this long for the new data before asking again, ms. */
 const reseekWaitMs = 5000;
+/** A server step's frame not there after this long: main restarts the stream at the frame instead, ms. */
+const serverStepWaitMs = 1500;
 /** A re-seek aims this far (of wall time at rate 1) ahead of the group until the tile has measured its own restart time, ms. */
 const reseekLeadMs = 1500;
 /** Bounds of the measured lead: a restart is never free, and one slower than this is better caught by the next re-seek, ms. */
@@ -112,6 +114,8 @@ export class RecordedTile {
   private lastSeekMs: number | undefined;
   /** The position main was last asked to restart at (its data may still be on the way). */
   private askedMainMs: number | undefined;
+  /** The last frame main was asked to step the server's playhead to, and when (deps.now ms). */
+  private serverStep: { toMs: number; at: number } | null = null;
   private attempt = 0;
   /** No new re-seek before this (deps.now ms): the last one's data is on its way. */
   private reseekAfter = -Infinity;
@@ -301,7 +305,9 @@ export class RecordedTile {
           // to it are on their way. Wait for them.
         } else if (group.status === 'paused') {
           // Paused where this tile holds nothing: nothing will come by itself (the player reads
-          // no further), so main restarts the stream at the group's frame, at once.
+          // no further), so main restarts the stream at the group's frame, at once; on a
+          // server's playhead the frame right after what the tile holds is one step away.
+          if (this.stepServer(steer.toMs, this.session)) return;
           this.reseekAfter = -Infinity;
           this.reseek(steer.toMs, group);
         } else {
@@ -397,6 +403,26 @@ export class RecordedTile {
    * group (the tile holds there until the group arrives), once per reseekWaitMs, so a slow
    * source is not restarted on every tick.
    */
+  /**
+   * Paused on a server's playhead (exacqVision) with the group's frame the one right after all
+   * the tile holds (the operator stepping on): main steps the server one frame (~0.1 s) instead of
+   * a new search there (seconds). Paused, main keeps the server ahead of what the player holds by
+   * exactly what ffmpeg keeps in, so the step's frame out is this one. True while that step's
+   * frame is awaited; false (restart instead) when it is not this case or the step brought nothing.
+   */
+  private stepServer(toMs: number, session: PlaybackSession): boolean {
+    if (session.reverse !== 'server') return false;
+    const media = (toMs + 1 - session.originMs) / 1000;
+    const end = Math.max(0, ...this.deps.media.buffered().map(([, e]) => e));
+    if (media < end || media >= end + this.frameMs / 1000) return false;
+    if (this.serverStep?.toMs === toMs) return this.now() - this.serverStep.at < serverStepWaitMs;
+    this.serverStep = { toMs, at: this.now() };
+    void this.deps.api.step({ playbackId: session.playbackId, direction: 1 }).then((done) => {
+      if (!done.ok && session === this.session) this.failed(done.error.message);
+    });
+    return true;
+  }
+
   private reseek(toMs: number, group: GroupPosition): void {
     const now = this.now();
     if (now < this.reseekAfter) return;

@@ -38,8 +38,9 @@ export class FakePlayback implements PlaybackApi {
     if (input.rate < 0 && this.reverseFor.get(this.cameraOf.get(input.playbackId) ?? '') === 'none') return { ok: false, error: { code: 'reverse-unsupported', message: 'cannot reverse', retryable: false } };
     return { ok: true, value: null };
   }
-  async step(): Promise<Result<{ by: 'player' }>> {
-    return { ok: true, value: { by: 'player' } };
+  async step(input: { playbackId: string; direction: 1 | -1 }): Promise<Result<{ by: 'server' | 'player' }>> {
+    this.log.push(`step ${input.playbackId} ${input.direction}`);
+    return { ok: true, value: { by: this.reverseFor.get(this.cameraOf.get(input.playbackId) ?? '') === 'server' ? 'server' : 'player' } };
   }
   async pause(input: { playbackId: string; paused: boolean }): Promise<Result<null>> {
     this.log.push(`pause ${input.playbackId} ${input.paused}`);

@@ -319,6 +319,42 @@ describe('RecordedWall', () => {
     expect(wall.mode).toBe('live');
   });
 
+  it('paused on a server playhead, stepping on past what the tile holds asks the server for one frame, not a new search; a keyframe source restarts', async () => {
+    const { wall, api, players, buffered, advance } = setup({}, { exacq: 'server' });
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    players[1]!.show(T);
+    wall.tick();
+    wall.togglePlay();
+    const at = wall.position().positionMs;
+    // Both hold up to the frame after the paused one (its end is two frames on).
+    const held = (at - origin + 200) / 1000;
+    buffered.een = [[(T - origin) / 1000, held]];
+    buffered.exacq = [[(T - origin) / 1000, held]];
+    const mainAsks = (): string[] => api.log.filter((l) => l.startsWith('seek') || l.startsWith('step'));
+    wall.step(1);
+    wall.tick();
+    await flush();
+    expect(mainAsks()).toEqual([]);
+    // The next step is past the end of what they hold: exacq's server steps one frame; Eagle Eye
+    // (keyframe stepping, a URL source) restarts there.
+    wall.step(1);
+    for (let i = 0; i < 3; i++) {
+      advance(100);
+      wall.tick();
+    }
+    await flush();
+    expect(mainAsks()).toEqual([`seek p1 ${at + 200 - T}`, 'step p2 1']);
+    // The step's frame never comes: after 1.5 s the exacq tile restarts there instead.
+    for (let i = 0; i < 15; i++) {
+      advance(100);
+      wall.tick();
+    }
+    await flush();
+    expect(mainAsks()).toEqual([`seek p1 ${at + 200 - T}`, 'step p2 1', `seek p2 ${at + 200 - T}`]);
+  });
+
   it('main pauses each session once when the group pauses and plays it once when the group plays; holding, a gap or backwards leave it playing', async () => {
     const { wall, api, views, players, advance } = setup({ exacq: [{ fromMs: T - 60_000, toMs: T + 2_000 }] });
     const pauses = (): string[] => api.log.filter((l) => l.startsWith('pause'));

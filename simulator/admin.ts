@@ -1,22 +1,25 @@
 /**
  * Admin endpoint for fault knobs (127.0.0.1 only, like every simulator port):
  *   GET  /faults                      → current FaultState
- *   POST /faults  {latencyMs, ...}    → merge and return the new state
+ *   POST /faults  {latencyMs, ...}    → merge and return the new state (path knobs: "/prefix" or "" for off)
  *   POST /sessions/expire             → every API forgets every session now
  *   POST /cameras/{index}/offline     → camera goes offline (status, live, stills)
  *   POST /cameras/{index}/online      → and comes back
  */
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pathKnobProblem } from './faults.js';
 import type { FaultState, SimContext, SimService } from './types.js';
 
-const faultKeys: Record<keyof FaultState, 'number' | 'boolean'> = {
+const faultKeys: Record<keyof FaultState, 'number' | 'boolean' | 'string'> = {
   latencyMs: 'number',
   dropRate: 'number',
   errorRate: 'number',
   slowTranscodeFactor: 'number',
   stallExports: 'boolean',
   cutDownloads: 'number',
+  webPageFor: 'string',
+  truncateFor: 'string',
 };
 
 /** Knobs that are shares of something: 0..1. */
@@ -52,6 +55,8 @@ export function createAdminService(ctx: SimContext, events: EventEmitter): SimSe
           if (!type) return send(res, 400, { error: `unknown fault knob ${key}` });
           if (typeof value !== type) return send(res, 400, { error: `${key} must be a ${type}` });
           if (fractions.has(key) && !((value as number) >= 0 && (value as number) <= 1)) return send(res, 400, { error: `${key} must be from 0 to 1` });
+          const problem = type === 'string' ? pathKnobProblem(value as string) : undefined;
+          if (problem) return send(res, 400, { error: `${key} ${problem}` });
         }
         Object.assign(ctx.faults, body);
         return send(res, 200, ctx.faults);

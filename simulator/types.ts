@@ -121,6 +121,13 @@ export interface FaultState {
   stallExports: boolean;
   /** 0 = off; 0 < f < 1: every download (export file, MP4 clip) is cut off after f of its bytes. */
   cutDownloads: number;
+  /**
+   * "" = off; a path prefix ("/api/v3.0/media/recordedImage.jpeg"): requests whose path starts
+   * with it get `200 text/html` with a maintenance page, as from a broken proxy, not the API's answer.
+   */
+  webPageFor: string;
+  /** "" = off; a path prefix: JSON answers under it lose the second half of their body (Content-Length follows the cut). */
+  truncateFor: string;
 }
 
 export interface SimContext {

@@ -97,7 +97,8 @@ ${commonUsage}`,
     }
     log.info('serve mode ready', { port: handle.port, dataDir });
     const walls = displayUrls(handle.url, shell.displays());
-    if (values.json) io.stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token, displays: walls })}\n`);
+    // The demo simulator's fault knobs (127.0.0.1, no secret): tests break a vendor's answers mid-run with them.
+    if (values.json) io.stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token, displays: walls, ...(sim ? { demoAdminUrl: sim.adminUrl } : {}) })}\n`);
     else {
       const list = walls.map((d, i) => `  Display ${i + 1}: ${d.url}\n`).join('');
       io.stdout.write(`Tessera is running. Open this address in a browser:\n  ${handle.url}\nEach wall display has its own address (open each in its own browser, full screen):\n${list}(Ctrl-C stops it; data in ${dataDir})\n`);

@@ -6,13 +6,12 @@
  * step (data-frame-time within 100 ms of each other and within 1 s of T+10 s after 10 s); 4×,
  * pause, one frame step is +100 ms exactly; Live brings live video back.
  */
-import { Buffer } from 'node:buffer';
 import type { Locator, Page } from '@playwright/test';
 import { BridgeSession } from '../support/bridge-session.js';
 import { timecodeOfJpeg } from '../support/timecode.js';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
-import { cameraIdsOf, coverageOf as coverageFrom, frameTimes, placeCameras, type Period } from './support/timeline-helpers.js';
+import { cameraIdsOf, coverageOf as coverageFrom, frameTimes, placeCameras, stillBytes, xOfTime, type Period } from './support/timeline-helpers.js';
 import { cutByLeaving, freshWall } from './wall-helpers.js';
 
 const serve = useDemoServe();
@@ -29,28 +28,6 @@ async function openWall(page: Page): Promise<void> {
 
 /** Puts "Lobby" of each vendor's demo site on tiles 1–4 through Ctrl+K. */
 const placeLobbies = (page: Page): Promise<Locator[]> => placeCameras(page, vendors.map((v) => `lobby ${v}`));
-
-/** The strip's x (page px) of wall time atMs, from the strip's own window. */
-async function xOfTime(page: Page, atMs: number): Promise<{ x: number; y: number }> {
-  const strip = page.getByTestId('timeline').locator('.timeline__strip');
-  const box = (await strip.boundingBox())!;
-  const startMs = Number(await strip.getAttribute('data-start-ms'));
-  const spanMs = Number(await strip.getAttribute('data-span-ms'));
-  return { x: box.x + ((atMs - startMs) / spanMs) * box.width, y: box.y + box.height / 2 };
-}
-
-/** A tile's recorded still as JPEG bytes, drawn from the <img> (the page's CSP keeps fetch off blob: URLs). */
-async function stillBytes(tile: Locator): Promise<Buffer> {
-  const dataUrl = await tile.getByRole('img', { name: /^Recorded picture of / }).evaluate(async (img: HTMLImageElement) => {
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    canvas.getContext('2d')!.drawImage(img, 0, 0);
-    return canvas.toDataURL('image/jpeg', 0.95);
-  });
-  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
-}
 
 /** Each camera's recorded periods in [fromMs, toMs) from this spec's serve. */
 const coverageOf = (cameraIds: readonly string[], fromMs: number, toMs: number): Promise<Period[][]> => coverageFrom(serve.current, cameraIds, fromMs, toMs);

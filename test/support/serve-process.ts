@@ -14,6 +14,8 @@ export const tesseraBin = fileURLToPath(new URL('../../bin/tessera.js', import.m
 export interface ServeProcess {
   url: string;
   token: string;
+  /** With --demo: the demo simulator's admin address (fault knobs, simulator/README.md). */
+  demoAdminUrl?: string;
   origin: string;
   dataDir: string;
   child: ChildProcess;
@@ -50,7 +52,7 @@ export async function startServeProcess(args: string[] = [], dataDir = mkdtempSy
       reject(new Error(`tessera serve exited with ${code}: ${stderr}`));
     });
   });
-  const ready = JSON.parse(line) as { url: string; token: string };
+  const ready = JSON.parse(line) as { url: string; token: string; demoAdminUrl?: string };
   return {
     ...ready,
     origin: new URL(ready.url).origin,

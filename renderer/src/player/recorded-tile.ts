@@ -7,8 +7,9 @@
  */
 import type { PlaybackSession, PlaybackState, PlaybackStepResult, Result } from '../../../preload/contract/index.js';
 import type { GroupPosition, TileSteer } from '../domain/sync-group.js';
-import { clockText, type TimeZoneSpec } from '../domain/time-scale.js';
+import type { TimeZoneSpec } from '../domain/time-scale.js';
 import { RecordedDriver } from './recorded-driver.js';
+import { gapWords, noReverseWords } from './recorded-words.js';
 import type { Ranges } from './source-buffer-queue.js';
 import type { VideoPlayer } from './video-player.js';
 
@@ -87,12 +88,6 @@ const reverseStepWaitMs = 1500;
  * or two to send its first frame, ms.
  */
 const serverTurnLeadMs = 3000;
-export const noReverseWords = 'This camera cannot play backwards';
-
-/** "No recording at 02:14:03; it starts again at 02:20:00". */
-function gapWords(zone: TimeZoneSpec, atMs: number, nextMs: number | undefined): string {
-  return `No recording at ${clockText(zone, atMs)}${nextMs === undefined ? '' : `; it starts again at ${clockText(zone, nextMs)}`}`;
-}
 
 export interface RecordedTileDeps {
   api: PlaybackApi;
@@ -131,6 +126,11 @@ export class RecordedTile {
   private reverseRefused = false;
   /** Main's session was told the group is paused (a session opens playing). */
   private mainPaused = false;
+  /**
+   * The playhead is being dragged: the scrubber's answer (a still, a gap, a refusal) owns the
+   * picture until the tile plays again, whatever its paused video reports meanwhile.
+   */
+  private scrubbing = false;
   holding = false;
 
   constructor(
@@ -218,20 +218,28 @@ export class RecordedTile {
   /** A still from the scrubber (the playhead is being dragged). */
   showStill(src: string, timeMs: number): void {
     this.view.active = true;
+    this.scrubbing = true;
     this.view.stillSrc = src;
     this.view.stillTimeMs = timeMs;
     this.view.picture = 'still';
     this.setStatus('scrubbing', '');
   }
 
+  /**
+   * The still at the playhead could not be had: say why, over no picture. The one on screen is of
+   * another moment, and the tile's time and data-still-time would present it as the playhead's.
+   */
   showStillError(words: string): void {
     this.view.active = true;
+    this.scrubbing = true;
+    this.view.picture = 'none';
     this.setStatus('failed', words);
   }
 
   /** The playhead is in a gap of this camera's recordings: say so, not "failed". */
   showGap(atMs: number, nextMs: number | undefined): void {
     this.view.active = true;
+    this.scrubbing = true;
     this.view.picture = 'none';
     this.setStatus('gap', gapWords(this.deps.zone(), atMs, nextMs));
   }
@@ -239,6 +247,7 @@ export class RecordedTile {
   /** Plays from atMs: in the buffer when it holds it, else main restarts the stream there. */
   async playFrom(atMs: number): Promise<void> {
     this.view.active = true;
+    this.scrubbing = false;
     this.lastSeekMs = atMs;
     const session = this.session;
     if (!session) return this.open(atMs);
@@ -253,7 +262,7 @@ export class RecordedTile {
 
   /** Carries out the group's steering for this tile. */
   steer(steer: TileSteer, group: GroupPosition): void {
-    if (!this.session || this.view.status.kind === 'failed' || this.view.status.kind === 'scrubbing') return;
+    if (!this.session || this.view.status.kind === 'failed' || this.scrubbing) return;
     const groupRate = group.rate;
     this.view.rate = groupRate;
     this.holding = steer.kind === 'hold';
@@ -375,6 +384,7 @@ export class RecordedTile {
   /** Back to live: the session ends at main, and nothing of it stays on screen. */
   close(): void {
     this.attempt += 1;
+    this.scrubbing = false;
     const session = this.session;
     this.session = null;
     this.opening = null;
@@ -468,8 +478,8 @@ export class RecordedTile {
     const ms = Math.round(this.session.originMs + mediaTime * 1000);
     this.measureRestart(ms);
     this.view.frameTimeMs = ms;
-    // While the playhead is dragged the still stays on screen, whatever the paused video does.
-    if (this.view.status.kind !== 'scrubbing') this.view.picture = 'video';
+    // While the playhead is dragged the scrubber's answer stays on screen, whatever the paused video does.
+    if (!this.scrubbing) this.view.picture = 'video';
     this.deps.onFrameTime(ms);
   }
 

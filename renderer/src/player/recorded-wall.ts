@@ -34,6 +34,9 @@ interface Entry {
   own: SyncGroup | null;
 }
 
+/** Let go (or gone to) this close to now, the wall plays live instead of recordings, ms. */
+export const liveEdgeMs = 5000;
+
 /** The group every tile follows; the timeline shows it. */
 export type WallMode = 'live' | 'recorded';
 
@@ -105,8 +108,13 @@ export class RecordedWall {
     this.onChange();
   }
 
-  /** The drag ended at atMs: the targeted tiles play from there, in step. */
+  /**
+   * The drag ended at atMs: the targeted tiles play from there, in step. At the present (the
+   * strip goes no further) the wall goes back to live: nothing is recorded there yet, so playing
+   * would leave every tile saying so, second after second.
+   */
   release(atMs: number, play = true): void {
+    if (play && this.sync && atMs >= this.deps.clock.now() - liveEdgeMs) return this.live();
     this.deps.scrubber.cancel();
     this.enterRecorded();
     const group = this.target();

@@ -1,8 +1,11 @@
 /**
- * Helpers of the timeline's e2e specs (timeline.spec.ts, timeline-reverse.spec.ts): cameras placed through Ctrl+K, main's
- * coverage through the bridge, every tile's data-frame-time read at one instant, a jump with
- * "Go to…".
+ * Helpers of the timeline's e2e specs (timeline.spec.ts, timeline-reverse.spec.ts,
+ * timeline-bad-input.spec.ts): cameras placed through Ctrl+K, main's coverage through the
+ * bridge, every tile's data-frame-time read at one instant, a jump with "Go to…", the strip's x
+ * of a time (to drag the playhead there), a tile's recorded still as JPEG bytes, and the demo
+ * simulator's fault knobs.
  */
+import { Buffer } from 'node:buffer';
 import type { Locator, Page } from '@playwright/test';
 import { BridgeSession } from '../../support/bridge-session.js';
 import type { ServeProcess } from '../../support/serve-process.js';
@@ -74,4 +77,33 @@ export async function goTo(page: Page, atMs: number): Promise<void> {
   await dialog.getByRole('textbox').fill(`-${Math.round((Date.now() - atMs) / 1000)}s`);
   await dialog.getByRole('button', { name: 'Go' }).click();
   await expect(dialog).toBeHidden();
+}
+
+/** The strip's x (page px) of wall time atMs, from the strip's own window. */
+export async function xOfTime(page: Page, atMs: number): Promise<{ x: number; y: number }> {
+  const strip = page.getByTestId('timeline').locator('.timeline__strip');
+  const box = (await strip.boundingBox())!;
+  const startMs = Number(await strip.getAttribute('data-start-ms'));
+  const spanMs = Number(await strip.getAttribute('data-span-ms'));
+  return { x: box.x + ((atMs - startMs) / spanMs) * box.width, y: box.y + box.height / 2 };
+}
+
+/** A tile's recorded still as JPEG bytes, drawn from the <img> (the page's CSP keeps fetch off blob: URLs). */
+export async function stillBytes(tile: Locator): Promise<Buffer> {
+  const dataUrl = await tile.getByRole('img', { name: /^Recorded picture of / }).evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    canvas.getContext('2d')!.drawImage(img, 0, 0);
+    return canvas.toDataURL('image/jpeg', 0.95);
+  });
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+}
+
+/** Sets fault knobs of the demo's simulator (`POST <admin>/faults`, simulator/README.md). */
+export async function setFaults(serve: ServeProcess, knobs: Record<string, string | number | boolean>): Promise<void> {
+  if (!serve.demoAdminUrl) throw new Error('this serve runs no demo simulator (start it with --demo)');
+  const res = await fetch(`${serve.demoAdminUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(knobs) });
+  expect(res.status, await res.text()).toBe(200);
 }

@@ -268,6 +268,64 @@ describe('RecordedWall', () => {
     ]);
   });
 
+  it('a still refused after another was shown: the refusal, over no picture (not the other moment’s); the next still brings the picture back', async () => {
+    const { wall, views, scrubberFails } = setup();
+    wall.scrub(T, 1);
+    await flush();
+    expect(views[0]!.picture).toBe('still');
+    scrubberFails.add('een');
+    wall.scrub(T + 20_000, 1);
+    await flush();
+    expect(views.map((v) => [v.picture, v.status])).toEqual([
+      ['none', { kind: 'failed', text: 'no picture here' }],
+      ['still', { kind: 'scrubbing', text: '' }],
+    ]);
+    scrubberFails.delete('een');
+    wall.scrub(T + 40_000, 1);
+    await flush();
+    expect(views.map((v) => [v.picture, v.stillTimeMs, v.status.kind])).toEqual([
+      ['still', T + 40_000, 'scrubbing'],
+      ['still', T + 40_000, 'scrubbing'],
+    ]);
+  });
+
+  it('scrubbed into a gap while playing: the gap in words over no picture, though the paused video shows its last frame again; playing brings video back', async () => {
+    const { wall, views, players, scrubberFails } = setup({ een: [{ fromMs: T - 60_000, toMs: T + 30_000 }, { fromMs: T + 90_000, toMs: T + 200_000 }] });
+    wall.release(T);
+    await flush();
+    players[0]!.show(T);
+    players[1]!.show(T);
+    wall.tick();
+    expect(views[0]!.picture).toBe('video');
+    scrubberFails.add('een');
+    wall.scrub(T + 60_000, 1);
+    await flush();
+    // The paused <video> reports the frame it holds (a seek, a frame callback): it is of T, not of the playhead.
+    players[0]!.show(T);
+    wall.tick();
+    expect([views[0]!.picture, views[0]!.status]).toEqual(['none', { kind: 'gap', text: 'No recording at 02:01:00; it starts again at 02:01:30' }]);
+    wall.release(T + 100_000);
+    await flush();
+    players[0]!.show(T + 100_000);
+    expect(views[0]!.picture).toBe('video');
+  });
+
+  it('let go at the present (nothing recorded there yet): back to live, no session opened; 10 s back it plays', async () => {
+    const { wall, api, views } = setup();
+    // The fake clock's now is T + 600 s.
+    wall.scrub(T + 600_000, 1);
+    await flush();
+    wall.release(T + 599_000);
+    await flush();
+    expect(wall.mode).toBe('live');
+    expect(api.log).toEqual([]);
+    expect(views.map((v) => v.active)).toEqual([false, false]);
+    wall.release(T + 590_000);
+    await flush();
+    expect(wall.mode).toBe('recorded');
+    expect(api.log).toEqual(['open een 590000', 'open exacq 590000']);
+  });
+
   it('a stream that stalls before its first frame fails in words; a stall after it (paused, in a gap) is no failure', async () => {
     const { wall, views, players } = setup();
     wall.release(T);

@@ -5,58 +5,14 @@
  * view shows into a plain RecordedView, and the wall time of the frame on screen (session
  * originMs + media time) to `onFrameTime`, per frame.
  */
-import type { PlaybackSession, PlaybackState, PlaybackStepResult, Result } from '../../../preload/contract/index.js';
+import type { PlaybackSession, PlaybackState } from '../../../preload/contract/index.js';
 import type { GroupPosition, TileSteer } from '../domain/sync-group.js';
 import type { TimeZoneSpec } from '../domain/time-scale.js';
 import { RecordedDriver } from './recorded-driver.js';
+import { defaultFrameMs, emptyRecordedView, type MediaElementView, type PlaybackApi, type RecordedStatusKind, type RecordedView } from './recorded-view.js';
 import { gapWords, noReverseWords } from './recorded-words.js';
-import type { Ranges } from './source-buffer-queue.js';
 import type { VideoPlayer } from './video-player.js';
 
-/** The part of `tessera.playback` a recorded tile uses (injected, so a fake can drive it). */
-export interface PlaybackApi {
-  open(input: { cameraId: string; atMs: number; rate?: number }): Promise<Result<PlaybackSession>>;
-  seek(input: { playbackId: string; atMs: number }): Promise<Result<null>>;
-  setSpeed(input: { playbackId: string; rate: number }): Promise<Result<null>>;
-  step(input: { playbackId: string; direction: 1 | -1 }): Promise<Result<PlaybackStepResult>>;
-  pause(input: { playbackId: string; paused: boolean }): Promise<Result<null>>;
-  close(input: { playbackId: string }): Promise<Result<null>>;
-  onState(listener: (states: PlaybackState[]) => void): () => void;
-}
-
-/** What the tile's <video> holds (the element, or a fake). */
-export interface MediaElementView {
-  buffered(): Ranges;
-  currentTime(): number;
-  /** The <video> to play into (the tile renders it only while it looks back); absent in tests. */
-  element?(): HTMLVideoElement | null;
-}
-
-export type RecordedStatusKind = 'scrubbing' | 'opening' | 'playing' | 'paused' | 'holding' | 'no-reverse' | 'gap' | 'ended' | 'failed';
-
-/** Everything a tile renders in recorded mode. Plain data; the composable makes it reactive. */
-export interface RecordedView {
-  active: boolean;
-  picture: 'none' | 'still' | 'video';
-  stillSrc?: string;
-  /** Time the still shows, epoch ms. */
-  stillTimeMs?: number;
-  /** Wall time of the video frame on screen, epoch ms. */
-  frameTimeMs?: number;
-  status: { kind: RecordedStatusKind; text: string };
-  rate: number;
-  /** Frame on screen − group position, ms (the info overlay's sync offset). */
-  syncOffsetMs?: number;
-  /** The tile's own frame interval, ms (from the session; 100 at 10 fps). */
-  frameMs: number;
-}
-
-export function emptyRecordedView(): RecordedView {
-  return { active: false, picture: 'none', status: { kind: 'opening', text: '' }, rate: 1, frameMs: defaultFrameMs };
-}
-
-/** Frame interval assumed until the session says (the simulator records at 10 fps), ms. */
-export const defaultFrameMs = 100;
 /** Starting and behind by more than this with the data not buffered: ask main to seek instead of waiting for it, ms. */
 const reseekBehindMs = 3000;
 /** After asking main to seek, wait this long for the new data before asking again, ms. */

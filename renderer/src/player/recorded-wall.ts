@@ -13,7 +13,8 @@ import { nextRecordingStart, type Period } from '../../../common/time-periods.js
 import { previousRecordingEnd, steerTile, SyncGroup, type GroupPosition } from '../domain/sync-group.js';
 import type { ScrubResult, StillScrubber } from '../domain/still-scrubber.js';
 import type { TimeZoneSpec } from '../domain/time-scale.js';
-import { RecordedTile, type PlaybackApi, type RecordedTileDeps, type RecordedView } from './recorded-tile.js';
+import { RecordedTile, type RecordedTileDeps } from './recorded-tile.js';
+import type { PlaybackApi, RecordedView } from './recorded-view.js';
 
 export interface RecordedWallDeps {
   api: PlaybackApi;

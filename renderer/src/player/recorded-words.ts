@@ -3,7 +3,7 @@
  * CameraTile renders them): the time of the picture on screen, and why it is not playing. Pure.
  */
 import { clockText, type TimeZoneSpec } from '../domain/time-scale.js';
-import type { RecordedView } from './recorded-tile.js';
+import type { RecordedView } from './recorded-view.js';
 
 export const noReverseWords = 'This camera cannot play backwards';
 

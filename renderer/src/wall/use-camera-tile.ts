@@ -10,7 +10,7 @@ import { onBeforeUnmount, onMounted, reactive, watch, watchEffect, type Ref } fr
 import { mediaFetch, tessera } from '../bridge/index.js';
 import { useCamerasStore } from '../stores/cameras.js';
 import { LiveTiles } from '../player/live-tiles.js';
-import { emptyRecordedView, type RecordedView } from '../player/recorded-tile.js';
+import { emptyRecordedView, type RecordedView } from '../player/recorded-view.js';
 import { copyRanges } from '../player/source-buffer-queue.js';
 import type { Pin, Profile } from '../player/stream-policy.js';
 import { emptyTileView, type TileView } from '../player/tile-view.js';

@@ -5,7 +5,7 @@
 import type { PlaybackSession, PlaybackState, Result } from '../../../preload/contract/index.js';
 import { StillScrubber, type ScrubStill } from '../../../renderer/src/domain/still-scrubber.js';
 import { RecordedWall } from '../../../renderer/src/player/recorded-wall.js';
-import { emptyRecordedView, type PlaybackApi, type RecordedView } from '../../../renderer/src/player/recorded-tile.js';
+import { emptyRecordedView, type PlaybackApi, type RecordedView } from '../../../renderer/src/player/recorded-view.js';
 import type { RecordedDriver } from '../../../renderer/src/player/recorded-driver.js';
 import type { PlayerEvents, PlayerListener, VideoPlayer } from '../../../renderer/src/player/video-player.js';
 import { ManualClock } from '../../support/manual-clock.js';

@@ -1,6 +1,6 @@
 /** What a recorded tile says (CameraTile): the time of the picture on screen, and why it does not play. */
 import { describe, expect, it } from 'vitest';
-import { emptyRecordedView, type RecordedView } from '../../../renderer/src/player/recorded-tile.js';
+import { emptyRecordedView, type RecordedView } from '../../../renderer/src/player/recorded-view.js';
 import { recordedStatusWords, shownTimeMs } from '../../../renderer/src/player/recorded-words.js';
 
 const view = (over: Partial<RecordedView>): RecordedView => ({ ...emptyRecordedView(), active: true, ...over });

@@ -24,6 +24,8 @@ export const defaultCoverageConfig: CoverageLoaderConfig = { margin: 1, refreshM
 interface CameraCoverage {
   /** Windows already fetched (or being fetched): not asked for again. */
   loaded: Period[];
+  /** Windows whose answer has come: what is known, recorded or not. */
+  answered: Period[];
   periods: Period[];
   marks: Mark[];
   marksKnown: boolean;
@@ -63,10 +65,17 @@ export class CoverageLoader {
     return c ? clipPeriods(c.periods, fromMs, toMs) : [];
   }
 
-  /** Everything known about the camera's recordings (for the sync group's gap test). */
+  /**
+   * The camera's recordings for the sync group's gap test: a gap only where an answer says so.
+   * Stretches not answered yet (being fetched, or never asked: a "Go to" far back, before the
+   * timeline's fetch for it comes) count as recorded, so a tile there tries to play and main
+   * says what is there, instead of every tile "in a gap" and the group skipping to a recording
+   * it happens to know of.
+   */
   allPeriods(cameraId: string): readonly Period[] | undefined {
     const c = this.cameras.get(cameraId);
-    return c && c.loaded.length > 0 ? c.periods : undefined;
+    if (!c || c.answered.length === 0) return undefined;
+    return mergePeriods([...c.periods, ...gapsIn(c.answered, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)]);
   }
 
   marks(cameraId: string, fromMs: number, toMs: number): Mark[] {
@@ -102,7 +111,7 @@ export class CoverageLoader {
   private async ensureOne(cameraId: string, fromMs: number, toMs: number, now: number): Promise<void> {
     let c = this.cameras.get(cameraId);
     if (!c) {
-      c = { loaded: [], periods: [], marks: [], marksKnown: false, refreshedAt: -Infinity };
+      c = { loaded: [], answered: [], periods: [], marks: [], marksKnown: false, refreshedAt: -Infinity };
       this.cameras.set(cameraId, c);
     }
     const missing = gapsIn(c.loaded, fromMs, toMs);
@@ -139,6 +148,7 @@ export class CoverageLoader {
       c.periods = mergePeriods([...subtract(c.periods, w), ...clipPeriods(v.periods, w.fromMs, w.toMs)]);
       c.marks = [...c.marks.filter((m) => m.atMs < w.fromMs || m.atMs >= w.toMs), ...v.marks.filter((m) => m.atMs >= w.fromMs && m.atMs < w.toMs)].sort((a, b) => a.atMs - b.atMs);
       c.marksKnown = v.marksKnown;
+      c.answered = mergePeriods([...c.answered, w]);
       delete c.error;
     }
     for (const listener of this.listeners) listener();

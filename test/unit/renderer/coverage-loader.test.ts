@@ -49,6 +49,35 @@ describe('coverage loader', () => {
     ]);
   });
 
+  it('for the sync group, a gap is only where an answer says so: a window being fetched or never asked counts as recorded', async () => {
+    const vms = fakeVms();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holdNext = false;
+    const loader = new CoverageLoader(async (input) => {
+      if (holdNext) await held;
+      return vms.fetch(input);
+    }, () => now0);
+    expect(loader.allPeriods('cam')).toBeUndefined();
+    await loader.ensure(['cam'], { fromMs: now0 - 3 * H, toMs: now0 - 2 * H });
+    const known = loader.allPeriods('cam')!;
+    // Inside the answer: the hour's last 20 minutes are a gap; the first 40 recorded.
+    const inAnswer = (at: number): boolean => known.some((p) => p.fromMs <= at && at < p.toMs);
+    expect(inAnswer(now0 - 3 * H + 45 * 60_000)).toBe(false);
+    expect(inAnswer(now0 - 3 * H + 10 * 60_000)).toBe(true);
+    // Three days back, never asked: not a gap.
+    expect(inAnswer(now0 - 72 * H)).toBe(true);
+    // Asked, its answer not there yet: still not a gap; once answered, its gaps are.
+    holdNext = true;
+    const pending = loader.ensure(['cam'], { fromMs: now0 - 72 * H, toMs: now0 - 71 * H });
+    const whileAsked = loader.allPeriods('cam')!;
+    expect(whileAsked.some((p) => p.fromMs <= now0 - 72 * H + 45 * 60_000 && now0 - 72 * H + 45 * 60_000 < p.toMs)).toBe(true);
+    release();
+    await pending;
+    const after = loader.allPeriods('cam')!;
+    expect(after.some((p) => p.fromMs <= now0 - 72 * H + 45 * 60_000 && now0 - 72 * H + 45 * 60_000 < p.toMs)).toBe(false);
+  });
+
   it('refreshes the region near now every refreshMs, from a little before the newest fetch', async () => {
     const vms = fakeVms();
     let now = now0 + 5 * 60_000;

@@ -3,6 +3,9 @@
 // piece), and a hand-written server answering web pages and truncated lists.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../../../preload/contract/index.js';
 import { gapsIn, mergePeriods, type Period } from '../../../common/time-periods.js';
@@ -131,8 +134,11 @@ describe('AIPIX recorded media', () => {
 
 describe('AIPIX recorded stills near the present', () => {
   // A simulator whose present is a fixed moment (its clock runs from there) at which camera 2 has
-  // been recording for a while: the plan has gaps, and its minutes are then encoded once per machine.
+  // been recording for a while (the plan has gaps), with a cache of its own: every minute is cold.
   let present: SimulatorHandle;
+  let scratch: string;
+  /** "<minute ISO time>" of each main-profile chunk of camera 2 the simulator encoded, in order. */
+  const encoded: string[] = [];
   const recordingAt = (): number => {
     const day = Date.UTC(2026, 0, 15, 12);
     for (let t = day; t < day + 86_400_000; t += 60_000) {
@@ -146,13 +152,51 @@ describe('AIPIX recorded stills near the present', () => {
     const started = Date.now();
     const now = (): number => base + (Date.now() - started);
     LateHttp.now = now;
-    present = await startTestSimulator([createAipixModule({ maxSessions: 100 })], { cameras: 4, rtsp: false, now });
-  }, 60_000);
+    scratch = await mkdtemp(join(tmpdir(), 'tessera-aipix-present-'));
+    const onProgress = (message: string): void => {
+      const name = present?.context.media.cameras[camIndex]!.name;
+      const m = /^media: recorded (.+) main (\S+) /.exec(message);
+      if (m && m[1] === name) encoded.push(m[2]!);
+    };
+    present = await startTestSimulator([createAipixModule({ maxSessions: 100 })], { cameras: 4, rtsp: false, now, cacheDir: scratch, onProgress });
+  }, 120_000);
 
   afterAll(async () => {
     LateHttp.now = Date.now;
     await present?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   });
+
+  it('a scrub that moved on does not hold up the still at the present: a minute nobody waits for any more is not encoded first', async () => {
+    const { recorded } = await signedIn((present.sites.aipix as AipixSite).url, 'Plaza AIPIX', SpyHttp, present);
+    const id = String((present.sites.aipix as AipixSite).cameras[camIndex]!.id);
+    const now = present.context.now();
+    // Three recorded minutes of camera 2 in the hour before (cold: the encoder takes one at a time).
+    const minutes = present.context.media
+      .segments(camIndex, now - 3_600_000, now - 120_000)
+      .flatMap((seg) => [seg.startMs + 5000].filter((t) => t + 5000 < seg.endMs))
+      .map((t) => Math.floor(t / 60_000) * 60_000)
+      .filter((t, i, all) => all.indexOf(t) === i && present.context.media.segments(camIndex, t + 5000, t + 5001).length > 0)
+      .slice(0, 3);
+    expect(minutes).toHaveLength(3);
+    const iso = (t: number): string => new Date(t).toISOString();
+    const scrub = minutes.map((t) => {
+      const abort = new AbortController();
+      return { abort, still: recorded.still(id, t + 5000, 320, abort.signal).catch((err: unknown) => err) };
+    });
+    const made = (): string[] => minutes.map(iso).filter((m) => encoded.includes(m));
+    // One minute is made and the encoder went on to the next (in the order ffmpeg asked): the
+    // last has long been asked for and waits its turn. The scrub moves on.
+    await waitUntil('a first minute encoded', 30_000, () => made().length > 0 || undefined);
+    for (const { abort } of scrub) abort.abort();
+    await Promise.all(scrub.map((s) => s.still));
+    const at = present.context.now() - 1000;
+    const still = await recorded.still(id, at, 320);
+    expect(await timecodeOfJpeg(still.jpeg)).toBe(still.timestampMs);
+    expect(at - still.timestampMs).toBeLessThan(1000);
+    // The one being made when the scrub moved on is finished (kept); the one waiting is not made.
+    expect(made()).toHaveLength(2);
+  }, 90_000);
 
   it('gives the still at now − 1 s, − 5 s, − 30 s by its timecode, though the second turns between playlist and segment', async () => {
     const { recorded } = await signedIn((present.sites.aipix as AipixSite).url, 'Plaza AIPIX', LateHttp, present);

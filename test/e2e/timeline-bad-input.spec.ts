@@ -8,24 +8,16 @@
  * timecode), clearing the knobs brings the tiles back on the next scrub, the timeline stays
  * usable, and Live brings live video back. Also a layout naming a camera its site no longer has.
  */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { BridgeSession } from '../support/bridge-session.js';
 import { timecodeOfJpeg } from '../support/timecode.js';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
-import { cameraIdsOf, coverageOf, frameTimes, placeCameras, recordedByAll, setFaults, stillBytes, xOfTime } from './support/timeline-helpers.js';
-import { cutByLeaving, freshWall, wallOf } from './wall-helpers.js';
+import { cameraIdsOf, coverageOf, frameTimes, openWall, placeCameras, recordedByAll, setFaults, stillBytes, vendors, xOfTime } from './support/timeline-helpers.js';
+import { cutByLeaving, wallOf } from './wall-helpers.js';
 
 const serve = useDemoServe();
 test.use({ viewport: { width: 1280, height: 800 } });
-
-const vendors = ['eagle eye v1', 'eagle eye v3', 'exacqvision', 'aipix'] as const;
-
-async function openWall(page: Page): Promise<void> {
-  await page.goto(serve.current.url);
-  await expect(page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem', { name: 'Demo · AIPIX', exact: true })).toBeVisible({ timeout: 90_000 });
-  await freshWall(page);
-}
 
 /** What a tile says over its picture while it looks back (gap, failure, opening), or ''. */
 const words = async (tile: Locator): Promise<string> => ((await tile.getByTestId('tile-recorded-status').count()) ? ((await tile.getByTestId('tile-recorded-status').textContent()) ?? '') : '');
@@ -46,7 +38,7 @@ test.afterEach(async () => {
 test('before the recordings begin, the future, and a vendor answering web pages or a cut list mid-scrub: words on the tile, the others go on', async ({ clean }) => {
   test.setTimeout(180_000);
   const { page, problems } = clean;
-  await openWall(page);
+  await openWall(page, serve.current);
   const tiles = await placeCameras(page, vendors.map((v) => `lobby ${v}`));
   for (const tile of tiles) await expect(tile).toHaveAttribute('data-picture', /still|video/, { timeout: 60_000 });
   const slider = page.getByRole('slider', { name: 'Timeline' });
@@ -153,7 +145,7 @@ test('before the recordings begin, the future, and a vendor answering web pages 
 test('a layout naming a camera its site no longer has: the tile says so live and while looking back; the other tile goes on', async ({ clean }) => {
   test.setTimeout(120_000);
   const { page, problems } = clean;
-  await openWall(page);
+  await openWall(page, serve.current);
   const gone = 'demo-eagleeye-v1/no-such-camera';
   const bridge = await BridgeSession.connect(serve.current);
   try {

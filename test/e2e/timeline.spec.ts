@@ -11,20 +11,11 @@ import { BridgeSession } from '../support/bridge-session.js';
 import { timecodeOfJpeg } from '../support/timecode.js';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
-import { cameraIdsOf, coverageOf as coverageFrom, frameTimes, placeCameras, stillBytes, xOfTime, type Period } from './support/timeline-helpers.js';
-import { cutByLeaving, freshWall } from './wall-helpers.js';
+import { cameraIdsOf, coverageOf as coverageFrom, frameTimes, openWall, placeCameras, stillBytes, vendors, xOfTime, type Period } from './support/timeline-helpers.js';
+import { cutByLeaving } from './wall-helpers.js';
 
 const serve = useDemoServe();
 test.use({ viewport: { width: 1280, height: 800 } });
-
-/** One camera of each recording vendor: the search's words → the tile's accessible name. */
-const vendors = ['eagle eye v1', 'eagle eye v3', 'exacqvision', 'aipix'] as const;
-
-async function openWall(page: Page): Promise<void> {
-  await page.goto(serve.current.url);
-  await expect(page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem', { name: 'Demo · AIPIX', exact: true })).toBeVisible({ timeout: 90_000 });
-  await freshWall(page);
-}
 
 /** Puts "Lobby" of each vendor's demo site on tiles 1–4 through Ctrl+K. */
 const placeLobbies = (page: Page): Promise<Locator[]> => placeCameras(page, vendors.map((v) => `lobby ${v}`));
@@ -35,7 +26,7 @@ const coverageOf = (cameraIds: readonly string[], fromMs: number, toMs: number):
 test('the timeline: a slider named Timeline, its keys, zoom, in/out marks, Go to, UTC, and the ? overlay', async ({ clean }) => {
   test.setTimeout(240_000);
   const { page, problems } = clean;
-  await openWall(page);
+  await openWall(page, serve.current);
   await placeLobbies(page);
   const timeline = page.getByTestId('timeline');
   const slider = page.getByRole('slider', { name: 'Timeline' });
@@ -99,7 +90,7 @@ test('the timeline: a slider named Timeline, its keys, zoom, in/out marks, Go to
 test('drag ten minutes back: stills at T on every vendor, then all four play in step, 4×, pause, one frame, Live', async ({ clean }) => {
   test.setTimeout(300_000);
   const { page, problems } = clean;
-  await openWall(page);
+  await openWall(page, serve.current);
   const tiles = await placeLobbies(page);
   for (const tile of tiles) await expect(tile).toHaveAttribute('data-picture', /still|video/, { timeout: 60_000 });
 
@@ -229,7 +220,7 @@ async function chooseGap(now: number): Promise<GapChoice | undefined> {
 test('a tile in a planned gap says so, and joins the others when its recording starts', async ({ clean }) => {
   test.setTimeout(300_000);
   const { page, problems } = clean;
-  await openWall(page);
+  await openWall(page, serve.current);
   // A gap of an Eagle Eye v1 camera in the last hour, from the coverage main gives; the others
   // are the Lobbies of the three other vendors.
   const choice = await chooseGap(Date.now());

@@ -10,9 +10,19 @@ import type { Locator, Page } from '@playwright/test';
 import { BridgeSession } from '../../support/bridge-session.js';
 import type { ServeProcess } from '../../support/serve-process.js';
 import { expect } from '../fixtures.js';
-import { wallOf } from '../wall-helpers.js';
+import { freshWall, wallOf } from '../wall-helpers.js';
 
 export type Period = { fromMs: number; toMs: number };
+
+/** One camera of each recording vendor: the search's words → the tile's accessible name. */
+export const vendors = ['eagle eye v1', 'eagle eye v3', 'exacqvision', 'aipix'] as const;
+
+/** The demo wall, empty, once every demo site's cameras are listed (the last, AIPIX, among them). */
+export async function openWall(page: Page, serve: ServeProcess): Promise<void> {
+  await page.goto(serve.url);
+  await expect(page.getByRole('tree', { name: 'Cameras' }).getByRole('treeitem', { name: 'Demo · AIPIX', exact: true })).toBeVisible({ timeout: 90_000 });
+  await freshWall(page);
+}
 
 /** Puts the camera each search finds (exactly one) on tiles 1, 2, … through Ctrl+K. */
 export async function placeCameras(page: Page, searches: readonly string[]): Promise<Locator[]> {

@@ -240,17 +240,24 @@ describe('AIPIX recorded media against a misbehaving server', () => {
     expectClean(err, http);
   });
 
-  it('a still whose archive segment starts answering only after 6 s (cut on request) still arrives', async () => {
-    // A real archive chunk of the simulator (4-s GOPs: it starts on a keyframe), served late.
+  /**
+   * Camera 5's archive link → a playlist of one real 8-s simulator chunk (4-s GOPs: it starts on
+   * a keyframe) from 20 s into the recording: a finished VOD (ENDLIST) or one still being
+   * recorded (no ENDLIST). The chunk's own route is the test's.
+   */
+  async function archiveOfOneChunk(kind: 'vod' | 'unfinished'): Promise<{ startMs: number; ts: Buffer }> {
     const startMs = segment.startMs + 20_000;
     const ts = Buffer.concat(await (await sim.context.media.recordedClip(camIndex, 'main', startMs, startMs + 8000, 'ts')).toArray());
     routes.set('/api/v1/cameras/5', json(camera));
     routes.set('/api/v1/cameras/5/streams/archive', json({ url: `${base}/archive/index.m3u8?token=abc`, move_to: null }));
-    routes.set('/archive/index.m3u8', (_req, res) =>
-      res
-        .writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' })
-        .end(['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-TARGETDURATION:8', `#EXT-X-PROGRAM-DATE-TIME:${new Date(startMs).toISOString()}`, '#EXTINF:8.000,', 'chunk.ts?token=abc', '#EXT-X-ENDLIST', ''].join('\n')),
-    );
+    const lines = ['#EXTM3U', '#EXT-X-VERSION:3', ...(kind === 'vod' ? ['#EXT-X-PLAYLIST-TYPE:VOD'] : []), '#EXT-X-TARGETDURATION:8', `#EXT-X-PROGRAM-DATE-TIME:${new Date(startMs).toISOString()}`, '#EXTINF:8.000,', 'chunk.ts?token=abc', ...(kind === 'vod' ? ['#EXT-X-ENDLIST'] : []), ''];
+    routes.set('/archive/index.m3u8', (_req, res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(lines.join('\n')));
+    return { startMs, ts };
+  }
+
+  it('a still whose archive segment starts answering only after 6 s (cut on request) still arrives', async () => {
+    // The chunk is served late, as an archive that cuts it on request may.
+    const { startMs, ts } = await archiveOfOneChunk('vod');
     const late = new Set<NodeJS.Timeout>();
     routes.set('/archive/chunk.ts', (_req, res) => {
       const timer = setTimeout(() => {
@@ -270,16 +277,8 @@ describe('AIPIX recorded media against a misbehaving server', () => {
   }, 30_000);
 
   it('a still past the end of an unfinished archive playlist (no ENDLIST) is no-recording at once; one inside it is its picture', async () => {
-    const startMs = segment.startMs + 20_000;
-    const ts = Buffer.concat(await (await sim.context.media.recordedClip(camIndex, 'main', startMs, startMs + 8000, 'ts')).toArray());
-    routes.set('/api/v1/cameras/5', json(camera));
-    routes.set('/api/v1/cameras/5/streams/archive', json({ url: `${base}/archive/index.m3u8?token=abc`, move_to: null }));
     // What a server recording the present may list: the segments so far, more to come.
-    routes.set('/archive/index.m3u8', (_req, res) =>
-      res
-        .writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' })
-        .end(['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:8', `#EXT-X-PROGRAM-DATE-TIME:${new Date(startMs).toISOString()}`, '#EXTINF:8.000,', 'chunk.ts?token=abc', ''].join('\n')),
-    );
+    const { startMs, ts } = await archiveOfOneChunk('unfinished');
     routes.set('/archive/chunk.ts', (_req, res) => res.writeHead(200, { 'content-type': 'video/mp2t', 'content-length': ts.length }).end(ts));
     const { recorded, http } = await signedIn(base, 'Live AIPIX');
     const err = await failure(recorded.still('5', startMs + 9500, 320));

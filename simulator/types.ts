@@ -71,11 +71,7 @@ export interface SimMedia {
    * at or before startMs). format "mp4" is a complete file, "flv" a stream. Rejects with
    * SimNotFound when nothing is recorded in the range.
    */
-  /**
-   * `signal` (a TS clip): the asker left; a chunk it alone waited for and whose encoding has not
-   * begun is then not made (see RecordingStore.chunkFile).
-   */
-  recordedClip(cameraIndex: number, profile: ProfileName, startMs: number, endMs: number, format: 'mp4' | 'flv' | 'ts', signal?: AbortSignal): Promise<Readable>;
+  recordedClip(cameraIndex: number, profile: ProfileName, startMs: number, endMs: number, format: 'mp4' | 'flv' | 'ts'): Promise<Readable>;
   /** JPEG of the recorded frame at tMs (nearest preview, about 1 per second), or null inside a gap. */
   recordedStill(cameraIndex: number, tMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number } | null>;
   /** JPEG of the live picture now (same clock as the live stream). */

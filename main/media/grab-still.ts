@@ -49,11 +49,8 @@ export function stillGrabArgs(input: string, options: StillGrabOptions): string[
   ];
 }
 
-/** `signal`: the still is no longer wanted; ffmpeg is killed and the grab rejects with its reason. */
-export function grabStill(input: string, options: StillGrabOptions & { site: string; timeoutMs?: number; signal?: AbortSignal }): Promise<Buffer> {
+export function grabStill(input: string, options: StillGrabOptions & { site: string; timeoutMs?: number }): Promise<Buffer> {
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const { signal } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpegPath(), stillGrabArgs(input, options), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     watchChild(child);
@@ -65,19 +62,12 @@ export function grabStill(input: string, options: StillGrabOptions & { site: str
       child.kill('SIGKILL');
       reject(new AppFailure('timeout', `${options.site}: no picture arrived within ${Math.round(timeoutMs / 1000)} s.`));
     }, timeoutMs);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(new AppFailure('internal', `ffmpeg could not be started (${err.message}); set FFMPEG_BIN to an ffmpeg binary.`));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
       const jpeg = Buffer.concat(chunks);
       if (code === 0 && jpeg.length > 2 && jpeg[0] === 0xff && jpeg[1] === 0xd8) return resolve(jpeg);
       reject(stillFailure(options.site, redactString(stderr)));

@@ -31,15 +31,9 @@ function issue(state: AipixState, cam: SimCamera, type: StreamType, kind: LinkKi
   return { url: grantUrl(state, grant), expiresMs: grant.expiresMs };
 }
 
-/**
- * End of an archive range: capped by maxArchiveSeconds and by what is recorded, which ends at
- * the last whole second (media/plan.ts visiblePart). Capped by now itself, a link issued at
- * 12:00:05.7 listed a chunk ending at 12:00:05 that became 12:00:05.7 a second later: the
- * chunk the playlist named was then unknown (404) and a still near the present failed.
- */
+/** End of an archive range: capped by maxArchiveSeconds and by now. */
 function archiveEnd(state: AipixState, startMs: number, wantedEndMs: number): number {
-  const recordedEndMs = Math.floor(state.ctx.now() / 1000) * 1000;
-  return Math.min(wantedEndMs, startMs + state.options.maxArchiveSeconds * 1000, recordedEndMs);
+  return Math.min(wantedEndMs, startMs + state.options.maxArchiveSeconds * 1000, state.ctx.now());
 }
 
 // ---- client API -------------------------------------------------------------------------

@@ -79,10 +79,7 @@ async function pipeTo(res: ServerResponse, stream: Readable, type: string): Prom
 }
 
 async function sendClip(state: AipixState, grant: LinkGrant, startMs: number, endMs: number, format: 'mp4' | 'ts', res: ServerResponse): Promise<void> {
-  // A client that hangs up before the chunk is cut no longer waits for its encoding.
-  const left = new AbortController();
-  res.once('close', () => left.abort());
-  const clip = await state.ctx.media.recordedClip(grant.cameraIndex, grant.profile, startMs, endMs, format, format === 'ts' ? left.signal : undefined);
+  const clip = await state.ctx.media.recordedClip(grant.cameraIndex, grant.profile, startMs, endMs, format);
   if (format !== 'mp4') return pipeTo(res, clip, contentTypes[format]!);
   // An MP4 is a finished file: a download with a length, subject to the download fault knobs.
   // The archive MP4 is AIPIX's export, so the stalled-export knob stalls it.

@@ -184,9 +184,9 @@ export async function createSimMedia(options: SimMediaOptions): Promise<SimMedia
         checkIndex(segment.cameraIndex);
         return recordings.segmentFile(segment, profile);
       },
-      async recordedClip(cameraIndex, profile, startMs, endMs, format, signal) {
+      async recordedClip(cameraIndex, profile, startMs, endMs, format) {
         checkIndex(cameraIndex);
-        return recordings.clip(cameraIndex, profile, startMs, endMs, format, signal);
+        return recordings.clip(cameraIndex, profile, startMs, endMs, format);
       },
       async recordedStill(cameraIndex, tMs, width) {
         checkIndex(cameraIndex);

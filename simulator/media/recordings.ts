@@ -62,8 +62,6 @@ export class RecordingStore {
   private readonly encoders: Record<ProfileName, Limiter> = { main: new Limiter(1), sub: new Limiter(1) };
   /** Chunks queued as work ahead, by path: calling one moves it up to the chunks wanted now. */
   private readonly promoters = new Map<string, () => void>();
-  /** Askers still waiting for each chunk being made, by path (one without a signal never leaves). */
-  private readonly waiting = new Map<string, { count: number }>();
 
   constructor(private readonly o: RecordingStoreOptions) {}
 
@@ -93,22 +91,14 @@ export class RecordingStore {
   /**
    * One encoded chunk; made once, then reused. `ahead`: wanted later (the next chunk of a clip
    * being played), so it waits behind chunks wanted now, and moves up when it is wanted now too.
-   * `signal`: the asker left. A chunk every asker left before its turn at the encoder is not made:
-   * a real archive is stored, so a scrub's abandoned minutes must not hold up the one wanted now
-   * (a still at the present waited 15 s behind three of them on a quiet machine, 20 s and more on a busy one).
    */
-  private chunkFile(planned: PlannedSegment, chunk: Chunk, profile: ProfileName, ahead = false, signal?: AbortSignal): Promise<string> {
+  private chunkFile(planned: PlannedSegment, chunk: Chunk, profile: ProfileName, ahead = false): Promise<string> {
     const path = this.chunkPath(planned, chunk, profile);
     if (!ahead) this.promoters.get(path)?.();
-    const waiting = this.waiting.get(path) ?? { count: 0 };
-    this.waiting.set(path, waiting);
-    waiting.count += 1;
-    signal?.addEventListener('abort', () => (waiting.count -= 1), { once: true });
     return this.dedupe.run(path, () =>
       produceAtomically(path, (temp) =>
         this.encoders[profile].run(async () => {
           this.promoters.delete(path);
-          if (waiting.count <= 0) throw new SimNotFound(`nobody waits for ${path} any more`);
           const started = Date.now();
           await this.o.procs.run(ffmpegBin(), this.chunkArgs(planned, chunk, profile, temp));
           const { camera } = this.entry(planned.cameraIndex);
@@ -117,10 +107,7 @@ export class RecordingStore {
               `(${(chunk.endMs - chunk.startMs) / 1000} s) in ${Date.now() - started} ms`,
           );
         }, { background: ahead, onQueued: (promote) => this.promoters.set(path, promote) }),
-      ).finally(() => {
-        this.promoters.delete(path);
-        if (this.waiting.get(path) === waiting) this.waiting.delete(path);
-      }),
+      ).finally(() => this.promoters.delete(path)),
     );
   }
 
@@ -141,9 +128,9 @@ export class RecordingStore {
   }
 
   /** Chunks covering the ranges, encoded, as ffconcat pieces. */
-  private async pieces(ranges: readonly Range[], profile: ProfileName, signal?: AbortSignal): Promise<{ file: string; inSec: number; outSec: number }[]> {
+  private async pieces(ranges: readonly Range[], profile: ProfileName): Promise<{ file: string; inSec: number; outSec: number }[]> {
     const out: { file: string; inSec: number; outSec: number }[] = [];
-    for (const p of this.chunkPieces(ranges)) out.push({ file: await this.chunkFile(p.planned, p.chunk, profile, false, signal), inSec: p.inSec, outSec: p.outSec });
+    for (const p of this.chunkPieces(ranges)) out.push({ file: await this.chunkFile(p.planned, p.chunk, profile), inSec: p.inSec, outSec: p.outSec });
     return out;
   }
 
@@ -211,7 +198,7 @@ export class RecordingStore {
     return clipPieces(cameraIndex, camera.gopSeconds, startMs, endMs, this.o.window())[0]?.fromMs ?? null;
   }
 
-  async clip(cameraIndex: number, profile: ProfileName, startMs: number, endMs: number, format: 'mp4' | 'flv' | 'ts', signal?: AbortSignal): Promise<Readable> {
+  async clip(cameraIndex: number, profile: ProfileName, startMs: number, endMs: number, format: 'mp4' | 'flv' | 'ts'): Promise<Readable> {
     const { camera } = this.entry(cameraIndex);
     const ranges = clipPieces(cameraIndex, camera.gopSeconds, startMs, endMs, this.o.window());
     if (ranges.length === 0) {
@@ -228,7 +215,7 @@ export class RecordingStore {
     }
     if (format === 'ts') {
       const listFile = `${base}.ffconcat`;
-      await writeFile(listFile, concatList(await this.pieces(ranges, profile, signal)));
+      await writeFile(listFile, concatList(await this.pieces(ranges, profile)));
       const child = this.o.procs.spawn(ffmpegBin(), clipArgs(listFile, format, null));
       child.stdin?.end();
       return childOutput(child, () => void rm(listFile, { force: true }));

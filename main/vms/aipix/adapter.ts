@@ -55,7 +55,7 @@ export class AipixAdapter implements VmsAdapter {
       streamFor: (cam, profile) => this.streamFor(cam, profile),
       nameOf: (cam) => this.nameOf(cam),
       previewStill: (cam, uuid, atMs, width) => this.previewStill(cam, uuid, atMs, width),
-      grab: (url, width, seekSeconds, signal) => this.grab(url, width, seekSeconds, 'archive', signal),
+      grab: (url, width, seekSeconds) => this.grab(url, width, seekSeconds, 'archive'),
       checkMedia: (status, what) => this.checkMedia(status, what),
     });
     this.serverExport = new AipixServerExport({ client: this.client, site: ctx.site.name, now: () => ctx.now() });
@@ -188,9 +188,9 @@ export class AipixAdapter implements VmsAdapter {
    * An archive link's segments are cut on request and may take seconds to start: its reads may
    * stall for the whole still timeout (the overall timeout still bounds the grab).
    */
-  private grab(url: string, width?: number, seekSeconds?: number, what: 'live' | 'archive' = 'live', signal?: AbortSignal): Promise<Buffer> {
+  private grab(url: string, width?: number, seekSeconds?: number, what: 'live' | 'archive' = 'live'): Promise<Buffer> {
     const timeoutMs = this.options.stillTimeoutMs ?? 20_000;
-    return grabStill(url, { rtsp: false, site: this.site, ...(width ? { width } : {}), ...(seekSeconds ? { seekSeconds } : {}), ...(what === 'archive' ? { readTimeoutMs: timeoutMs } : {}), timeoutMs, ...(signal ? { signal } : {}) });
+    return grabStill(url, { rtsp: false, site: this.site, ...(width ? { width } : {}), ...(seekSeconds ? { seekSeconds } : {}), ...(what === 'archive' ? { readTimeoutMs: timeoutMs } : {}), timeoutMs });
   }
 
   /** A media link the server just issued was refused: nothing a second try would fix now. */

@@ -83,38 +83,6 @@ export function readVodPlaylist(text: string): VodPlaylist | undefined {
   return { startMs: playlistStartMs(text), durationMs, segments, ended: /^#EXT-X-ENDLIST\s*$/m.test(text) };
 }
 
-/** One segment of an archive playlist: its URI as written and its wall time. */
-export interface PlaylistSegment {
-  uri: string;
-  startMs: number;
-  durationMs: number;
-}
-
-/**
- * The segments of a media playlist with their wall times: each EXT-X-PROGRAM-DATE-TIME sets the
- * next segment's start (a run after a gap states its own), the others follow on by EXTINF.
- * Empty when the first segment's time is not stated.
- */
-export function playlistSegments(text: string): PlaylistSegment[] {
-  const out: PlaylistSegment[] = [];
-  let nextMs: number | undefined;
-  let durationMs: number | undefined;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    const date = /^#EXT-X-PROGRAM-DATE-TIME:\s*(\S+)$/.exec(line);
-    const inf = /^#EXTINF:\s*([0-9.]+)/.exec(line);
-    if (date) nextMs = fromAipixTime(date[1]);
-    else if (inf) durationMs = Math.round(Number(inf[1]) * 1000);
-    else if (line && !line.startsWith('#') && durationMs !== undefined) {
-      if (nextMs === undefined) return [];
-      out.push({ uri: line, startMs: nextMs, durationMs });
-      nextMs += durationMs;
-      durationMs = undefined;
-    }
-  }
-  return out;
-}
-
 // ---- sessions -----------------------------------------------------------------------------
 
 /**

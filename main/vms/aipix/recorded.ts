@@ -10,7 +10,7 @@ import { clipPeriods, periodAt, type Period } from '../../../common/time-periods
 import type { RecordedPiece, RecordedSource } from '../../media/sources.js';
 import type { RecordedMedia } from '../adapter.js';
 import type { AipixClient, StreamType } from './client.js';
-import { fromAipixTime, playlistSegments, rangesToPeriods, readVodPlaylist, toAipixTime, type PlaylistSegment, type VodPlaylist } from './mapper.js';
+import { fromAipixTime, rangesToPeriods, readVodPlaylist, toAipixTime, type VodPlaylist } from './mapper.js';
 import type { WireCamera } from './wire-types.js';
 
 /** Archive span asked for a recorded still, s: enough to reach the next keyframe, small to cut. */
@@ -43,7 +43,7 @@ export interface AipixSite {
   /** The integration API's JPEG preview of the archive at atMs ('no-recording' on 404). */
   previewStill(cam: WireCamera, uuid: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }>;
   /** One frame of a media link, seekSeconds into it. */
-  grab(url: string, width: number | undefined, seekSeconds: number, signal?: AbortSignal): Promise<Buffer>;
+  grab(url: string, width: number | undefined, seekSeconds: number): Promise<Buffer>;
   /** Throws for a refused media link. */
   checkMedia(status: number, what: 'live' | 'archive'): void;
 }
@@ -64,7 +64,7 @@ export class AipixRecorded implements RecordedMedia {
     return null;
   }
 
-  async still(cameraId: string, atMs: number, width?: number, signal?: AbortSignal): Promise<{ jpeg: Buffer; timestampMs: number }> {
+  async still(cameraId: string, atMs: number, width?: number): Promise<{ jpeg: Buffer; timestampMs: number }> {
     const cam = await this.site.cameraOf(cameraId);
     if (cam.uuid) return this.site.previewStill(cam, cam.uuid, atMs, width);
     // No UUID, no preview API: cut the frame from a short archive link starting at atMs.
@@ -73,22 +73,13 @@ export class AipixRecorded implements RecordedMedia {
     if (movedTo !== undefined && movedTo > atMs + maxStillLeadMs) throw this.noRecording(cam, atMs, `the archive begins at ${new Date(movedTo).toISOString()}`);
     const playlist = await this.playlist(cam, link.url);
     if (!playlist || playlist.segments === 0) throw this.noRecording(cam, atMs);
-    const list = playlist.list;
-    if (!list[0]) throw this.noWallTime(cam);
-    // The frame comes from the one segment holding atMs (the first when atMs is just before it),
-    // read as a plain file: ffmpeg given the playlist would treat one without ENDLIST as live and
-    // wait for segments still to be recorded. Past the last listed segment nothing is recorded yet.
-    const segment = list.find((s) => atMs < s.startMs + s.durationMs);
-    if (!segment) {
-      const last = list[list.length - 1]!;
-      throw this.noRecording(cam, atMs, `the recording ${playlist.ended ? 'ends' : 'so far reaches'} ${new Date(last.startMs + last.durationMs).toISOString()}`);
-    }
-    if (segment.startMs > atMs + maxStillLeadMs) throw this.noRecording(cam, atMs, `the next recording starts at ${new Date(segment.startMs).toISOString()}`);
-    // A segment starts on a keyframe; the frame of atMs's whole second lies that far in (frames
-    // sit on whole seconds from a keyframe at whole frame rates), so the time is exact.
-    const seconds = Math.max(0, Math.floor((atMs - segment.startMs) / 1000));
-    const jpeg = await this.site.grab(new URL(segment.uri, link.url).toString(), width, seconds, signal);
-    return { jpeg, timestampMs: segment.startMs + seconds * 1000 };
+    const startMs = playlist.startMs ?? atMs;
+    if (startMs > atMs + maxStillLeadMs) throw this.noRecording(cam, atMs, `the next recording starts at ${new Date(startMs).toISOString()}`);
+    // The playlist starts on the keyframe before atMs; the frame of atMs's whole second lies that
+    // far in (frames sit on whole seconds from a keyframe at whole frame rates), so the time is exact.
+    const seconds = Math.max(0, Math.floor((atMs - startMs) / 1000));
+    const jpeg = await this.site.grab(link.url, width, seconds);
+    return { jpeg, timestampMs: startMs + seconds * 1000 };
   }
 
   /**
@@ -117,7 +108,9 @@ export class AipixRecorded implements RecordedMedia {
     if (movedTo !== undefined && movedTo > atMs + maxStillLeadMs) return null;
     const playlist = await this.playlist(cam, link.url);
     if (!playlist || playlist.segments === 0) return null;
-    if (playlist.startMs === undefined) throw this.noWallTime(cam);
+    if (playlist.startMs === undefined) {
+      throw new AppFailure('bad-response', `${this.site.name}: the archive playlist of camera "${this.site.nameOf(cam)}" states no wall time (EXT-X-PROGRAM-DATE-TIME).`);
+    }
     if (playlist.startMs > atMs + maxStillLeadMs) return null;
     return { format: 'hls', url: link.url, headers: {}, startMs: playlist.startMs, endMs: playlist.startMs + playlist.durationMs };
   }
@@ -133,20 +126,15 @@ export class AipixRecorded implements RecordedMedia {
   }
 
   /** Reads an archive playlist: undefined on 404 (nothing there), anything but a playlist is a broken answer. */
-  private async playlist(cam: WireCamera, url: string): Promise<(VodPlaylist & { list: PlaylistSegment[] }) | undefined> {
+  private async playlist(cam: WireCamera, url: string): Promise<VodPlaylist | undefined> {
     const response = await this.site.client.media(url, maxPlaylistBytes);
     if (response.status === 404) return undefined;
     this.site.checkMedia(response.status, 'archive');
-    const text = response.body.toString('utf8');
-    const playlist = readVodPlaylist(text);
+    const playlist = readVodPlaylist(response.body.toString('utf8'));
     if (!playlist) {
       throw new AppFailure('bad-response', `${this.site.name}: the archive link of camera "${this.site.nameOf(cam)}" gave no playlist (${response.headers.get('content-type') ?? 'no content type'}, ${response.body.length} bytes).`);
     }
-    return { ...playlist, list: playlistSegments(text) };
-  }
-
-  private noWallTime(cam: WireCamera): AppFailure {
-    return new AppFailure('bad-response', `${this.site.name}: the archive playlist of camera "${this.site.nameOf(cam)}" states no wall time (EXT-X-PROGRAM-DATE-TIME).`);
+    return playlist;
   }
 
   private noRecording(cam: WireCamera, atMs: number, why?: string): AppFailure {

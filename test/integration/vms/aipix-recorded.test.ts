@@ -3,9 +3,6 @@
 // piece), and a hand-written server answering web pages and truncated lists.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../../../preload/contract/index.js';
 import { gapsIn, mergePeriods, type Period } from '../../../common/time-periods.js';
@@ -13,13 +10,11 @@ import { AipixAdapter } from '../../../main/vms/aipix/adapter.js';
 import { createAipixModule } from '../../../simulator/aipix/index.js';
 import type { SimulatorHandle } from '../../../simulator/server.js';
 import type { Segment, SiteDescription } from '../../../simulator/types.js';
-import { plannedBetween } from '../../../simulator/media/plan.js';
 import { expectClean, failure, isJpeg, secretWires, SpyHttp } from '../../support/adapter-harness.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { longestFinishedSegment, startTestSimulator } from '../../support/simulator.js';
 import { ffprobe } from '../simulator/exacq-helpers.js';
 import { timecodeOfJpeg, timecodeOfVideo } from '../../support/timecode.js';
-import { waitUntil } from '../../support/wait-until.js';
 
 type AipixSite = SiteDescription & { cameras: { id: number; uuid: string; name: string }[] };
 
@@ -29,28 +24,11 @@ let site: AipixSite;
 const camIndex = 2;
 let segment: Segment;
 
-/**
- * Reads an archive playlist, then lets the clock pass into the next second before anything else
- * (as ffmpeg starting on a busy machine does), so what the playlist named is fetched later.
- */
-class LateHttp extends SpyHttp {
-  static now: () => number = Date.now;
-  override async request(req: Parameters<SpyHttp['request']>[0]) {
-    const response = await super.request(req);
-    if (/\/archive\/[^/]+\/index\.m3u8/.test(req.path)) {
-      const second = Math.floor(LateHttp.now() / 1000);
-      await waitUntil('the next second', 1500, () => Math.floor(LateHttp.now() / 1000) > second || undefined);
-    }
-    return response;
-  }
-}
-
-async function signedIn(url = site.url, name = 'Plaza AIPIX', Http = SpyHttp, on = sim) {
+async function signedIn(url = site.url, name = 'Plaza AIPIX') {
   const config: SiteConfig = { id: 'plaza', name, kind: 'aipix', url, username: 'u' };
-  const http = new Http({ baseUrl: url, siteName: name, timeoutMs: 20_000 }, secretWires.aipix);
-  const adapter = new AipixAdapter({ site: config, http, log: memoryLogger(), now: () => on.context.now() });
-  const known = on.sites.aipix as AipixSite;
-  await adapter.signIn(url === known.url ? { username: known.username, password: known.password } : { username: 'u', password: 'p' });
+  const http = new SpyHttp({ baseUrl: url, siteName: name, timeoutMs: 20_000 }, secretWires.aipix);
+  const adapter = new AipixAdapter({ site: config, http, log: memoryLogger(), now: () => sim.context.now() });
+  await adapter.signIn(url === site.url ? { username: site.username, password: site.password } : { username: 'u', password: 'p' });
   return { adapter, http, recorded: adapter.recorded };
 }
 
@@ -132,85 +110,6 @@ describe('AIPIX recorded media', () => {
   });
 });
 
-describe('AIPIX recorded stills near the present', () => {
-  // A simulator whose present is a fixed moment (its clock runs from there) at which camera 2 has
-  // been recording for a while (the plan has gaps), with a cache of its own: every minute is cold.
-  let present: SimulatorHandle;
-  let scratch: string;
-  /** "<minute ISO time>" of each main-profile chunk of camera 2 the simulator encoded, in order. */
-  const encoded: string[] = [];
-  const recordingAt = (): number => {
-    const day = Date.UTC(2026, 0, 15, 12);
-    for (let t = day; t < day + 86_400_000; t += 60_000) {
-      if (plannedBetween(camIndex, t - 40_000, t + 5_000).some((p) => p.startMs <= t - 40_000 && p.endMs >= t + 5_000)) return t;
-    }
-    throw new Error('no recording of camera 2 lasts 45 s on that day');
-  };
-
-  beforeAll(async () => {
-    const base = recordingAt();
-    const started = Date.now();
-    const now = (): number => base + (Date.now() - started);
-    LateHttp.now = now;
-    scratch = await mkdtemp(join(tmpdir(), 'tessera-aipix-present-'));
-    const onProgress = (message: string): void => {
-      const name = present?.context.media.cameras[camIndex]!.name;
-      const m = /^media: recorded (.+) main (\S+) /.exec(message);
-      if (m && m[1] === name) encoded.push(m[2]!);
-    };
-    present = await startTestSimulator([createAipixModule({ maxSessions: 100 })], { cameras: 4, rtsp: false, now, cacheDir: scratch, onProgress });
-  }, 120_000);
-
-  afterAll(async () => {
-    LateHttp.now = Date.now;
-    await present?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
-  });
-
-  it('a scrub that moved on does not hold up the still at the present: a minute nobody waits for any more is not encoded first', async () => {
-    const { recorded } = await signedIn((present.sites.aipix as AipixSite).url, 'Plaza AIPIX', SpyHttp, present);
-    const id = String((present.sites.aipix as AipixSite).cameras[camIndex]!.id);
-    const now = present.context.now();
-    // Three recorded minutes of camera 2 in the hour before (cold: the encoder takes one at a time).
-    const minutes = present.context.media
-      .segments(camIndex, now - 3_600_000, now - 120_000)
-      .flatMap((seg) => [seg.startMs + 5000].filter((t) => t + 5000 < seg.endMs))
-      .map((t) => Math.floor(t / 60_000) * 60_000)
-      .filter((t, i, all) => all.indexOf(t) === i && present.context.media.segments(camIndex, t + 5000, t + 5001).length > 0)
-      .slice(0, 3);
-    expect(minutes).toHaveLength(3);
-    const iso = (t: number): string => new Date(t).toISOString();
-    const scrub = minutes.map((t) => {
-      const abort = new AbortController();
-      return { abort, still: recorded.still(id, t + 5000, 320, abort.signal).catch((err: unknown) => err) };
-    });
-    const made = (): string[] => minutes.map(iso).filter((m) => encoded.includes(m));
-    // One minute is made and the encoder went on to the next (in the order ffmpeg asked): the
-    // last has long been asked for and waits its turn. The scrub moves on.
-    await waitUntil('a first minute encoded', 30_000, () => made().length > 0 || undefined);
-    for (const { abort } of scrub) abort.abort();
-    await Promise.all(scrub.map((s) => s.still));
-    const at = present.context.now() - 1000;
-    const still = await recorded.still(id, at, 320);
-    expect(await timecodeOfJpeg(still.jpeg)).toBe(still.timestampMs);
-    expect(at - still.timestampMs).toBeLessThan(1000);
-    // The one being made when the scrub moved on is finished (kept); the one waiting is not made.
-    expect(made()).toHaveLength(2);
-  }, 90_000);
-
-  it('gives the still at now − 1 s, − 5 s, − 30 s by its timecode, though the second turns between playlist and segment', async () => {
-    const { recorded } = await signedIn((present.sites.aipix as AipixSite).url, 'Plaza AIPIX', LateHttp, present);
-    const id = String((present.sites.aipix as AipixSite).cameras[camIndex]!.id);
-    for (const back of [1000, 5000, 30_000]) {
-      const at = present.context.now() - back;
-      const still = await recorded.still(id, at, 320);
-      expect(still.timestampMs).toBeLessThanOrEqual(at);
-      expect(at - still.timestampMs).toBeLessThan(1000);
-      expect(await timecodeOfJpeg(still.jpeg)).toBe(still.timestampMs);
-    }
-  }, 60_000);
-});
-
 describe('AIPIX recorded media against a misbehaving server', () => {
   type Handler = (req: IncomingMessage, res: ServerResponse) => void;
   const routes = new Map<string, Handler>();
@@ -240,24 +139,17 @@ describe('AIPIX recorded media against a misbehaving server', () => {
     expectClean(err, http);
   });
 
-  /**
-   * Camera 5's archive link → a playlist of one real 8-s simulator chunk (4-s GOPs: it starts on
-   * a keyframe) from 20 s into the recording: a finished VOD (ENDLIST) or one still being
-   * recorded (no ENDLIST). The chunk's own route is the test's.
-   */
-  async function archiveOfOneChunk(kind: 'vod' | 'unfinished'): Promise<{ startMs: number; ts: Buffer }> {
+  it('a still whose archive segment starts answering only after 6 s (cut on request) still arrives', async () => {
+    // A real archive chunk of the simulator (4-s GOPs: it starts on a keyframe), served late.
     const startMs = segment.startMs + 20_000;
     const ts = Buffer.concat(await (await sim.context.media.recordedClip(camIndex, 'main', startMs, startMs + 8000, 'ts')).toArray());
     routes.set('/api/v1/cameras/5', json(camera));
     routes.set('/api/v1/cameras/5/streams/archive', json({ url: `${base}/archive/index.m3u8?token=abc`, move_to: null }));
-    const lines = ['#EXTM3U', '#EXT-X-VERSION:3', ...(kind === 'vod' ? ['#EXT-X-PLAYLIST-TYPE:VOD'] : []), '#EXT-X-TARGETDURATION:8', `#EXT-X-PROGRAM-DATE-TIME:${new Date(startMs).toISOString()}`, '#EXTINF:8.000,', 'chunk.ts?token=abc', ...(kind === 'vod' ? ['#EXT-X-ENDLIST'] : []), ''];
-    routes.set('/archive/index.m3u8', (_req, res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(lines.join('\n')));
-    return { startMs, ts };
-  }
-
-  it('a still whose archive segment starts answering only after 6 s (cut on request) still arrives', async () => {
-    // The chunk is served late, as an archive that cuts it on request may.
-    const { startMs, ts } = await archiveOfOneChunk('vod');
+    routes.set('/archive/index.m3u8', (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' })
+        .end(['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-TARGETDURATION:8', `#EXT-X-PROGRAM-DATE-TIME:${new Date(startMs).toISOString()}`, '#EXTINF:8.000,', 'chunk.ts?token=abc', '#EXT-X-ENDLIST', ''].join('\n')),
+    );
     const late = new Set<NodeJS.Timeout>();
     routes.set('/archive/chunk.ts', (_req, res) => {
       const timer = setTimeout(() => {
@@ -274,19 +166,6 @@ describe('AIPIX recorded media against a misbehaving server', () => {
     } finally {
       for (const timer of late) clearTimeout(timer);
     }
-  }, 30_000);
-
-  it('a still past the end of an unfinished archive playlist (no ENDLIST) is no-recording at once; one inside it is its picture', async () => {
-    // What a server recording the present may list: the segments so far, more to come.
-    const { startMs, ts } = await archiveOfOneChunk('unfinished');
-    routes.set('/archive/chunk.ts', (_req, res) => res.writeHead(200, { 'content-type': 'video/mp2t', 'content-length': ts.length }).end(ts));
-    const { recorded, http } = await signedIn(base, 'Live AIPIX');
-    const err = await failure(recorded.still('5', startMs + 9500, 320));
-    expect(err.error).toMatchObject({ code: 'no-recording', message: `Live AIPIX: camera "Gate" has no recording at ${new Date(startMs + 9500).toISOString()} (the recording so far reaches ${new Date(startMs + 8000).toISOString()}).` });
-    expectClean(err, http);
-    const still = await recorded.still('5', startMs + 6500, 320);
-    expect(still.timestampMs).toBe(startMs + 6000);
-    expect(await timecodeOfJpeg(still.jpeg)).toBe(still.timestampMs);
   }, 30_000);
 
   it('video whose archive link gives a web page is a clear bad-response', async () => {

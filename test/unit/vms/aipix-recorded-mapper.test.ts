@@ -1,7 +1,7 @@
 // AIPIX recorded-media conversions: archive_ranges in the shapes servers send, and what Tessera
 // reads of an archive (VOD) playlist.
 import { describe, expect, it } from 'vitest';
-import { playlistSegments, rangesToPeriods, readVodPlaylist } from '../../../main/vms/aipix/mapper.js';
+import { rangesToPeriods, readVodPlaylist } from '../../../main/vms/aipix/mapper.js';
 
 const t = (hms: string): number => Date.parse(`2026-01-02T${hms}Z`);
 
@@ -58,24 +58,5 @@ describe('readVodPlaylist', () => {
     expect(readVodPlaylist(vod.replace(/^#EXT-X-PROGRAM-DATE-TIME.*$/m, ''))?.startMs).toBeUndefined();
     expect(readVodPlaylist('<!DOCTYPE html><html>Login</html>')).toBeUndefined();
     expect(readVodPlaylist('')).toBeUndefined();
-  });
-});
-
-describe('playlistSegments', () => {
-  it('times each segment: a PROGRAM-DATE-TIME starts a run (after a gap), EXTINF carries it on; URIs as written', () => {
-    const text = [
-      '#EXTM3U', '#EXT-X-TARGETDURATION:8',
-      '#EXT-X-PROGRAM-DATE-TIME:2026-01-02T03:00:00.000Z', '#EXTINF:8.000,', 'a.ts?token=x', '#EXTINF:2.5,', 'b.ts?token=x',
-      '#EXT-X-DISCONTINUITY', '#EXT-X-PROGRAM-DATE-TIME:2026-01-02T03:01:00.000Z', '#EXTINF:4,', 'c.ts?token=x', '',
-    ].join('\n');
-    expect(playlistSegments(text)).toEqual([
-      { uri: 'a.ts?token=x', startMs: t('03:00:00'), durationMs: 8000 },
-      { uri: 'b.ts?token=x', startMs: t('03:00:08'), durationMs: 2500 },
-      { uri: 'c.ts?token=x', startMs: t('03:01:00'), durationMs: 4000 },
-    ]);
-  });
-
-  it('is empty when the first segment states no wall time', () => {
-    expect(playlistSegments('#EXTM3U\n#EXTINF:8,\na.ts\n#EXT-X-PROGRAM-DATE-TIME:2026-01-02T03:00:00Z\n#EXTINF:8,\nb.ts\n')).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { BridgeSession } from '../support/bridge-session.js';
 import { timecodeOfJpeg } from '../support/timecode.js';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
-import { cameraIdsOf, coverageOf, frameTimes, openWall, placeCameras, recordedByAll, setFaults, stillBytes, vendors, xOfTime } from './support/timeline-helpers.js';
+import { cameraIdsOf, coverageOf, frameTimes, openWall, placeCameras, recordedByAll, setFaults, grabPlayhead, holdPlayheadAt, stillBytes, vendors } from './support/timeline-helpers.js';
 import { cutByLeaving, wallOf } from './wall-helpers.js';
 
 const serve = useDemoServe();
@@ -42,19 +42,8 @@ test('before the recordings begin, the future, and a vendor answering web pages 
   const tiles = await placeCameras(page, vendors.map((v) => `lobby ${v}`));
   for (const tile of tiles) await expect(tile).toHaveAttribute('data-picture', /still|video/, { timeout: 60_000 });
   const slider = page.getByRole('slider', { name: 'Timeline' });
-  /** Presses the mouse on the playhead (then holdAt drags it). */
-  const grab = async (): Promise<void> => {
-    const handle = (await slider.boundingBox())!;
-    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
-    await page.mouse.down();
-  };
-  /** Holds the playhead at atMs; answers where it is (a pixel is seconds at this zoom). */
-  const holdAt = async (atMs: number): Promise<number> => {
-    const target = await xOfTime(page, atMs);
-    await page.mouse.move(target.x + 20, target.y, { steps: 3 });
-    await page.mouse.move(target.x, target.y, { steps: 2 });
-    return Number(await slider.getAttribute('aria-valuenow'));
-  };
+  const grab = (): Promise<void> => grabPlayhead(page);
+  const holdAt = (atMs: number): Promise<number> => holdPlayheadAt(page, atMs);
   const ids = await cameraIdsOf(tiles);
   const now = Date.now();
   const coverage = await coverageOf(serve.current, ids, now - 4 * 3600_000, now - 60_000);
@@ -169,18 +158,12 @@ test('a layout naming a camera its site no longer has: the tile says so live and
   await expect(other).toHaveAttribute('data-picture', /still|video/, { timeout: 60_000 });
 
   // Scrubbing: the tile says the same; the other shows its still at the playhead.
-  const slider = page.getByRole('slider', { name: 'Timeline' });
   const now = Date.now();
   const [periods] = await coverageOf(serve.current, [(await other.getAttribute('data-camera-id'))!], now - 1_200_000, now - 60_000);
   const T = recordedByAll([periods!], now - 600_000, 5000, 5000);
   expect(T, 'a moment about ten minutes back the Lobby recorded').toBeDefined();
-  const handle = (await slider.boundingBox())!;
-  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
-  await page.mouse.down();
-  const target = await xOfTime(page, T!);
-  await page.mouse.move(target.x + 20, target.y, { steps: 3 });
-  await page.mouse.move(target.x, target.y, { steps: 2 });
-  const heldAt = Number(await slider.getAttribute('aria-valuenow'));
+  await grabPlayhead(page);
+  const heldAt = await holdPlayheadAt(page, T!);
   await expect(missing.getByTestId('tile-recorded-status')).toHaveText(noSuchRecorded, { timeout: 20_000 });
   await expect.poll(async () => Math.abs(Number(await other.getAttribute('data-still-time')) - heldAt), { timeout: 30_000 }).toBeLessThanOrEqual(1000);
   // Released: the other plays; this one still says why, with no "Opening the recording…" left.

@@ -11,7 +11,7 @@ import { BridgeSession } from '../support/bridge-session.js';
 import { timecodeOfJpeg } from '../support/timecode.js';
 import { useDemoServe } from './demo-serve.js';
 import { expect, test } from './fixtures.js';
-import { cameraIdsOf, coverageOf as coverageFrom, frameTimes, openWall, placeCameras, stillBytes, vendors, xOfTime, type Period } from './support/timeline-helpers.js';
+import { cameraIdsOf, coverageOf as coverageFrom, frameTimes, openWall, placeCameras, grabPlayhead, holdPlayheadAt, stillBytes, vendors, type Period } from './support/timeline-helpers.js';
 import { cutByLeaving } from './wall-helpers.js';
 
 const serve = useDemoServe();
@@ -106,13 +106,8 @@ test('drag ten minutes back: stills at T on every vendor, then all four play in 
   const T = candidates.find((t) => t % 60_000 <= 15_000 && recordedByAll(t));
   expect(T, 'a moment about ten minutes back that every camera recorded').toBeDefined();
   // Drag the playhead to T and hold it there.
-  const handle = (await slider.boundingBox())!;
-  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
-  await page.mouse.down();
-  const target = await xOfTime(page, T!);
-  await page.mouse.move(target.x + 40, target.y, { steps: 5 });
-  await page.mouse.move(target.x, target.y, { steps: 3 });
-  const heldAt = Number(await slider.getAttribute('aria-valuenow'));
+  await grabPlayhead(page);
+  const heldAt = await holdPlayheadAt(page, T!, 40);
   expect(Math.abs(heldAt - T!)).toBeLessThan(5000);
   // Each tile ends on the still nearest the playhead (older answers may show on the way).
   const scrubStart = Date.now();

@@ -80,6 +80,21 @@ export function recordedByAll(coverage: readonly Period[][], aroundMs: number, b
   return Array.from({ length: 240 }, (_, i) => base + (i % 2 ? 1 : -1) * Math.ceil(i / 2) * 2000).find(covered);
 }
 
+/** Presses the mouse on the timeline's playhead (then holdPlayheadAt drags it; mouse.up lets go). */
+export async function grabPlayhead(page: Page): Promise<void> {
+  const handle = (await page.getByRole('slider', { name: 'Timeline' }).boundingBox())!;
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+}
+
+/** Drags the grabbed playhead to atMs (past it by `overshootPx`, then back) and holds it; answers where it is (a pixel is seconds at this zoom). */
+export async function holdPlayheadAt(page: Page, atMs: number, overshootPx = 20): Promise<number> {
+  const target = await xOfTime(page, atMs);
+  await page.mouse.move(target.x + overshootPx, target.y, { steps: 3 });
+  await page.mouse.move(target.x, target.y, { steps: 2 });
+  return Number(await page.getByRole('slider', { name: 'Timeline' }).getAttribute('aria-valuenow'));
+}
+
 /** "Go to…" `atMs` (typed as seconds before now, which needs no time zone). */
 export async function goTo(page: Page, atMs: number): Promise<void> {
   await page.getByTestId('timeline').getByRole('button', { name: 'Go to…' }).click();
